@@ -1,0 +1,32 @@
+/**
+ * One Jest run over every package. Sources are TypeScript (ESM, NodeNext);
+ * @swc/jest transpiles them to CommonJS for Jest, and the mapper points
+ * workspace imports at their sources so tests never need a build first.
+ * Type errors are caught by `tsc -b`, which the test command runs first.
+ */
+const adapters = 'sqlite|postgres|kurrentdb|csv';
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/examples'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  moduleNameMapper: {
+    '^@learner-ledger/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
+    '^@learner-ledger/(core|projections|cli)$': '<rootDir>/packages/$1/src/index.ts',
+    [`^@learner-ledger/(${adapters})$`]: '<rootDir>/packages/adapters/$1/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  globalSetup: '<rootDir>/packages/adapters/postgres/test/global-setup.cjs',
+  globalTeardown: '<rootDir>/packages/adapters/postgres/test/global-teardown.cjs',
+  maxWorkers: 2,
+  testTimeout: 60000,
+};

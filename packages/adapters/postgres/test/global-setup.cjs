@@ -1,0 +1,10 @@
+// Jest global setup: give every PostgreSQL test a real server (see pg-cluster.cjs).
+const { startCluster } = require('./pg-cluster.cjs');
+
+module.exports = async function globalSetup() {
+  if (process.env.DATABASE_URL) return;
+  const cluster = await startCluster();
+  globalThis.__LEARNER_LEDGER_PG__ = cluster;
+  process.env.DATABASE_URL = cluster.url;
+  process.env.LEARNER_LEDGER_TEST_PG_STARTED = '1';
+};

@@ -1,0 +1,91 @@
+/**
+ * A throwaway PostgreSQL cluster for the test suite: initdb into a temp folder,
+ * start on a free port, stop and remove afterwards. Used when DATABASE_URL is
+ * not set, so `pnpm test` needs nothing but the PostgreSQL binaries.
+ */
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const CANDIDATE_BIN_DIRS = [
+  process.env.PG_BIN_DIR,
+  '/usr/lib/postgresql/18/bin',
+  '/usr/lib/postgresql/17/bin',
+  '/usr/lib/postgresql/16/bin',
+  '/usr/lib/postgresql/15/bin',
+  '/usr/lib/postgresql/14/bin',
+  '/usr/local/pgsql/bin',
+  '/usr/local/bin',
+  '/usr/bin',
+].filter(Boolean);
+
+function findBinDir() {
+  return CANDIDATE_BIN_DIRS.find((dir) => fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'pg_ctl')));
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function asPostgresUser(args) {
+  // The server refuses to run as root: run the binaries as the `postgres` user.
+  return process.getuid && process.getuid() === 0 ? ['runuser', ['-u', 'postgres', '--', ...args]] : [args[0], args.slice(1)];
+}
+
+function run(args, options = {}) {
+  const [cmd, rest] = asPostgresUser(args);
+  return execFileSync(cmd, rest, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+}
+
+async function startCluster() {
+  const binDir = findBinDir();
+  if (!binDir) {
+    throw new Error(
+      'PostgreSQL tests need a server, and none was given or found.\n' +
+        '  Either set DATABASE_URL=postgres://user@host:port/db to use a running server,\n' +
+        '  or install the PostgreSQL server binaries (Debian: apt-get install postgresql) so the tests can start one,\n' +
+        `  or set PG_BIN_DIR to the folder holding initdb and pg_ctl. Looked in: ${CANDIDATE_BIN_DIRS.join(', ')}`,
+    );
+  }
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'learner-ledger-pg-'));
+  fs.chmodSync(root, 0o755);
+  if (process.getuid && process.getuid() === 0) execFileSync('chown', ['postgres:', root]);
+  const data = path.join(root, 'data');
+  run([path.join(binDir, 'initdb'), '-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  let lastError;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort();
+    try {
+      run([
+        path.join(binDir, 'pg_ctl'), '-D', data, '-l', path.join(root, 'server.log'), '-w', '-t', '60',
+        '-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c synchronous_commit=off`,
+        'start',
+      ]);
+      return { root, data, binDir, port, url: `postgres://postgres@127.0.0.1:${port}/postgres` };
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  const log = fs.existsSync(path.join(root, 'server.log')) ? fs.readFileSync(path.join(root, 'server.log'), 'utf8') : '';
+  throw new Error(`Could not start the test PostgreSQL server: ${lastError && lastError.message}\n${log}`);
+}
+
+function stopCluster(cluster) {
+  try {
+    run([path.join(cluster.binDir, 'pg_ctl'), '-D', cluster.data, '-m', 'immediate', '-w', 'stop']);
+  } finally {
+    fs.rmSync(cluster.root, { recursive: true, force: true });
+  }
+}
+
+module.exports = { startCluster, stopCluster };

@@ -1,0 +1,60 @@
+/**
+ * Domain errors are values with a stable code (scripts and tests rely on it)
+ * and a message a person can act on.
+ */
+export const ERROR_CODES = [
+  'ORGANIZATION_NOT_FOUND',
+  'ORGANIZATION_ALREADY_EXISTS',
+  'INVALID_ORGANIZATION_ID',
+  'INVALID_SEATS',
+  'INVALID_TIME_ZONE',
+  'INVALID_TIME_OF_DAY',
+  'INVALID_ID',
+  'INVALID_TEXT',
+  'INVALID_EMAIL',
+  'INVALID_INSTANT',
+  'INACTIVE_TEAM_REQUIRED',
+  'SEATS_BELOW_IN_USE',
+  'DUPLICATE_TEAM_NAME',
+  'DUPLICATE_TEAM_ID',
+  'TEAM_NOT_IN_ORGANIZATION',
+  'LEARNER_NOT_FOUND',
+  'DUPLICATE_LEARNER_ID',
+  'DUPLICATE_EMAIL',
+  'LICENSE_POOL_EXHAUSTED',
+  'INACTIVE_TEAM_MISSING',
+  'MOVE_TARGET_NOT_INACTIVE_TEAM',
+  'INACTIVE_LEARNER_ON_STANDARD_TEAM',
+  'ACTIVE_LEARNER_ON_INACTIVE_TEAM',
+  'LEARNER_ALREADY_ACTIVE',
+  'EMPTY_COMMAND',
+  'SCHEDULE_NOT_FOUND',
+  'SCHEDULE_IN_PAST',
+  'DUPLICATE_SCHEDULE',
+  'IMPORT_NOT_FOUND',
+  'IMPORT_ALREADY_EXISTS',
+  'IMPORT_ALREADY_FINISHED',
+  'BATCH_REJECTED',
+  'CONCURRENCY_CONFLICT',
+  'EVENT_DECODE_FAILED',
+  'STORE_FAILURE',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface DomainError {
+  readonly code: ErrorCode;
+  readonly message: string;
+  /** The learner, team, schedule or import the error is about. */
+  readonly subject?: string;
+  /** CSV line (1-based) when the command came from an import. */
+  readonly line?: number;
+  /** For BATCH_REJECTED: every error of the batch. */
+  readonly errors?: readonly DomainError[];
+}
+
+export const domainError = (code: ErrorCode, message: string, extra: Partial<Omit<DomainError, 'code' | 'message'>> = {}): DomainError => ({
+  code,
+  message,
+  ...extra,
+});

@@ -1,0 +1,20 @@
+/**
+ * @packageDocumentation
+ * The pure domain of learner-ledger: events and their codecs, commands, the
+ * organization decider, the event-store port, the in-memory store and the
+ * ledger that handles commands.
+ */
+export * from './ids.js';
+export * from './events.js';
+export * from './metadata.js';
+export * from './errors.js';
+export * from './commands.js';
+export * from './time.js';
+export * from './serialization.js';
+export * from './store/port.js';
+export { InMemoryEventStore } from './store/in-memory.js';
+export * from './organization/state.js';
+export { evolve } from './organization/evolve.js';
+export { decide, teamIdFromName, type Decision, type DecisionContext, type Emitted, type Outcome } from './organization/decide.js';
+export { organizationDecider } from './organization/decider.js';
+export * from './ledger.js';

@@ -1,0 +1,317 @@
+import { randomUUID } from 'node:crypto';
+import * as E from 'fp-ts/lib/Either.js';
+import type { Command } from './commands.js';
+import { domainError, type DomainError } from './errors.js';
+import type { DomainEvent } from './events.js';
+import { isOrgId, organizationStreamId, orgIdOfStream } from './ids.js';
+import type { Actor, Channel, EventMetadata } from './metadata.js';
+import { decide, type Emitted, type Outcome } from './organization/decide.js';
+import { evolve } from './organization/evolve.js';
+import { draftOf, initialOrganizationState, type OrganizationState } from './organization/state.js';
+import { decodeEvent, encodeEvent, type EventEnvelope } from './serialization.js';
+import { type EventStore, type GlobalPosition, StoreUnavailableError, WrongExpectedVersionError, readAllBatches } from './store/port.js';
+
+/** Who asks, through which channel, and under which ids. */
+export interface CommandContext {
+  /** Idempotency key: the same command id is applied once. Default: a fresh UUID. */
+  readonly commandId?: string;
+  readonly actor: Actor;
+  readonly channel: Channel;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  readonly importId?: string;
+  readonly fileName?: string;
+  readonly line?: number;
+  /** The instant the command is decided at (ISO, UTC). Default: the ledger's clock. */
+  readonly now?: string;
+}
+
+export interface RecordedChange {
+  readonly event: DomainEvent;
+  readonly metadata: EventMetadata;
+  readonly streamVersion: number;
+}
+
+export interface CommandResult {
+  /** `applied`: events were appended; `unchanged`: nothing to do; `duplicate`: this command id was applied before. */
+  readonly status: 'applied' | 'unchanged' | 'duplicate';
+  readonly commandId: string;
+  readonly orgId: string;
+  readonly streamId: string;
+  readonly events: readonly RecordedChange[];
+  readonly outcomes: readonly Outcome[];
+  /** The organization stream's version after the command. */
+  readonly streamVersion: number;
+  /** Global positions of the first and last appended event (0n when none). */
+  readonly firstPosition: GlobalPosition;
+  readonly lastPosition: GlobalPosition;
+  /** How many times the decision was retried after a concurrent write. */
+  readonly retries: number;
+}
+
+export interface LedgerOptions {
+  readonly store: EventStore;
+  /** Returns the current instant (ISO, UTC). Used only when a call gives no `now`. */
+  readonly clock?: () => string;
+  /** Generates event and command ids. Default: random UUIDs. */
+  readonly newId?: () => string;
+  /** How often a decision is retried after losing a race with another writer. Default 20. */
+  readonly maxRetries?: number;
+  /** Keep each organization's folded state between commands. Default true. */
+  readonly cacheStates?: boolean;
+}
+
+interface CacheEntry {
+  state: OrganizationState;
+  version: number;
+  /** commandId → the stream versions its events occupy. */
+  readonly commands: Map<string, { from: number; to: number }>;
+}
+
+const LOAD_PAGE = 10_000;
+
+/** The instant now, as the canonical UTC ISO string. */
+export const systemClock = (): string => new Date().toISOString();
+
+/**
+ * The ledger: load → decide → append with the expected version, retried on a
+ * concurrent write, idempotent by command id. One organization is one stream,
+ * so every command is a single atomic append on every store.
+ */
+export class Ledger {
+  readonly store: EventStore;
+  private readonly clock: () => string;
+  private readonly newId: () => string;
+  private readonly maxRetries: number;
+  private readonly cacheStates: boolean;
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(options: LedgerOptions) {
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.newId = options.newId ?? randomUUID;
+    this.maxRetries = options.maxRetries ?? 20;
+    this.cacheStates = options.cacheStates ?? true;
+  }
+
+  /** Decides and appends one command. Domain refusals and store failures come back as values. */
+  execute(command: Command, context: CommandContext): Promise<E.Either<DomainError, CommandResult>> {
+    if (!isOrgId(command.orgId)) {
+      return Promise.resolve(E.left(domainError('INVALID_ORGANIZATION_ID', `Organization id ${JSON.stringify(command.orgId)} is not valid: use 1-64 letters, digits, "_", "-" or "."`)));
+    }
+    return this.exclusive(command.orgId, () => this.executeLocked(command, context));
+  }
+
+  /** A read-only view of an organization's current state (the view never changes the ledger's copy). */
+  async state(orgId: string): Promise<E.Either<DomainError, OrganizationState>> {
+    if (!isOrgId(orgId)) return E.left(domainError('INVALID_ORGANIZATION_ID', `Organization id ${JSON.stringify(orgId)} is not valid`));
+    return this.exclusive(orgId, async () => {
+      try {
+        const entry = await this.load(orgId);
+        return E.right(draftOf(entry.state));
+      } catch (error) {
+        return E.left(toDomainError(error));
+      }
+    });
+  }
+
+  /** Forgets cached states (another process may have written; the next command reloads). */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  private async executeLocked(command: Command, context: CommandContext): Promise<E.Either<DomainError, CommandResult>> {
+    const commandId = context.commandId ?? this.newId();
+    const now = context.now ?? this.clock();
+    const streamId = organizationStreamId(command.orgId);
+    let retries = 0;
+    for (;;) {
+      let entry: CacheEntry;
+      try {
+        entry = await this.load(command.orgId);
+      } catch (error) {
+        return E.left(toDomainError(error));
+      }
+      const previous = entry.commands.get(commandId);
+      if (previous) return this.duplicate(command.orgId, streamId, commandId, previous, entry.version, retries);
+      const decision = decide(command, entry.state, { now });
+      if (E.isLeft(decision)) return decision;
+      const { events, outcomes } = decision.right;
+      if (events.length === 0) {
+        return E.right({ status: 'unchanged', commandId, orgId: command.orgId, streamId, events: [], outcomes, streamVersion: entry.version, firstPosition: 0n, lastPosition: 0n, retries });
+      }
+      let changes: RecordedChange[];
+      try {
+        changes = events.map((emitted, index) => ({
+          event: emitted.event,
+          metadata: this.metadataFor(command.orgId, commandId, now, context, emitted),
+          streamVersion: entry.version + index + 1,
+        }));
+      } catch (error) {
+        return E.left(toDomainError(error));
+      }
+      try {
+        const appended = await this.store.appendToStream(
+          streamId,
+          changes.map((change) => encodeEvent(change.event, change.metadata)),
+          { expectedVersion: entry.version },
+        );
+        this.remember(entry, changes, commandId);
+        return E.right({
+          status: 'applied',
+          commandId,
+          orgId: command.orgId,
+          streamId,
+          events: changes,
+          outcomes,
+          streamVersion: appended.nextExpectedVersion,
+          firstPosition: appended.firstPosition,
+          lastPosition: appended.lastPosition,
+          retries,
+        });
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError && retries < this.maxRetries) {
+          retries++;
+          continue; // another writer got there first: catch up and decide again
+        }
+        if (error instanceof WrongExpectedVersionError) {
+          return E.left(domainError('CONCURRENCY_CONFLICT', `Organization ${command.orgId} kept changing under this command (${retries} retries); nothing was written, run it again`));
+        }
+        return E.left(toDomainError(error));
+      }
+    }
+  }
+
+  private metadataFor(orgId: string, commandId: string, now: string, context: CommandContext, emitted: Emitted): EventMetadata {
+    const line = emitted.line ?? context.line;
+    return {
+      eventId: this.newId(),
+      occurredAt: now,
+      orgId,
+      commandId,
+      correlationId: context.correlationId ?? commandId,
+      causationId: emitted.causationId ?? context.causationId ?? commandId,
+      actor: emitted.actor ?? context.actor,
+      channel: emitted.channel ?? context.channel,
+      ...(context.importId !== undefined ? { importId: context.importId } : {}),
+      ...(context.fileName !== undefined ? { fileName: context.fileName } : {}),
+      ...(line !== undefined ? { line } : {}),
+    };
+  }
+
+  private async duplicate(
+    orgId: string,
+    streamId: string,
+    commandId: string,
+    range: { from: number; to: number },
+    version: number,
+    retries: number,
+  ): Promise<E.Either<DomainError, CommandResult>> {
+    try {
+      const read = await this.store.readStream(streamId, { fromVersion: range.from, maxCount: range.to - range.from + 1 });
+      const envelopes: EventEnvelope[] = [];
+      for (const stored of read.events) {
+        const decoded = decodeEvent(stored);
+        if (E.isLeft(decoded)) return E.left(domainError('EVENT_DECODE_FAILED', decoded.left.message));
+        envelopes.push(decoded.right);
+      }
+      return E.right({
+        status: 'duplicate',
+        commandId,
+        orgId,
+        streamId,
+        events: envelopes.map((e) => ({ event: e.event, metadata: e.metadata, streamVersion: e.streamVersion })),
+        outcomes: [],
+        streamVersion: version,
+        firstPosition: envelopes[0]?.globalPosition ?? 0n,
+        lastPosition: envelopes[envelopes.length - 1]?.globalPosition ?? 0n,
+        retries,
+      });
+    } catch (error) {
+      return E.left(toDomainError(error));
+    }
+  }
+
+  /** The cached state caught up with the stream (or folded from scratch). */
+  private async load(orgId: string): Promise<CacheEntry> {
+    const streamId = organizationStreamId(orgId);
+    let entry = this.cache.get(orgId);
+    if (!entry) {
+      entry = { state: initialOrganizationState(), version: 0, commands: new Map() };
+      if (this.cacheStates) this.cache.set(orgId, entry);
+    }
+    for (;;) {
+      const read = await this.store.readStream(streamId, { fromVersion: entry.version + 1, maxCount: LOAD_PAGE });
+      for (const stored of read.events) {
+        if (stored.streamVersion !== entry.version + 1) continue;
+        const decoded = decodeEvent(stored);
+        if (E.isLeft(decoded)) {
+          this.cache.delete(orgId);
+          throw new LedgerLoadError(decoded.left.message);
+        }
+        entry.state = evolve(entry.state, decoded.right.event, decoded.right.metadata);
+        entry.version = stored.streamVersion;
+        trackCommand(entry, decoded.right.metadata.commandId, stored.streamVersion);
+      }
+      if (read.events.length < LOAD_PAGE) return entry;
+    }
+  }
+
+  private remember(entry: CacheEntry, changes: readonly RecordedChange[], commandId: string): void {
+    for (const change of changes) {
+      if (change.streamVersion !== entry.version + 1) return; // the cache moved on; the next load catches up
+      entry.state = evolve(entry.state, change.event, change.metadata);
+      entry.version = change.streamVersion;
+      trackCommand(entry, commandId, change.streamVersion);
+    }
+  }
+
+  /** Runs `work` after every earlier call for the same organization in this ledger. */
+  private exclusive<T>(orgId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(orgId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.locks.set(orgId, settled);
+    void settled.then(() => {
+      if (this.locks.get(orgId) === settled) this.locks.delete(orgId);
+    });
+    return next;
+  }
+}
+
+const trackCommand = (entry: CacheEntry, commandId: string, version: number): void => {
+  const range = entry.commands.get(commandId);
+  if (range) range.to = version;
+  else entry.commands.set(commandId, { from: version, to: version });
+};
+
+class LedgerLoadError extends Error {
+  readonly code = 'EVENT_DECODE_FAILED';
+}
+
+const toDomainError = (error: unknown): DomainError => {
+  if (error instanceof LedgerLoadError) return domainError('EVENT_DECODE_FAILED', error.message);
+  if (error instanceof StoreUnavailableError) return domainError('STORE_FAILURE', `${error.message}; nothing was written, the command can be run again`);
+  const message = error instanceof Error ? error.message : String(error);
+  return domainError('STORE_FAILURE', `The event store failed: ${message}; nothing was written, the command can be run again`);
+};
+
+/** Creates a {@link Ledger} over a store. */
+export const createLedger = (options: LedgerOptions): Ledger => new Ledger(options);
+
+/** Every organization id with a stream in the store (scans the log once). */
+export const listOrganizationIds = async (store: EventStore): Promise<string[]> => {
+  const ids = new Set<string>();
+  for await (const batch of readAllBatches(store, { maxCount: 5000 })) {
+    for (const event of batch.events) {
+      if (event.type !== 'OrganizationOnboarded') continue;
+      const orgId = orgIdOfStream(event.streamId);
+      if (orgId !== undefined) ids.add(orgId);
+    }
+  }
+  return [...ids].sort();
+};

@@ -1,0 +1,171 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { CURRENT_EVENT_CODECS, type DomainEvent, type EventType } from './events.js';
+import { EventMetadata } from './metadata.js';
+import type { GlobalPosition, NewStoredEvent, StoredEvent } from './store/port.js';
+
+/** A decoded event with its metadata and place in the log. */
+export interface EventEnvelope<Ev extends DomainEvent = DomainEvent> {
+  readonly event: Ev;
+  readonly metadata: EventMetadata;
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly globalPosition: GlobalPosition;
+}
+
+/** Why a stored event could not be read, naming where it is. */
+export interface EventDecodeError {
+  readonly code: 'EVENT_DECODE_FAILED' | 'UNKNOWN_EVENT_TYPE' | 'UNSUPPORTED_SCHEMA_VERSION';
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly globalPosition: GlobalPosition;
+  readonly type: string;
+  readonly schemaVersion: number;
+  /** Dotted path of the failing field, e.g. `data.learnerId` or `metadata.actor.kind`. */
+  readonly field?: string;
+  readonly message: string;
+}
+
+/** Raised by writers when an event fails its own codec: a bug in the caller, never stored. */
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+  readonly code = 'INVALID_EVENT';
+  constructor(
+    readonly type: string,
+    readonly field: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Turns an event of `fromVersion` into the shape of `fromVersion + 1`. */
+export type Upcaster = (data: unknown) => unknown;
+
+const upcasters = new Map<string, Upcaster>();
+const key = (type: string, version: number) => `${type}@${version}`;
+
+/** Registers how to read version `fromVersion` of `type` as version `fromVersion + 1`. */
+export const registerUpcaster = (type: string, fromVersion: number, upcast: Upcaster): void => {
+  upcasters.set(key(type, fromVersion), upcast);
+};
+
+// LearnerDeactivated v1 did not record the teams its move removed: read it as "none recorded".
+registerUpcaster('LearnerDeactivated', 1, (data) => ({ removedTeams: [], ...(data as object) }));
+
+/** The first failing field of an io-ts validation, as a dotted path and a sentence. */
+export const describeValidation = (errors: t.Errors): { field: string | undefined; message: string } => {
+  const first = errors[0];
+  if (!first) return { field: undefined, message: 'invalid value' };
+  const keys: string[] = [];
+  first.context.forEach((entry, index) => {
+    const parent = first.context[index - 1]?.type;
+    // Intersection and union members are indexed by number; they are not fields.
+    const isMemberIndex = parent instanceof t.IntersectionType || parent instanceof t.UnionType;
+    if (entry.key !== '' && !isMemberIndex) keys.push(entry.key);
+  });
+  const field = keys.length > 0 ? keys.join('.') : undefined;
+  const expected = first.message ?? first.context[first.context.length - 1]?.type.name ?? 'a valid value';
+  return { field, message: `${field ?? 'value'}: expected ${expected}, got ${JSON.stringify(first.value)}` };
+};
+
+/**
+ * Encodes an event for the store, validating it (and its metadata) against the
+ * current codecs first: nothing invalid is ever written.
+ */
+export const encodeEvent = (event: DomainEvent, metadata: EventMetadata): NewStoredEvent => {
+  const entry = CURRENT_EVENT_CODECS[event.type as EventType];
+  if (!entry) throw new InvalidEventError(event.type, 'type', `Unknown event type ${event.type}`);
+  const checked = entry.codec.decode(event);
+  if (E.isLeft(checked)) {
+    const { field, message } = describeValidation(checked.left);
+    throw new InvalidEventError(event.type, field, `${event.type}: ${message}`);
+  }
+  const meta = EventMetadata.decode(metadata);
+  if (E.isLeft(meta)) {
+    const { field, message } = describeValidation(meta.left);
+    throw new InvalidEventError(event.type, `metadata.${field ?? ''}`, `${event.type} metadata: ${message}`);
+  }
+  return {
+    eventId: metadata.eventId,
+    type: event.type,
+    schemaVersion: entry.version,
+    data: event.data,
+    metadata,
+  };
+};
+
+/**
+ * Decodes a stored event: upcasts older schema versions to the current one,
+ * then validates data and metadata. Errors name the stream, position, type and
+ * failing field.
+ */
+export const decodeEvent = (stored: StoredEvent): E.Either<EventDecodeError, EventEnvelope> => {
+  const where = {
+    streamId: stored.streamId,
+    streamVersion: stored.streamVersion,
+    globalPosition: stored.globalPosition,
+    type: stored.type,
+    schemaVersion: stored.schemaVersion,
+  };
+  const at = `stream ${stored.streamId} version ${stored.streamVersion} (global position ${stored.globalPosition})`;
+  const entry = CURRENT_EVENT_CODECS[stored.type as EventType];
+  if (!entry || !Object.prototype.hasOwnProperty.call(CURRENT_EVENT_CODECS, stored.type)) {
+    return E.left({ ...where, code: 'UNKNOWN_EVENT_TYPE', message: `Unknown event type ${JSON.stringify(stored.type)} at ${at}` });
+  }
+  if (!Number.isInteger(stored.schemaVersion) || stored.schemaVersion < 1 || stored.schemaVersion > entry.version) {
+    return E.left({
+      ...where,
+      code: 'UNSUPPORTED_SCHEMA_VERSION',
+      message: `${stored.type} schema version ${stored.schemaVersion} at ${at} is not supported (this library reads 1 to ${entry.version}); it was written by a newer version`,
+    });
+  }
+  let data = stored.data;
+  for (let version = stored.schemaVersion; version < entry.version; version++) {
+    const upcast = upcasters.get(key(stored.type, version));
+    if (!upcast) {
+      return E.left({ ...where, code: 'UNSUPPORTED_SCHEMA_VERSION', message: `No upcaster from ${stored.type} v${version} at ${at}` });
+    }
+    data = upcast(data);
+  }
+  const decoded = entry.codec.decode({ type: stored.type, data });
+  if (E.isLeft(decoded)) {
+    const { field, message } = describeValidation(decoded.left);
+    return E.left({ ...where, code: 'EVENT_DECODE_FAILED', field, message: `${stored.type} at ${at}: ${message}` });
+  }
+  const meta = EventMetadata.decode(stored.metadata);
+  if (E.isLeft(meta)) {
+    const { field, message } = describeValidation(meta.left);
+    return E.left({
+      ...where,
+      code: 'EVENT_DECODE_FAILED',
+      field: `metadata.${field ?? ''}`,
+      message: `${stored.type} at ${at}: metadata ${message}`,
+    });
+  }
+  return E.right({
+    event: decoded.right as DomainEvent,
+    metadata: meta.right,
+    streamId: stored.streamId,
+    streamVersion: stored.streamVersion,
+    globalPosition: stored.globalPosition,
+  });
+};
+
+/** Thrown where a caller asked to fail on undecodable events. */
+export class EventDecodeFailure extends Error {
+  override readonly name = 'EventDecodeFailure';
+  constructor(readonly error: EventDecodeError) {
+    super(error.message);
+  }
+  get code() {
+    return this.error.code;
+  }
+}
+
+/** Decodes or throws {@link EventDecodeFailure}. */
+export const decodeEventOrThrow = (stored: StoredEvent): EventEnvelope => {
+  const result = decodeEvent(stored);
+  if (E.isLeft(result)) throw new EventDecodeFailure(result.left);
+  return result.right;
+};

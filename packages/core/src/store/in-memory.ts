@@ -1,0 +1,160 @@
+import {
+  type AppendRequest,
+  type AppendResult,
+  type EventStore,
+  type ExpectedVersion,
+  type GlobalPosition,
+  type NewStoredEvent,
+  type ReadAllBatch,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type ReadStreamResult,
+  type StoredEvent,
+  type WaitOptions,
+  WrongExpectedVersionError,
+  versionMatches,
+} from './port.js';
+
+/**
+ * The in-memory store: the fixture for tests, examples and benchmarks.
+ * Appends are O(events appended) and reads are O(events returned): the log is
+ * an array indexed by position, each stream an array of indexes into it.
+ * Events are frozen deep copies so a caller can never change what was stored.
+ */
+export class InMemoryEventStore implements EventStore {
+  readonly name = 'memory';
+  readonly capabilities = { atomicMultiStreamAppend: true } as const;
+  private readonly log: StoredEvent[] = [];
+  private readonly streams = new Map<string, number[]>();
+  private readonly waiters = new Set<(closing: boolean) => void>();
+  private closed = false;
+
+  async appendToStream(
+    streamId: string,
+    events: readonly NewStoredEvent[],
+    options: { expectedVersion?: ExpectedVersion } = {},
+  ): Promise<AppendResult> {
+    const [result] = await this.appendMany([{ streamId, events, expectedVersion: options.expectedVersion }]);
+    return result!;
+  }
+
+  async appendMany(requests: readonly AppendRequest[]): Promise<readonly AppendResult[]> {
+    this.assertOpen();
+    const seen = new Set<string>();
+    for (const request of requests) {
+      if (seen.has(request.streamId)) throw new Error(`appendMany: stream ${request.streamId} appears twice in one call`);
+      seen.add(request.streamId);
+      const current = this.streams.get(request.streamId)?.length ?? 0;
+      if (!versionMatches(request.expectedVersion, current)) {
+        throw new WrongExpectedVersionError(request.streamId, request.expectedVersion ?? 'any', current);
+      }
+    }
+    // Copy before touching the log, so a payload that cannot be copied fails the whole call.
+    const copies = requests.map((request) => request.events.map((event) => structuredClone(event)));
+    const results: AppendResult[] = [];
+    requests.forEach((request, index) => {
+      let indexes = this.streams.get(request.streamId);
+      const createdNewStream = indexes === undefined && request.events.length > 0;
+      if (indexes === undefined) {
+        indexes = [];
+        if (request.events.length > 0) this.streams.set(request.streamId, indexes);
+      }
+      const firstPosition = request.events.length > 0 ? BigInt(this.log.length + 1) : 0n;
+      for (const event of copies[index]!) {
+        const stored: StoredEvent = deepFreeze({
+          ...event,
+          streamId: request.streamId,
+          streamVersion: indexes.length + 1,
+          globalPosition: BigInt(this.log.length + 1),
+        });
+        indexes.push(this.log.length);
+        this.log.push(stored);
+      }
+      results.push({
+        streamId: request.streamId,
+        nextExpectedVersion: indexes.length,
+        createdNewStream,
+        firstPosition,
+        lastPosition: request.events.length > 0 ? BigInt(this.log.length) : 0n,
+      });
+    });
+    if (requests.some((request) => request.events.length > 0)) this.notify();
+    return results;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<ReadStreamResult> {
+    this.assertOpen();
+    const indexes = this.streams.get(streamId) ?? [];
+    const from = Math.max(1, options.fromVersion ?? 1) - 1;
+    const to = options.maxCount === undefined ? indexes.length : Math.min(indexes.length, from + options.maxCount);
+    const events: StoredEvent[] = [];
+    for (let i = from; i < to; i++) events.push(this.log[indexes[i]!]!);
+    return { streamId, currentVersion: indexes.length, events };
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllBatch> {
+    this.assertOpen();
+    const after = options.after ?? 0n;
+    const maxCount = options.maxCount ?? 1000;
+    const filter = options.streamIds ? new Set(options.streamIds) : undefined;
+    const events: StoredEvent[] = [];
+    let index = Number(after); // position p lives at index p - 1
+    let lastPosition = after;
+    while (index < this.log.length && events.length < maxCount) {
+      const event = this.log[index]!;
+      if (!filter || filter.has(event.streamId)) events.push(event);
+      lastPosition = event.globalPosition;
+      index++;
+    }
+    return { events, lastPosition, isEnd: index >= this.log.length };
+  }
+
+  async headPosition(): Promise<GlobalPosition> {
+    return BigInt(this.log.length);
+  }
+
+  waitForEvents(after: GlobalPosition, options: WaitOptions = {}): Promise<boolean> {
+    if (BigInt(this.log.length) > after) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = (value: boolean) => {
+        this.waiters.delete(wake);
+        if (timer) clearTimeout(timer);
+        options.signal?.removeEventListener('abort', abort);
+        resolve(value);
+      };
+      const wake = (closing: boolean) => {
+        if (closing) done(false);
+        else if (BigInt(this.log.length) > after) done(true);
+      };
+      const abort = () => done(false);
+      this.waiters.add(wake);
+      if (options.timeoutMs !== undefined) timer = setTimeout(() => done(false), options.timeoutMs);
+      if (options.signal) {
+        if (options.signal.aborted) return done(false);
+        options.signal.addEventListener('abort', abort);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const wake of [...this.waiters]) wake(true);
+  }
+
+  private notify(): void {
+    for (const wake of [...this.waiters]) wake(false);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('memory store: closed');
+  }
+}
+
+const deepFreeze = <T>(value: T): T => {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+};

@@ -1,0 +1,155 @@
+/**
+ * The event-store port. Every store (in-memory, SQLite, PostgreSQL, KurrentDB)
+ * implements this one interface and passes the one contract suite in
+ * `@learner-ledger/core/testing`. Stores move opaque JSON: decoding and
+ * validation happen once, in the core (serialization.ts).
+ */
+
+/** A global log position. Positions grow strictly along the log; 0n is "before the first event". */
+export type GlobalPosition = bigint;
+
+/**
+ * What the writer expects the stream to look like before its append:
+ * `'any'`, `'no_stream'` (must not exist yet), `'stream_exists'`, or an exact
+ * version: the number of events the stream holds now (0 ≡ no stream).
+ */
+export type ExpectedVersion = 'any' | 'no_stream' | 'stream_exists' | number;
+
+/** An event ready to append. `data` and `metadata` are plain JSON values. */
+export interface NewStoredEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: unknown;
+  readonly metadata: unknown;
+}
+
+/** An event as the store returns it. `streamVersion` is 1-based within its stream. */
+export interface StoredEvent extends NewStoredEvent {
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly globalPosition: GlobalPosition;
+}
+
+export interface AppendRequest {
+  readonly streamId: string;
+  readonly events: readonly NewStoredEvent[];
+  readonly expectedVersion?: ExpectedVersion;
+}
+
+export interface AppendResult {
+  readonly streamId: string;
+  /** The stream's version after the append: pass it as `expectedVersion` next time. */
+  readonly nextExpectedVersion: number;
+  readonly createdNewStream: boolean;
+  /** Global position of the first and last appended event (both 0n when nothing was appended). */
+  readonly firstPosition: GlobalPosition;
+  readonly lastPosition: GlobalPosition;
+}
+
+export interface ReadStreamOptions {
+  /** First stream version to return (1-based, inclusive). Default 1. */
+  readonly fromVersion?: number;
+  readonly maxCount?: number;
+}
+
+export interface ReadStreamResult {
+  readonly streamId: string;
+  /** The stream's current version (0 when it does not exist). */
+  readonly currentVersion: number;
+  readonly events: readonly StoredEvent[];
+}
+
+export interface ReadAllOptions {
+  /** Return events strictly after this position. Default 0n (from the start). */
+  readonly after?: GlobalPosition;
+  /** At most this many events. Default 1000. */
+  readonly maxCount?: number;
+  /** Only events of streams whose id is exactly one of these (tenant-scoped reads). */
+  readonly streamIds?: readonly string[];
+}
+
+export interface ReadAllBatch {
+  readonly events: readonly StoredEvent[];
+  /** Pass as `after` to continue. Equals the last event's position, or `after` when the batch is empty. */
+  readonly lastPosition: GlobalPosition;
+  /** True when the batch reached the end of the log as it was when read. */
+  readonly isEnd: boolean;
+}
+
+export interface WaitOptions {
+  readonly signal?: AbortSignal;
+  /** Give up after this many milliseconds (resolves false). */
+  readonly timeoutMs?: number;
+}
+
+export interface StoreCapabilities {
+  /** `appendMany` is one transaction across streams on this store. */
+  readonly atomicMultiStreamAppend: boolean;
+}
+
+export interface EventStore {
+  /** A short name for messages: `memory`, `sqlite`, `postgres`, `kurrentdb`. */
+  readonly name: string;
+  readonly capabilities: StoreCapabilities;
+  /** Append to one stream, checking the expected version. Throws {@link WrongExpectedVersionError} on conflict. */
+  appendToStream(streamId: string, events: readonly NewStoredEvent[], options?: { expectedVersion?: ExpectedVersion }): Promise<AppendResult>;
+  /** Append to several streams at once: every version is checked and either all land or none. */
+  appendMany(requests: readonly AppendRequest[]): Promise<readonly AppendResult[]>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<ReadStreamResult>;
+  /** Read the global log forward, in order, from a position. */
+  readAll(options?: ReadAllOptions): Promise<ReadAllBatch>;
+  /** Position of the last event in the log (0n when empty). */
+  headPosition(): Promise<GlobalPosition>;
+  /** Resolve true as soon as the log holds an event after `after`; false on timeout or abort. */
+  waitForEvents(after: GlobalPosition, options?: WaitOptions): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** An append whose expected version did not match. Nothing was written. */
+export class WrongExpectedVersionError extends Error {
+  override readonly name = 'WrongExpectedVersionError';
+  readonly code = 'WRONG_EXPECTED_VERSION';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number,
+  ) {
+    super(`Stream ${streamId}: expected version ${String(expected)}, found ${actual}; nothing was written`);
+  }
+}
+
+/** A failure of the store itself (locked, unreachable, connection lost). Nothing of the failed call was written. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  readonly code = 'STORE_UNAVAILABLE';
+  constructor(
+    readonly store: string,
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(`${store} store: ${message}`);
+  }
+}
+
+/** Checks an expected version against the stream's current version (shared by every store). */
+export const versionMatches = (expected: ExpectedVersion | undefined, current: number): boolean => {
+  if (expected === undefined || expected === 'any') return true;
+  if (expected === 'no_stream') return current === 0;
+  if (expected === 'stream_exists') return current > 0;
+  return expected === current;
+};
+
+/** Reads the whole log from `after` as an async iterable of batches. */
+export async function* readAllBatches(
+  store: EventStore,
+  options: ReadAllOptions = {},
+): AsyncGenerator<ReadAllBatch, void, undefined> {
+  let after = options.after ?? 0n;
+  for (;;) {
+    const batch = await store.readAll({ ...options, after });
+    if (batch.events.length > 0) yield batch;
+    if (batch.isEnd || batch.events.length === 0) return;
+    after = batch.lastPosition;
+  }
+}

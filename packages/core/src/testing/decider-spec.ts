@@ -1,0 +1,69 @@
+import { deepStrictEqual, fail, strictEqual } from 'node:assert/strict';
+import * as E from 'fp-ts/lib/Either.js';
+import type { Command } from '../commands.js';
+import type { DomainEvent } from '../events.js';
+import { decide, type Decision, type Outcome } from '../organization/decide.js';
+import { evolve } from '../organization/evolve.js';
+import { initialOrganizationState, type OrganizationState } from '../organization/state.js';
+
+/**
+ * Given events / when command / then events or error, for the organization
+ * decider. Framework-neutral: failures throw node:assert errors.
+ *
+ * ```ts
+ * givenEvents(onboarded).when(deactivate, { now }).thenEvents([...]);
+ * ```
+ */
+export interface DeciderSpecThen {
+  /** The decision emitted exactly these events, in order. */
+  thenEvents(expected: readonly DomainEvent[]): Decision;
+  /** The decision emitted events of exactly these types, in order. */
+  thenEventTypes(expected: readonly DomainEvent['type'][]): Decision;
+  /** The command was refused with this error code. */
+  thenError(code: string): { code: string; message: string };
+  /** The decision, for assertions of your own. */
+  decision(): E.Either<{ code: string; message: string }, Decision>;
+  /** The outcomes, asserting the decision succeeded. */
+  thenOutcomes(expected: readonly Partial<Outcome>[]): Decision;
+}
+
+export const foldEvents = (events: readonly DomainEvent[], state: OrganizationState = initialOrganizationState()): OrganizationState =>
+  events.reduce((s, event) => evolve(s, event), state);
+
+export const givenEvents = (events: readonly DomainEvent[]) => ({
+  when(command: Command, context: { now: string } = { now: '2026-01-01T00:00:00.000Z' }): DeciderSpecThen {
+    const state = foldEvents(events);
+    const result = decide(command, state, context);
+    const success = (): Decision => {
+      if (E.isLeft(result)) fail(`expected the command to succeed, it failed with ${result.left.code}: ${result.left.message}`);
+      return result.right;
+    };
+    return {
+      thenEvents(expected) {
+        const decision = success();
+        deepStrictEqual(decision.events.map((e) => e.event), expected);
+        return decision;
+      },
+      thenEventTypes(expected) {
+        const decision = success();
+        deepStrictEqual(decision.events.map((e) => e.event.type), expected);
+        return decision;
+      },
+      thenError(code) {
+        if (E.isRight(result)) fail(`expected error ${code}, the command succeeded with ${result.right.events.length} events`);
+        strictEqual(result.left.code, code, result.left.message);
+        return result.left;
+      },
+      thenOutcomes(expected) {
+        const decision = success();
+        strictEqual(decision.outcomes.length, expected.length, JSON.stringify(decision.outcomes));
+        expected.forEach((partial, index) => {
+          const actual = decision.outcomes[index]!;
+          for (const [key, value] of Object.entries(partial)) deepStrictEqual(actual[key as keyof Outcome], value, `outcome ${index}.${key}`);
+        });
+        return decision;
+      },
+      decision: () => result,
+    };
+  },
+});

@@ -1,0 +1,51 @@
+import { DateTime, IANAZone } from 'luxon';
+import type { ImportSchedule } from './events.js';
+
+/**
+ * Time arrives as a value (an ISO instant); these helpers interpret it in an
+ * organization's IANA time zone with luxon. Nothing here reads a clock.
+ */
+
+export const isValidTimeZone = (zone: string): boolean => IANAZone.isValidZone(zone);
+
+/** Formats a luxon DateTime as the canonical UTC instant stored in events. */
+export const toInstant = (dateTime: DateTime): string => dateTime.toUTC().toISO({ suppressMilliseconds: false })!;
+
+/**
+ * Reads an instant or a date: `2026-06-30T17:00:00Z`, `2026-06-30T12:00:00-05:00`,
+ * or `2026-06-30` (the start of that day in `timeZone`). Returns undefined when
+ * the text is neither.
+ */
+export const parseInstantOrDate = (text: string, timeZone: string): DateTime | undefined => {
+  const trimmed = text.trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) {
+    const day = DateTime.fromISO(trimmed, { zone: timeZone });
+    return day.isValid ? day.startOf('day') : undefined;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(trimmed)) return undefined;
+  const instant = DateTime.fromISO(trimmed, { zone: timeZone, setZone: false });
+  return instant.isValid ? instant.toUTC() : undefined;
+};
+
+/** The end of a calendar day in a time zone, as the last millisecond of it ("31 March 2026, end of day"). */
+export const endOfDay = (date: string, timeZone: string): DateTime | undefined => {
+  const day = DateTime.fromISO(date, { zone: timeZone });
+  return day.isValid ? day.endOf('day') : undefined;
+};
+
+/**
+ * When a received import becomes due: `now` itself, the next top of the hour in
+ * the organization's time zone, or the next daily run at `dailyImportTime`
+ * (organization-local `HH:mm`), strictly after `now`.
+ */
+export const importDueAt = (schedule: ImportSchedule, now: string, timeZone: string, dailyImportTime: string): string => {
+  const local = DateTime.fromISO(now, { zone: 'utc' }).setZone(timeZone);
+  if (schedule === 'now') return toInstant(local);
+  if (schedule === 'top-of-hour') return toInstant(local.startOf('hour').plus({ hours: 1 }));
+  const [hour, minute] = dailyImportTime.split(':').map(Number) as [number, number];
+  let run = local.set({ hour, minute, second: 0, millisecond: 0 });
+  if (run <= local) run = run.plus({ days: 1 }).set({ hour, minute });
+  return toInstant(run);
+};
+
+export const compareInstants = (a: string, b: string): number => Date.parse(a) - Date.parse(b);
