@@ -69,7 +69,8 @@ export const teamIdFromName = (name: string): string => {
 
 const requireOrganization = (state: OrganizationState, orgId: string): DomainError | undefined => {
   if (!isOrgId(orgId)) return domainError('INVALID_ORGANIZATION_ID', `Organization id ${JSON.stringify(orgId)} is not valid: use 1-64 letters, digits, "_", "-" or "."`);
-  if (!state.exists) return domainError('ORGANIZATION_NOT_FOUND', `Organization ${orgId} does not exist`, { subject: orgId });
+  // A state folded from another organization's stream never decides for this one.
+  if (!state.exists || state.orgId !== orgId) return domainError('ORGANIZATION_NOT_FOUND', `Organization ${orgId} does not exist`, { subject: orgId });
   return undefined;
 };
 

@@ -1,6 +1,7 @@
 import { deepStrictEqual, fail, strictEqual } from 'node:assert/strict';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from '../commands.js';
+import type { DomainError } from '../errors.js';
 import type { DomainEvent } from '../events.js';
 import { decide, type Decision, type Outcome } from '../organization/decide.js';
 import { evolve } from '../organization/evolve.js';
@@ -20,18 +21,47 @@ export interface DeciderSpecThen {
   /** The decision emitted events of exactly these types, in order. */
   thenEventTypes(expected: readonly DomainEvent['type'][]): Decision;
   /** The command was refused with this error code. */
-  thenError(code: string): { code: string; message: string };
+  thenError(code: string): DomainError;
   /** The decision, for assertions of your own. */
-  decision(): E.Either<{ code: string; message: string }, Decision>;
+  decision(): E.Either<DomainError, Decision>;
   /** The outcomes, asserting the decision succeeded. */
   thenOutcomes(expected: readonly Partial<Outcome>[]): Decision;
+  /** The decision succeeded without emitting anything. */
+  thenNoEvents(): Decision;
+  /** The state after folding the given events and the decision's events, asserting the decision succeeded. */
+  thenState(): OrganizationState;
 }
+
+/** The instant the kit decides at when a test gives none. */
+export const SPEC_NOW = '2026-01-01T00:00:00.000Z';
+
+/**
+ * The events a sequence of commands produces, each decided on the state the
+ * previous ones left: a readable way to write the "given" of a test.
+ * Throws when a command is refused.
+ */
+export const eventsOf = (commands: readonly Command[], context: { now: string } = { now: SPEC_NOW }, given: readonly DomainEvent[] = []): DomainEvent[] => {
+  const state = foldEvents(given);
+  const events: DomainEvent[] = [...given];
+  for (const command of commands) {
+    const result = decide(command, state, context);
+    if (E.isLeft(result)) fail(`given command ${command.type} was refused with ${result.left.code}: ${result.left.message}`);
+    for (const emitted of result.right.events) {
+      evolve(state, emitted.event);
+      events.push(emitted.event);
+    }
+  }
+  return events;
+};
+
+/** Given the events of these commands (see {@link eventsOf}). */
+export const givenCommands = (commands: readonly Command[], context: { now: string } = { now: SPEC_NOW }) => givenEvents(eventsOf(commands, context));
 
 export const foldEvents = (events: readonly DomainEvent[], state: OrganizationState = initialOrganizationState()): OrganizationState =>
   events.reduce((s, event) => evolve(s, event), state);
 
 export const givenEvents = (events: readonly DomainEvent[]) => ({
-  when(command: Command, context: { now: string } = { now: '2026-01-01T00:00:00.000Z' }): DeciderSpecThen {
+  when(command: Command, context: { now: string } = { now: SPEC_NOW }): DeciderSpecThen {
     const state = foldEvents(events);
     const result = decide(command, state, context);
     const success = (): Decision => {
@@ -62,6 +92,15 @@ export const givenEvents = (events: readonly DomainEvent[]) => ({
           for (const [key, value] of Object.entries(partial)) deepStrictEqual(actual[key as keyof Outcome], value, `outcome ${index}.${key}`);
         });
         return decision;
+      },
+      thenNoEvents() {
+        const decision = success();
+        deepStrictEqual(decision.events.map((e) => e.event.type), []);
+        return decision;
+      },
+      thenState() {
+        const decision = success();
+        return foldEvents(decision.events.map((e) => e.event), foldEvents(events));
       },
       decision: () => result,
     };
