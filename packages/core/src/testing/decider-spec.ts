@@ -35,16 +35,29 @@ export interface DeciderSpecThen {
 /** The instant the kit decides at when a test gives none. */
 export const SPEC_NOW = '2026-01-01T00:00:00.000Z';
 
+/** A command decided at its own instant, for givens that span time (see {@link at}). */
+export interface TimedCommand {
+  readonly command: Command;
+  readonly now: string;
+}
+/** `at('2026-04-01T00:00:00Z', processDue)`: decide this given command at that instant. */
+export const at = (now: string, command: Command): TimedCommand => ({ command, now });
+
 /**
  * The events a sequence of commands produces, each decided on the state the
  * previous ones left: a readable way to write the "given" of a test.
  * Throws when a command is refused.
  */
-export const eventsOf = (commands: readonly Command[], context: { now: string } = { now: SPEC_NOW }, given: readonly DomainEvent[] = []): DomainEvent[] => {
+export const eventsOf = (
+  commands: readonly (Command | TimedCommand)[],
+  context: { now: string } = { now: SPEC_NOW },
+  given: readonly DomainEvent[] = [],
+): DomainEvent[] => {
   const state = foldEvents(given);
   const events: DomainEvent[] = [...given];
-  for (const command of commands) {
-    const result = decide(command, state, context);
+  for (const item of commands) {
+    const [command, now] = 'command' in item ? [item.command, item.now] : [item, context.now];
+    const result = decide(command, state, { now });
     if (E.isLeft(result)) fail(`given command ${command.type} was refused with ${result.left.code}: ${result.left.message}`);
     for (const emitted of result.right.events) {
       evolve(state, emitted.event);
@@ -55,7 +68,7 @@ export const eventsOf = (commands: readonly Command[], context: { now: string } 
 };
 
 /** Given the events of these commands (see {@link eventsOf}). */
-export const givenCommands = (commands: readonly Command[], context: { now: string } = { now: SPEC_NOW }) => givenEvents(eventsOf(commands, context));
+export const givenCommands = (commands: readonly (Command | TimedCommand)[], context: { now: string } = { now: SPEC_NOW }) => givenEvents(eventsOf(commands, context));
 
 export const foldEvents = (events: readonly DomainEvent[], state: OrganizationState = initialOrganizationState()): OrganizationState =>
   events.reduce((s, event) => evolve(s, event), state);
