@@ -1,0 +1,34 @@
+import { listOrganizationIds } from '@learner-ledger/core';
+import { isoInstant } from '../parsing.js';
+import { plural, table } from '../output.js';
+import type { Register } from './action.js';
+
+/** `process-due`: the scheduled work of every organization that is due. */
+export const registerProcessDueCommand: Register = (program, action) => {
+  program
+    .command('process-due')
+    .description('apply scheduled deactivations and queued imports that are due (run it from cron, e.g. every few minutes)')
+    .option('--now <ISO instant>', 'treat this instant as now (default: the clock)', isoInstant)
+    .action(
+      action(async (session, _args, options) => {
+        const now: string = options.now ?? session.now();
+        const store = await session.store();
+        const deactivations: { orgId: string; scheduleId: string; deactivated: string[]; skipped: string[] }[] = [];
+        for (const orgId of await listOrganizationIds(store)) {
+          const result = await session.execute({ type: 'ProcessDueDeactivations', orgId }, { now, actor: { kind: 'system', id: 'scheduler' } });
+          for (const change of result.events) {
+            if (change.event.type !== 'ScheduledDeactivationCompleted') continue;
+            const { scheduleId, deactivated, skipped } = change.event.data;
+            deactivations.push({ orgId, scheduleId, deactivated, skipped });
+          }
+        }
+        const rows = deactivations.map((d) => [d.orgId, d.scheduleId, d.deactivated.join(', ') || '-', d.skipped.join(', ') || '-']);
+        return {
+          json: { now, deactivations },
+          text:
+            `Processed due work at ${now}: ${plural(deactivations.length, 'scheduled deactivation')} applied.\n` +
+            (rows.length ? table(rows, ['organization', 'schedule', 'deactivated', 'skipped (already inactive or gone)']) : ''),
+        };
+      }),
+    );
+};

@@ -1,0 +1,13 @@
+/**
+ * @packageDocumentation
+ * The `learner-ledger` command-line tool: a thin front over the library
+ * (parse flags, call the library, print). `runCli` is the whole tool as a
+ * function, so it can be embedded or tested without spawning a process.
+ */
+export { runCli, buildProgram } from './cli.js';
+export { processIo, type CliIo } from './io.js';
+export { CliError, EXIT_OK, EXIT_FAILED, EXIT_USAGE, usageError } from './errors.js';
+export { parseStoreLocation, chooseStoreLocation, describeStoreLocation, openStoreAt, DEFAULT_STORE, type StoreLocation } from './store.js';
+export { progressBar, type Progress } from './progress.js';
+export type { Output } from './output.js';
+export type { GlobalOptions } from './session.js';

@@ -1,0 +1,38 @@
+import type { EventStore } from '@learner-ledger/core';
+import type { StoreLocation } from './store.js';
+
+/**
+ * Everything the CLI touches outside itself, so it can run inside a test:
+ * output streams, environment, working directory and the clock.
+ */
+export interface CliIo {
+  /** Standard output: results (exactly one JSON document with `--json`). */
+  readonly stdout: (text: string) => void;
+  /** Standard error: messages for people, progress bars. */
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Relative paths (store files, CSV files, charts) are resolved against this folder. */
+  readonly cwd: string;
+  /** Progress bars are drawn only when standard error is a terminal. */
+  readonly stderrIsTTY?: boolean;
+  /** Width of the terminal behind standard error. */
+  readonly stderrColumns?: number;
+  /** The current instant (ISO, UTC). Default: the system clock. */
+  readonly clock?: () => string;
+  /** Opens a store; by default the adapter package for the location's kind. Tests pass shared stores here. */
+  readonly openStore?: (location: StoreLocation) => Promise<EventStore>;
+}
+
+/** The real process: `process.stdout`, `process.stderr`, `process.env`, `process.cwd()`. */
+export const processIo = (): CliIo => ({
+  stdout: (text) => {
+    process.stdout.write(text);
+  },
+  stderr: (text) => {
+    process.stderr.write(text);
+  },
+  env: process.env,
+  cwd: process.cwd(),
+  stderrIsTTY: process.stderr.isTTY === true,
+  stderrColumns: process.stderr.columns,
+});

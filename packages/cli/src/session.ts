@@ -1,0 +1,109 @@
+import * as os from 'node:os';
+import * as E from 'fp-ts/lib/Either.js';
+import {
+  createLedger,
+  normalizeName,
+  systemClock,
+  type Actor,
+  type Command,
+  type CommandContext,
+  type CommandResult,
+  type EventStore,
+  type Ledger,
+  type OrganizationState,
+} from '@learner-ledger/core';
+import { CliError } from './errors.js';
+import type { CliIo } from './io.js';
+import { chooseStoreLocation, openStoreAt, type StoreLocation } from './store.js';
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  readonly store?: string;
+  readonly json?: boolean;
+  readonly actor?: string;
+}
+
+/**
+ * One run of the tool: the chosen store (opened on first use, closed at the
+ * end), the ledger over it, and who is acting.
+ */
+export class Session {
+  private opened: EventStore | undefined;
+  private ledgerInstance: Ledger | undefined;
+  readonly location: StoreLocation;
+
+  constructor(
+    readonly io: CliIo,
+    readonly options: GlobalOptions,
+  ) {
+    this.location = chooseStoreLocation(options.store, io.env, io.cwd);
+  }
+
+  get json(): boolean {
+    return this.options.json === true;
+  }
+
+  /** The instant now, from the injected clock or the system. */
+  now(): string {
+    return (this.io.clock ?? systemClock)();
+  }
+
+  /** `--actor`, else `LEARNER_LEDGER_ACTOR`, else the operating-system user. */
+  actor(): Actor {
+    const id = this.options.actor ?? this.io.env['LEARNER_LEDGER_ACTOR'] ?? safeUserName();
+    return { kind: 'admin', id };
+  }
+
+  async store(): Promise<EventStore> {
+    if (!this.opened) this.opened = await (this.io.openStore ?? openStoreAt)(this.location);
+    return this.opened;
+  }
+
+  async ledger(): Promise<Ledger> {
+    if (!this.ledgerInstance) this.ledgerInstance = createLedger({ store: await this.store(), clock: () => this.now() });
+    return this.ledgerInstance;
+  }
+
+  /** Runs one command; a refusal becomes a {@link CliError} (exit code 1). */
+  async execute(command: Command, context: Partial<CommandContext> = {}): Promise<CommandResult> {
+    const ledger = await this.ledger();
+    const result = await ledger.execute(command, { actor: this.actor(), channel: 'api', ...context });
+    if (E.isLeft(result)) throw CliError.fromDomain(result.left);
+    return result.right;
+  }
+
+  /** The organization's current state, or ORGANIZATION_NOT_FOUND. */
+  async organization(orgId: string): Promise<OrganizationState> {
+    const ledger = await this.ledger();
+    const state = await ledger.state(orgId);
+    if (E.isLeft(state)) throw CliError.fromDomain(state.left);
+    if (!state.right.exists) throw new CliError('ORGANIZATION_NOT_FOUND', `Organization ${orgId} does not exist in this store (create it with: learner-ledger org create ${orgId} --name … --seats …)`);
+    return state.right;
+  }
+
+  async close(): Promise<void> {
+    const store = this.opened;
+    this.opened = undefined;
+    if (store) await store.close();
+  }
+}
+
+/** A team id from what a person typed: the team's name (any letter case) or its id. */
+export const resolveTeamId = (state: OrganizationState, text: string): string => {
+  const byName = state.teamIdsByName.get(normalizeName(text));
+  if (byName !== undefined) return byName;
+  if (state.teams.has(text)) return text;
+  const known = [...state.teams.values()].map((team) => team.name).join(', ');
+  throw new CliError('TEAM_NOT_FOUND', `Team ${JSON.stringify(text)} is not a team of organization ${state.orgId} (teams: ${known || 'none'})`);
+};
+
+/** A team's display name, or its id when it no longer exists. */
+export const teamName = (state: OrganizationState, teamId: string): string => state.teams.get(teamId)?.name ?? teamId;
+
+const safeUserName = (): string => {
+  try {
+    return os.userInfo().username || 'cli';
+  } catch {
+    return 'cli';
+  }
+};

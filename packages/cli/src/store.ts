@@ -1,0 +1,106 @@
+import * as path from 'node:path';
+import type { EventStore } from '@learner-ledger/core';
+import { CliError, usageError } from './errors.js';
+
+/** Where the events live, as chosen by `--store`, `LEARNER_LEDGER_STORE` or the default. */
+export type StoreLocation =
+  | { readonly kind: 'memory' }
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly connectionString: string; readonly schema?: string }
+  | { readonly kind: 'kurrentdb'; readonly connectionString: string };
+
+/** The store used when neither `--store` nor `LEARNER_LEDGER_STORE` is given. */
+export const DEFAULT_STORE = './learner-ledger.db';
+
+/**
+ * Reads a store location: `memory:`, `sqlite:<path>` or a plain file path,
+ * `postgres://…` / `postgresql://…` (an optional `schema` query parameter picks
+ * the schema), `kurrentdb://…` / `esdb://…` (and their `+discover` forms).
+ * Relative file paths are resolved against `cwd`.
+ */
+export const parseStoreLocation = (text: string, cwd: string): StoreLocation => {
+  const value = text.trim();
+  if (value === '') throw usageError('The store location is empty: give a file path, sqlite:<path>, postgres://…, kurrentdb://… or memory:', 'INVALID_STORE');
+  if (value === 'memory:' || value === 'memory') return { kind: 'memory' };
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1]?.toLowerCase();
+  if (scheme === 'sqlite') {
+    const file = value.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (file === '') throw usageError('sqlite: needs a file path, e.g. sqlite:./learner-ledger.db', 'INVALID_STORE');
+    return { kind: 'sqlite', path: path.resolve(cwd, file) };
+  }
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw usageError(`${JSON.stringify(value)} is not a valid PostgreSQL connection string (postgres://user:password@host:port/database)`, 'INVALID_STORE');
+    }
+    const schema = url.searchParams.get('schema') ?? undefined;
+    url.searchParams.delete('schema');
+    if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+      throw usageError(`Schema ${JSON.stringify(schema)} is not a plain SQL identifier (letters, digits and "_", at most 63)`, 'INVALID_STORE');
+    }
+    return { kind: 'postgres', connectionString: url.toString(), ...(schema !== undefined ? { schema } : {}) };
+  }
+  if (scheme === 'kurrentdb' || scheme === 'kurrentdb+discover' || scheme === 'esdb' || scheme === 'esdb+discover' || scheme === 'kdb' || scheme === 'kdb+discover') {
+    return { kind: 'kurrentdb', connectionString: value };
+  }
+  // A one-letter "scheme" is a Windows drive (C:\data\ledger.db); anything else with :// is a typo worth stopping.
+  if (scheme !== undefined && scheme.length > 1 && value.slice(scheme.length).startsWith('://')) {
+    throw usageError(
+      `Unknown store ${JSON.stringify(value)}: use a file path or sqlite:<path> (SQLite), postgres://… (PostgreSQL), kurrentdb://… or esdb://… (KurrentDB), or memory:`,
+      'INVALID_STORE',
+    );
+  }
+  return { kind: 'sqlite', path: path.resolve(cwd, value) };
+};
+
+/** `--store`, else `LEARNER_LEDGER_STORE`, else `./learner-ledger.db`. */
+export const chooseStoreLocation = (flag: string | undefined, env: Readonly<Record<string, string | undefined>>, cwd: string): StoreLocation => {
+  const env_ = env['LEARNER_LEDGER_STORE'];
+  const text = flag ?? (env_ !== undefined && env_.trim() !== '' ? env_ : DEFAULT_STORE);
+  return parseStoreLocation(text, cwd);
+};
+
+/** A location as a person reads it (passwords hidden). */
+export const describeStoreLocation = (location: StoreLocation): string => {
+  switch (location.kind) {
+    case 'memory':
+      return 'memory: (in-memory, gone when the command ends)';
+    case 'sqlite':
+      return `SQLite file ${location.path}`;
+    case 'postgres':
+    case 'kurrentdb': {
+      const safe = location.connectionString.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+      return `${location.kind === 'postgres' ? 'PostgreSQL' : 'KurrentDB'} ${safe}${location.kind === 'postgres' && location.schema ? ` (schema ${location.schema})` : ''}`;
+    }
+  }
+};
+
+/** Opens the store behind a location with its adapter package (loaded only when used). */
+export const openStoreAt = async (location: StoreLocation): Promise<EventStore> => {
+  try {
+    switch (location.kind) {
+      case 'memory': {
+        const { InMemoryEventStore } = await import('@learner-ledger/core');
+        return new InMemoryEventStore();
+      }
+      case 'sqlite': {
+        const { openSqliteEventStore } = await import('@learner-ledger/sqlite');
+        return await openSqliteEventStore({ path: location.path });
+      }
+      case 'postgres': {
+        const { openPostgresEventStore } = await import('@learner-ledger/postgres');
+        return await openPostgresEventStore({ connectionString: location.connectionString, ...(location.schema !== undefined ? { schema: location.schema } : {}) });
+      }
+      case 'kurrentdb': {
+        const { openKurrentDbEventStore } = await import('@learner-ledger/kurrentdb');
+        return await openKurrentDbEventStore({ connectionString: location.connectionString });
+      }
+    }
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new CliError('STORE_UNAVAILABLE', `Cannot open the ${describeStoreLocation(location)}: ${message}`);
+  }
+};
