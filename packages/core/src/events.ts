@@ -14,12 +14,6 @@ const NonNegativeInt = new t.Type<number, number, unknown>(
   (u, c) => (typeof u === 'number' && Number.isInteger(u) && u >= 0 ? t.success(u) : t.failure(u, c, 'a whole number ≥ 0')),
   t.identity,
 );
-const PositiveInt = new t.Type<number, number, unknown>(
-  'PositiveInt',
-  (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 1,
-  (u, c) => (typeof u === 'number' && Number.isInteger(u) && u >= 1 ? t.success(u) : t.failure(u, c, 'a whole number ≥ 1')),
-  t.identity,
-);
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 /** An ISO-8601 instant in UTC, e.g. `2026-03-31T23:59:59.999Z`. */
 export const IsoInstant = new t.Type<string, string, unknown>(
@@ -158,15 +152,19 @@ export const ScheduledDeactivationCompletedV1 = event(
 
 // ---------------------------------------------------------------- imports (audit)
 
-export const ImportCounts = t.type({
-  registered: NonNegativeInt,
-  deactivated: NonNegativeInt,
-  reactivated: NonNegativeInt,
-  updated: NonNegativeInt,
-  unchanged: NonNegativeInt,
-  skipped: NonNegativeInt,
-  errors: NonNegativeInt,
-});
+export const ImportCounts = t.intersection([
+  t.type({
+    registered: NonNegativeInt,
+    deactivated: NonNegativeInt,
+    reactivated: NonNegativeInt,
+    updated: NonNegativeInt,
+    unchanged: NonNegativeInt,
+    skipped: NonNegativeInt,
+    errors: NonNegativeInt,
+  }),
+  /** Lines that scheduled a future deactivation (`Deactivation Date`). */
+  t.partial({ scheduled: NonNegativeInt }),
+]);
 export type ImportCounts = t.TypeOf<typeof ImportCounts>;
 export const ImportOptions = t.type({
   partial: t.boolean,
@@ -200,13 +198,15 @@ export const ImportLineAction = t.keyof({
   deactivate: null,
   reactivate: null,
   update: null,
+  schedule: null,
   unchanged: null,
   skipped: null,
   error: null,
 });
 export type ImportLineAction = t.TypeOf<typeof ImportLineAction>;
+/** `line` 0: a learner the file does not list (deactivated by a full-sync import). */
 export const ImportLineRecord = t.intersection([
-  t.type({ line: PositiveInt, learnerId: t.string, action: ImportLineAction }),
+  t.type({ line: NonNegativeInt, learnerId: t.string, action: ImportLineAction }),
   t.partial({ code: t.string, column: t.string, message: t.string }),
 ]);
 export type ImportLineRecord = t.TypeOf<typeof ImportLineRecord>;
