@@ -1,0 +1,84 @@
+/**
+ * `pnpm bench`: runs every chosen store at every chosen size, each case in
+ * its own process, prints one JSON line per measurement, a table and the
+ * scaling from the smallest to the largest size, and writes the lines to a
+ * file.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from './args.js';
+import type { Measurement } from './measure.js';
+import { aggregate, scalingTable, summaryTable } from './report.js';
+import { startPostgres, type StoreName } from './stores.js';
+import type { WorkerInput } from './worker.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+const runWorker = (input: WorkerInput, heapMb: number, onLine: (m: Measurement) => void): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, join(here, 'worker.js'), JSON.stringify(input)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (!line.startsWith('{')) return void process.stderr.write(`${line}\n`);
+      onLine(JSON.parse(line) as Measurement);
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${input.store} n=${input.learners}: the case failed (exit ${code ?? signal})`))));
+  });
+
+const main = async () => {
+  const args = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const workDir = mkdtempSync(join(tmpdir(), 'll-bench-'));
+  const needsPostgres = args.stores.includes('postgres');
+  const server = needsPostgres ? await startPostgres() : undefined;
+  const results: Measurement[] = [];
+  const failures: string[] = [];
+  mkdirSync(dirname(args.out), { recursive: true });
+  writeFileSync(args.out, '');
+  process.stderr.write(`learner-ledger bench: stores ${args.stores.join(', ')}; learners ${args.learners.join(', ')}; ${args.repeat} run(s) each; out ${args.out}\n`);
+  try {
+    for (const store of args.stores) {
+      if (store === 'kurrentdb' && !process.env.KURRENTDB_CONNECTION_STRING) {
+        failures.push('kurrentdb: KURRENTDB_CONNECTION_STRING is not set, not measured');
+        continue;
+      }
+      for (const learners of args.learners) {
+        for (let run = 0; run < args.repeat; run++) {
+          process.stderr.write(`${store}, ${learners} learners${args.repeat > 1 ? `, run ${run + 1}/${args.repeat}` : ''}\n`);
+          const input: WorkerInput = { store: store as StoreName, learners, quick: args.quick, workDir, ...(server ? { postgresUrl: server.url } : {}) };
+          try {
+            await runWorker(input, learners >= 1_000_000 ? 16_384 : 4096, (m) => {
+              results.push(m);
+              process.stdout.write(`${JSON.stringify(m)}\n`);
+            });
+          } catch (error) {
+            failures.push(error instanceof Error ? error.message : String(error));
+          }
+        }
+      }
+    }
+  } finally {
+    server?.stop();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  const final = aggregate(results);
+  writeFileSync(args.out, final.map((m) => JSON.stringify(m)).join('\n') + (final.length ? '\n' : ''));
+  process.stdout.write(`\n${summaryTable(final)}\n`);
+  if (args.learners.length > 1) process.stdout.write(`\n${scalingTable(final)}\n`);
+  process.stdout.write(`\n${final.length} measurements written to ${args.out} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  if (failures.length > 0) {
+    process.stderr.write(`\nNot measured:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
+    if (failures.some((f) => !f.startsWith('kurrentdb:'))) process.exitCode = 1;
+  }
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,86 @@
+/** One benchmark figure, printed as one JSON line. */
+export interface Measurement {
+  /** What was measured, e.g. `command.events`, `bulk.deactivate`, `replay`, `csv.e2e`, `asof`. */
+  readonly bench: string;
+  readonly store: string;
+  /** Learners in the workload. */
+  readonly n: number;
+  /** Units done in `seconds` (events, commands, rows or queries: see `unit`). */
+  readonly ops: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  /** The raw baseline's rate (same unit), measured in the same run; null when there is none. */
+  readonly baseline: number | null;
+  /** perSecond / baseline. */
+  readonly ratio: number | null;
+  /** Peak resident set size of the process that did the work, in MB. */
+  readonly peakRssMb: number;
+  readonly unit: string;
+  /** What the baseline is. */
+  readonly baselineName?: string;
+  /** Baseline details (its ops and seconds). */
+  readonly baselineOps?: number;
+  readonly baselineSeconds?: number;
+  /** How many repetitions the figure is the median of. */
+  readonly runs?: number;
+  readonly note?: string;
+}
+
+export const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+
+export const seconds = (startNs: bigint): number => Number(process.hrtime.bigint() - startNs) / 1e9;
+
+export const now = (): bigint => process.hrtime.bigint();
+
+/** Times `work`, returning its result and the wall-clock seconds it took. */
+export const timed = async <T>(work: () => Promise<T> | T): Promise<{ value: T; seconds: number }> => {
+  const start = now();
+  const value = await work();
+  return { value, seconds: seconds(start) };
+};
+
+export const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+export interface Rate {
+  readonly ops: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  readonly runs: number;
+}
+
+/** Runs `work` `runs` times (each returns its ops and seconds) and keeps the run with the median rate. */
+export const medianRate = async (runs: number, work: (run: number) => Promise<{ ops: number; seconds: number }>): Promise<Rate> => {
+  const results: { ops: number; seconds: number; perSecond: number }[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await work(i);
+    results.push({ ...r, perSecond: r.ops / r.seconds });
+  }
+  results.sort((a, b) => a.perSecond - b.perSecond);
+  const mid = results[Math.floor((results.length - 1) / 2)]!;
+  return { ...mid, runs };
+};
+
+export const measurement = (
+  fields: Omit<Measurement, 'perSecond' | 'ratio' | 'baseline' | 'peakRssMb'> & { baseline?: Rate | null; peakRssMb?: number },
+): Measurement => {
+  const perSecond = fields.ops / fields.seconds;
+  const { baseline, ...rest } = fields;
+  return {
+    ...rest,
+    perSecond: round(perSecond),
+    seconds: round(fields.seconds, 4),
+    baseline: baseline ? round(baseline.perSecond) : null,
+    ratio: baseline ? round(perSecond / baseline.perSecond, 4) : null,
+    peakRssMb: fields.peakRssMb ?? peakRssMb(),
+    ...(baseline ? { baselineOps: baseline.ops, baselineSeconds: round(baseline.seconds, 4) } : {}),
+  };
+};
+
+export const round = (value: number, digits = 1): number => {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+};
