@@ -1,0 +1,24 @@
+/**
+ * @packageDocumentation
+ * The SQLite event store for learner-ledger (better-sqlite3): one file, WAL
+ * mode, atomic multi-stream appends, versioned schema migrations. The embedded
+ * default store.
+ */
+export {
+  DEFAULT_DATABASE_PATH,
+  SqliteEventStore,
+  createSqliteEventStore,
+  openSqliteEventStore,
+  type SqliteEventStoreOptions,
+  type SqliteSynchronous,
+} from './store.js';
+export { SqliteSchemaVersionError, SqliteStoreError, type SqliteFailure } from './errors.js';
+export {
+  EVENT_LOG_COMPONENT,
+  eventLogMigrations,
+  latestVersion,
+  runMigrations,
+  schemaVersionOf,
+  type Migration,
+  type MigrationReport,
+} from './schema/migrations.js';

@@ -1,0 +1,371 @@
+import { closeSync, openSync, readSync, statSync, accessSync, constants as fsConstants } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  type AppendRequest,
+  type AppendResult,
+  type EventStore,
+  type ExpectedVersion,
+  type GlobalPosition,
+  type NewStoredEvent,
+  type ReadAllBatch,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type ReadStreamResult,
+  type WaitOptions,
+  WrongExpectedVersionError,
+  versionMatches,
+} from '@learner-ledger/core';
+import { SqliteStoreError, describeSqliteFailure, isUniqueViolation } from './errors.js';
+import { type AppendStatements, appendToStreams, currentStreamVersion, prepareAppend } from './schema/appendToStream.js';
+import { type HeadStatement, headPosition, prepareHeadPosition } from './schema/headPosition.js';
+import { EVENT_LOG_COMPONENT, assertSchemaCurrent, assertSchemaNotNewer, eventLogMigrations, runMigrations } from './schema/migrations.js';
+import { type ReadAllStatements, prepareReadAll, readAll } from './schema/readAll.js';
+import { type ReadStreamStatements, prepareReadStream, readStream } from './schema/readStream.js';
+import { waitForEvents } from './schema/waitForEvents.js';
+
+/** The file used when no path is given. */
+export const DEFAULT_DATABASE_PATH = './learner-ledger.db';
+
+/** How each commit reaches the disk. See the package README for the trade-off. */
+export type SqliteSynchronous = 'NORMAL' | 'FULL';
+
+export interface SqliteEventStoreOptions {
+  /** The database file. Default `./learner-ledger.db`; `':memory:'` for a private in-memory database. */
+  readonly path?: string;
+  /** How long a write waits for another connection or process to release the file, in ms. Default 5000. */
+  readonly busyTimeoutMs?: number;
+  /** Open for reading only: appends fail, nothing is ever written (the schema must already be current). Default false. */
+  readonly readonly?: boolean;
+  /**
+   * `NORMAL` (default): in WAL mode a commit survives a crash of the process, but
+   * the last commits before a power loss or OS crash may be lost (the file stays
+   * consistent). `FULL`: every commit is synced to disk before it returns; much slower.
+   */
+  readonly synchronous?: SqliteSynchronous;
+  /** How often `waitForEvents` looks for events written by other processes, in ms. Default 25. */
+  readonly pollIntervalMs?: number;
+}
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * The SQLite event store: one file, WAL mode, writes in `BEGIN IMMEDIATE`
+ * transactions, positions that are the table's rowid (no gaps, no reordering).
+ * Implements the core `EventStore` port; the `…Sync` methods and
+ * {@link SqliteEventStore.transaction} let projections write their tables in the
+ * same transaction as their checkpoint (and as events, when wanted).
+ *
+ * better-sqlite3 is synchronous: every call runs to completion before it
+ * returns, so concurrent calls in one process never interleave. A write that
+ * must wait for another process blocks the thread for up to `busyTimeoutMs`.
+ */
+export class SqliteEventStore implements EventStore {
+  readonly name = 'sqlite';
+  readonly capabilities = { atomicMultiStreamAppend: true } as const;
+  /**
+   * The better-sqlite3 connection, for tables that live next to the events
+   * (persisted projections, checkpoints). Write to it inside
+   * {@link SqliteEventStore.transaction}; never close it directly (use `close()`).
+   */
+  readonly database: Database.Database;
+  /** The absolute path of the file (or `:memory:`). */
+  readonly file: string;
+  /** True when opened with `readonly: true`. */
+  readonly readonly: boolean;
+  readonly busyTimeoutMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly appendStatements: AppendStatements;
+  private readonly readStreamStatements: ReadStreamStatements;
+  private readonly readAllStatements: ReadAllStatements;
+  private readonly headStatement: HeadStatement;
+  private readonly appendTransaction: Database.Transaction<(requests: readonly AppendRequest[]) => AppendResult[]>;
+  private readonly readStreamTransaction: Database.Transaction<(streamId: string, options: ReadStreamOptions) => ReadStreamResult>;
+  private readonly readAllTransaction: Database.Transaction<(options: ReadAllOptions) => ReadAllBatch>;
+  private readonly wakers = new Set<() => void>();
+  private closed = false;
+
+  /** Use {@link openSqliteEventStore}; this takes an open, migrated connection. */
+  constructor(database: Database.Database, options: { file: string; readonly: boolean; busyTimeoutMs: number; pollIntervalMs: number }) {
+    this.database = database;
+    this.file = options.file;
+    this.readonly = options.readonly;
+    this.busyTimeoutMs = options.busyTimeoutMs;
+    this.pollIntervalMs = options.pollIntervalMs;
+    this.appendStatements = prepareAppend(database);
+    this.readStreamStatements = prepareReadStream(database);
+    this.readAllStatements = prepareReadAll(database);
+    this.headStatement = prepareHeadPosition(database);
+    this.appendTransaction = database.transaction((requests: readonly AppendRequest[]) => appendToStreams(this.appendStatements, requests));
+    this.readStreamTransaction = database.transaction((streamId: string, options: ReadStreamOptions) => readStream(this.readStreamStatements, streamId, options));
+    this.readAllTransaction = database.transaction((options: ReadAllOptions) => readAll(this.readAllStatements, options));
+  }
+
+  /**
+   * Runs `fn` inside one `BEGIN IMMEDIATE` transaction and returns its result:
+   * everything `fn` writes through {@link SqliteEventStore.database} and the
+   * `…Sync` methods commits together, or nothing does when `fn` throws (the
+   * error is rethrown). Nested calls become savepoints of the outer
+   * transaction. `fn` must be synchronous: a returned Promise is refused and
+   * the transaction rolled back.
+   */
+  transaction<T>(fn: () => T): T {
+    this.assertOpen();
+    const run = this.database.transaction(() => {
+      const result = fn();
+      if (isPromiseLike(result)) {
+        void Promise.resolve(result).catch(() => undefined);
+        throw new TypeError('SqliteEventStore.transaction: the function returned a Promise; transactions must be synchronous (use the …Sync methods inside); it was rolled back');
+      }
+      return result;
+    });
+    try {
+      const result = run.immediate();
+      this.afterCommit();
+      return result;
+    } catch (error) {
+      throw this.failure(error, 'running a transaction', true);
+    }
+  }
+
+  /** {@link EventStore.appendMany}, synchronously: usable inside {@link SqliteEventStore.transaction}. */
+  appendManySync(requests: readonly AppendRequest[]): AppendResult[] {
+    this.assertWritable();
+    const seen = new Set<string>();
+    for (const request of requests) {
+      if (seen.has(request.streamId)) throw new Error(`appendMany: stream ${request.streamId} appears twice in one call`);
+      seen.add(request.streamId);
+    }
+    let results: AppendResult[];
+    try {
+      results = this.appendTransaction.immediate(requests);
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) throw error;
+      if (isUniqueViolation(error)) throw this.conflictAfterRace(requests);
+      throw this.failure(error, 'appending events', true);
+    }
+    if (results.some((result) => result.lastPosition > 0n)) this.afterCommit();
+    return results;
+  }
+
+  /** {@link EventStore.appendToStream}, synchronously: usable inside {@link SqliteEventStore.transaction}. */
+  appendToStreamSync(streamId: string, events: readonly NewStoredEvent[], options: { expectedVersion?: ExpectedVersion } = {}): AppendResult {
+    return this.appendManySync([{ streamId, events, expectedVersion: options.expectedVersion }])[0]!;
+  }
+
+  /** {@link EventStore.readStream}, synchronously. */
+  readStreamSync(streamId: string, options: ReadStreamOptions = {}): ReadStreamResult {
+    this.assertOpen();
+    try {
+      return this.readStreamTransaction(streamId, options);
+    } catch (error) {
+      throw this.failure(error, `reading stream ${streamId}`, false);
+    }
+  }
+
+  /** {@link EventStore.readAll}, synchronously. */
+  readAllSync(options: ReadAllOptions = {}): ReadAllBatch {
+    this.assertOpen();
+    try {
+      // A single range scan is its own snapshot; a filtered read also reads the head, so it needs a transaction.
+      return options.streamIds === undefined ? readAll(this.readAllStatements, options) : this.readAllTransaction(options);
+    } catch (error) {
+      throw this.failure(error, 'reading the log', false);
+    }
+  }
+
+  /** {@link EventStore.headPosition}, synchronously. */
+  headPositionSync(): GlobalPosition {
+    this.assertOpen();
+    try {
+      return headPosition(this.headStatement);
+    } catch (error) {
+      throw this.failure(error, 'reading the head of the log', false);
+    }
+  }
+
+  async appendToStream(streamId: string, events: readonly NewStoredEvent[], options: { expectedVersion?: ExpectedVersion } = {}): Promise<AppendResult> {
+    return this.appendToStreamSync(streamId, events, options);
+  }
+
+  async appendMany(requests: readonly AppendRequest[]): Promise<readonly AppendResult[]> {
+    return this.appendManySync(requests);
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<ReadStreamResult> {
+    return this.readStreamSync(streamId, options);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllBatch> {
+    return this.readAllSync(options);
+  }
+
+  async headPosition(): Promise<GlobalPosition> {
+    return this.headPositionSync();
+  }
+
+  /** Resolves true once the log holds an event after `after` (written by any process); false on timeout, abort or close. */
+  waitForEvents(after: GlobalPosition, options: WaitOptions = {}): Promise<boolean> {
+    return waitForEvents(after, options, {
+      head: () => this.headPositionSync(),
+      isClosed: () => this.closed,
+      pollIntervalMs: this.pollIntervalMs,
+      subscribe: (wake) => {
+        this.wakers.add(wake);
+        return () => this.wakers.delete(wake);
+      },
+    });
+  }
+
+  /** Closes the connection (the WAL is checkpointed into the file). Waiting readers resolve false. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const wake of [...this.wakers]) wake();
+    this.database.close();
+  }
+
+  /** Local waiters re-check the head once the outermost transaction has committed. */
+  private afterCommit(): void {
+    if (this.database.inTransaction) return;
+    for (const wake of [...this.wakers]) wake();
+  }
+
+  /** The UNIQUE (stream_id, stream_version) constraint fired: someone else took the version. Report it as a conflict. */
+  private conflictAfterRace(requests: readonly AppendRequest[]): Error {
+    try {
+      for (const request of requests) {
+        const actual = currentStreamVersion(this.appendStatements, request.streamId);
+        if (!versionMatches(request.expectedVersion, actual) || typeof request.expectedVersion !== 'number') {
+          return new WrongExpectedVersionError(request.streamId, request.expectedVersion ?? 'any', actual);
+        }
+      }
+    } catch {
+      // fall through to the generic conflict below
+    }
+    const first = requests[0]!;
+    return new WrongExpectedVersionError(first.streamId, first.expectedVersion ?? 'any', -1);
+  }
+
+  private failure(error: unknown, action: string, wroteNothing: boolean): unknown {
+    return describeSqliteFailure(error, this.file, { action, busyTimeoutMs: this.busyTimeoutMs, wroteNothing });
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new SqliteStoreError('closed', this.file, `the store for ${this.file} is closed`);
+  }
+
+  private assertWritable(): void {
+    this.assertOpen();
+    if (this.readonly) {
+      throw new SqliteStoreError('read-only', this.file, `${this.file} was opened read-only (readonly: true); nothing was written`);
+    }
+  }
+}
+
+const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
+  value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+
+/**
+ * Opens (creating when needed) the SQLite event store in one file and brings
+ * its schema up to date. Refuses, without changing it, a file written by a
+ * newer schema, a file that is not a SQLite database, and a write-protected
+ * file unless `readonly` is asked.
+ *
+ * @example
+ * const store = openSqliteEventStore({ path: './learner-ledger.db' });
+ * const ledger = createLedger({ store });
+ */
+export const openSqliteEventStore = (options: SqliteEventStoreOptions = {}): SqliteEventStore => {
+  const path = options.path ?? DEFAULT_DATABASE_PATH;
+  const inMemory = path === ':memory:' || path === '';
+  const file = inMemory ? ':memory:' : resolvePath(path);
+  const readonly = options.readonly ?? false;
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const synchronous = options.synchronous ?? 'NORMAL';
+  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new TypeError(`synchronous must be 'NORMAL' or 'FULL', got ${JSON.stringify(synchronous)}`);
+  const failure = (error: unknown) => describeSqliteFailure(error, file, { action: 'opening it', busyTimeoutMs, wroteNothing: false });
+
+  if (!inMemory) inspectFile(file, readonly, busyTimeoutMs);
+  let database: Database.Database | undefined;
+  try {
+    database = new Database(file, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs });
+    if (readonly) {
+      assertSchemaCurrent(database, file, EVENT_LOG_COMPONENT, eventLogMigrations);
+    } else {
+      // Checked before the journal mode is set, which would write the header of a rollback-journal file.
+      assertSchemaNotNewer(database, file, EVENT_LOG_COMPONENT, eventLogMigrations);
+      database.pragma('journal_mode = WAL');
+      database.pragma(`synchronous = ${synchronous}`);
+      runMigrations(database, { file, component: EVENT_LOG_COMPONENT, migrations: eventLogMigrations });
+    }
+  } catch (error) {
+    database?.close();
+    throw failure(error);
+  }
+  return new SqliteEventStore(database, { file, readonly, busyTimeoutMs, pollIntervalMs: options.pollIntervalMs ?? 25 });
+};
+
+/** {@link openSqliteEventStore} returning a Promise, for code written against stores that connect asynchronously. */
+export const createSqliteEventStore = async (options: SqliteEventStoreOptions = {}): Promise<SqliteEventStore> => openSqliteEventStore(options);
+
+/**
+ * Checks an existing file before SQLite touches it: it must start with the
+ * SQLite header, be writable unless read-only was asked, and not carry a newer
+ * schema (looked at through a read-only connection, which cannot change it).
+ */
+const inspectFile = (file: string, readonly: boolean, busyTimeoutMs: number): void => {
+  let size: number;
+  try {
+    const stats = statSync(file);
+    if (!stats.isFile()) throw new SqliteStoreError('cannot-open', file, `${file} is not a file`);
+    size = stats.size;
+  } catch (error) {
+    if (error instanceof SqliteStoreError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (readonly) throw new SqliteStoreError('cannot-open', file, `${file} does not exist (it was to be opened read-only, so it is not created)`, error);
+      return;
+    }
+    throw new SqliteStoreError('cannot-open', file, `${file} cannot be examined: ${(error as Error).message}`, error);
+  }
+  if (size > 0) {
+    const header = Buffer.alloc(SQLITE_HEADER.length);
+    let read = 0;
+    try {
+      const fd = openSync(file, 'r');
+      try {
+        read = readSync(fd, header, 0, header.length, 0);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (error) {
+      throw new SqliteStoreError('cannot-open', file, `${file} cannot be read: ${(error as Error).message}`, error);
+    }
+    if (read < header.length || !header.equals(SQLITE_HEADER)) {
+      throw new SqliteStoreError('not-a-database', file, `${file} is not a SQLite database (it does not start with the SQLite header); it was not changed`);
+    }
+  }
+  if (!readonly) {
+    try {
+      accessSync(file, fsConstants.W_OK);
+    } catch (error) {
+      throw new SqliteStoreError(
+        'read-only',
+        file,
+        `${file} is read-only (no permission to write it); nothing was written. Open it with readonly: true to read it, or make it writable`,
+        error,
+      );
+    }
+  }
+  if (size > 0 && !readonly) {
+    let probe: Database.Database | undefined;
+    try {
+      probe = new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+      assertSchemaNotNewer(probe, file, EVENT_LOG_COMPONENT, eventLogMigrations);
+    } catch (error) {
+      throw describeSqliteFailure(error, file, { action: 'opening it', busyTimeoutMs, wroteNothing: false });
+    } finally {
+      probe?.close();
+    }
+  }
+};

@@ -1,0 +1,17 @@
+import { describeEventStoreContract } from '@learner-ledger/core/testing';
+import { openSqliteEventStore } from '../src/index.js';
+import { temporaryDirectory } from './support.js';
+
+describeEventStoreContract('sqlite file', async () => {
+  const temp = temporaryDirectory();
+  const store = openSqliteEventStore({ path: temp.file(), pollIntervalMs: 10 });
+  return {
+    store,
+    teardown: async () => {
+      await store.close();
+      temp.remove();
+    },
+  };
+});
+
+describeEventStoreContract('sqlite :memory:', async () => ({ store: openSqliteEventStore({ path: ':memory:' }) }));
