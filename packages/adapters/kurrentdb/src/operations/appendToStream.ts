@@ -1,0 +1,77 @@
+import {
+  versionMatches,
+  WrongExpectedVersionError,
+  type AppendResult,
+  type ExpectedVersion,
+  type GlobalPosition,
+  type NewStoredEvent,
+} from '@learner-ledger/core';
+import { assertStreamInStore, attempt, type StoreContext } from '../context.js';
+import { positionOf, toEventData } from '../event-mapping.js';
+import { toStreamState } from '../expected-version.js';
+import { currentVersionOf, readStreamEvents } from './readStream.js';
+
+/**
+ * The log positions of the first and last events of an append, read back from
+ * the stream by revision (two reads of one event each): exact whatever the
+ * server version reports in its append answer.
+ */
+export const appendedPositions = async (
+  context: StoreContext,
+  streamId: string,
+  firstRevision: bigint,
+  lastRevision: bigint,
+): Promise<{ firstPosition: GlobalPosition; lastPosition: GlobalPosition }> => {
+  const positionAt = async (revision: bigint, backwards: boolean): Promise<GlobalPosition> => {
+    const [event] = await readStreamEvents(context, streamId, { fromRevision: revision, maxCount: 1, backwards });
+    const position = event && event.event?.revision === revision ? positionOf(event) : undefined;
+    if (position === undefined) {
+      throw new Error(`kurrentdb store: the append to stream ${streamId} succeeded, but event revision ${revision} could not be read back for its position`);
+    }
+    return position;
+  };
+  const [firstPosition, lastPosition] = await Promise.all([
+    positionAt(firstRevision, false),
+    lastRevision === firstRevision ? undefined : positionAt(lastRevision, true),
+  ]);
+  return { firstPosition, lastPosition: lastPosition ?? firstPosition };
+};
+
+/** An append of no events writes nothing; it still checks the expected version, like every store. */
+export const appendNothing = async (context: StoreContext, streamId: string, expectedVersion: ExpectedVersion | undefined): Promise<AppendResult> => {
+  const current = await currentVersionOf(context, streamId);
+  if (!versionMatches(expectedVersion, current)) throw new WrongExpectedVersionError(streamId, expectedVersion ?? 'any', current);
+  return { streamId, nextExpectedVersion: current, createdNewStream: false, firstPosition: 0n, lastPosition: 0n };
+};
+
+/**
+ * `appendToStream` of the port: one KurrentDB append (atomic for its stream),
+ * with the expected version as `streamState`.
+ */
+export const appendToStream = async (
+  context: StoreContext,
+  streamId: string,
+  events: readonly NewStoredEvent[],
+  expectedVersion: ExpectedVersion | undefined,
+): Promise<AppendResult> => {
+  assertStreamInStore(context, streamId);
+  const streamState = toStreamState(expectedVersion);
+  if (events.length === 0) return appendNothing(context, streamId, expectedVersion);
+  const data = events.map((event) => toEventData(event, 'json'));
+  const appended = await attempt(
+    context,
+    { operation: `append ${events.length} event(s) to stream ${streamId}`, writes: true },
+    () => context.client.appendToStream(streamId, data, { streamState }),
+    { streamId, expectedVersion: expectedVersion ?? 'any' },
+  );
+  const lastRevision = appended.nextExpectedRevision;
+  const firstRevision = lastRevision - BigInt(events.length) + 1n;
+  const positions = await appendedPositions(context, streamId, firstRevision, lastRevision);
+  return {
+    streamId,
+    nextExpectedVersion: Number(lastRevision + 1n),
+    createdNewStream: firstRevision === 0n,
+    ...positions,
+  };
+};
+
