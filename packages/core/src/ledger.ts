@@ -8,8 +8,8 @@ import type { Actor, Channel, EventMetadata } from './metadata.js';
 import { decide, type Emitted, type Outcome } from './organization/decide.js';
 import { evolve } from './organization/evolve.js';
 import { draftOf, initialOrganizationState, type OrganizationState } from './organization/state.js';
-import { decodeEvent, encodeEvent, type EventEnvelope } from './serialization.js';
-import { type EventStore, type GlobalPosition, StoreUnavailableError, WrongExpectedVersionError, readAllBatches } from './store/port.js';
+import { decodeEvent, encodeEvent, InvalidEventError, type EventEnvelope } from './serialization.js';
+import { type EventStore, type GlobalPosition, type NewStoredEvent, StoreUnavailableError, WrongExpectedVersionError, readAllBatches } from './store/port.js';
 
 /** Who asks, through which channel, and under which ids. */
 export interface CommandContext {
@@ -151,12 +151,18 @@ export class Ledger {
       } catch (error) {
         return E.left(toDomainError(error));
       }
+      let encoded: NewStoredEvent[];
       try {
-        const appended = await this.store.appendToStream(
-          streamId,
-          changes.map((change) => encodeEvent(change.event, change.metadata)),
-          { expectedVersion: entry.version },
-        );
+        encoded = changes.map((change) => encodeEvent(change.event, change.metadata));
+      } catch (error) {
+        // A command whose fields the decider let through but the event codec refuses: the caller's input, not the store.
+        if (error instanceof InvalidEventError) {
+          return E.left(domainError('INVALID_EVENT', `${error.message}; nothing was written`, error.field !== undefined ? { subject: error.field } : {}));
+        }
+        return E.left(toDomainError(error));
+      }
+      try {
+        const appended = await this.store.appendToStream(streamId, encoded, { expectedVersion: entry.version });
         this.remember(entry, changes, commandId);
         return E.right({
           status: 'applied',
