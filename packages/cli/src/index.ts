@@ -11,3 +11,4 @@ export { parseStoreLocation, chooseStoreLocation, describeStoreLocation, openSto
 export { progressBar, type Progress } from './progress.js';
 export type { Output } from './output.js';
 export type { GlobalOptions } from './session.js';
+export { renderLicenseChart, type LicensePoint, type LicenseChartOptions } from './chart.js';

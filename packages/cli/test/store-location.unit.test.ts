@@ -1,0 +1,45 @@
+import * as path from 'node:path';
+import { chooseStoreLocation, describeStoreLocation, parseStoreLocation } from '../src/index.js';
+
+const cwd = '/srv/ledger';
+
+test('a plain path or sqlite:<path> is a SQLite file, resolved against the working directory', () => {
+  expect(parseStoreLocation('data/ledger.db', cwd)).toEqual({ kind: 'sqlite', path: path.resolve(cwd, 'data/ledger.db') });
+  expect(parseStoreLocation('sqlite:./x.db', cwd)).toEqual({ kind: 'sqlite', path: path.resolve(cwd, 'x.db') });
+  expect(parseStoreLocation('sqlite:///var/x.db', cwd)).toEqual({ kind: 'sqlite', path: '/var/x.db' });
+  expect(parseStoreLocation('C:\\data\\ledger.db', cwd).kind).toBe('sqlite');
+});
+
+test('postgres:// and postgresql:// are PostgreSQL; a schema query parameter picks the schema and is not passed on', () => {
+  expect(parseStoreLocation('postgres://u:p@db:5432/ledger', cwd)).toEqual({ kind: 'postgres', connectionString: 'postgres://u:p@db:5432/ledger' });
+  expect(parseStoreLocation('postgresql://db/ledger?schema=tenant_a&sslmode=require', cwd)).toEqual({
+    kind: 'postgres',
+    connectionString: 'postgresql://db/ledger?sslmode=require',
+    schema: 'tenant_a',
+  });
+  expect(() => parseStoreLocation('postgres://db/ledger?schema=a;drop', cwd)).toThrow(/plain SQL identifier/);
+});
+
+test('kurrentdb:// and esdb:// (and +discover) are KurrentDB; memory: is the in-memory store', () => {
+  for (const text of ['kurrentdb://localhost:2113?tls=false', 'esdb://a:2113,b:2113', 'esdb+discover://cluster:2113', 'kurrentdb+discover://c']) {
+    expect(parseStoreLocation(text, cwd)).toEqual({ kind: 'kurrentdb', connectionString: text });
+  }
+  expect(parseStoreLocation('memory:', cwd)).toEqual({ kind: 'memory' });
+});
+
+test('an unknown scheme or an empty location is a usage error (exit code 2)', () => {
+  expect(() => parseStoreLocation('mysql://db/x', cwd)).toThrow(expect.objectContaining({ exitCode: 2, code: 'INVALID_STORE' }));
+  expect(() => parseStoreLocation('  ', cwd)).toThrow(expect.objectContaining({ exitCode: 2 }));
+  expect(() => parseStoreLocation('sqlite:', cwd)).toThrow(expect.objectContaining({ exitCode: 2 }));
+});
+
+test('--store wins over LEARNER_LEDGER_STORE, which wins over ./learner-ledger.db', () => {
+  expect(chooseStoreLocation('memory:', { LEARNER_LEDGER_STORE: 'x.db' }, cwd)).toEqual({ kind: 'memory' });
+  expect(chooseStoreLocation(undefined, { LEARNER_LEDGER_STORE: 'x.db' }, cwd)).toEqual({ kind: 'sqlite', path: '/srv/ledger/x.db' });
+  expect(chooseStoreLocation(undefined, {}, cwd)).toEqual({ kind: 'sqlite', path: '/srv/ledger/learner-ledger.db' });
+  expect(chooseStoreLocation(undefined, { LEARNER_LEDGER_STORE: '' }, cwd)).toEqual({ kind: 'sqlite', path: '/srv/ledger/learner-ledger.db' });
+});
+
+test('descriptions hide passwords', () => {
+  expect(describeStoreLocation(parseStoreLocation('postgres://u:secret@db/ledger', cwd))).not.toContain('secret');
+});
