@@ -1,0 +1,40 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const WRITER = join(__dirname, 'fixtures', 'writer-process.cjs');
+
+export interface WriterProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  /** Resolves once the process has opened the store and waits for `go()`. */
+  readonly ready: Promise<void>;
+  go(): void;
+  /** The JSON report it prints when it is done. */
+  readonly report: Promise<unknown>;
+}
+
+/** Starts `fixtures/writer-process.cjs` (the real adapter, loaded from source) as a separate OS process. */
+export const startWriter = (args: readonly string[], options: { uid?: number; gid?: number } = {}): WriterProcess => {
+  const child = spawn(process.execPath, [WRITER, ...args], { stdio: ['pipe', 'pipe', 'pipe'], ...options });
+  let stdout = '';
+  let stderr = '';
+  let markReady: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    if (stdout.startsWith('ready\n')) markReady();
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const report = new Promise<unknown>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`writer process ${args.join(' ')} exited with ${code}: ${stderr}`));
+      const last = stdout.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(last));
+      } catch {
+        reject(new Error(`writer process printed no report: ${stdout} ${stderr}`));
+      }
+    });
+  });
+  return { child, ready: Promise.race([ready, report.then(() => undefined)]), go: () => child.stdin.end('go\n'), report };
+};
