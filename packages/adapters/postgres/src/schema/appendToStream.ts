@@ -1,0 +1,330 @@
+import { once } from 'node:events';
+import {
+  type AppendRequest,
+  type AppendResult,
+  type ExpectedVersion,
+  StoreUnavailableError,
+  WrongExpectedVersionError,
+} from '@learner-ledger/core';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { STORE_NAME, isConnectionLost, isServerBusy, messageOf } from './errors.js';
+import type { SchemaNames } from './identifiers.js';
+import { queryTypes } from './rows.js';
+
+export interface AppendContext {
+  readonly pool: pg.Pool;
+  readonly names: SchemaNames;
+  /** `PostgreSQL at host:port/db`, for messages. */
+  readonly target: string;
+  /** Appends of at least this many events go through COPY instead of one INSERT statement. */
+  readonly copyThreshold: number;
+}
+
+/** An append ready for SQL: validated, payloads already JSON text. */
+interface PreparedAppend {
+  readonly requests: readonly AppendRequest[];
+  readonly streamIds: string[];
+  readonly expected: string[];
+  readonly counts: number[];
+  readonly total: number;
+  readonly eventIds: string[];
+  readonly types: string[];
+  readonly schemaVersions: number[];
+  readonly data: string[];
+  readonly metadata: string[];
+}
+
+/** What `reserve_positions` / `append_events` answer. */
+interface Reservation {
+  readonly current_versions: number[];
+  readonly first_position: string;
+  readonly conflict: number | null;
+}
+
+const UNIQUE_VIOLATION = '23505';
+const STREAM_VERSION_CONSTRAINT = 'events_stream_version_unique';
+// eslint-disable-next-line no-control-regex
+const NUL = /\u0000/;
+
+/**
+ * Appends to one or more streams in one transaction: every expected version
+ * is checked after the log head is locked, then every event is inserted, or
+ * nothing is. Small appends are one statement (`append_events`, one round
+ * trip); large ones reserve their positions and stream the rows with COPY.
+ */
+export const appendToStreams = async (context: AppendContext, requests: readonly AppendRequest[]): Promise<AppendResult[]> => {
+  if (requests.length === 0) return [];
+  const prepared = prepare(requests);
+  let client: pg.PoolClient;
+  try {
+    client = await context.pool.connect();
+  } catch (error) {
+    throw new StoreUnavailableError(STORE_NAME, `cannot reach ${context.target} (${messageOf(error)}); ${describe(prepared)} was not attempted, nothing was written`, error);
+  }
+  let released = false;
+  try {
+    const reservation = prepared.total >= context.copyThreshold ? await appendWithCopy(client, context.names, prepared) : await appendInOneStatement(client, context.names, prepared);
+    return toResults(prepared, reservation);
+  } catch (error) {
+    if (error instanceof WrongExpectedVersionError) throw error;
+    if (isConnectionLost(error)) {
+      client.release(true); // a broken connection never goes back to the pool
+      released = true;
+      return await confirmAfterLostConnection(context, prepared, error);
+    }
+    if ((error as { code?: string }).code === UNIQUE_VIOLATION && (error as { constraint?: string }).constraint === STREAM_VERSION_CONSTRAINT) {
+      throw await conflictFromUniqueViolation(client, context.names, prepared, error);
+    }
+    if (isServerBusy(error)) {
+      throw new StoreUnavailableError(STORE_NAME, `${describe(prepared)} failed on ${context.target}: ${messageOf(error)}; the transaction was rolled back, nothing was written`, error);
+    }
+    throw new Error(`${STORE_NAME} store: ${describe(prepared)} was refused by ${context.target}: ${messageOf(error)}; nothing was written`, { cause: error });
+  } finally {
+    if (!released) client.release();
+  }
+};
+
+const appendInOneStatement = async (client: pg.PoolClient, names: SchemaNames, p: PreparedAppend): Promise<Reservation> => {
+  const requestIndexes = new Array<number>(p.total);
+  const offsets = new Array<number>(p.total);
+  let k = 0;
+  p.counts.forEach((count, index) => {
+    for (let offset = 1; offset <= count; offset++, k++) {
+      requestIndexes[k] = index + 1;
+      offsets[k] = offset;
+    }
+  });
+  const result = await client.query<Reservation>({
+    name: `ll_${names.statementTag}_append`,
+    text: `SELECT current_versions, first_position, conflict FROM ${names.appendEvents}(
+             $1::text[], $2::text[], $3::integer[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::integer[], $9::json[], $10::json[])`,
+    values: [p.streamIds, p.expected, p.counts, requestIndexes, offsets, p.eventIds, p.types, p.schemaVersions, p.data, p.metadata],
+    types: queryTypes,
+  });
+  const reservation = result.rows[0]!;
+  throwOnConflict(p, reservation);
+  return reservation;
+};
+
+const COPY_ROWS_PER_WRITE = 1000;
+
+const appendWithCopy = async (client: pg.PoolClient, names: SchemaNames, p: PreparedAppend): Promise<Reservation> => {
+  await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+  try {
+    const result = await client.query<Reservation>({
+      text: `SELECT current_versions, first_position, conflict FROM ${names.reservePositions}($1::text[], $2::text[], $3::integer[])`,
+      values: [p.streamIds, p.expected, p.counts],
+      types: queryTypes,
+    });
+    const reservation = result.rows[0]!;
+    throwOnConflict(p, reservation);
+    const copy = client.query(
+      copyFrom(`COPY ${names.events} (global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata) FROM STDIN`),
+    );
+    const finished = new Promise<void>((resolve, reject) => {
+      copy.on('finish', resolve);
+      copy.on('error', reject);
+    });
+    finished.catch(() => undefined); // observed below; avoids an unhandled rejection while still writing
+    let position = BigInt(reservation.first_position);
+    let k = 0;
+    let lines: string[] = [];
+    for (let index = 0; index < p.requests.length; index++) {
+      const streamId = copyText(p.streamIds[index]!);
+      let version = reservation.current_versions[index]!;
+      for (let n = 0; n < p.counts[index]!; n++, k++) {
+        version++;
+        lines.push(
+          `${position}\t${streamId}\t${version}\t${copyText(p.eventIds[k]!)}\t${copyText(p.types[k]!)}\t${p.schemaVersions[k]}\t${copyText(p.data[k]!)}\t${copyText(p.metadata[k]!)}\n`,
+        );
+        position++;
+        if (lines.length === COPY_ROWS_PER_WRITE) {
+          if (!copy.write(lines.join(''))) await Promise.race([once(copy, 'drain'), finished]);
+          lines = [];
+        }
+      }
+    }
+    copy.end(lines.join(''));
+    await finished;
+    await client.query('COMMIT');
+    return reservation;
+  } catch (error) {
+    if (!isConnectionLost(error)) await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+};
+
+/** COPY text format: backslash, newline, carriage return and tab are escaped. */
+const copyText = (value: string): string =>
+  /[\\\n\r\t]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') : value;
+
+const throwOnConflict = (p: PreparedAppend, reservation: Reservation): void => {
+  if (reservation.conflict === null) return;
+  const index = reservation.conflict - 1;
+  const request = p.requests[index]!;
+  throw new WrongExpectedVersionError(request.streamId, request.expectedVersion ?? 'any', reservation.current_versions[index]!);
+};
+
+const toResults = (p: PreparedAppend, reservation: Reservation): AppendResult[] => {
+  let position = BigInt(reservation.first_position);
+  return p.requests.map((request, index) => {
+    const count = p.counts[index]!;
+    const current = reservation.current_versions[index]!;
+    const first = count > 0 ? position : 0n;
+    position += BigInt(count);
+    return {
+      streamId: request.streamId,
+      nextExpectedVersion: current + count,
+      createdNewStream: current === 0 && count > 0,
+      firstPosition: first,
+      lastPosition: count > 0 ? position - 1n : 0n,
+    };
+  });
+};
+
+/**
+ * The connection dropped while appending. If the server had not committed,
+ * the transaction is gone and nothing was written; but a drop right after
+ * COMMIT leaves the outcome open. So look: wait for the log-head lock (no
+ * append of ours can still be in flight once we hold it) and check whether
+ * the events are there.
+ */
+const confirmAfterLostConnection = async (context: AppendContext, p: PreparedAppend, lost: unknown): Promise<AppendResult[]> => {
+  const what = `connection to ${context.target} lost during ${describe(p)} (${messageOf(lost)})`;
+  let landed: AppendResult[] | undefined;
+  try {
+    landed = await findLandedAppend(context, p);
+  } catch (error) {
+    throw new StoreUnavailableError(
+      STORE_NAME,
+      `${what}; whether the append committed could not be confirmed (${messageOf(error)}): read the streams before appending again`,
+      lost,
+    );
+  }
+  if (landed) return landed;
+  throw new StoreUnavailableError(STORE_NAME, `${what}; the transaction was rolled back, nothing was written, and the append can be retried`, lost);
+};
+
+const findLandedAppend = async (context: AppendContext, p: PreparedAppend): Promise<AppendResult[] | undefined> => {
+  if (p.total === 0) return undefined;
+  const client = await context.pool.connect();
+  let failed: unknown;
+  try {
+    await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+    await client.query(`SET LOCAL lock_timeout = '10s'`);
+    await client.query(`SELECT 1 FROM ${context.names.logHead} WHERE id FOR SHARE`);
+    const found: Array<{ count: number; first: string | null; last: string | null; first_version: number | null; last_version: number }> = [];
+    let k = 0;
+    for (let index = 0; index < p.requests.length; index++) {
+      const ids = p.eventIds.slice(k, k + p.counts[index]!);
+      k += p.counts[index]!;
+      const { rows } = await client.query({
+        text: `SELECT count(*)::integer AS count, min(global_position)::text AS first, max(global_position)::text AS last,
+                      min(stream_version) AS first_version, coalesce(max(stream_version), (SELECT max(stream_version) FROM ${context.names.events} WHERE stream_id = $1), 0) AS last_version
+                 FROM ${context.names.events} WHERE stream_id = $1 AND event_id = ANY($2::text[])`,
+        values: [p.streamIds[index], ids],
+      });
+      found.push(rows[0]);
+    }
+    await client.query('ROLLBACK');
+    const complete = found.every((row, index) => row.count === p.counts[index]);
+    if (found.every((row) => row.count === 0)) return undefined;
+    if (!complete) throw new Error('some of the events are in the log under other appends (event ids reused?)');
+    return p.requests.map((request, index) => {
+      const row = found[index]!;
+      const count = p.counts[index]!;
+      return {
+        streamId: request.streamId,
+        nextExpectedVersion: row.last_version,
+        createdNewStream: count > 0 && row.first_version === 1,
+        firstPosition: count > 0 ? BigInt(row.first!) : 0n,
+        lastPosition: count > 0 ? BigInt(row.last!) : 0n,
+      };
+    });
+  } catch (error) {
+    failed = error;
+    throw error;
+  } finally {
+    client.release(failed !== undefined && isConnectionLost(failed) ? true : undefined);
+  }
+};
+
+const conflictFromUniqueViolation = async (client: pg.PoolClient, names: SchemaNames, p: PreparedAppend, error: unknown): Promise<Error> => {
+  // Key (stream_id, stream_version)=(<stream>, <version>) already exists.
+  const detail = (error as { detail?: string }).detail ?? '';
+  const match = /=\((.*), (\d+)\) already exists/.exec(detail);
+  const index = Math.max(0, match ? p.streamIds.indexOf(match[1]!) : 0);
+  const request = p.requests[index]!;
+  try {
+    const { rows } = await client.query<{ version: number }>(
+      `SELECT coalesce(max(stream_version), 0) AS version FROM ${names.events} WHERE stream_id = $1`,
+      [request.streamId],
+    );
+    return new WrongExpectedVersionError(request.streamId, request.expectedVersion ?? 'any', rows[0]?.version ?? 0);
+  } catch {
+    return new WrongExpectedVersionError(request.streamId, request.expectedVersion ?? 'any', -1);
+  }
+};
+
+const describe = (p: PreparedAppend): string =>
+  p.requests.length === 1
+    ? `the append of ${p.total} event(s) to stream ${p.streamIds[0]}`
+    : `the append of ${p.total} event(s) to ${p.requests.length} streams (${p.streamIds.slice(0, 3).join(', ')}${p.requests.length > 3 ? ', …' : ''})`;
+
+const expectedText = (expected: ExpectedVersion | undefined, streamId: string): string => {
+  if (expected === undefined || expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') return expected ?? 'any';
+  if (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0 && expected <= 2_147_483_647) return String(expected);
+  throw new TypeError(`${STORE_NAME} store: expected version ${JSON.stringify(expected)} for stream ${streamId} is not valid: use 'any', 'no_stream', 'stream_exists' or a count ≥ 0`);
+};
+
+const checkText = (value: unknown, what: string): string => {
+  if (typeof value !== 'string' || value.length === 0 || NUL.test(value)) {
+    throw new TypeError(`${STORE_NAME} store: ${what} must be a non-empty string without NUL characters, got ${JSON.stringify(value)}; nothing was written`);
+  }
+  return value;
+};
+
+const toJson = (value: unknown, what: string): string => {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch (error) {
+    throw new TypeError(`${STORE_NAME} store: ${what} cannot be stored as JSON (${messageOf(error)}); nothing was written`);
+  }
+};
+
+const prepare = (requests: readonly AppendRequest[]): PreparedAppend => {
+  const seen = new Set<string>();
+  const p: PreparedAppend = {
+    requests,
+    streamIds: [],
+    expected: [],
+    counts: [],
+    total: 0,
+    eventIds: [],
+    types: [],
+    schemaVersions: [],
+    data: [],
+    metadata: [],
+  };
+  let total = 0;
+  for (const request of requests) {
+    const streamId = checkText(request.streamId, 'a stream id');
+    if (seen.has(streamId)) throw new Error(`${STORE_NAME} store: appendMany: stream ${streamId} appears twice in one call; nothing was written`);
+    seen.add(streamId);
+    p.streamIds.push(streamId);
+    p.expected.push(expectedText(request.expectedVersion, streamId));
+    p.counts.push(request.events.length);
+    total += request.events.length;
+    request.events.forEach((event, index) => {
+      const where = `event ${index + 1} of the append to stream ${streamId}`;
+      p.eventIds.push(checkText(event.eventId, `the event id of ${where}`));
+      p.types.push(checkText(event.type, `the type of ${where}`));
+      if (!Number.isInteger(event.schemaVersion)) throw new TypeError(`${STORE_NAME} store: the schema version of ${where} must be an integer; nothing was written`);
+      p.schemaVersions.push(event.schemaVersion);
+      p.data.push(toJson(event.data, `the data of ${where}`));
+      p.metadata.push(toJson(event.metadata, `the metadata of ${where}`));
+    });
+  }
+  return { ...p, total };
+};
