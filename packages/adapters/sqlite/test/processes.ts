@@ -38,3 +38,20 @@ export const startWriter = (args: readonly string[], options: { uid?: number; gi
   });
   return { child, ready: Promise.race([ready, report.then(() => undefined)]), go: () => child.stdin.end('go\n'), report };
 };
+
+/** Starts a process that holds the write lock of `file` for `holdMs`; resolves once it holds it. */
+export const holdWriteLock = async (file: string, holdMs: number): Promise<{ released: Promise<void> }> => {
+  const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'lock-holder.cjs'), file, String(holdMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const released = new Promise<void>((resolve, reject) =>
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`lock holder exited with ${code}: ${stderr}`)))),
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      if (chunk.includes('locked')) resolve();
+    });
+    released.then(() => reject(new Error('lock holder exited before locking')), reject);
+  });
+  return { released };
+};

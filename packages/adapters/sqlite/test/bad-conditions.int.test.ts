@@ -1,0 +1,135 @@
+import { chmodSync, statSync } from 'node:fs';
+import { StoreUnavailableError, WrongExpectedVersionError } from '@learner-ledger/core';
+import { SqliteStoreError, openSqliteEventStore } from '../src/index.js';
+import { holdWriteLock, startWriter } from './processes.js';
+import { temporaryDirectory } from './support.js';
+
+const event = (n: number, size = 10) => ({ eventId: `e-${n}`, type: 'ConditionTested', schemaVersion: 1, data: { n, padding: 'x'.repeat(size) }, metadata: { n } });
+
+describe('sqlite store under bad conditions', () => {
+  const temp = temporaryDirectory();
+  afterAll(() => temp.remove());
+
+  it('waits for another process that holds the write lock, within the busy timeout', async () => {
+    const file = temp.file('wait.db');
+    const store = openSqliteEventStore({ path: file, busyTimeoutMs: 10_000 });
+    const holder = await holdWriteLock(file, 300);
+    const started = Date.now();
+    const result = await store.appendToStream('patient', [event(1)]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    expect(result.nextExpectedVersion).toBe(1);
+    await holder.released;
+    await store.close();
+  });
+
+  it('fails a write locked out beyond the busy timeout with StoreUnavailableError; nothing is written and a re-run succeeds', async () => {
+    const file = temp.file('locked.db');
+    const store = openSqliteEventStore({ path: file, busyTimeoutMs: 100 });
+    await store.appendToStream('a', [event(1)]);
+    const holder = await holdWriteLock(file, 700);
+    const failed = store.appendMany([
+      { streamId: 'a', events: [event(2)], expectedVersion: 1 },
+      { streamId: 'b', events: [event(3)], expectedVersion: 'no_stream' },
+    ]);
+    await expect(failed).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(failed).rejects.toMatchObject({
+      reason: 'busy',
+      file,
+      message: expect.stringMatching(/locked by another connection or process.*busy timeout of 100 ms.*nothing was written/),
+    });
+    // Reads are not blocked by a writer in WAL mode.
+    expect(await store.headPosition()).toBe(1n);
+    await holder.released;
+    expect((await store.readStream('b')).currentVersion).toBe(0);
+    const rerun = await store.appendMany([
+      { streamId: 'a', events: [event(2)], expectedVersion: 1 },
+      { streamId: 'b', events: [event(3)], expectedVersion: 'no_stream' },
+    ]);
+    expect(rerun.map((r) => r.lastPosition)).toEqual([2n, 3n]);
+    await store.close();
+  });
+
+  it('reports a full disk as StoreUnavailableError, rolls the whole batch back, and works again once there is room', async () => {
+    const file = temp.file('full.db');
+    const store = openSqliteEventStore({ path: file });
+    await store.appendToStream('kept', [event(1)]);
+    const pages = store.database.pragma('page_count', { simple: true }) as number;
+    store.database.pragma(`max_page_count = ${pages + 2}`); // SQLite reports SQLITE_FULL exactly as for a full disk
+    const big = Array.from({ length: 50 }, (_, i) => event(100 + i, 2000));
+    const attempt = store.appendMany([
+      { streamId: 'kept', events: [event(2)], expectedVersion: 1 },
+      { streamId: 'bulk', events: big },
+    ]);
+    await expect(attempt).rejects.toBeInstanceOf(SqliteStoreError);
+    await expect(attempt).rejects.toMatchObject({ reason: 'disk-full', message: expect.stringMatching(/full.*nothing was written/) });
+    expect(await store.headPosition()).toBe(1n);
+    expect((await store.readStream('kept')).currentVersion).toBe(1);
+    expect((await store.readStream('bulk')).currentVersion).toBe(0);
+    store.database.pragma('max_page_count = 1073741823');
+    const retried = await store.appendMany([
+      { streamId: 'kept', events: [event(2)], expectedVersion: 1 },
+      { streamId: 'bulk', events: big },
+    ]);
+    expect(retried[1]!.nextExpectedVersion).toBe(50);
+    expect(await store.headPosition()).toBe(52n);
+    await store.close();
+  });
+
+  it('refuses to open a write-protected file for writing, with a message that says so', async () => {
+    const file = temp.file('protected.db');
+    const setup = openSqliteEventStore({ path: file });
+    await setup.appendToStream('s', [event(1)]);
+    await setup.close();
+    chmodSync(file, 0o444);
+    let reported: { name: string; reason: string; message: string } | null;
+    if (process.getuid?.() === 0) {
+      // Permissions do not bind root: check from a process running as an unprivileged user.
+      chmodSync(temp.dir, 0o755);
+      const probe = startWriter(['probe-read-only', file, 'probe', '0'], { uid: 65534, gid: 65534 });
+      reported = ((await probe.report) as { error: typeof reported }).error;
+    } else {
+      try {
+        const store = openSqliteEventStore({ path: file });
+        await store.appendToStream('s', [event(2)]);
+        reported = null;
+      } catch (error) {
+        reported = error as SqliteStoreError;
+      }
+    }
+    expect(reported).toMatchObject({ name: 'StoreUnavailableError', reason: 'read-only' });
+    expect(reported!.message).toContain(file);
+    expect(reported!.message).toMatch(/read-only.*nothing was written/);
+    expect(statSync(file).mode & 0o777).toBe(0o444);
+    chmodSync(file, 0o644);
+    const reader = openSqliteEventStore({ path: file });
+    expect((await reader.readStream('s')).currentVersion).toBe(1);
+    await reader.close();
+  });
+
+  it('fails every call on a closed store with a clear error, and a waiting reader resolves false', async () => {
+    const store = openSqliteEventStore({ path: temp.file('closed.db') });
+    const waiting = store.waitForEvents(0n, { timeoutMs: 10_000 });
+    await store.close();
+    expect(await waiting).toBe(false);
+    await store.close(); // idempotent
+    await expect(store.appendToStream('s', [event(1)])).rejects.toMatchObject({ reason: 'closed' });
+    await expect(store.readAll()).rejects.toMatchObject({ reason: 'closed' });
+    await expect(store.headPosition()).rejects.toMatchObject({ reason: 'closed' });
+    expect(await store.waitForEvents(0n)).toBe(false);
+  });
+
+  it('keeps ids out of the SQL text: hostile stream ids are stored and matched verbatim', async () => {
+    const store = openSqliteEventStore({ path: ':memory:' });
+    const hostile = ["x'); DROP TABLE ll_events; --", 'a" OR 1=1 --', '%', '_', 'learner-ledger.org-acme\u0000tail'];
+    for (const streamId of hostile) await store.appendToStream(streamId, [event(1)], { expectedVersion: 'no_stream' });
+    for (const streamId of hostile) {
+      const read = await store.readStream(streamId);
+      expect(read.events.map((e) => e.streamId)).toEqual([streamId]);
+      const filtered = await store.readAll({ streamIds: [streamId] });
+      expect(filtered.events.map((e) => e.streamId)).toEqual([streamId]);
+    }
+    await expect(store.appendToStream(hostile[0]!, [event(2)], { expectedVersion: 'no_stream' })).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    expect(await store.headPosition()).toBe(BigInt(hostile.length));
+    await store.close();
+  });
+});
