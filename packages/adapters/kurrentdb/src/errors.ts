@@ -1,6 +1,7 @@
 import {
   CancelledError,
   DeadlineExceededError,
+  MaxAppendSizeExceededError,
   NotLeaderError,
   StreamDeletedError,
   TimeoutError,
@@ -40,8 +41,9 @@ export const classifyFailure = (error: unknown): Failure | undefined => {
 
 const detailOf = (error: unknown): string => {
   if (!(error instanceof Error)) return String(error);
-  const message = error.message && error.message !== error.name ? error.message : '';
-  return message ? `${error.name}: ${message}` : error.name;
+  const name = error.constructor.name && error.constructor.name !== 'Error' ? error.constructor.name : error.name;
+  const message = error.message && error.message !== name ? error.message : '';
+  return message ? `${name}: ${message}` : name;
 };
 
 /** What a failed operation means for the data, in words an operator can act on. */
@@ -70,11 +72,19 @@ export const toPortError = (
   if (error instanceof StreamDeletedError) {
     return new Error(`${STORE_NAME} store: ${context.operation} failed: the stream was deleted in KurrentDB (${detailOf(error)}); nothing was written`, { cause: error });
   }
+  if (error instanceof MaxAppendSizeExceededError) {
+    return new Error(
+      `${STORE_NAME} store: ${context.operation} failed: it is larger than the server's maximum append size` +
+        `${error.maxAppendSize ? ` (${error.maxAppendSize} bytes)` : ''}; nothing was written. ` +
+        'Raise the server setting MaxAppendSize, or send the work as several smaller commands',
+      { cause: error },
+    );
+  }
   const failure = classifyFailure(error);
   if (failure === undefined) return error;
   const what = {
     unreachable: `cannot reach KurrentDB at ${target} to ${context.operation}`,
-    'connection-lost': `lost the connection to KurrentDB at ${target} during ${context.operation}`,
+    'connection-lost': `KurrentDB at ${target} is unavailable: could not ${context.operation}`,
     'no-answer': `KurrentDB at ${target} did not answer in time to ${context.operation}`,
   }[failure];
   const consequence = !context.writes

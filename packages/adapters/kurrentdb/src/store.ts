@@ -17,12 +17,12 @@ import { describeTarget, normalizeConnectionString, redactConnectionString } fro
 import type { StoreContext } from './context.js';
 import { STORE_NAME, toPortError } from './errors.js';
 import { DEFAULT_STREAM_PREFIX, storeFilter } from './filters.js';
-import { appendMany } from './operations/appendMany.js';
-import { appendToStream } from './operations/appendToStream.js';
-import { headPosition } from './operations/headPosition.js';
-import { readAll } from './operations/readAll.js';
-import { readStream } from './operations/readStream.js';
-import { waitForEvents } from './operations/waitForEvents.js';
+import { appendMany } from './schema/appendMany.js';
+import { appendToStream } from './schema/appendToStream.js';
+import { headPosition } from './schema/headPosition.js';
+import { readAll } from './schema/readAll.js';
+import { readStream } from './schema/readStream.js';
+import { waitForEvents } from './schema/waitForEvents.js';
 
 /** Options of {@link openKurrentDbEventStore}. */
 export interface KurrentDbEventStoreOptions {
@@ -161,13 +161,14 @@ export const openKurrentDbEventStore = async (options: KurrentDbEventStoreOption
   }
   const context: StoreContext = { client, target: describeTarget(options.connectionString), prefix, filter: storeFilter(prefix) };
   try {
-    await headPosition(context);
+    // The feature probe goes through the client's gRPC channel, whose errors name the cause (refused, discovery failed).
     let atomic: boolean;
     try {
       atomic = await serverSupports(client, MULTI_STREAM_APPEND_METHOD);
     } catch (error) {
-      throw toPortError(error, context.target, { operation: 'ask which features the server supports', writes: false });
+      throw toPortError(error, context.target, { operation: 'connect', writes: false });
     }
+    await headPosition(context); // reads (another channel) work and $all may be read with these credentials
     return new KurrentDbEventStore(context, atomic);
   } catch (error) {
     await client.dispose().catch(() => undefined);
