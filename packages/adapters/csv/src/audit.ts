@@ -1,0 +1,41 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { decodeEvent, organizationStreamId, type ImportCounts as CoreImportCounts, type ImportLineRecord, type Ledger } from '@learner-ledger/core';
+
+const PAGE = 5000;
+const IMPORT_EVENTS = new Set(['ImportLinesRecorded', 'ImportApplied', 'ImportRejected']);
+
+/** What the log says about one import: its recorded lines and how it ended. */
+export interface RecordedImport {
+  readonly lines: ImportLineRecord[];
+  readonly outcome?: { readonly applied: true; readonly counts: CoreImportCounts } | { readonly applied: false; readonly code: string; readonly message: string };
+}
+
+/** The key of a recorded line: its number, or (line 0, full sync) the learner it is about. */
+export const lineKey = (line: number, learnerId: string): string => (line === 0 ? `0:${learnerId}` : String(line));
+
+/**
+ * Reads an import's audit back from the organization's stream: the per-line
+ * records written so far (to resume an interrupted import without writing a
+ * line twice) and its outcome (to answer a repeated import with the earlier
+ * result). Only import audit events are decoded.
+ */
+export const readRecordedImport = async (ledger: Ledger, orgId: string, importId: string): Promise<RecordedImport> => {
+  const streamId = organizationStreamId(orgId);
+  const lines: ImportLineRecord[] = [];
+  let outcome: RecordedImport['outcome'];
+  for (let from = 1; ; from += PAGE) {
+    const page = await ledger.store.readStream(streamId, { fromVersion: from, maxCount: PAGE });
+    for (const stored of page.events) {
+      if (!IMPORT_EVENTS.has(stored.type)) continue;
+      const decoded = decodeEvent(stored);
+      if (E.isLeft(decoded)) throw new Error(decoded.left.message);
+      const event = decoded.right.event;
+      if (event.type === 'ImportLinesRecorded' && event.data.importId === importId) lines.push(...event.data.lines);
+      else if (event.type === 'ImportApplied' && event.data.importId === importId) outcome = { applied: true, counts: event.data.counts };
+      else if (event.type === 'ImportRejected' && event.data.importId === importId) outcome = { applied: false, code: event.data.code, message: event.data.message };
+    }
+    if (page.events.length < PAGE) break;
+  }
+  lines.sort((a, b) => (a.line === 0 ? 1 : 0) - (b.line === 0 ? 1 : 0) || a.line - b.line);
+  return { lines, ...(outcome ? { outcome } : {}) };
+};

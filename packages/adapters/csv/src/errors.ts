@@ -1,0 +1,97 @@
+/**
+ * Why a file, or one of its lines, was refused. Codes are stable (scripts and
+ * tests rely on them); messages say what a person must fix.
+ */
+export const CSV_ERROR_CODES = [
+  // the file as a whole: nothing of it is applied, even with `partial`
+  'FILE_UNREADABLE',
+  'ENCODING',
+  'EMPTY_FILE',
+  'HEADER_ONLY',
+  'HEADER_MISSING',
+  'HEADER_UNKNOWN',
+  'HEADER_DUPLICATE',
+  'UNCLOSED_QUOTE',
+  'INVALID_QUOTE',
+  'RECORD_TOO_LARGE',
+  'UNKNOWN_TARGET_TEAM',
+  'INVALID_TARGET_TEAM',
+  'MASS_DEACTIVATION',
+  'FILE_CHANGED',
+  'LOCATION_REQUIRED',
+  'ORGANIZATION_NOT_FOUND',
+  'INVALID_OPTION',
+  // one line: with `partial` the line is recorded as an error and the rest applied
+  'FIELD_COUNT',
+  'MISSING_VALUE',
+  'INVALID_ACTIVE',
+  'INVALID_DATE',
+  'DATE_CONFLICT',
+  'INVALID_ID',
+  'INVALID_EMAIL',
+  'INVALID_TEXT',
+  'CONTROL_CHARACTER',
+  'MISPLACED_BOM',
+  'REPEATED_HEADER',
+  'DUPLICATE_LEARNER_ID',
+  'DUPLICATE_EMAIL',
+  'UNKNOWN_TEAM',
+  'INACTIVE_LEARNER_ON_STANDARD_TEAM',
+  'LICENSE_POOL_EXHAUSTED',
+] as const;
+
+/** A code of {@link CSV_ERROR_CODES}, or a core domain error code when the ledger refused a batch. */
+export type CsvErrorCode = (typeof CSV_ERROR_CODES)[number] | (string & {});
+
+export interface CsvImportError {
+  readonly code: CsvErrorCode;
+  /** The file name as given to the import. */
+  readonly file: string;
+  /** 1-based line of the file (the header is line 1); absent for file-wide errors; 0 for a learner the file does not list. */
+  readonly line?: number;
+  /** The column's header, as the format spells it. */
+  readonly column?: string;
+  /** The offending value, verbatim. */
+  readonly value?: string;
+  /** What would have been accepted. */
+  readonly expected?: string;
+  readonly message: string;
+}
+
+/** Errors that stop the whole file whatever the options (structure, encoding, safety). */
+export const FILE_LEVEL_CODES: ReadonlySet<string> = new Set([
+  'FILE_UNREADABLE',
+  'ENCODING',
+  'EMPTY_FILE',
+  'HEADER_ONLY',
+  'HEADER_MISSING',
+  'HEADER_UNKNOWN',
+  'HEADER_DUPLICATE',
+  'UNCLOSED_QUOTE',
+  'INVALID_QUOTE',
+  'RECORD_TOO_LARGE',
+  'UNKNOWN_TARGET_TEAM',
+  'INVALID_TARGET_TEAM',
+  'MASS_DEACTIVATION',
+  'FILE_CHANGED',
+  'LOCATION_REQUIRED',
+  'ORGANIZATION_NOT_FOUND',
+  'INVALID_OPTION',
+]);
+
+/** A structural problem found while reading: it ends the reading of the file. */
+export class CsvFileError extends Error {
+  constructor(
+    readonly detail: Omit<CsvImportError, 'file'>,
+    /** 0-based index of the cell at fault, when known (named once the header is known). */
+    readonly fieldIndex?: number,
+  ) {
+    super(detail.message);
+  }
+}
+
+/** Renders a value for a message: quoted, with invisible characters made visible, long values cut. */
+export const show = (value: string): string => {
+  const cut = value.length > 80 ? `${value.slice(0, 77)}…` : value;
+  return JSON.stringify(cut).replace(/[\u00a0\ufeff\u200b]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+};

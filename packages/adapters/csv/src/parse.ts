@@ -1,0 +1,113 @@
+import { Readable } from 'node:stream';
+import { parse, type CsvError } from 'csv-parse';
+import { decodeText, type FileFacts, type ImportInput } from './encoding.js';
+import { CsvFileError } from './errors.js';
+import { lineBreaksIn } from './values.js';
+
+/** One record of the file: its cells and the 1-based line it starts on (the header is line 1). */
+export interface CsvRecord {
+  readonly line: number;
+  readonly fields: string[];
+}
+
+/** A record may be at most this long (characters): a runaway line must not take the process down. */
+export const MAX_RECORD_SIZE = 1_048_576;
+
+const DELIMITERS = [',', ';', '\t'] as const;
+export type Delimiter = (typeof DELIMITERS)[number];
+
+/** The delimiter of the header line: a comma, else a semicolon (European spreadsheets), else a tab ("Unicode text"). */
+const detectDelimiter = (head: string): Delimiter => {
+  const end = head.search(/[\r\n]/);
+  const first = end === -1 ? head : head.slice(0, end);
+  return DELIMITERS.find((d) => first.includes(d)) ?? ',';
+};
+
+/** Peeks the text until the first line is complete (or 64 KiB) without losing any of it. */
+const withHead = async (text: AsyncGenerator<string>): Promise<{ head: string; all: AsyncGenerator<string> }> => {
+  let head = '';
+  let done = false;
+  while (!/[\r\n]/.test(head) && head.length < 65_536) {
+    const next = await text.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    head += next.value;
+  }
+  async function* all(): AsyncGenerator<string> {
+    if (head.length > 0) yield head;
+    if (done) return;
+    for (;;) {
+      const next = await text.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { head, all: all() };
+};
+
+const parseFailure = (error: CsvError, line: number): CsvFileError => {
+  const column = typeof error['column'] === 'number' ? (error['column'] as number) : undefined;
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return new CsvFileError({
+        code: 'UNCLOSED_QUOTE',
+        line,
+        expected: 'a closing quote (")',
+        message: `The quoted value that starts on line ${line} is never closed: the rest of the file would be read as one value`,
+      }, column);
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'INVALID_OPENING_QUOTE':
+      return new CsvFileError({
+        code: 'INVALID_QUOTE',
+        line,
+        expected: 'a value either without quotes, or entirely in quotes with inner quotes doubled ("O""Brien")',
+        message: `Line ${line} has a quote (") inside a value that is not properly quoted`,
+      }, column);
+    case 'CSV_MAX_RECORD_SIZE':
+      return new CsvFileError({
+        code: 'RECORD_TOO_LARGE',
+        line,
+        expected: `a record of at most ${MAX_RECORD_SIZE} characters`,
+        message: `The record starting on line ${line} is longer than ${MAX_RECORD_SIZE} characters: the file is not a learners file, or a quote is missing`,
+      });
+    default:
+      return new CsvFileError({ code: 'INVALID_QUOTE', line, message: `Line ${line} cannot be read as CSV: ${error.message}` });
+  }
+};
+
+/**
+ * Streams the records of a CSV file, never holding the file whole. Line
+ * numbers are counted here rather than taken from csv-parse's `info`, whose
+ * count runs ahead on CRLF line breaks inside quoted values. `facts` is
+ * complete when the iteration ends.
+ */
+export async function* readRecords(input: ImportInput, facts: FileFacts): AsyncGenerator<CsvRecord> {
+  const { head, all } = await withHead(decodeText(input, facts));
+  const parser = parse({
+    bom: true,
+    delimiter: detectDelimiter(head),
+    record_delimiter: ['\r\n', '\n', '\r'],
+    relax_column_count: true,
+    skip_empty_lines: false,
+    max_record_size: MAX_RECORD_SIZE,
+  });
+  const source = Readable.from(all, { objectMode: false });
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(parser);
+  let line = 1;
+  try {
+    for await (const fields of parser as AsyncIterable<string[]>) {
+      yield { line, fields };
+      line += 1 + lineBreaksIn(fields);
+    }
+  } catch (error) {
+    if (error instanceof CsvFileError) throw error;
+    const code = (error as Partial<CsvError> | undefined)?.code;
+    if (typeof code === 'string' && (code.startsWith('CSV_') || code === 'INVALID_OPENING_QUOTE')) throw parseFailure(error as CsvError, line);
+    throw error;
+  } finally {
+    source.destroy();
+  }
+}
