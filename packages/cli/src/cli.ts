@@ -7,6 +7,9 @@ import type { Action } from './commands/action.js';
 import { registerOrganizationCommands } from './commands/org.js';
 import { registerLearnerCommands } from './commands/learner.js';
 import { registerProcessDueCommand } from './commands/process-due.js';
+import { registerReportCommands } from './commands/report.js';
+import { registerAuditCommands } from './commands/audit.js';
+import { registerReplayCommand } from './commands/replay.js';
 
 const USAGE_CODES: Record<string, string> = {
   'commander.unknownOption': 'UNKNOWN_OPTION',
@@ -68,6 +71,9 @@ export const buildProgram = (io: CliIo, action: Action): Command => {
   registerOrganizationCommands(program, action);
   registerLearnerCommands(program, action);
   registerProcessDueCommand(program, action);
+  registerReportCommands(program, action);
+  registerAuditCommands(program, action);
+  registerReplayCommand(program, action);
   return program;
 };
 

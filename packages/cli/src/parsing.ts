@@ -21,12 +21,16 @@ export const isoDate = (value: string): string => {
   return text;
 };
 
-/** Commander parser for an ISO date or an ISO instant with a zone (`2026-03-31`, `2026-03-31T18:00:00Z`). */
+/**
+ * Commander parser for an ISO date (`2026-03-31`), an ISO instant
+ * (`2026-03-31T18:00:00Z`, `…-05:00`) or a local date-time read in the
+ * organization's zone (`2026-03-31T18:00`).
+ */
 export const isoDateOrInstant = (value: string): string => {
   const text = value.trim();
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return isoDate(text);
-  if (!/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/i.test(text) || !DateTime.fromISO(text, { setZone: true }).isValid) {
-    throw new InvalidArgumentError(`expected an ISO date (2026-03-31) or an ISO instant with a zone (2026-03-31T18:00:00Z), got ${JSON.stringify(value)}`);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text) || !DateTime.fromISO(text, { setZone: true }).isValid) {
+    throw new InvalidArgumentError(`expected an ISO date (2026-03-31) or an ISO instant (2026-03-31T18:00:00Z), got ${JSON.stringify(value)}`);
   }
   return text;
 };
