@@ -21,6 +21,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@learner-ledger/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
+    '^@learner-ledger/projections/testing$': '<rootDir>/packages/projections/src/testing/index.ts',
     '^@learner-ledger/(core|projections|cli)$': '<rootDir>/packages/$1/src/index.ts',
     [`^@learner-ledger/(${adapters})$`]: '<rootDir>/packages/adapters/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -1,0 +1,111 @@
+import type { AnyProjection } from './projection.js';
+import type { Row, TableChanges, TableSpec, ViewSpec } from './table.js';
+
+/** What a projection store needs to know of a projection: its name, tables and views. */
+export interface ProjectionDescription {
+  readonly name: string;
+  readonly tables: readonly TableSpec[];
+  readonly views?: readonly ViewSpec[];
+}
+
+/** What a projection store holds for one projection: its checkpoint and the rows of its tables. */
+export interface StoredProjection {
+  /** The last global position the stored rows include. */
+  readonly checkpoint: bigint;
+  readonly tables: Readonly<Record<string, readonly Row[]>>;
+}
+
+/** One batch of a projection: its changed rows and new checkpoint, written together. */
+export interface ProjectionCommit {
+  readonly projection: ProjectionDescription;
+  /** The checkpoint the writer started from: if the store holds another, someone else advanced it and nothing is written. */
+  readonly expectedCheckpoint: bigint;
+  readonly checkpoint: bigint;
+  readonly changes: readonly TableChanges[];
+}
+
+/**
+ * Where a runner keeps each projection's checkpoint and read model. A commit
+ * writes the changed rows and the checkpoint in ONE transaction, so the rows
+ * and the checkpoint never disagree, even after a crash.
+ */
+export interface ProjectionStore {
+  /** A short name for messages: `memory`, `sqlite`, `postgres`. */
+  readonly name: string;
+  /** Prepares storage for a projection (its tables and views) and returns what is stored, or undefined when nothing is yet. */
+  load(projection: ProjectionDescription): Promise<StoredProjection | undefined>;
+  /** Writes a batch and its checkpoint atomically. Throws {@link CheckpointConflictError} if the stored checkpoint is not the expected one. */
+  commit(commit: ProjectionCommit): Promise<void>;
+  /** Empties a projection's tables and sets its checkpoint to 0, atomically (a rebuild starts here). */
+  reset(projection: ProjectionDescription): Promise<void>;
+  /** The stored checkpoint of a projection, if any. */
+  checkpoint(name: string): Promise<bigint | undefined>;
+}
+
+/** Another writer advanced the projection's checkpoint: nothing was written. */
+export class CheckpointConflictError extends Error {
+  override readonly name = 'CheckpointConflictError';
+  readonly code = 'CHECKPOINT_CONFLICT';
+  constructor(
+    readonly projection: string,
+    readonly expected: bigint,
+    readonly actual: bigint | undefined,
+  ) {
+    super(`Projection ${projection}: expected checkpoint ${expected}, found ${actual ?? 'none'}; another runner is writing it, nothing was written`);
+  }
+}
+
+/** The description of a projection for a projection store. */
+export const describeProjection = (projection: AnyProjection): ProjectionDescription => ({
+  name: projection.name,
+  tables: projection.tables(projection.initialState()).map((table) => table.spec),
+  ...(projection.views ? { views: projection.views } : {}),
+});
+
+/** The primary-key values of a row, as one string. */
+export const primaryKeyOf = (spec: TableSpec, row: Row): string => spec.primaryKey.map((column) => String(row[column])).join('\u0000');
+
+/**
+ * The in-memory projection store: the default of a runner, and the reference
+ * the SQL stores are tested against. Rows are copied in and out, so nothing
+ * outside can change what it holds.
+ */
+export class InMemoryProjectionStore implements ProjectionStore {
+  readonly name = 'memory';
+  private readonly projections = new Map<string, { checkpoint: bigint; tables: Map<string, Map<string, Row>> }>();
+
+  async load(projection: ProjectionDescription): Promise<StoredProjection | undefined> {
+    const stored = this.projections.get(projection.name);
+    if (!stored) return undefined;
+    const tables: Record<string, Row[]> = {};
+    for (const spec of projection.tables) tables[spec.name] = [...(stored.tables.get(spec.name)?.values() ?? [])].map((row) => structuredClone(row));
+    return { checkpoint: stored.checkpoint, tables };
+  }
+
+  async commit(commit: ProjectionCommit): Promise<void> {
+    const name = commit.projection.name;
+    const stored = this.projections.get(name);
+    const actual = stored?.checkpoint ?? 0n;
+    if (actual !== commit.expectedCheckpoint) throw new CheckpointConflictError(name, commit.expectedCheckpoint, stored?.checkpoint);
+    const copies = commit.changes.map((change) => ({ ...change, upserts: change.upserts.map((row) => structuredClone(row)) }));
+    const target = stored ?? { checkpoint: 0n, tables: new Map<string, Map<string, Row>>() };
+    for (const change of copies) {
+      const spec = commit.projection.tables.find((table) => table.name === change.table);
+      if (!spec) throw new Error(`Projection ${name} has no table ${change.table}`);
+      let rows = target.tables.get(spec.name);
+      if (!rows) target.tables.set(spec.name, (rows = new Map()));
+      for (const row of change.deletes) rows.delete(primaryKeyOf(spec, row));
+      for (const row of change.upserts) rows.set(primaryKeyOf(spec, row), row);
+    }
+    target.checkpoint = commit.checkpoint;
+    this.projections.set(name, target);
+  }
+
+  async reset(projection: ProjectionDescription): Promise<void> {
+    this.projections.set(projection.name, { checkpoint: 0n, tables: new Map() });
+  }
+
+  async checkpoint(name: string): Promise<bigint | undefined> {
+    return this.projections.get(name)?.checkpoint;
+  }
+}

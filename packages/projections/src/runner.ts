@@ -1,0 +1,340 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { decodeEvent, type EventDecodeError, type EventStore, type GlobalPosition, type StoredEvent } from '@learner-ledger/core';
+import { decodeStoredEvent, isKnownEventType } from './decode.js';
+import type { AnyProjection, Projection } from './projection.js';
+import { describeProjection, InMemoryProjectionStore, type ProjectionDescription, type ProjectionStore } from './projection-store.js';
+import type { Row, Table } from './table.js';
+
+/** What the runner does with an event it cannot decode or does not know (another version of the library wrote it). */
+export type UnknownEventPolicy = 'stop' | 'skip';
+
+export interface ProjectionRunnerOptions {
+  readonly store: EventStore;
+  readonly projections: readonly AnyProjection[];
+  /** Where checkpoints and read models are kept. Default: an {@link InMemoryProjectionStore}. */
+  readonly projectionStore?: ProjectionStore;
+  /** Events read from the log per batch (and per commit). Default 1000. */
+  readonly batchSize?: number;
+  /** `stop` (default): fail with a {@link ProjectionRunnerError} naming the stream, position and type. `skip`: count it, keep a warning, go on. */
+  readonly onUnknownEvent?: UnknownEventPolicy;
+  /** How many warning messages {@link ProjectionRunner.stats} keeps (the most recent). Default 50. */
+  readonly maxWarnings?: number;
+}
+
+export interface ProjectionStats {
+  readonly name: string;
+  /** The last global position the projection has processed and committed. */
+  readonly checkpoint: GlobalPosition;
+  readonly eventsApplied: number;
+  readonly batchesCommitted: number;
+  /** Events skipped because they could not be decoded (only with `onUnknownEvent: 'skip'`). */
+  readonly skippedEvents: number;
+  readonly rebuilds: number;
+  /** True when the last batch reached the end of the log. */
+  readonly caughtUp: boolean;
+}
+
+export interface RunnerStats {
+  readonly projections: readonly ProjectionStats[];
+  /** Undecodable events skipped, counted once per event and projection group that met it. */
+  readonly skippedEvents: number;
+  /** The most recent skip warnings, each naming stream, position and type. */
+  readonly warnings: readonly string[];
+}
+
+/** The runner met an event it cannot decode with `onUnknownEvent: 'stop'`. The projections stopped right before it. */
+export class ProjectionRunnerError extends Error {
+  override readonly name = 'ProjectionRunnerError';
+  constructor(
+    readonly code: EventDecodeError['code'] | 'UNKNOWN_PROJECTION',
+    message: string,
+    readonly decodeError?: EventDecodeError,
+  ) {
+    super(message);
+  }
+  get streamId() {
+    return this.decodeError?.streamId;
+  }
+  get globalPosition() {
+    return this.decodeError?.globalPosition;
+  }
+  get type() {
+    return this.decodeError?.type;
+  }
+}
+
+interface Slot {
+  readonly projection: AnyProjection;
+  readonly description: ProjectionDescription;
+  readonly reads: ReadonlySet<string>;
+  state: unknown;
+  tables: readonly Table<Row>[];
+  loaded: boolean;
+  /** Position processed in memory. */
+  position: GlobalPosition;
+  /** Position committed to the projection store. */
+  committed: GlobalPosition;
+  eventsApplied: number;
+  batchesCommitted: number;
+  skippedEvents: number;
+  rebuilds: number;
+  caughtUp: boolean;
+}
+
+export interface FollowOptions {
+  /** Stop following when this signal aborts; `follow` then resolves. */
+  readonly signal: AbortSignal;
+  /** How long one wait for new events lasts before polling again (ms). Default 5000. */
+  readonly pollIntervalMs?: number;
+}
+
+/**
+ * Feeds projections from the store's global log, in batches, through the
+ * core's codecs. Each projection has its own checkpoint, committed with its
+ * changed rows in one transaction of the projection store after every batch;
+ * a new runner over the same projection store resumes from there. Projections
+ * at different positions (one being rebuilt, the others current) read the log
+ * separately, so a rebuild never holds the others back.
+ */
+export class ProjectionRunner {
+  readonly store: EventStore;
+  readonly projectionStore: ProjectionStore;
+  private readonly batchSize: number;
+  private readonly onUnknownEvent: UnknownEventPolicy;
+  private readonly maxWarnings: number;
+  private readonly slots: Slot[];
+  private readonly warnings: string[] = [];
+  private skipped = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: ProjectionRunnerOptions) {
+    this.store = options.store;
+    this.projectionStore = options.projectionStore ?? new InMemoryProjectionStore();
+    this.batchSize = options.batchSize ?? 1000;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new Error(`batchSize must be a whole number ≥ 1, got ${this.batchSize}`);
+    this.onUnknownEvent = options.onUnknownEvent ?? 'stop';
+    this.maxWarnings = options.maxWarnings ?? 50;
+    const names = new Set<string>();
+    this.slots = options.projections.map((projection) => {
+      if (names.has(projection.name)) throw new Error(`Two projections are named ${projection.name}`);
+      names.add(projection.name);
+      const state = projection.initialState();
+      return {
+        projection,
+        description: describeProjection(projection),
+        reads: new Set<string>(projection.reads),
+        state,
+        tables: projection.tables(state),
+        loaded: false,
+        position: 0n,
+        committed: 0n,
+        eventsApplied: 0,
+        batchesCommitted: 0,
+        skippedEvents: 0,
+        rebuilds: 0,
+        caughtUp: false,
+      };
+    });
+  }
+
+  /** Loads every projection's checkpoint and read model from the projection store (done by the first step anyway). */
+  start(): Promise<void> {
+    return this.exclusive(() => this.loadAll());
+  }
+
+  /** Processes one batch per group of projections at the same position. Resolves true when every projection has reached the end of the log. */
+  step(): Promise<boolean> {
+    return this.exclusive(async () => {
+      await this.loadAll();
+      const groups = new Map<GlobalPosition, Slot[]>();
+      for (const slot of this.slots) {
+        const group = groups.get(slot.position);
+        if (group) group.push(slot);
+        else groups.set(slot.position, [slot]);
+      }
+      let atEnd = true;
+      for (const position of [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const slots = groups.get(position)!;
+        const batch = await this.store.readAll({ after: position, maxCount: this.batchSize });
+        const failure = this.applyBatch(slots, batch.events, batch.lastPosition);
+        for (const slot of slots) slot.caughtUp = failure === undefined && batch.isEnd;
+        await this.commit(slots);
+        if (failure) throw failure;
+        if (!batch.isEnd) atEnd = false;
+      }
+      return atEnd;
+    });
+  }
+
+  /** Processes batches until every projection has reached the end of the log. */
+  async catchUp(): Promise<RunnerStats> {
+    while (!(await this.step())) {
+      /* next batch */
+    }
+    return this.stats();
+  }
+
+  /** Catches up, then keeps following the log as it grows, until `signal` aborts. */
+  async follow(options: FollowOptions): Promise<void> {
+    const { signal } = options;
+    while (!signal.aborted) {
+      const atEnd = await this.step();
+      if (!atEnd || signal.aborted) continue;
+      const position = this.slots.reduce<GlobalPosition | undefined>((min, slot) => (min === undefined || slot.position < min ? slot.position : min), undefined) ?? 0n;
+      await this.store.waitForEvents(position, { signal, timeoutMs: options.pollIntervalMs ?? 5000 });
+    }
+  }
+
+  /**
+   * Rebuilds one projection from position 0: empties its tables and
+   * checkpoint, then replays the log into a fresh state. The other
+   * projections keep their state and keep advancing meanwhile.
+   */
+  async rebuild(name: string): Promise<ProjectionStats> {
+    const slot = this.slot(name);
+    await this.exclusive(async () => {
+      await this.loadAll();
+      await this.projectionStore.reset(slot.description);
+      this.resetSlot(slot);
+      slot.loaded = true;
+      slot.rebuilds++;
+    });
+    while (!slot.caughtUp) await this.step();
+    return this.projectionStats(slot);
+  }
+
+  /** The current in-memory state of a projection (after {@link ProjectionRunner.start} or a step). */
+  state<S>(projection: Projection<S> | string): S {
+    const slot = this.slot(typeof projection === 'string' ? projection : projection.name);
+    if (!slot.loaded) throw new Error(`Projection ${slot.projection.name} is not loaded yet: call start(), step() or catchUp() first`);
+    return slot.state as S;
+  }
+
+  /** The checkpoint of a projection: the last global position it processed. */
+  checkpoint(name: string): GlobalPosition {
+    return this.slot(name).position;
+  }
+
+  stats(): RunnerStats {
+    return { projections: this.slots.map((slot) => this.projectionStats(slot)), skippedEvents: this.skipped, warnings: [...this.warnings] };
+  }
+
+  private projectionStats(slot: Slot): ProjectionStats {
+    return {
+      name: slot.projection.name,
+      checkpoint: slot.position,
+      eventsApplied: slot.eventsApplied,
+      batchesCommitted: slot.batchesCommitted,
+      skippedEvents: slot.skippedEvents,
+      rebuilds: slot.rebuilds,
+      caughtUp: slot.caughtUp,
+    };
+  }
+
+  private slot(name: string): Slot {
+    const slot = this.slots.find((candidate) => candidate.projection.name === name);
+    if (!slot) throw new ProjectionRunnerError('UNKNOWN_PROJECTION', `No projection named ${JSON.stringify(name)} in this runner (known: ${this.slots.map((s) => s.projection.name).join(', ')})`);
+    return slot;
+  }
+
+  private resetSlot(slot: Slot): void {
+    slot.state = slot.projection.initialState();
+    slot.tables = slot.projection.tables(slot.state);
+    for (const table of slot.tables) table.track();
+    slot.position = 0n;
+    slot.committed = 0n;
+    slot.caughtUp = false;
+  }
+
+  private async loadAll(): Promise<void> {
+    for (const slot of this.slots) {
+      if (slot.loaded) continue;
+      const stored = await this.projectionStore.load(slot.description);
+      this.resetSlot(slot);
+      if (stored) {
+        for (const table of slot.tables) table.load((stored.tables[table.spec.name] ?? []) as Row[]);
+        slot.projection.restored?.(slot.state);
+        slot.position = stored.checkpoint;
+        slot.committed = stored.checkpoint;
+      }
+      slot.loaded = true;
+    }
+  }
+
+  /** Applies a batch to a group of projections at the same position; returns the failure that stopped it, if any. */
+  private applyBatch(slots: readonly Slot[], events: readonly StoredEvent[], lastPosition: GlobalPosition): ProjectionRunnerError | undefined {
+    let processed: GlobalPosition | undefined;
+    for (const stored of events) {
+      const known = isKnownEventType(stored.type);
+      let wanted = !known;
+      if (known) {
+        for (const slot of slots) {
+          if (slot.reads.has(stored.type)) {
+            wanted = true;
+            break;
+          }
+        }
+      }
+      if (wanted) {
+        const decoded = known ? decodeStoredEvent(stored) : decodeEvent(stored);
+        if (E.isLeft(decoded)) {
+          const error = decoded.left;
+          if (this.onUnknownEvent === 'stop') {
+            if (processed !== undefined) for (const slot of slots) slot.position = processed;
+            return new ProjectionRunnerError(
+              error.code,
+              `Projection${slots.length > 1 ? 's' : ''} ${slots.map((s) => s.projection.name).join(', ')} stopped at ${error.type} in stream ${error.streamId} ` +
+                `(version ${error.streamVersion}, global position ${error.globalPosition}): ${error.message}. ` +
+                `Upgrade the library or run with onUnknownEvent: 'skip'.`,
+              error,
+            );
+          }
+          this.warn(`Skipped ${error.type} v${error.schemaVersion} in stream ${error.streamId} at global position ${error.globalPosition}: ${error.message}`);
+          for (const slot of slots) slot.skippedEvents++;
+        } else {
+          const envelope = decoded.right;
+          for (const slot of slots) {
+            if (!slot.reads.has(stored.type)) continue;
+            slot.state = slot.projection.apply(slot.state, envelope);
+            slot.eventsApplied++;
+          }
+        }
+      }
+      processed = stored.globalPosition;
+    }
+    for (const slot of slots) if (lastPosition > slot.position) slot.position = lastPosition;
+    return undefined;
+  }
+
+  private async commit(slots: readonly Slot[]): Promise<void> {
+    for (const slot of slots) {
+      const changes = slot.tables.map((table) => table.takeChanges());
+      const changed = changes.some((change) => change.upserts.length > 0 || change.deletes.length > 0);
+      if (!changed && slot.position === slot.committed) continue;
+      try {
+        await this.projectionStore.commit({ projection: slot.description, expectedCheckpoint: slot.committed, checkpoint: slot.position, changes });
+      } catch (error) {
+        // Memory is now ahead of what is stored: reload from the store before the next batch.
+        slot.loaded = false;
+        throw error;
+      }
+      slot.committed = slot.position;
+      slot.batchesCommitted++;
+    }
+  }
+
+  private warn(message: string): void {
+    this.skipped++;
+    this.warnings.push(message);
+    if (this.warnings.length > this.maxWarnings) this.warnings.shift();
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * Read models are kept as tables: rows of plain values, partitioned by
+ * organization and keyed by their primary key. The same rows are what the
+ * SQLite and PostgreSQL projection stores write, so a reporting tool reading
+ * `ll_*` tables sees exactly what the in-memory read model holds.
+ */
+
+/** How a column is stored: `json` columns hold arrays/objects (jsonb in PostgreSQL, text in SQLite). */
+export type ColumnKind = 'text' | 'integer' | 'boolean' | 'json';
+
+export interface ColumnSpec {
+  readonly name: string;
+  readonly kind: ColumnKind;
+  /** Default false: the column always has a value. */
+  readonly nullable?: boolean;
+}
+
+/** A table of a read model. The first primary-key column is always `org_id`. */
+export interface TableSpec {
+  readonly name: string;
+  readonly columns: readonly ColumnSpec[];
+  readonly primaryKey: readonly string[];
+  /** Extra indexes, each a list of columns. */
+  readonly indexes?: readonly (readonly string[])[];
+  /** One sentence for the documentation of the table. */
+  readonly description: string;
+}
+
+/** A SQL view over a projection's own tables (the same SQL runs on SQLite and PostgreSQL). */
+export interface ViewSpec {
+  readonly name: string;
+  readonly sql: string;
+  readonly description: string;
+}
+
+export type CellValue = string | number | boolean | null | readonly unknown[] | Readonly<Record<string, unknown>>;
+export type Row = Record<string, CellValue | undefined>;
+
+/** What changed in a table since the last flush: rows to write (insert or replace) and rows to delete. */
+export interface TableChanges {
+  readonly table: string;
+  readonly upserts: readonly Row[];
+  readonly deletes: readonly Row[];
+}
+
+const SEPARATOR = '\u0000';
+/** The key of a row inside its organization: the primary-key values after `org_id`. */
+export const rowKey = (...parts: readonly (string | number)[]): string => (parts.length === 1 ? String(parts[0]) : parts.join(SEPARATOR));
+
+/**
+ * A table held in memory: organization → key → row. Rows are mutable objects
+ * owned by the table; after changing one in place, call {@link Table.touch} so
+ * the change is persisted. Change tracking is off until {@link Table.track}.
+ */
+export class Table<R extends Row> {
+  private readonly byOrg = new Map<string, Map<string, R>>();
+  private dirty: Map<string, Map<string, R>> | undefined;
+  private readonly keyColumns: readonly string[];
+  // Events arrive in runs of one organization: remember the last partition.
+  private lastOrg: string | undefined;
+  private lastRows: Map<string, R> | undefined;
+
+  constructor(readonly spec: TableSpec) {
+    if (spec.primaryKey[0] !== 'org_id') throw new Error(`Table ${spec.name}: the primary key must start with org_id`);
+    this.keyColumns = spec.primaryKey.slice(1);
+  }
+
+  /** Starts recording changes for {@link Table.takeChanges}. */
+  track(): void {
+    this.dirty ??= new Map();
+  }
+
+  get tracking(): boolean {
+    return this.dirty !== undefined;
+  }
+
+  private partition(orgId: string, create: boolean): Map<string, R> | undefined {
+    if (orgId === this.lastOrg) return this.lastRows;
+    let rows = this.byOrg.get(orgId);
+    if (!rows && create) {
+      rows = new Map();
+      this.byOrg.set(orgId, rows);
+    }
+    if (rows) {
+      this.lastOrg = orgId;
+      this.lastRows = rows;
+    }
+    return rows;
+  }
+
+  get(orgId: string, key: string): R | undefined {
+    return this.partition(orgId, false)?.get(key);
+  }
+
+  has(orgId: string, key: string): boolean {
+    return this.partition(orgId, false)?.has(key) ?? false;
+  }
+
+  set(orgId: string, key: string, row: R): void {
+    this.partition(orgId, true)!.set(key, row);
+    if (this.dirty) this.mark(orgId, key, row);
+  }
+
+  /** Records that a row was changed in place. */
+  touch(orgId: string, key: string, row: R): void {
+    if (this.dirty) this.mark(orgId, key, row);
+  }
+
+  delete(orgId: string, key: string): R | undefined {
+    const rows = this.partition(orgId, false);
+    const row = rows?.get(key);
+    if (row === undefined) return undefined;
+    rows!.delete(key);
+    if (this.dirty) this.mark(orgId, key, row);
+    return row;
+  }
+
+  private mark(orgId: string, key: string, row: R): void {
+    let keys = this.dirty!.get(orgId);
+    if (!keys) {
+      keys = new Map();
+      this.dirty!.set(orgId, keys);
+    }
+    keys.set(key, row);
+  }
+
+  /** The rows of one organization, in insertion order. */
+  rowsOf(orgId: string): IterableIterator<R> {
+    return (this.byOrg.get(orgId) ?? new Map<string, R>()).values();
+  }
+
+  sizeOf(orgId: string): number {
+    return this.byOrg.get(orgId)?.size ?? 0;
+  }
+
+  orgIds(): IterableIterator<string> {
+    return this.byOrg.keys();
+  }
+
+  /** Every row, organization by organization. */
+  *allRows(): IterableIterator<R> {
+    for (const rows of this.byOrg.values()) yield* rows.values();
+  }
+
+  /** The key of a row, computed from its primary-key columns. */
+  keyOf(row: Row): string {
+    return rowKey(...this.keyColumns.map((column) => row[column] as string | number));
+  }
+
+  /** Replaces the content with stored rows (restore after a restart); records no changes. */
+  load(rows: Iterable<R>): void {
+    this.clear();
+    for (const row of rows) this.partition(row.org_id as string, true)!.set(this.keyOf(row), row);
+  }
+
+  clear(): void {
+    this.byOrg.clear();
+    this.lastOrg = undefined;
+    this.lastRows = undefined;
+    if (this.dirty) this.dirty = new Map();
+  }
+
+  /** The changes since the last call, and forgets them. */
+  takeChanges(): TableChanges {
+    const upserts: Row[] = [];
+    const deletes: Row[] = [];
+    if (this.dirty) {
+      for (const [orgId, keys] of this.dirty) {
+        const rows = this.byOrg.get(orgId);
+        for (const [key, row] of keys) {
+          const current = rows?.get(key);
+          if (current !== undefined) upserts.push({ ...current });
+          else deletes.push(row);
+        }
+      }
+      this.dirty = new Map();
+    }
+    return { table: this.spec.name, upserts, deletes };
+  }
+}
+
+/** Column helpers for table specs. */
+export const text = (name: string, nullable = false): ColumnSpec => ({ name, kind: 'text', nullable });
+export const integer = (name: string, nullable = false): ColumnSpec => ({ name, kind: 'integer', nullable });
+export const boolean = (name: string, nullable = false): ColumnSpec => ({ name, kind: 'boolean', nullable });
+export const json = (name: string, nullable = false): ColumnSpec => ({ name, kind: 'json', nullable });
