@@ -46,13 +46,34 @@ export interface KurrentDbEventStoreOptions {
 /** The multi-stream append RPC of KurrentDB 25.1+, as the server lists it among its supported methods. */
 const MULTI_STREAM_APPEND_METHOD = { path: '/kurrentdb.protocol.v2.streams.StreamsService/AppendSession' };
 
-type FeatureProbe = (method: { path: string }) => Promise<boolean>;
+interface ServerFeatureProbe {
+  supports?: (method: { path: string }) => Promise<boolean>;
+  capabilities?: Promise<{ serverVersion?: string }>;
+}
 
-/** Asks the server which methods it supports (the client's own feature probe); false when it cannot tell. */
-const serverSupports = async (client: KurrentDBClient, method: { path: string }): Promise<boolean> => {
-  const supports = (client as unknown as { supports?: FeatureProbe }).supports;
-  if (typeof supports !== 'function') return false;
-  return supports.call(client, method);
+/**
+ * Asks the server its version and whether it has multi-stream appends, through
+ * the client's own feature probe (the gRPC ServerFeatures service, which
+ * servers before 21.10 lack: their version reads as `unknown`).
+ */
+const probeServer = async (client: KurrentDBClient): Promise<{ serverVersion: string; multiStreamAppend: boolean }> => {
+  const probe = client as unknown as ServerFeatureProbe;
+  if (typeof probe.supports !== 'function') return { serverVersion: 'unknown', multiStreamAppend: false };
+  const multiStreamAppend = await probe.supports.call(client, MULTI_STREAM_APPEND_METHOD);
+  const serverVersion = (await probe.capabilities)?.serverVersion ?? 'unknown';
+  return { serverVersion, multiStreamAppend };
+};
+
+/** Stream reads report log positions from 22.6 on; the store needs them for every event it returns. */
+export const MINIMUM_SERVER_VERSION = [22, 6] as const;
+
+/** False for a version before 22.6 and for `unknown` (a server too old to say); true otherwise. */
+export const isSupportedServerVersion = (version: string): boolean => {
+  if (version === 'unknown') return false;
+  const match = /^v?(\d+)\.(\d+)/i.exec(version.trim());
+  if (!match) return true; // a format this check does not know: let the server show what it can do
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  return major > MINIMUM_SERVER_VERSION[0] || (major === MINIMUM_SERVER_VERSION[0] && minor >= MINIMUM_SERVER_VERSION[1]);
 };
 
 /**
@@ -72,6 +93,8 @@ export class KurrentDbEventStore implements EventStore {
   constructor(
     private readonly context: StoreContext,
     atomicMultiStreamAppend: boolean,
+    /** The version the server reported when the store connected, e.g. `25.1.0`. */
+    readonly serverVersion: string,
   ) {
     this.capabilities = { atomicMultiStreamAppend };
   }
@@ -133,13 +156,13 @@ export class KurrentDbEventStore implements EventStore {
 }
 
 /**
- * Connects to KurrentDB or EventStoreDB (20+) and returns the event store.
- * It checks the server answers (reading the head of this store's log) and
- * whether it offers multi-stream appends (KurrentDB 25.1+), which decides
- * `capabilities.atomicMultiStreamAppend`.
+ * Connects to KurrentDB or EventStoreDB (22.6+) and returns the event store.
+ * It checks the server answers (its version, and the head of this store's
+ * log) and whether it offers multi-stream appends (KurrentDB 25.1+), which
+ * decides `capabilities.atomicMultiStreamAppend`.
  *
  * @throws `StoreUnavailableError` (from `@learner-ledger/core`) when the server or cluster cannot be reached.
- * @throws Error when the connection string is malformed or the prefix is invalid.
+ * @throws Error when the connection string is malformed, the prefix is invalid or the server is too old.
  *
  * @example
  * ```ts
@@ -162,14 +185,20 @@ export const openKurrentDbEventStore = async (options: KurrentDbEventStoreOption
   const context: StoreContext = { client, target: describeTarget(options.connectionString), prefix, filter: storeFilter(prefix) };
   try {
     // The feature probe goes through the client's gRPC channel, whose errors name the cause (refused, discovery failed).
-    let atomic: boolean;
+    let server: Awaited<ReturnType<typeof probeServer>>;
     try {
-      atomic = await serverSupports(client, MULTI_STREAM_APPEND_METHOD);
+      server = await probeServer(client);
     } catch (error) {
       throw toPortError(error, context.target, { operation: 'connect', writes: false });
     }
+    if (!isSupportedServerVersion(server.serverVersion)) {
+      throw new Error(
+        `kurrentdb store: the server at ${context.target} reports version ${server.serverVersion}; ` +
+          `this store needs KurrentDB, or EventStoreDB ${MINIMUM_SERVER_VERSION.join('.')} or later (earlier servers do not report the log position of events read from a stream)`,
+      );
+    }
     await headPosition(context); // reads (another channel) work and $all may be read with these credentials
-    return new KurrentDbEventStore(context, atomic);
+    return new KurrentDbEventStore(context, server.multiStreamAppend, server.serverVersion);
   } catch (error) {
     await client.dispose().catch(() => undefined);
     throw error;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describeTarget, normalizeConnectionString, redactConnectionString } from '../src/connection.js';
 import { classifyFailure } from '../src/errors.js';
 import { DEFAULT_STREAM_PREFIX, escapeRegex, exactStreamsRegex, inStorePrefix, storeFilter } from '../src/filters.js';
+import { isSupportedServerVersion } from '../src/store.js';
 
 describe('stream filters', () => {
   it('filters on the library prefix by default, and on non-system streams for an empty prefix', () => {
@@ -57,5 +58,12 @@ describe('failure classification', () => {
     expect(classifyFailure(Object.assign(new Error('14 UNAVAILABLE: Connection dropped'), { code: 14 }))).toBe('connection-lost');
     expect(classifyFailure(Object.assign(new Error('4 DEADLINE_EXCEEDED: Deadline exceeded'), { code: 4 }))).toBe('no-answer');
     expect(classifyFailure(new Error('something else'))).toBeUndefined();
+  });
+});
+
+describe('server versions', () => {
+  it('accepts KurrentDB and EventStoreDB 22.6 or later, refuses older or silent servers', () => {
+    for (const version of ['22.6.0', '22.10.1', '23.10.0.0', '24.2.0', '25.1.0', 'v26.0.1']) expect(isSupportedServerVersion(version)).toBe(true);
+    for (const version of ['unknown', '20.10.5', '21.10.0', '22.5.9']) expect(isSupportedServerVersion(version)).toBe(false);
   });
 });
