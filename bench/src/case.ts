@@ -23,8 +23,8 @@ export interface CaseOptions {
   readonly csvEndToEnd?: (location: StoreLocation, workload: OrganizationWorkload) => Promise<void>;
 }
 
-/** Lines a CSV import batch applies at once (the CSV adapter's batch size). */
-export const IMPORT_BATCH_LINES = 1000;
+/** Lines a CSV import batch applies at once (the CSV adapter's DEFAULT_BATCH_SIZE). */
+export const IMPORT_BATCH_LINES = 2000;
 
 /**
  * One store at one size: the command path, the bulk paths, the replay and

@@ -109,11 +109,12 @@ export class MemoryBaseline implements RawBaseline {
   }
 }
 
+// The same table the SQLite store creates (packages/adapters/sqlite/src/schema/migrations.ts).
 const SQLITE_TABLE = `CREATE TABLE events (
-  position INTEGER PRIMARY KEY AUTOINCREMENT,
-  event_id TEXT NOT NULL UNIQUE,
+  position INTEGER PRIMARY KEY,
   stream_id TEXT NOT NULL,
   stream_version INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
   type TEXT NOT NULL,
   schema_version INTEGER NOT NULL,
   data TEXT NOT NULL,
@@ -197,15 +198,17 @@ export class SqliteBaseline implements RawBaseline {
   }
 }
 
+// The same table the PostgreSQL store creates (packages/adapters/postgres/src/schema/migrations.ts).
 const PG_TABLE = (table: string) => `CREATE TABLE ${table} (
-  position BIGSERIAL PRIMARY KEY,
-  event_id UUID NOT NULL UNIQUE,
+  global_position BIGSERIAL PRIMARY KEY,
   stream_id TEXT NOT NULL,
   stream_version INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
   type TEXT NOT NULL,
   schema_version INTEGER NOT NULL,
-  data JSONB NOT NULL,
-  metadata JSONB NOT NULL,
+  data JSON NOT NULL,
+  metadata JSON NOT NULL,
+  recorded_at TIMESTAMPTZ NOT NULL DEFAULT now(),
   UNIQUE (stream_id, stream_version)
 )`;
 
@@ -300,14 +303,14 @@ export class PostgresBaseline implements RawBaseline {
     let count = 0;
     let after = '0';
     for (;;) {
-      const result = await this.client.query<{ position: string; type: string }>({
+      const result = await this.client.query<{ global_position: string; type: string }>({
         name: `read-${table}`,
-        text: `SELECT position, ${COLUMNS} FROM ${table} WHERE position > $1 ORDER BY position LIMIT 10000`,
+        text: `SELECT global_position, ${COLUMNS} FROM ${table} WHERE global_position > $1 ORDER BY global_position LIMIT 10000`,
         values: [after],
       });
       count += result.rows.length;
       if (result.rows.length < 10_000) break;
-      after = result.rows[result.rows.length - 1]!.position;
+      after = result.rows[result.rows.length - 1]!.global_position;
     }
     return { ops: count, seconds: seconds(start) };
   }

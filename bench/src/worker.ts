@@ -3,7 +3,11 @@
  * clean heap and its peak RSS is its own. Prints one JSON line per
  * measurement on stdout; progress goes to stderr.
  */
+import { runAsOf, ASOF_ORGANIZATIONS } from './asof.js';
 import { runCase } from './case.js';
+import { csvEndToEnd } from './csv-run.js';
+import type { Measurement } from './measure.js';
+import { replayProjections } from './replay.js';
 import { memoryKit, postgresKit, sqliteKit, type StoreKit, type StoreName } from './stores.js';
 
 export interface WorkerInput {
@@ -31,6 +35,8 @@ const kitFor = (input: WorkerInput): StoreKit => {
 const main = async () => {
   const input = JSON.parse(process.argv[2] ?? '{}') as WorkerInput;
   const kit = kitFor(input);
+  const emit = (m: Measurement) => process.stdout.write(`${JSON.stringify(m)}\n`);
+  const log = (line: string) => process.stderr.write(`  ${line}\n`);
   try {
     await runCase({
       kit,
@@ -38,9 +44,17 @@ const main = async () => {
       baselineRuns: input.learners <= 100_000 ? 3 : 1,
       singleRowSample: input.store === 'postgres' ? 5_000 : 50_000,
       bulkSample: Number.POSITIVE_INFINITY,
-      emit: (m) => process.stdout.write(`${JSON.stringify(m)}\n`),
-      log: (line) => process.stderr.write(`  ${line}\n`),
+      emit,
+      log,
+      replay: replayProjections,
+      csvEndToEnd: csvEndToEnd(input.workDir, input.learners, emit, log),
     });
+    const store = await kit.open('asof');
+    try {
+      await runAsOf(store, Math.max(20, Math.floor(input.learners / ASOF_ORGANIZATIONS)), input.learners, emit, log);
+    } finally {
+      await store.close();
+    }
   } finally {
     await kit.cleanup();
   }

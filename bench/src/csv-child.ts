@@ -1,0 +1,57 @@
+/**
+ * A CSV run in its own process, so its peak RSS is the run's alone:
+ * `parse` reads the file with csv-parse and nothing else (the baseline);
+ * `import` imports it into a store with the CSV adapter, end to end.
+ * Prints one JSON object: rows, seconds, peakRssMb.
+ */
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import { now, peakRssMb, seconds } from './measure.js';
+import type { StoreLocation } from './stores.js';
+
+export interface CsvChildInput {
+  readonly mode: 'parse' | 'import';
+  readonly file: string;
+  readonly location?: StoreLocation;
+  /** For `memory`: learners to seed first (the in-memory store cannot be handed over from another process). */
+  readonly learners?: number;
+}
+
+export interface CsvChildResult {
+  readonly rows: number;
+  readonly seconds: number;
+  readonly peakRssMb: number;
+  readonly events?: number;
+  readonly detail?: string;
+}
+
+/** csv-parse alone, with named columns, as the importer reads the file. */
+const parseOnly = async (file: string): Promise<{ rows: number; active: number }> => {
+  let rows = 0;
+  let active = 0;
+  const parser = createReadStream(file).pipe(parse({ columns: true, bom: true, info: false }));
+  for await (const record of parser as AsyncIterable<Record<string, string>>) {
+    rows++;
+    if (record.Active === 'TRUE') active++;
+  }
+  return { rows, active };
+};
+
+const main = async () => {
+  const input = JSON.parse(process.argv[2] ?? '{}') as CsvChildInput;
+  let result: CsvChildResult;
+  if (input.mode === 'parse') {
+    const start = now();
+    const { rows } = await parseOnly(input.file);
+    result = { rows, seconds: seconds(start), peakRssMb: peakRssMb() };
+  } else {
+    const { importEndToEnd } = await import('./csv-import.js');
+    result = await importEndToEnd(input);
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
