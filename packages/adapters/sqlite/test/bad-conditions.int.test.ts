@@ -1,10 +1,53 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, statSync } from 'node:fs';
+import { dirname, parse } from 'node:path';
 import { StoreUnavailableError, WrongExpectedVersionError } from '@learner-ledger/core';
 import { SqliteStoreError, openSqliteEventStore } from '../src/index.js';
 import { holdWriteLock, startWriter } from './processes.js';
 import { temporaryDirectory } from './support.js';
 
 const event = (n: number, size = 10) => ({ eventId: `e-${n}`, type: 'ConditionTested', schemaVersion: 1, data: { n, padding: 'x'.repeat(size) }, metadata: { n } });
+
+type Reported = { name: string; reason: string; message: string } | null;
+
+/** Every directory above `path` lets other users through, so an unprivileged process can reach it. */
+const reachableByOthers = (path: string): boolean => {
+  for (let dir = path; ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === parse(dir).root) return true;
+  }
+};
+
+/**
+ * Tries to open a write-protected file for writing and append, returning the error.
+ * File permissions do not bind root, so as root the attempt is made from a process
+ * running as an unprivileged user when it can reach the sources, else against an
+ * immutable file (chattr +i), which binds root too.
+ */
+const writeThroughReadOnlyFile = async (file: string, dir: string): Promise<Reported> => {
+  const attemptHere = async (): Promise<Reported> => {
+    try {
+      const store = openSqliteEventStore({ path: file });
+      await store.appendToStream('s', [event(2)]);
+      await store.close();
+      return null;
+    } catch (error) {
+      return error as SqliteStoreError;
+    }
+  };
+  if (process.getuid?.() !== 0) return attemptHere();
+  if (reachableByOthers(__dirname)) {
+    chmodSync(dir, 0o755);
+    const probe = startWriter(['probe-read-only', file, 'probe', '0'], { uid: 65534, gid: 65534 });
+    return ((await probe.report) as { error: Reported }).error;
+  }
+  execFileSync('chattr', ['+i', file]);
+  try {
+    return await attemptHere();
+  } finally {
+    execFileSync('chattr', ['-i', file]);
+  }
+};
 
 describe('sqlite store under bad conditions', () => {
   const temp = temporaryDirectory();
@@ -81,21 +124,7 @@ describe('sqlite store under bad conditions', () => {
     await setup.appendToStream('s', [event(1)]);
     await setup.close();
     chmodSync(file, 0o444);
-    let reported: { name: string; reason: string; message: string } | null;
-    if (process.getuid?.() === 0) {
-      // Permissions do not bind root: check from a process running as an unprivileged user.
-      chmodSync(temp.dir, 0o755);
-      const probe = startWriter(['probe-read-only', file, 'probe', '0'], { uid: 65534, gid: 65534 });
-      reported = ((await probe.report) as { error: typeof reported }).error;
-    } else {
-      try {
-        const store = openSqliteEventStore({ path: file });
-        await store.appendToStream('s', [event(2)]);
-        reported = null;
-      } catch (error) {
-        reported = error as SqliteStoreError;
-      }
-    }
+    const reported = await writeThroughReadOnlyFile(file, temp.dir);
     expect(reported).toMatchObject({ name: 'StoreUnavailableError', reason: 'read-only' });
     expect(reported!.message).toContain(file);
     expect(reported!.message).toMatch(/read-only.*nothing was written/);
