@@ -10,6 +10,7 @@ import { registerProcessDueCommand } from './commands/process-due.js';
 import { registerReportCommands } from './commands/report.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerReplayCommand } from './commands/replay.js';
+import { registerImportExportCommands } from './commands/import.js';
 
 const USAGE_CODES: Record<string, string> = {
   'commander.unknownOption': 'UNKNOWN_OPTION',
@@ -40,8 +41,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const program = buildProgram(io, action);
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    if (output) io.stdout(wantsJson ? `${toJson(output.json)}\n` : output.text);
-    return EXIT_OK;
+    if (!output) return EXIT_OK;
+    io.stdout(wantsJson ? `${toJson(output.json)}\n` : output.text);
+    if (!output.failure) return EXIT_OK;
+    io.stderr(`learner-ledger: error (${output.failure.code}): ${output.failure.message}\n`);
+    return EXIT_FAILED;
   } catch (error) {
     return reportError(error, io, wantsJson);
   } finally {
@@ -70,6 +74,7 @@ export const buildProgram = (io: CliIo, action: Action): Command => {
     });
   registerOrganizationCommands(program, action);
   registerLearnerCommands(program, action);
+  registerImportExportCommands(program, action);
   registerProcessDueCommand(program, action);
   registerReportCommands(program, action);
   registerAuditCommands(program, action);

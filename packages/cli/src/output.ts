@@ -3,6 +3,8 @@ export interface Output {
   readonly json: unknown;
   /** Printed as is (commands end their own lines). */
   readonly text: string;
+  /** A result that is also a refusal (a rejected import): exit code 1 and this message on stderr, after the output. */
+  readonly failure?: { readonly code: string; readonly message: string };
 }
 
 /** JSON that also carries bigints (global positions) as strings. */

@@ -154,7 +154,7 @@ describe('org, team, learner commands', () => {
     const scheduled = await run('learner', 'deactivate', 'acme', '0001', '--on', '2026-07-01', '--reason', 'last day', '--json');
     expect(scheduled.json()).toMatchObject({ status: 'scheduled', effectiveAt: '2026-07-01T05:00:00.000Z', learnerIds: ['0001'], channel: 'learner-profile' });
     const early = await run('process-due', '--now', '2026-07-01T04:59:59Z', '--json');
-    expect(early.json()).toMatchObject({ now: '2026-07-01T04:59:59.000Z', deactivations: [] });
+    expect(early.json()).toEqual({ now: '2026-07-01T04:59:59.000Z', deactivations: [], imports: [] });
     const due = await run('process-due', '--now', '2026-07-01T00:00:00-05:00', '--json');
     expect(due.json().deactivations).toEqual([{ orgId: 'acme', scheduleId: scheduled.json().scheduleId, deactivated: ['0001'], skipped: [] }]);
     const twice = await run('process-due', '--now', '2026-07-02T00:00:00Z', '--json');

@@ -1,4 +1,5 @@
 import { listOrganizationIds } from '@learner-ledger/core';
+import { processDueImports } from '@learner-ledger/csv';
 import { isoInstant } from '../parsing.js';
 import { plural, table } from '../output.js';
 import type { Register } from './action.js';
@@ -22,12 +23,28 @@ export const registerProcessDueCommand: Register = (program, action) => {
             deactivations.push({ orgId, scheduleId, deactivated, skipped });
           }
         }
+        const reports = await processDueImports(await session.ledger(), { now });
+        const imports = reports.map((r) => ({
+          orgId: r.orgId,
+          importId: r.importId,
+          fileName: r.fileName,
+          status: r.status,
+          applied: r.applied,
+          counts: r.counts,
+          ...(r.errors.length > 0 ? { errors: r.errors } : {}),
+        }));
         const rows = deactivations.map((d) => [d.orgId, d.scheduleId, d.deactivated.join(', ') || '-', d.skipped.join(', ') || '-']);
+        const importRows = imports.map((i) => [i.orgId, i.importId, i.fileName, i.status, `${i.counts.deactivated} deactivated, ${i.counts.registered} registered, ${i.counts.reactivated} reactivated, ${i.counts.errors} errors`]);
+        const interrupted = imports.find((i) => i.status === 'interrupted');
         return {
-          json: { now, deactivations },
+          json: { now, deactivations, imports },
           text:
-            `Processed due work at ${now}: ${plural(deactivations.length, 'scheduled deactivation')} applied.\n` +
-            (rows.length ? table(rows, ['organization', 'schedule', 'deactivated', 'skipped (already inactive or gone)']) : ''),
+            `Processed due work at ${now}: ${plural(deactivations.length, 'scheduled deactivation')}, ${plural(imports.length, 'queued import')}.\n` +
+            (rows.length ? table(rows, ['organization', 'schedule', 'deactivated', 'skipped (already inactive or gone)']) : '') +
+            (importRows.length ? table(importRows, ['organization', 'import', 'file', 'status', 'counts']) : ''),
+          ...(interrupted
+            ? { failure: { code: 'IMPORT_INTERRUPTED', message: `Import ${interrupted.importId} (${interrupted.fileName}) of ${interrupted.orgId} was interrupted; run process-due again to resume it` } }
+            : {}),
         };
       }),
     );

@@ -1,0 +1,205 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { Option } from 'commander';
+import type { ImportFormat, ImportSchedule } from '@learner-ledger/core';
+import { ExportError, FILE_LEVEL_CODES, exportLearners, importLearners, type ImportReport } from '@learner-ledger/csv';
+import { CliError } from '../errors.js';
+import { plural, table } from '../output.js';
+import { progressBar, type Progress } from '../progress.js';
+import type { CliIo } from '../io.js';
+import type { Register } from './action.js';
+
+/** Reads a file as chunks, reporting the bytes read to a progress bar. */
+async function* counted(file: string, progress: Progress): AsyncGenerator<Uint8Array> {
+  let read = 0;
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 256 * 1024 })) {
+    read += (chunk as Buffer).length;
+    progress.update(read);
+    yield chunk as Buffer;
+  }
+}
+
+/** Whether a report's errors refuse the file (rather than being recorded lines of a partial import). */
+export const importRefused = (report: ImportReport, partial: boolean): boolean =>
+  report.status === 'rejected' || report.status === 'interrupted' || report.errors.some((e) => FILE_LEVEL_CODES.has(e.code)) || (!partial && report.errors.length > 0);
+
+const where = (e: ImportReport['errors'][number]): string =>
+  `${e.file}${e.line !== undefined && e.line > 0 ? `:${e.line}` : ''}${e.column !== undefined ? ` column "${e.column}"` : ''}`;
+
+/** The import report for people: what happened, the counts, the lines that change something, the errors. */
+export const importText = (report: ImportReport, teamName: string, options: { maxLines?: number } = {}): string => {
+  const maxLines = options.maxLines ?? 50;
+  const c = report.counts;
+  const verdict =
+    report.dryRun ? 'dry run, nothing written'
+    : report.status === 'already-applied' ? 'already applied earlier: nothing new was written'
+    : report.status === 'scheduled' ? `received, scheduled for ${report.dueAt}`
+    : report.status;
+  const lines: string[] = [
+    `Import ${report.importId || '(not recorded)'} of ${report.fileName} (${report.format ?? 'unknown format'}) into team ${teamName}: ${verdict}.`,
+    `  ${plural(report.rowCount, 'row')}: registered ${c.registered}, deactivated ${c.deactivated}, reactivated ${c.reactivated}, updated ${c.updated}, scheduled ${c.scheduled}, unchanged ${c.unchanged}, skipped ${c.skipped}, errors ${c.errors}`,
+  ];
+  const changing = report.lines.filter((l) => l.action !== 'unchanged' && l.action !== 'error');
+  if (changing.length > 0) {
+    lines.push(
+      table(
+        changing.slice(0, maxLines).map((l) => [l.line === 0 ? 'not in file' : `line ${l.line}`, l.learnerId, l.action, l.message ?? '']),
+      ).replace(/^/gm, '  ').trimEnd(),
+    );
+    if (changing.length > maxLines) lines.push(`  … ${changing.length - maxLines} more (use --json for every line)`);
+  }
+  for (const e of report.errors.slice(0, maxLines)) {
+    lines.push(`  error ${e.code} at ${where(e)}${e.value !== undefined ? `, value ${JSON.stringify(e.value)}` : ''}: ${e.message}${e.expected !== undefined ? ` (expected ${e.expected})` : ''}`);
+  }
+  if (report.errors.length > maxLines) lines.push(`  … ${report.errors.length - maxLines} more errors (use --json for all)`);
+  return lines.join('\n') + '\n';
+};
+
+/** The `import --json` document. */
+export const importJson = (report: ImportReport) => ({
+  importId: report.importId,
+  orgId: report.orgId,
+  fileName: report.fileName,
+  format: report.format,
+  targetTeamId: report.targetTeamId,
+  sha256: report.sha256,
+  dryRun: report.dryRun,
+  applied: report.applied,
+  status: report.status,
+  ...(report.dueAt !== undefined ? { dueAt: report.dueAt } : {}),
+  rowCount: report.rowCount,
+  counts: report.counts,
+  lines: report.lines,
+  errors: report.errors,
+  ...(report.threshold ? { threshold: report.threshold } : {}),
+});
+
+/** The refusal of an import as a one-line message. */
+export const importFailure = (report: ImportReport): { code: string; message: string } => {
+  const first = report.errors[0];
+  if (!first) return { code: 'IMPORT_REFUSED', message: `Import of ${report.fileName} was ${report.status}` };
+  const more = report.errors.length > 1 ? ` (and ${report.errors.length - 1} more errors)` : '';
+  return {
+    code: first.code,
+    message: `${report.fileName} was refused, nothing was changed: ${where(first)}: ${first.message}${more}`,
+  };
+};
+
+const toWritable = (io: CliIo): Writable =>
+  new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      io.stdout(chunk.toString());
+      callback();
+    },
+  });
+
+/** `import`, `export`. */
+export const registerImportExportCommands: Register = (program, action) => {
+  program
+    .command('import')
+    .description('import a Learners file (data-services) or the Learner page template (learner-page) for a team: FALSE deactivates, TRUE reactivates, new ids register')
+    .argument('<orgId>', 'organization id')
+    .argument('<file.csv>', 'the CSV file (UTF-8 or UTF-16 with BOM)')
+    .addOption(new Option('--format <format>', 'the file format').choices(['data-services', 'learner-page']).makeOptionMandatory())
+    .requiredOption('--team <target team>', 'the team the file was exported for (name or id)')
+    .option('--dry-run', 'print the plan (per line) and write nothing')
+    .option('--partial', 'apply the valid lines, record the others as errors (default: any error refuses the file)')
+    .option('--full-sync', 'also deactivate active learners of the team that the file does not list')
+    .option('--allow-mass-deactivation', 'apply even when the file deactivates more than 20% of the team (from 10 deactivations)')
+    .option('--no-move', 'deactivate without moving learners to the inactive team')
+    .addOption(new Option('--schedule <when>', 'apply now, at the next top of the hour, or at the daily import time (then run process-due)').choices(['now', 'top-of-hour', 'daily']).default('now'))
+    .action(
+      action(async (session, [orgId, file], options) => {
+        const absolute = path.resolve(session.io.cwd, file as string);
+        const state = await session.organization(orgId);
+        const ledger = await session.ledger();
+        let size = 0;
+        try {
+          size = fs.statSync(absolute).size;
+        } catch {
+          // the import reports an unreadable file itself
+        }
+        const bar = progressBar(session.io, 'Reading', { json: session.json, total: size });
+        const input = size > 0 && session.io.stderrIsTTY && !session.json ? counted(absolute, bar) : absolute;
+        let report: ImportReport;
+        try {
+          report = await importLearners(ledger, {
+            orgId,
+            input,
+            fileName: path.basename(absolute),
+            location: absolute,
+            format: options.format as ImportFormat,
+            targetTeam: options.team,
+            dryRun: options.dryRun === true,
+            partial: options.partial === true,
+            fullSync: options.fullSync === true,
+            allowMassDeactivation: options.allowMassDeactivation === true,
+            move: options.move !== false,
+            schedule: options.schedule as ImportSchedule,
+            actor: session.actor(),
+            now: session.now(),
+          });
+        } finally {
+          bar.finish();
+        }
+        const teamName = report.targetTeamId !== null ? (state.teams.get(report.targetTeamId)?.name ?? options.team) : options.team;
+        const refused = importRefused(report, options.partial === true);
+        const failure = refused ? importFailure(report) : undefined;
+        return {
+          json: { ...importJson(report), ...(failure ? { error: { ...failure, errors: report.errors } } : {}) },
+          text: importText(report, teamName),
+          ...(failure ? { failure } : {}),
+        };
+      }),
+    );
+
+  program
+    .command('export')
+    .description('export learners as a CSV file that imports back unchanged (spreadsheet formulas neutralised)')
+    .argument('<orgId>', 'organization id')
+    .addOption(new Option('--format <format>', 'the file format').choices(['data-services', 'learner-page']).makeOptionMandatory())
+    .option('--team <name>', 'only the learners of this team')
+    .option('--output <file>', 'write to this file (default: stdout)')
+    .option('--bom', 'start the file with a UTF-8 byte-order mark (for spreadsheets)')
+    .action(
+      action(async (session, [orgId], options) => {
+        await session.organization(orgId);
+        const ledger = await session.ledger();
+        const file = options.output !== undefined ? path.resolve(session.io.cwd, options.output as string) : undefined;
+        let captured = '';
+        let output: Writable;
+        if (file !== undefined) {
+          output = fs.createWriteStream(file);
+        } else if (session.json) {
+          output = new Writable({
+            write(chunk: Buffer | string, _encoding, callback) {
+              captured += chunk.toString();
+              callback();
+            },
+          });
+        } else {
+          output = toWritable(session.io);
+        }
+        let result;
+        try {
+          result = await exportLearners(ledger, {
+            orgId,
+            format: options.format as ImportFormat,
+            ...(options.team !== undefined ? { team: options.team } : {}),
+            output,
+            ...(options.bom ? { bom: true } : {}),
+          });
+        } catch (error) {
+          if (error instanceof ExportError) throw new CliError(error.code === 'UNKNOWN_TEAM' ? 'TEAM_NOT_FOUND' : error.code, error.message);
+          throw new CliError('WRITE_FAILED', `Cannot export to ${file ?? 'stdout'}: ${(error as Error).message}`);
+        }
+        const summary = { orgId, format: result.format, teamId: result.teamId, rows: result.rows, output: file ?? null };
+        return {
+          json: file !== undefined ? summary : { ...summary, csv: captured },
+          // on stdout the CSV itself is the output
+          text: file !== undefined ? `Exported ${plural(result.rows, 'learner')} of ${orgId} to ${file} (${result.format}).\n` : '',
+        };
+      }),
+    );
+};

@@ -1,0 +1,102 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { cliHarness, seedAcme } from './harness.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'll-cli-import-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const write = (name: string, text: string) => {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+};
+
+describe('import and export', () => {
+  test('export → set Active to FALSE → import deactivates that learner through the data-services channel', async () => {
+    const { run } = cliHarness({ cwd: '/' });
+    await seedAcme(run);
+    const exported = await run('export', 'acme', '--format', 'data-services', '--team', 'Sales');
+    expect(exported.code).toBe(0);
+    const lines = exported.out.trimEnd().split('\n');
+    expect(lines[0]).toBe('Learner ID,First Name,Last Name,Email,Employee ID,Teams,Active');
+    expect(lines).toHaveLength(3);
+    const edited = lines.map((line) => (line.startsWith('0001,') ? line.replace(/TRUE$/, 'FALSE') : line)).join('\n') + '\n';
+    const file = write('sales.csv', edited);
+
+    const plan = await run('import', 'acme', file, '--format', 'data-services', '--team', 'Sales', '--dry-run', '--json');
+    expect(plan.code).toBe(0);
+    expect(plan.json()).toMatchObject({ dryRun: true, applied: false, counts: { deactivated: 1, unchanged: 1, errors: 0 } });
+
+    const applied = await run('import', 'acme', file, '--format', 'data-services', '--team', 'Sales', '--json');
+    expect(applied.code).toBe(0);
+    const body = applied.json();
+    expect(body).toMatchObject({ dryRun: false, applied: true, counts: { registered: 0, deactivated: 1, reactivated: 0, updated: 0, unchanged: 1, skipped: 0, errors: 0 } });
+    expect(body.lines).toEqual([
+      expect.objectContaining({ line: 2, learnerId: '0001', action: 'deactivate' }),
+      expect.objectContaining({ line: 3, learnerId: '0002', action: 'unchanged' }),
+    ]);
+    const roster = await run('report', 'inactive-roster', 'acme', '--json');
+    expect(roster.json().learners).toEqual([expect.objectContaining({ learnerId: '0001', channel: 'data-services', importId: body.importId, line: 2 })]);
+    const audit = await run('audit', 'import', 'acme', body.importId, '--json');
+    expect(audit.json().entries.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['ImportReceived', 'LearnerDeactivated', 'ImportApplied']));
+
+    const again = await run('import', 'acme', file, '--format', 'data-services', '--team', 'Sales', '--json');
+    expect(again.json()).toMatchObject({ status: 'already-applied', applied: true });
+  });
+
+  test('a bad value, a missing column or a wrong format refuses the file: exit 1, the line and column named, nothing changed', async () => {
+    const { run, store } = cliHarness();
+    await seedAcme(run);
+    const head = await store.headPosition();
+    const badValue = write('bad.csv', 'Learner ID,First Name,Last Name,Email,Employee ID,Teams,Active\n0001,Ada,Lovelace,ada@acme.test,,Sales,maybe\n');
+    const result = await run('import', 'acme', badValue, '--format', 'data-services', '--team', 'Sales', '--json');
+    expect(result.code).toBe(1);
+    expect(result.json()).toMatchObject({ applied: false, error: { code: expect.any(String), message: expect.stringContaining('bad.csv:2') } });
+    expect(result.json().lines).toEqual([expect.objectContaining({ line: 2, action: 'error', error: expect.objectContaining({ column: 'Active' }) })]);
+    expect(result.err).toContain('bad.csv:2 column "Active"');
+
+    const missing = write('missing.csv', 'Learner ID,First Name,Last Name,Email,Teams,Active\n0001,Ada,Lovelace,ada@acme.test,Sales,FALSE\n');
+    const refused = await run('import', 'acme', missing, '--format', 'data-services', '--team', 'Sales');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('Employee ID');
+
+    const template = write('template.csv', 'Learner ID,First Name,Last Name,Email Address,Employee ID,Team,Active\n0001,Ada,Lovelace,ada@acme.test,,Sales,FALSE\n');
+    expect((await run('import', 'acme', template, '--format', 'data-services', '--team', 'Sales')).code).toBe(1);
+    expect((await run('import', 'acme', path.join(dir, 'nope.csv'), '--format', 'data-services', '--team', 'Sales')).code).toBe(1);
+    expect((await run('import', 'acme', badValue, '--format', 'data-services', '--team', 'Marketing', '--json')).code).toBe(1);
+    expect((await run('import', 'acme', badValue, '--format', 'xml', '--team', 'Sales')).code).toBe(2);
+    expect((await run('import', 'acme', badValue, '--team', 'Sales')).code).toBe(2);
+    expect(await store.headPosition()).toBe(head);
+  });
+
+  test('the learner-page template with a chosen team; a scheduled import is applied by process-due', async () => {
+    let now = '2026-03-02T09:10:00.000Z';
+    const { run } = cliHarness({ now: () => now });
+    await seedAcme(run);
+    const exported = await run('export', 'acme', '--format', 'learner-page', '--team', 'Support', '--json');
+    const csv: string = exported.json().csv;
+    expect(csv.split('\n')[0]).toBe('Learner ID,First Name,Last Name,Email Address,Employee ID,Team,Active');
+    const file = write('support.csv', csv.replace(/^(0003,.*)TRUE$/m, '$1False'));
+    const queued = await run('import', 'acme', file, '--format', 'learner-page', '--team', 'Support', '--schedule', 'top-of-hour', '--json');
+    expect(queued.json()).toMatchObject({ status: 'scheduled', dueAt: '2026-03-02T10:00:00.000Z', applied: false });
+    expect((await run('report', 'licenses', 'acme', '--json')).json().inUse).toBe(4);
+    now = '2026-03-02T10:00:00.000Z';
+    const due = await run('process-due', '--json');
+    expect(due.json().imports).toEqual([expect.objectContaining({ orgId: 'acme', importId: queued.json().importId, status: 'applied', applied: true })]);
+    expect((await run('report', 'licenses', 'acme', '--json')).json().inUse).toBe(3);
+  });
+
+  test('export to a file', async () => {
+    const { run } = cliHarness();
+    await seedAcme(run);
+    const out = path.join(dir, 'all.csv');
+    const result = await run('export', 'acme', '--format', 'data-services', '--output', out, '--json');
+    expect(result.json()).toEqual({ orgId: 'acme', format: 'data-services', teamId: null, rows: 4, output: out });
+    expect(fs.readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(5);
+    expect((await run('export', 'acme', '--format', 'data-services', '--team', 'Nope')).code).toBe(1);
+    expect((await run('export', 'acme', '--format', 'data-services', '--output', path.join(dir, 'no/such/dir/x.csv'))).code).toBe(1);
+  });
+});
