@@ -85,6 +85,8 @@ export class CsvFileError extends Error {
     readonly detail: Omit<CsvImportError, 'file'>,
     /** 0-based index of the cell at fault, when known (named once the header is known). */
     readonly fieldIndex?: number,
+    /** The cells of the file's first record (its header), when it was read before the failure. */
+    public headerCells?: readonly string[],
   ) {
     super(detail.message);
   }

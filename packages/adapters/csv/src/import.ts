@@ -144,7 +144,10 @@ const readPlan = async (state: OrganizationState, options: ImportLearnersOptions
     }
   } catch (error) {
     if (!(error instanceof CsvFileError)) throw error;
-    const column = error.fieldIndex !== undefined ? reading.header?.names[error.fieldIndex] : undefined;
+    // Parsing runs ahead of planning: the header may not have been planned yet when the error surfaced.
+    const header = reading.header ?? (error.headerCells ? matchHeader(error.headerCells, options.format) : undefined);
+    const names = header && 'header' in header ? header.header.names : reading.header?.names;
+    const column = error.fieldIndex !== undefined ? names?.[error.fieldIndex] : undefined;
     fail({ ...error.detail, ...(column !== undefined && error.detail.column === undefined ? { column } : {}) });
     return reading;
   }

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { parse, type CsvError } from 'csv-parse';
+import { parse, type CsvError, type Options } from 'csv-parse';
 import { decodeText, type FileFacts, type ImportInput } from './encoding.js';
 import { CsvFileError } from './errors.js';
 import { lineBreaksIn } from './values.js';
@@ -85,27 +85,37 @@ const parseFailure = (error: CsvError, line: number): CsvFileError => {
  */
 export async function* readRecords(input: ImportInput, facts: FileFacts): AsyncGenerator<CsvRecord> {
   const { head, all } = await withHead(decodeText(input, facts));
-  const parser = parse({
+  // Lines are counted as records are parsed (not as they are consumed), so an error names the record it is in.
+  let line = 1;
+  let headerCells: string[] | undefined;
+  const options: Options<CsvRecord, string[]> = {
     bom: true,
     delimiter: detectDelimiter(head),
     record_delimiter: ['\r\n', '\n', '\r'],
     relax_column_count: true,
     skip_empty_lines: false,
     max_record_size: MAX_RECORD_SIZE,
-  });
+    on_record: (fields: string[]): CsvRecord => {
+      const record = { line, fields };
+      if (headerCells === undefined && fields.some((f) => f.trim() !== '')) headerCells = fields;
+      line += 1 + lineBreaksIn(fields);
+      return record;
+    },
+  };
+  const parser = parse(options as unknown as Options);
   const source = Readable.from(all, { objectMode: false });
   source.on('error', (error) => parser.destroy(error));
   source.pipe(parser);
-  let line = 1;
   try {
-    for await (const fields of parser as AsyncIterable<string[]>) {
-      yield { line, fields };
-      line += 1 + lineBreaksIn(fields);
-    }
+    for await (const record of parser as AsyncIterable<CsvRecord>) yield record;
   } catch (error) {
     if (error instanceof CsvFileError) throw error;
     const code = (error as Partial<CsvError> | undefined)?.code;
-    if (typeof code === 'string' && (code.startsWith('CSV_') || code === 'INVALID_OPENING_QUOTE')) throw parseFailure(error as CsvError, line);
+    if (typeof code === 'string' && (code.startsWith('CSV_') || code === 'INVALID_OPENING_QUOTE')) {
+      const failure = parseFailure(error as CsvError, line);
+      failure.headerCells = headerCells;
+      throw failure;
+    }
     throw error;
   } finally {
     source.destroy();

@@ -247,17 +247,18 @@ export class Planner {
     if (email !== '') {
       if (email.length > 254 || !EMAIL.test(email)) throw new LineError('INVALID_EMAIL', emailColumn, email, 'an e-mail address', `Line ${line}, column ${emailColumn}: ${show(email)} is not an e-mail address`);
       const key = normalizeEmail(email);
-      const other = this.byEmail.get(key);
-      if (other && other !== entry) {
-        const message = `E-mail ${show(email)} appears on lines ${other.line} and ${line}`;
-        if (other.action !== 'error') this.fail(other, new LineError('DUPLICATE_EMAIL', emailColumn, email, 'each e-mail once per file', message));
-        throw new LineError('DUPLICATE_EMAIL', emailColumn, email, 'each e-mail once per file', message);
-      }
-      this.byEmail.set(key, entry);
       const owner = this.state.learnerIdsByEmail.get(key);
       if (owner !== undefined && owner !== learnerId) {
         throw new LineError('DUPLICATE_EMAIL', emailColumn, email, 'an e-mail no other learner has', `Line ${line}, column ${emailColumn}: ${show(email)} already belongs to learner ${show(owner)}`);
       }
+      const other = this.byEmail.get(key);
+      // An earlier line claiming the e-mail of the learner on this line was refused already; two new claims are both refused.
+      if (other && owner === undefined) {
+        const message = `E-mail ${show(email)} appears on lines ${other.line} and ${line}: which learner it belongs to cannot be told`;
+        if (other.action !== 'error') this.fail(other, new LineError('DUPLICATE_EMAIL', emailColumn, undefined, 'each e-mail once per file', message));
+        throw new LineError('DUPLICATE_EMAIL', emailColumn, email, 'each e-mail once per file', message);
+      }
+      this.byEmail.set(key, entry);
     }
     const move = this.context.move ? undefined : null;
     const future = effectiveAt !== undefined && compareInstants(effectiveAt, this.context.now) > 0;
