@@ -70,11 +70,12 @@ export const toPortError = (
     return new WrongExpectedVersionError(streamId, expected?.expectedVersion ?? 'any', toStreamVersion(error.actualState));
   }
   if (error instanceof StreamDeletedError) {
-    return new Error(`${STORE_NAME} store: ${context.operation} failed: the stream was deleted in KurrentDB (${detailOf(error)}); nothing was written`, { cause: error });
+    const consequence = context.writes ? '; nothing was written' : '';
+    return new Error(`${STORE_NAME} store: could not ${context.operation}: the stream was deleted in KurrentDB (${detailOf(error)})${consequence}`, { cause: error });
   }
   if (error instanceof MaxAppendSizeExceededError) {
     return new Error(
-      `${STORE_NAME} store: ${context.operation} failed: it is larger than the server's maximum append size` +
+      `${STORE_NAME} store: could not ${context.operation}: it is larger than the server's maximum append size` +
         `${error.maxAppendSize ? ` (${error.maxAppendSize} bytes)` : ''}; nothing was written. ` +
         'Raise the server setting MaxAppendSize, or send the work as several smaller commands',
       { cause: error },

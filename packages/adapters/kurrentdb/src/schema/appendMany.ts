@@ -4,7 +4,7 @@ import { assertStreamInStore, type StoreContext } from '../context.js';
 import { toPortError } from '../errors.js';
 import { toEventData } from '../event-mapping.js';
 import { toStreamState } from '../expected-version.js';
-import { appendedPositions, appendNothing, appendToStream } from './appendToStream.js';
+import { appendNothing, appendToStream, positionsOfDoneAppend } from './appendToStream.js';
 
 /**
  * Thrown by `appendMany` on a server without multi-stream appends when a
@@ -66,7 +66,7 @@ const appendAtomically = async (context: StoreContext, requests: readonly Append
         const lastRevision = revisions.get(request.streamId);
         if (lastRevision === undefined) throw new Error(`kurrentdb store: the multi-stream append did not report stream ${request.streamId}`);
         const firstRevision = lastRevision - BigInt(request.events.length) + 1n;
-        const positions = await appendedPositions(context, request.streamId, firstRevision, lastRevision);
+        const positions = await positionsOfDoneAppend(context, request.streamId, firstRevision, lastRevision);
         checked.set(request.streamId, {
           streamId: request.streamId,
           nextExpectedVersion: Number(lastRevision + 1n),

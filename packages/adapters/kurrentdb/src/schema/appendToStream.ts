@@ -1,4 +1,5 @@
 import {
+  StoreUnavailableError,
   versionMatches,
   WrongExpectedVersionError,
   type AppendResult,
@@ -7,6 +8,7 @@ import {
   type NewStoredEvent,
 } from '@learner-ledger/core';
 import { assertStreamInStore, attempt, type StoreContext } from '../context.js';
+import { STORE_NAME } from '../errors.js';
 import { positionOf, toEventData } from '../event-mapping.js';
 import { toStreamState } from '../expected-version.js';
 import { currentVersionOf, readStreamEvents } from './readStream.js';
@@ -35,6 +37,29 @@ export const appendedPositions = async (
     lastRevision === firstRevision ? undefined : positionAt(lastRevision, true),
   ]);
   return { firstPosition, lastPosition: lastPosition ?? firstPosition };
+};
+
+/**
+ * {@link appendedPositions} after an append that succeeded: a failure to read
+ * back must not pass for a failed append, so its message says the events are in.
+ */
+export const positionsOfDoneAppend = async (
+  context: StoreContext,
+  streamId: string,
+  firstRevision: bigint,
+  lastRevision: bigint,
+): Promise<{ firstPosition: GlobalPosition; lastPosition: GlobalPosition }> => {
+  try {
+    return await appendedPositions(context, streamId, firstRevision, lastRevision);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new StoreUnavailableError(
+      STORE_NAME,
+      `the append to stream ${streamId} was written (the stream is now at version ${lastRevision + 1n}), but reading back its log positions failed (${detail}); ` +
+        'running the same command again finds it done',
+      error,
+    );
+  }
 };
 
 /** An append of no events writes nothing; it still checks the expected version, like every store. */
@@ -66,7 +91,7 @@ export const appendToStream = async (
   );
   const lastRevision = appended.nextExpectedRevision;
   const firstRevision = lastRevision - BigInt(events.length) + 1n;
-  const positions = await appendedPositions(context, streamId, firstRevision, lastRevision);
+  const positions = await positionsOfDoneAppend(context, streamId, firstRevision, lastRevision);
   return {
     streamId,
     nextExpectedVersion: Number(lastRevision + 1n),
