@@ -44,7 +44,7 @@ export interface TableChanges {
 }
 
 const SEPARATOR = '\u0000';
-/** The key of a row inside its organization: the primary-key values after `org_id`. */
+/** The key of a row inside its organization: the primary-key values after `org_id` (for a table keyed by `org_id` alone: the organization id). */
 export const rowKey = (...parts: readonly (string | number)[]): string => (parts.length === 1 ? String(parts[0]) : parts.join(SEPARATOR));
 
 /**
@@ -142,8 +142,9 @@ export class Table<R extends Row> {
     for (const rows of this.byOrg.values()) yield* rows.values();
   }
 
-  /** The key of a row, computed from its primary-key columns. */
+  /** The key of a row, computed from its primary-key columns (the organization id itself for one-row-per-organization tables). */
   keyOf(row: Row): string {
+    if (this.keyColumns.length === 0) return String(row.org_id);
     return rowKey(...this.keyColumns.map((column) => row[column] as string | number));
   }
 

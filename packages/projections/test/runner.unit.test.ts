@@ -1,0 +1,171 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { randomUUID } from 'node:crypto';
+import { createLedger, encodeEvent, InMemoryEventStore, organizationStreamId, type EventMetadata } from '@learner-ledger/core';
+import { adminContext, sampleOrganizationCommands } from '@learner-ledger/core/testing';
+import {
+  allProjections,
+  CheckpointConflictError,
+  describeProjection,
+  dumpTables,
+  inactiveLearnersOf,
+  inactiveRosterProjection,
+  InMemoryProjectionStore,
+  licenseCountOf,
+  licenseCountsProjection,
+  ProjectionRunner,
+  ProjectionRunnerError,
+} from '../src/index.js';
+import { rebuiltTables, storedTables } from '../src/testing/index.js';
+
+const sample = async (orgId = 'acme') => {
+  const store = new InMemoryEventStore();
+  const ledger = createLedger({ store });
+  for (const command of sampleOrganizationCommands(orgId)) {
+    const result = await ledger.execute(command, adminContext());
+    if (E.isLeft(result)) throw new Error(result.left.message);
+  }
+  return { store, ledger };
+};
+
+const meta = (orgId: string, streamVersion = 1): EventMetadata => ({
+  eventId: randomUUID(),
+  occurredAt: '2026-03-02T09:00:00.000Z',
+  orgId,
+  commandId: `cmd-${streamVersion}`,
+  correlationId: 'c',
+  causationId: 'c',
+  actor: { kind: 'admin', id: 'x' },
+  channel: 'api',
+});
+
+describe('projection runner', () => {
+  test('catches up from the global log, one checkpoint per projection, equal to a rebuild from 0', async () => {
+    const { store } = await sample();
+    const runner = new ProjectionRunner({ store, projections: allProjections, batchSize: 3 });
+    const stats = await runner.catchUp();
+    const head = await store.headPosition();
+    expect(stats.projections.map((p) => [p.name, p.checkpoint, p.caughtUp])).toEqual(allProjections.map((p) => [p.name, head, true]));
+    expect(licenseCountOf(runner.state(licenseCountsProjection), 'acme')).toEqual({ seats: 10, inUse: 4, available: 6 });
+    for (const projection of allProjections) expect(dumpTables(projection, runner.state(projection))).toEqual(await rebuiltTables(store, projection));
+  });
+
+  test('resumes from the stored checkpoint after a restart, reading only what is new', async () => {
+    const { store, ledger } = await sample();
+    const projectionStore = new InMemoryProjectionStore();
+    const first = new ProjectionRunner({ store, projections: [licenseCountsProjection], projectionStore });
+    await first.catchUp();
+    const checkpoint = first.checkpoint('license-counts');
+    expect(await projectionStore.checkpoint('license-counts')).toBe(checkpoint);
+
+    await ledger.execute({ type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['0001'] }, adminContext());
+    const reads: bigint[] = [];
+    const spy = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === 'readAll') return (options: { after?: bigint }) => (reads.push(options.after ?? 0n), target.readAll(options));
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    const second = new ProjectionRunner({ store: spy, projections: [licenseCountsProjection], projectionStore });
+    await second.catchUp();
+    expect(reads[0]).toBe(checkpoint);
+    expect(licenseCountOf(second.state(licenseCountsProjection), 'acme')).toEqual({ seats: 10, inUse: 3, available: 7 });
+    expect(second.stats().projections[0]!.eventsApplied).toBe(1);
+  });
+
+  test('rebuilds one projection from 0 while the others keep their state and keep advancing', async () => {
+    const { store, ledger } = await sample();
+    const projectionStore = new InMemoryProjectionStore();
+    const runner = new ProjectionRunner({ store, projections: [licenseCountsProjection, inactiveRosterProjection], projectionStore, batchSize: 2 });
+    await runner.catchUp();
+    await ledger.execute({ type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['0002'] }, adminContext());
+    const rebuilt = await runner.rebuild('license-counts');
+    expect(rebuilt).toMatchObject({ name: 'license-counts', rebuilds: 1, caughtUp: true, checkpoint: await store.headPosition() });
+    // The roster advanced past the new events during the rebuild.
+    expect(runner.checkpoint('inactive-roster')).toBe(await store.headPosition());
+    expect(inactiveLearnersOf(runner.state(inactiveRosterProjection), 'acme').map((l) => l.learnerId)).toEqual(['0002']);
+    expect(licenseCountOf(runner.state(licenseCountsProjection), 'acme')).toEqual({ seats: 10, inUse: 3, available: 7 });
+    expect((await storedTables(projectionStore, licenseCountsProjection)).tables).toEqual(await rebuiltTables(store, licenseCountsProjection));
+    await expect(runner.rebuild('nope')).rejects.toThrow(/No projection named "nope"/);
+  });
+
+  test('follows the log live until stopped', async () => {
+    const { store, ledger } = await sample();
+    const runner = new ProjectionRunner({ store, projections: [licenseCountsProjection] });
+    const stop = new AbortController();
+    const following = runner.follow({ signal: stop.signal, pollIntervalMs: 50 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await ledger.execute({ type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['0003'] }, adminContext());
+    const head = await store.headPosition();
+    for (let i = 0; i < 100 && runner.checkpoint('license-counts') < head; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(licenseCountOf(runner.state(licenseCountsProjection), 'acme').inUse).toBe(3);
+    stop.abort();
+    await following;
+  });
+
+  describe('events it cannot decode', () => {
+    const withForeignEvent = async () => {
+      const { store } = await sample();
+      const streamId = organizationStreamId('acme');
+      await store.appendToStream(streamId, [{ eventId: randomUUID(), type: 'LearnerTeleported', schemaVersion: 1, data: { learnerId: '0001' }, metadata: meta('acme') }]);
+      const foreign = await store.headPosition();
+      await store.appendToStream(streamId, [encodeEvent({ type: 'LicensePoolResized', data: { seats: 20, previousSeats: 10 } }, meta('acme'))]);
+      // A known type from a newer schema version.
+      await store.appendToStream(streamId, [{ eventId: randomUUID(), type: 'LicenseReleased', schemaVersion: 9, data: { learnerId: '0001' }, metadata: meta('acme') }]);
+      return { store, foreign };
+    };
+
+    test('stop (the default): a clear error naming stream, position and type; the projection stays right before it', async () => {
+      const { store, foreign } = await withForeignEvent();
+      const projectionStore = new InMemoryProjectionStore();
+      const runner = new ProjectionRunner({ store, projections: [licenseCountsProjection], projectionStore, batchSize: 100 });
+      const error = await runner.catchUp().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ProjectionRunnerError);
+      const failure = error as ProjectionRunnerError;
+      expect(failure.code).toBe('UNKNOWN_EVENT_TYPE');
+      expect(failure.streamId).toBe('learner-ledger.org-acme');
+      expect(failure.globalPosition).toBe(foreign);
+      expect(failure.type).toBe('LearnerTeleported');
+      expect(failure.message).toMatch(/license-counts stopped at LearnerTeleported in stream learner-ledger\.org-acme .*global position \d+/);
+      expect(runner.checkpoint('license-counts')).toBe(foreign - 1n);
+      expect(await projectionStore.checkpoint('license-counts')).toBe(foreign - 1n);
+      // Still stopped on the next try.
+      await expect(runner.step()).rejects.toThrow(ProjectionRunnerError);
+    });
+
+    test('skip: counted, with a warning naming stream, position and type, and the events after it are applied', async () => {
+      const { store, foreign } = await withForeignEvent();
+      const runner = new ProjectionRunner({ store, projections: [licenseCountsProjection], onUnknownEvent: 'skip' });
+      const stats = await runner.catchUp();
+      expect(stats.skippedEvents).toBe(2);
+      expect(stats.projections[0]!.skippedEvents).toBe(2);
+      expect(stats.warnings[0]).toContain(`LearnerTeleported v1 in stream learner-ledger.org-acme at global position ${foreign}`);
+      expect(stats.warnings[1]).toMatch(/LicenseReleased v9 .*newer version/);
+      expect(licenseCountOf(runner.state(licenseCountsProjection), 'acme')).toEqual({ seats: 20, inUse: 4, available: 16 });
+    });
+  });
+
+  test('a second runner writing the same projection store is refused, nothing written', async () => {
+    const { store, ledger } = await sample();
+    const projectionStore = new InMemoryProjectionStore();
+    const a = new ProjectionRunner({ store, projections: [licenseCountsProjection], projectionStore });
+    const b = new ProjectionRunner({ store, projections: [licenseCountsProjection], projectionStore });
+    await a.start();
+    await b.start();
+    await a.catchUp();
+    await ledger.execute({ type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['0004'] }, adminContext());
+    await expect(b.catchUp()).rejects.toThrow(CheckpointConflictError);
+    // b reloads from the store and continues from a's checkpoint.
+    await b.catchUp();
+    expect(licenseCountOf(b.state(licenseCountsProjection), 'acme').inUse).toBe(3);
+    await expect(projectionStore.commit({ projection: describeProjection(licenseCountsProjection), expectedCheckpoint: 1n, checkpoint: 2n, changes: [] })).rejects.toThrow(/expected checkpoint 1/);
+  });
+
+  test('refuses two projections with one name, and reading a state before loading', () => {
+    const store = new InMemoryEventStore();
+    expect(() => new ProjectionRunner({ store, projections: [licenseCountsProjection, licenseCountsProjection] })).toThrow(/Two projections/);
+    expect(() => new ProjectionRunner({ store, projections: [licenseCountsProjection] }).state(licenseCountsProjection)).toThrow(/not loaded/);
+  });
+});
