@@ -54,10 +54,15 @@ interface SqliteErrorLike {
   readonly message: string;
 }
 
-/** Errors raised by better-sqlite3 carry an SQLite result code such as `SQLITE_BUSY`. */
+/**
+ * Errors raised by better-sqlite3 carry an SQLite result code such as `SQLITE_BUSY`.
+ * Checked by shape, not by class: the driver's error class may come from another
+ * realm (the native module keeps the class it was first loaded with).
+ */
 export const isSqliteError = (error: unknown): error is SqliteErrorLike => {
-  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && code.startsWith('SQLITE_');
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return typeof code === 'string' && code.startsWith('SQLITE_') && typeof message === 'string';
 };
 
 export const isUniqueViolation = (error: unknown): boolean =>
