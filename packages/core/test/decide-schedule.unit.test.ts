@@ -1,3 +1,4 @@
+import * as E from 'fp-ts/lib/Either.js';
 import type { Command, ScheduleDeactivation } from '../src/index.js';
 import { at, givenCommands } from '../src/testing/index.js';
 import { acme, connectorOrg, ctx, NOW, onboard } from './support.js';
@@ -58,6 +59,17 @@ describe('schedule deactivation', () => {
     givenCommands(acme()).when(scheduleOf('s1', '2026-03-02'), ctx).thenError('SCHEDULE_IN_PAST'); // today began before 09:00Z
     givenCommands(acme()).when(scheduleOf('s1', '2025-12-31T23:59:59Z'), ctx).thenError('SCHEDULE_IN_PAST');
     givenCommands(acme()).when(scheduleOf('s1', '2026-03-02T09:00:00.001Z'), ctx).thenEventTypes(['DeactivationScheduled']);
+  });
+
+  it('schedules a learner listed twice once, so the completion does not report them both deactivated and skipped', () => {
+    givenCommands(acme())
+      .when(scheduleOf('s1', '2026-03-10', { learnerIds: ['0001', '0002', '0001'], move: null }), ctx)
+      .thenEvents([{ type: 'DeactivationScheduled', data: { scheduleId: 's1', learnerIds: ['0001', '0002'], effectiveAt: '2026-03-10T05:00:00.000Z', move: null } }]);
+    givenCommands([...acme(), scheduleOf('s1', '2026-03-10', { learnerIds: ['0001', '0001'] })])
+      .when(processDue, { now: '2026-03-11T00:00:00.000Z' })
+      .thenEventTypes(['TeamMembershipChanged', 'LearnerDeactivated', 'LicenseReleased', 'ScheduledDeactivationCompleted']);
+    const state = givenCommands([...acme(), scheduleOf('s1', '2026-03-10', { learnerIds: ['0001', '0001'] })]).when(processDue, { now: '2026-03-11T00:00:00.000Z' }).decision();
+    expect(E.isRight(state) && state.right.events[3]!.event.data).toEqual({ scheduleId: 's1', deactivated: ['0001'], skipped: [] });
   });
 
   it('refuses bad dates, unknown learners, duplicate or invalid schedule ids, empty lists and bad moves', () => {

@@ -495,7 +495,7 @@ const schedule = (state: OrganizationState, c: Omit<ScheduleDeactivation, 'type'
           type: 'DeactivationScheduled',
           data: {
             scheduleId: c.scheduleId,
-            learnerIds: [...c.learnerIds],
+            learnerIds: [...new Set(c.learnerIds)],
             effectiveAt,
             move: resolved.right.move,
             ...(c.reason !== undefined && c.reason !== '' ? { reason: c.reason } : {}),
