@@ -15,6 +15,7 @@ export interface Migration {
 /** The migrations of the event log (component `events`). */
 export const EVENT_LOG_COMPONENT = 'events';
 
+/** The event log's schema, version by version (`ll_events`). */
 export const eventLogMigrations: readonly Migration[] = [
   {
     version: 1,
@@ -69,6 +70,7 @@ export const assertSchemaNotNewer = (db: Database.Database, file: string, compon
   return found;
 };
 
+/** What {@link runMigrations} did: the versions before and after, and the migrations it applied. */
 export interface MigrationReport {
   readonly component: string;
   readonly fromVersion: number;
