@@ -302,7 +302,10 @@ export class Planner {
       entry.ops = [{ op: 'reactivate', line, learnerId, ...(standard.length > 0 ? { teams: standard } : {}) }];
       if (Object.keys(changes).length > 0) entry.ops.push({ op: 'update', line, learnerId, changes });
       return;
-    } else {
+    } else if (active === null) {
+      // An inactive learner cannot join a standard team. With Active FALSE the row states the learner is inactive and its
+      // Teams are the ones held before the deactivation (an edited export): they are not joined. With Active blank, the
+      // row asks for a team the learner cannot join: refused rather than guessed.
       const standard = add.filter((teamId) => this.state.teams.get(teamId)?.kind === 'standard');
       if (standard.length > 0) {
         const name = this.state.teams.get(standard[0]!)!.name;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import * as E from 'fp-ts/lib/Either.js';
-import { createLedger, InMemoryEventStore, type Command, type CommandContext, type EventStore, type Ledger, type OrganizationState } from '@learner-ledger/core';
+import { createLedger, InMemoryEventStore, StoreUnavailableError, type Command, type CommandContext, type EventStore, type Ledger, type OrganizationState } from '@learner-ledger/core';
 import { exportLearners, type ExportLearnersOptions, type ImportInput } from '../src/index.js';
 
 export const FIXTURES = join(__dirname, 'fixtures');
@@ -72,3 +72,57 @@ export const stateOf = async (ledger: Ledger, orgId = 'acme'): Promise<Organizat
 
 /** The learners of a state as plain data (for before/after comparisons). */
 export const learnersOf = (state: OrganizationState) => [...state.learners.values()].map((l) => ({ ...l, teams: [...l.teams].sort() }));
+
+/**
+ * A store that fails (as a crash or a lost connection would) once it has
+ * taken `appendsBeforeFailure` appends; reads keep working. For resume tests.
+ */
+export class FailingStore implements EventStore {
+  readonly name: string;
+  readonly capabilities: EventStore['capabilities'];
+  appends = 0;
+  constructor(
+    private readonly inner: EventStore,
+    public appendsBeforeFailure: number,
+  ) {
+    this.name = inner.name;
+    this.capabilities = inner.capabilities;
+  }
+  private check(): void {
+    if (this.appends >= this.appendsBeforeFailure) throw new StoreUnavailableError(this.name, 'connection lost (simulated)');
+    this.appends++;
+  }
+  appendToStream: EventStore['appendToStream'] = async (...args) => {
+    this.check();
+    return this.inner.appendToStream(...args);
+  };
+  appendMany: EventStore['appendMany'] = async (...args) => {
+    this.check();
+    return this.inner.appendMany(...args);
+  };
+  readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
+  readAll: EventStore['readAll'] = (...args) => this.inner.readAll(...args);
+  headPosition: EventStore['headPosition'] = () => this.inner.headPosition();
+  waitForEvents: EventStore['waitForEvents'] = (...args) => this.inner.waitForEvents(...args);
+  close: EventStore['close'] = () => this.inner.close();
+}
+
+/** A Data Services file: header plus the given rows (cells are written as given). */
+export const dataServicesFile = (rows: readonly string[], extraHeaders: readonly string[] = []): string =>
+  [['Learner ID', 'First Name', 'Last Name', 'Email', 'Employee ID', 'Teams', 'Active', ...extraHeaders].join(','), ...rows].join('\n') + '\n';
+
+/** A row of one of the fixture organization's learners, with its Active value (and extra cells). */
+export const fixtureRow = (n: number, active: string, team = 'Sales', ...extra: string[]): string =>
+  [String(n), `First${n}`, `Last${n}`, `l${n}@acme.test`, `E${n}`, team, active, ...extra].join(',');
+
+/** Every stored event of a type, decoded payloads with metadata. */
+export const eventsOfType = async (store: EventStore, type: string) => {
+  const found: { data: any; metadata: any }[] = [];
+  let after = 0n;
+  for (;;) {
+    const batch = await store.readAll({ after, maxCount: 10_000 });
+    for (const event of batch.events) if (event.type === type) found.push({ data: event.data, metadata: event.metadata });
+    if (batch.isEnd || batch.events.length === 0) return found;
+    after = batch.lastPosition;
+  }
+};
