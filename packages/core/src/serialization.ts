@@ -66,7 +66,8 @@ export const describeValidation = (errors: t.Errors): { field: string | undefine
   });
   const field = keys.length > 0 ? keys.join('.') : undefined;
   const expected = first.message ?? first.context[first.context.length - 1]?.type.name ?? 'a valid value';
-  return { field, message: `${field ?? 'value'}: expected ${expected}, got ${JSON.stringify(first.value)}` };
+  const got = first.value === undefined ? 'but it is missing' : `got ${JSON.stringify(first.value)}`;
+  return { field, message: `${field ?? 'value'}: expected ${expected}, ${got}` };
 };
 
 /**

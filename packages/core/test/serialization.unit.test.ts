@@ -131,7 +131,9 @@ describe('event serialization', () => {
     if (E.isLeft(decoded)) throw new Error(decoded.left.message);
     expect(decoded.right.event).toEqual({ type: 'LearnerDeactivated', data: { learnerId: '0001', removedTeams: [], reason: 'left' } });
     // A v1 event that is broken still names its field after upcasting.
-    expect(decodeLeft({ ...raw('LearnerDeactivated', 1, { reason: 'left' }), streamId: stream, streamVersion: 1, globalPosition: 1n }).field).toBe('data.learnerId');
+    const missing = decodeLeft({ ...raw('LearnerDeactivated', 1, { reason: 'left' }), streamId: stream, streamVersion: 1, globalPosition: 1n });
+    expect(missing.field).toBe('data.learnerId');
+    expect(missing.message).toMatch(/data\.learnerId: expected .*, but it is missing/);
   });
 
   it('folds a log holding a v1 deactivation: reactivation restores no teams and does not crash', async () => {
