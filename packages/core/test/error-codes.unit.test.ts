@@ -1,0 +1,164 @@
+import * as E from 'fp-ts/lib/Either.js';
+import {
+  createLedger,
+  decide,
+  ERROR_CODES,
+  InMemoryEventStore,
+  organizationStreamId,
+  type Command,
+  type DomainError,
+  type DomainEvent,
+  type ErrorCode,
+  type EventStore,
+} from '../src/index.js';
+import { adminContext, eventsOf, foldEvents } from '../src/testing/index.js';
+import { acme, ctx, learner, onboard, team } from './support.js';
+
+/**
+ * One scenario per error code: every code the library declares is produced
+ * somewhere, with a message a person can act on. A code added without a
+ * scenario fails this test.
+ */
+const refusal = (given: readonly (Command | DomainEvent)[], command: Command, now = ctx.now): DomainError => {
+  const commands = given.filter((item): item is Command => !('data' in item));
+  const events = given.filter((item): item is DomainEvent => 'data' in item);
+  const state = foldEvents(eventsOf(commands, ctx, events));
+  const result = decide(command, state, { now });
+  if (E.isRight(result)) throw new Error(`${command.type} was not refused`);
+  return result.left;
+};
+const viaLedger = async (command: Command, store: EventStore = new InMemoryEventStore(), options: { maxRetries?: number } = {}): Promise<DomainError> => {
+  const ledger = createLedger({ store, ...options });
+  for (const c of acme()) await ledger.execute(c, adminContext());
+  const result = await createLedger({ store, ...options }).execute(command, adminContext());
+  if (E.isRight(result)) throw new Error(`${command.type} was not refused`);
+  return result.left;
+};
+const SHA = 'e'.repeat(64);
+const importReceived = (extra: Partial<Extract<Command, { type: 'RecordImportReceived' }>> = {}): Command => ({
+  type: 'RecordImportReceived',
+  orgId: 'acme',
+  importId: 'imp',
+  fileName: 'f.csv',
+  sha256: SHA,
+  format: 'data-services',
+  targetTeamId: 'sales',
+  rowCount: 1,
+  schedule: 'now',
+  dueAt: ctx.now,
+  options: { partial: false, fullSync: false, allowMassDeactivation: false, move: true },
+  ...extra,
+});
+const counts = { registered: 0, deactivated: 0, reactivated: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0 };
+const noInactiveTeam: DomainEvent = {
+  type: 'OrganizationOnboarded',
+  data: { orgId: 'acme', name: 'Acme', seats: 3, timeZone: 'UTC', connector: 'none', inactiveTeamId: null, dailyImportTime: '02:00' },
+};
+
+/** A store that fails every append, like a database that went away. */
+const unavailable = (): EventStore => {
+  const inner = new InMemoryEventStore();
+  let armed = false;
+  return Object.assign(Object.create(inner) as EventStore, {
+    appendToStream: (...args: Parameters<EventStore['appendToStream']>) => {
+      if (armed) return Promise.reject(new Error('connection reset'));
+      if (args[1].some((e) => e.type === 'TeamMembershipChanged' && (e.data as { learnerId: string }).learnerId === '0002')) armed = true;
+      return inner.appendToStream(...args);
+    },
+  });
+};
+/** A store where another writer always gets in first. */
+const contended = (): EventStore => {
+  const inner = new InMemoryEventStore();
+  return Object.assign(Object.create(inner) as EventStore, {
+    appendToStream: async (...args: Parameters<EventStore['appendToStream']>) => {
+      if (args[2]?.expectedVersion !== 'no_stream' && typeof args[2]?.expectedVersion === 'number' && args[2].expectedVersion >= 10) {
+        const current = (await inner.readStream(args[0])).currentVersion;
+        const noise = (await inner.readStream(args[0], { fromVersion: current, maxCount: 1 })).events[0]!;
+        await inner.appendToStream(args[0], [{ ...noise, eventId: `${noise.eventId}-${current}`, type: 'ActivityRecorded', data: { learnerId: '0001', activityId: `n${current}`, kind: 'assignment', courseId: 'c' }, metadata: { ...(noise.metadata as object), commandId: `noise-${current}` } }]);
+      }
+      return inner.appendToStream(...args);
+    },
+  });
+};
+
+const SCENARIOS: Partial<Record<ErrorCode, () => DomainError | Promise<DomainError>>> = {
+  ORGANIZATION_NOT_FOUND: () => refusal([], learner('0001')),
+  ORGANIZATION_ALREADY_EXISTS: () => refusal([onboard()], onboard()),
+  INVALID_ORGANIZATION_ID: () => viaLedger({ type: 'ResizeLicensePool', orgId: '../acme', seats: 1 }),
+  INVALID_SEATS: () => refusal([], onboard('acme', -1)),
+  INVALID_TIME_ZONE: () => refusal([], onboard('acme', 1, { timeZone: 'Europe/Atlantis' })),
+  INVALID_TIME_OF_DAY: () => refusal([], onboard('acme', 1, { dailyImportTime: '7am' })),
+  INVALID_ID: () => refusal(acme(), learner('bad\u0001id')),
+  INVALID_TEXT: () => refusal([onboard()], team('\u0000')),
+  INVALID_EMAIL: () => refusal(acme(), learner('0009', { email: 'no-at-sign' })),
+  INVALID_INSTANT: () => refusal(acme(), { type: 'ScheduleDeactivation', orgId: 'acme', scheduleId: 's', learnerIds: ['0001'], effectiveAt: 'next friday' }),
+  INACTIVE_TEAM_REQUIRED: () => refusal([], onboard('acme', 1, { inactiveTeam: null })),
+  SEATS_BELOW_IN_USE: () => refusal(acme(), { type: 'ResizeLicensePool', orgId: 'acme', seats: 1 }),
+  DUPLICATE_TEAM_NAME: () => refusal(acme(), team('SALES')),
+  DUPLICATE_TEAM_ID: () => refusal(acme(), { type: 'CreateTeam', orgId: 'acme', name: 'Other', teamId: 'sales' }),
+  TEAM_NOT_IN_ORGANIZATION: () => refusal(acme(), { type: 'ChangeTeamMembership', orgId: 'acme', learnerId: '0001', add: ['globex-team'] }),
+  LEARNER_NOT_FOUND: () => refusal(acme(), { type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['9999'] }),
+  DUPLICATE_LEARNER_ID: () => refusal(acme(), learner('0002', { email: 'other@acme.test' })),
+  DUPLICATE_EMAIL: () => refusal(acme(), learner('0009', { email: '0002@Acme.Test' })),
+  LICENSE_POOL_EXHAUSTED: () => refusal(acme(2), learner('0003')),
+  INACTIVE_TEAM_MISSING: () =>
+    refusal([noInactiveTeam, { type: 'LearnerRegistered', data: { learnerId: '0001', email: 'a@b.c', firstName: 'a', lastName: 'b', employeeId: null, status: 'active' } }, { type: 'LicenseAssigned', data: { learnerId: '0001', licenseId: 'L-1' } }], {
+      type: 'DeactivateLearners',
+      orgId: 'acme',
+      learnerIds: ['0001'],
+      move: { removeFrom: 'all' },
+    }),
+  MOVE_TARGET_NOT_INACTIVE_TEAM: () => refusal(acme(), { type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['0001'], move: { addTo: 'sales', removeFrom: 'all' } }),
+  INACTIVE_LEARNER_ON_STANDARD_TEAM: () => refusal([...acme(), { type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['0001'] }], { type: 'ChangeTeamMembership', orgId: 'acme', learnerId: '0001', add: ['support'] }),
+  ACTIVE_LEARNER_ON_INACTIVE_TEAM: () => refusal(acme(), { type: 'ChangeTeamMembership', orgId: 'acme', learnerId: '0001', add: ['inactive-learners'] }),
+  EMPTY_COMMAND: () => refusal(acme(), { type: 'DeactivateLearners', orgId: 'acme', learnerIds: [] }),
+  SCHEDULE_NOT_FOUND: () => refusal(acme(), { type: 'CancelScheduledDeactivation', orgId: 'acme', scheduleId: 'nope' }),
+  SCHEDULE_IN_PAST: () => refusal(acme(), { type: 'ScheduleDeactivation', orgId: 'acme', scheduleId: 's', learnerIds: ['0001'], effectiveAt: '2026-01-01' }),
+  DUPLICATE_SCHEDULE: () =>
+    refusal([...acme(), { type: 'ScheduleDeactivation', orgId: 'acme', scheduleId: 's', learnerIds: ['0001'], effectiveAt: '2026-06-01' }], {
+      type: 'ScheduleDeactivation',
+      orgId: 'acme',
+      scheduleId: 's',
+      learnerIds: ['0002'],
+      effectiveAt: '2026-07-01',
+    }),
+  IMPORT_NOT_FOUND: () => refusal(acme(), { type: 'FinishImport', orgId: 'acme', importId: 'nope', sha256: SHA, outcome: { applied: true, counts } }),
+  IMPORT_ALREADY_EXISTS: () => refusal([...acme(), importReceived()], importReceived()),
+  IMPORT_ALREADY_FINISHED: () =>
+    refusal([...acme(), importReceived(), { type: 'FinishImport', orgId: 'acme', importId: 'imp', sha256: SHA, outcome: { applied: true, counts } }], {
+      type: 'ApplyImportBatch',
+      orgId: 'acme',
+      importId: 'imp',
+      operations: [],
+      lines: [],
+    }),
+  BATCH_REJECTED: () => refusal(acme(), { type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['0001', 'x', 'y'] }),
+  INVALID_EVENT: () => viaLedger(importReceived({ dueAt: 'tomorrow' })),
+  CONCURRENCY_CONFLICT: () => viaLedger({ type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['0001'] }, contended(), { maxRetries: 2 }),
+  EVENT_DECODE_FAILED: async () => {
+    const store = new InMemoryEventStore();
+    await store.appendToStream(organizationStreamId('acme'), [{ eventId: 'e', type: 'OrganizationOnboarded', schemaVersion: 1, data: { orgId: 'acme' }, metadata: {} }]);
+    const result = await createLedger({ store }).execute({ type: 'ResizeLicensePool', orgId: 'acme', seats: 1 }, adminContext());
+    if (E.isRight(result)) throw new Error('not refused');
+    return result.left;
+  },
+  STORE_FAILURE: () => viaLedger({ type: 'ResizeLicensePool', orgId: 'acme', seats: 9 }, unavailable()),
+};
+
+/** Declared for callers, not produced by the core: reactivating an active learner is reported as a skipped outcome (code ALREADY_ACTIVE). */
+const NOT_PRODUCED: readonly ErrorCode[] = ['LEARNER_ALREADY_ACTIVE'];
+
+describe('error codes', () => {
+  it('has a scenario for every declared code', () => {
+    const missing = ERROR_CODES.filter((code) => !(code in SCENARIOS) && !NOT_PRODUCED.includes(code));
+    expect(missing).toEqual([]);
+  });
+
+  it.each(Object.keys(SCENARIOS) as ErrorCode[])('%s is produced with a message a person can act on', async (code) => {
+    const error = await SCENARIOS[code]!();
+    expect(error.code).toBe(code);
+    expect(error.message.length).toBeGreaterThan(15);
+    expect(error.message).not.toMatch(/undefined|\[object Object\]|NaN/);
+  });
+});
