@@ -301,9 +301,11 @@ class LedgerLoadError extends Error {
 
 const toDomainError = (error: unknown): DomainError => {
   if (error instanceof LedgerLoadError) return domainError('EVENT_DECODE_FAILED', error.message);
-  if (error instanceof StoreUnavailableError) return domainError('STORE_FAILURE', `${error.message}; nothing was written, the command can be run again`);
+  // The store's own message says whether anything was written; re-running is safe either way.
+  const rerun = 'Run the command again with the same command id: it is applied at most once';
+  if (error instanceof StoreUnavailableError) return domainError('STORE_FAILURE', `${error.message}. ${rerun}`);
   const message = error instanceof Error ? error.message : String(error);
-  return domainError('STORE_FAILURE', `The event store failed: ${message}; nothing was written, the command can be run again`);
+  return domainError('STORE_FAILURE', `The event store failed: ${message}. ${rerun}`);
 };
 
 /** Creates a {@link Ledger} over a store. */
