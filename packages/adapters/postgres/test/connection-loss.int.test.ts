@@ -65,14 +65,14 @@ const waitForBlockedWriter = async (client: import('pg').Client, schema: string)
     const { rows } = await client.query<{ pid: number }>(
       `SELECT a.pid FROM pg_stat_activity a
         WHERE a.pid <> pg_backend_pid() AND a.datname = current_database() AND a.wait_event_type = 'Lock'
-          AND a.query LIKE $1
-          AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.relation = $2::regclass AND l.mode = 'RowExclusiveLock')`,
-      [`%"${schema}".%`, `"${schema}".events`],
+          AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.relation = $1::regclass AND l.mode = 'RowExclusiveLock')`,
+      [`"${schema}".events`],
     );
     if (rows[0]) return rows[0].pid;
     await sleep(10);
   }
-  throw new Error('the writer never reached the blocked row');
+  const { rows } = await client.query(`SELECT pid, state, wait_event_type, wait_event, left(query, 60) AS query FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = current_database()`);
+  throw new Error(`the writer never reached the blocked row: ${JSON.stringify(rows)}`);
 };
 
 describe('postgres store when the connection is lost', () => {
