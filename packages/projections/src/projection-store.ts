@@ -109,3 +109,22 @@ export class InMemoryProjectionStore implements ProjectionStore {
     return this.projections.get(name)?.checkpoint;
   }
 }
+
+/**
+ * A fingerprint of a projection's tables and views. SQL projection stores keep
+ * it beside the checkpoint: when a new version of the library changes a
+ * projection's tables, the stored fingerprint differs and the projection is
+ * rebuilt from 0 instead of being read with the wrong columns.
+ */
+export const definitionOf = (projection: ProjectionDescription): string =>
+  JSON.stringify({
+    tables: projection.tables.map((t) => ({ name: t.name, columns: t.columns.map((c) => [c.name, c.kind, c.nullable ?? false]), primaryKey: t.primaryKey, indexes: t.indexes ?? [] })),
+    views: (projection.views ?? []).map((v) => ({ name: v.name, sql: v.sql })),
+  });
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+/** Checks that the table, view and column names of a projection are plain SQL identifiers (they reach SQL text). */
+export const assertSqlIdentifiers = (projection: ProjectionDescription): void => {
+  const names = [projection.name.replace(/-/g, '_'), ...projection.tables.flatMap((t) => [t.name, ...t.columns.map((c) => c.name)]), ...(projection.views ?? []).map((v) => v.name)];
+  for (const name of names) if (!IDENTIFIER.test(name)) throw new Error(`Projection ${projection.name}: ${JSON.stringify(name)} is not a plain SQL identifier`);
+};

@@ -22,3 +22,4 @@ export {
   type Migration,
   type MigrationReport,
 } from './schema/migrations.js';
+export { createSqliteProjectionStore, SqliteProjectionStore, SQLITE_CHECKPOINT_TABLE, type SqliteProjectionTarget } from './projection-store.js';
