@@ -74,4 +74,20 @@ describe('sqlite store shared by several OS processes', () => {
     expect(assigned).toBe(2 * perWriter);
     await store.close();
   });
+
+  it('wakes a reader waiting in one process when another process appends', async () => {
+    const file = temp.file('wake.db');
+    const store = openSqliteEventStore({ path: file, pollIntervalMs: 10 });
+    const head = await store.headPosition();
+    const writer = startWriter(['append', file, 'waker', '1', 'wake-stream']);
+    await writer.ready;
+    const waiting = store.waitForEvents(head, { timeoutMs: 20_000 });
+    expect(await store.waitForEvents(head, { timeoutMs: 30 })).toBe(false);
+    writer.go();
+    expect(await waiting).toBe(true);
+    await writer.report;
+    const batch = await store.readAll({ after: head });
+    expect(batch.events.map((e) => [e.streamId, e.data])).toEqual([['wake-stream', { writer: 'waker', attempt: 0 }]]);
+    await store.close();
+  });
 });

@@ -14,7 +14,7 @@ export interface WriterProcess {
 
 /** Starts `fixtures/writer-process.cjs` (the real adapter, loaded from source) as a separate OS process. */
 export const startWriter = (args: readonly string[], options: { uid?: number; gid?: number } = {}): WriterProcess => {
-  const child = spawn(process.execPath, [WRITER, ...args], { stdio: ['pipe', 'pipe', 'pipe'], ...options });
+  const child = spawn(process.execPath, [WRITER, ...args], { stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000, ...options });
   let stdout = '';
   let stderr = '';
   let markReady: () => void;
@@ -41,7 +41,7 @@ export const startWriter = (args: readonly string[], options: { uid?: number; gi
 
 /** Starts a process that holds the write lock of `file` for `holdMs`; resolves once it holds it. */
 export const holdWriteLock = async (file: string, holdMs: number): Promise<{ released: Promise<void> }> => {
-  const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'lock-holder.cjs'), file, String(holdMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'lock-holder.cjs'), file, String(holdMs)], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const released = new Promise<void>((resolve, reject) =>
