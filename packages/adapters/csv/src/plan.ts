@@ -262,7 +262,8 @@ export class Planner {
     }
     const move = this.context.move ? undefined : null;
     const future = effectiveAt !== undefined && compareInstants(effectiveAt, this.context.now) > 0;
-    const deactivateNow = active === false || (effectiveAt !== undefined && !future);
+    // A future Deactivation Date keeps the learner active until that day, whatever Active says.
+    const deactivateNow = !future && (active === false || effectiveAt !== undefined);
     const learner = this.state.learners.get(learnerId);
     if (!learner) {
       if (email === '') throw new LineError('MISSING_VALUE', emailColumn, '', 'an e-mail address for a new learner', `Line ${line}: learner ${show(learnerId)} is new and needs an ${emailColumn}`);
