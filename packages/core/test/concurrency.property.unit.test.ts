@@ -36,7 +36,8 @@ type Op =
   | { readonly op: 'register'; readonly id: string }
   | { readonly op: 'deactivate'; readonly ids: readonly string[] }
   | { readonly op: 'reactivate'; readonly id: string }
-  | { readonly op: 'resize'; readonly seats: number };
+  | { readonly op: 'resize'; readonly seats: number }
+  | { readonly op: 'processDue' };
 interface Task {
   readonly writer: number;
   readonly org: (typeof ORGS)[number];
@@ -51,6 +52,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant('deactivate' as const), ids: fc.uniqueArray(fc.constantFrom(...PRELUDE_LEARNERS, 'N1'), { minLength: 1, maxLength: 2 }) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('reactivate' as const), id: fc.constantFrom(...PRELUDE_LEARNERS) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('resize' as const), seats: fc.integer({ min: 0, max: 4 }) }) },
+  { weight: 2, arbitrary: fc.constant({ op: 'processDue' as const }) },
 );
 const taskArb: fc.Arbitrary<Task> = fc.record({
   writer: fc.integer({ min: 0, max: WRITERS - 1 }),
@@ -69,6 +71,8 @@ const toCommand = (orgId: string, op: Op): Command => {
       return { type: 'ReactivateLearner', orgId, learnerId: op.id };
     case 'resize':
       return { type: 'ResizeLicensePool', orgId, seats: op.seats };
+    case 'processDue':
+      return { type: 'ProcessDueDeactivations', orgId };
   }
 };
 
@@ -103,6 +107,12 @@ const writersProperty = (totals: Totals, wrap: (inner: EventStore) => EventStore
           const result = await setup.execute(command, adminContext());
           if (E.isLeft(result)) throw new Error(result.left.message);
         }
+        // A deactivation scheduled yesterday and due now: several writers may process it at once.
+        const scheduled = await setup.execute(
+          { type: 'ScheduleDeactivation', orgId, scheduleId: 'due', learnerIds: ['P1', 'P2'], effectiveAt: '2026-03-02T00:00:00Z' },
+          adminContext({ now: '2026-03-01T00:00:00.000Z' }),
+        );
+        if (E.isLeft(scheduled)) throw new Error(scheduled.left.message);
       }
       await audit.catchUp();
       const store = scheduledStore(wrap(inner), s);
