@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, statSync, accessSync, constants as fsConstants } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   type AppendRequest,
@@ -324,6 +324,15 @@ const inspectFile = (file: string, readonly: boolean, busyTimeoutMs: number): vo
     if (error instanceof SqliteStoreError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       if (readonly) throw new SqliteStoreError('cannot-open', file, `${file} does not exist (it was to be opened read-only, so it is not created)`, error);
+      let directory: ReturnType<typeof statSync> | undefined;
+      try {
+        directory = statSync(dirname(file));
+      } catch {
+        directory = undefined;
+      }
+      if (!directory?.isDirectory()) {
+        throw new SqliteStoreError('cannot-open', file, `${file} cannot be created: the directory ${dirname(file)} does not exist`, error);
+      }
       return;
     }
     throw new SqliteStoreError('cannot-open', file, `${file} cannot be examined: ${(error as Error).message}`, error);

@@ -99,6 +99,16 @@ describe('sqlite schema migrations', () => {
     expect(error.message).toContain(file);
   });
 
+  it('says which path cannot be opened: a missing directory, a directory instead of a file', () => {
+    const inMissingDirectory = temp.file('no/such/dir/ledger.db');
+    const missing = openingFails({ path: inMissingDirectory });
+    expect(missing.reason).toBe('cannot-open');
+    expect(missing.message).toContain(inMissingDirectory);
+    const directory = openingFails({ path: temp.dir });
+    expect(directory.reason).toBe('cannot-open');
+    expect(directory.message).toContain('is not a file');
+  });
+
   it('opens read-only only a file that exists and is up to date, and never writes through it', async () => {
     const missing = openingFails({ path: temp.file('missing.db'), readonly: true });
     expect(missing.reason).toBe('cannot-open');
