@@ -184,7 +184,9 @@ export class Ledger {
         if (error instanceof WrongExpectedVersionError) {
           return E.left(domainError('CONCURRENCY_CONFLICT', `Organization ${command.orgId} kept changing under this command (${retries} retries); nothing was written, run it again`));
         }
-        return E.left(toDomainError(error));
+        // The append may or may not have landed: the caller needs the command id to re-run it safely.
+        const failure = toDomainError(error);
+        return E.left({ ...failure, message: `${failure.message} (command id ${commandId})`, subject: commandId });
       }
     }
   }

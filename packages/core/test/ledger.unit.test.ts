@@ -98,6 +98,18 @@ describe('ledger: idempotency by command id', () => {
     expect(registered).toHaveLength(1);
   });
 
+  it('recognises duplicates and decides on fresh state without a cache too', async () => {
+    const store = new InMemoryEventStore();
+    const ledger = createLedger({ store, cacheStates: false });
+    await setUp(ledger, acme(3));
+    const first = right(await ledger.execute(learner('0003'), adminContext({ commandId: 'once' })));
+    const head = await store.headPosition();
+    expect(right(await ledger.execute(learner('0003'), adminContext({ commandId: 'once' }))).status).toBe('duplicate');
+    expect(await store.headPosition()).toBe(head);
+    expect(left(await ledger.execute(learner('0004'), adminContext())).code).toBe('LICENSE_POOL_EXHAUSTED');
+    expect(first.streamVersion).toBe((await store.readStream(organizationStreamId('acme'))).currentVersion);
+  });
+
   it('scopes command ids to their organization', async () => {
     const ledger = createLedger({ store: new InMemoryEventStore() });
     right(await ledger.execute(onboard('acme'), adminContext({ commandId: 'c-1' })));
@@ -309,7 +321,7 @@ describe('ledger: tenant isolation', () => {
 });
 
 describe('ledger: failures as values', () => {
-  it('reports a store failure as STORE_FAILURE and a bad import hash as INVALID_EVENT, writing nothing', async () => {
+  it('reports a store failure as STORE_FAILURE naming the command id, and a bad import hash as INVALID_EVENT writing nothing', async () => {
     const store = new InMemoryEventStore();
     const ledger = createLedger({ store });
     await setUp(ledger, acme());
@@ -332,7 +344,10 @@ describe('ledger: failures as values', () => {
     const failing = createLedger({ store: broken });
     const error = left(await failing.execute({ type: 'ResizeLicensePool', orgId: 'acme', seats: 9 }, adminContext()));
     expect(error.code).toBe('STORE_FAILURE');
-    expect(error.message).toMatch(/disk on fire.*nothing was written/);
+    expect(error.message).toMatch(/disk on fire/);
+    // Whether the append landed is unknown to the caller: the error names the command id to re-run it with.
+    expect(error.subject).toMatch(/^[0-9a-f-]{36}$/);
+    expect(error.message).toContain(`command id ${error.subject}`);
     expect(await store.headPosition()).toBe(head);
   });
 
