@@ -1,0 +1,105 @@
+import { StoreUnavailableError } from '@learner-ledger/core';
+import { sampleEvent } from '@learner-ledger/core/testing';
+import { LATEST_SCHEMA_VERSION, openPostgresEventStore, SchemaTooNewError } from '../src/index.js';
+import { databaseUrl, dropSchema, withClient } from './support.js';
+
+const SCHEMA = 'll_test_migrations';
+const open = (schema = SCHEMA) => openPostgresEventStore({ connectionString: databaseUrl(), schema, maxConnections: 2 });
+
+const tablesOf = (schema: string) =>
+  withClient(async (client) => {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
+      [schema],
+    );
+    return rows.map((row) => row.name);
+  });
+
+const migrationRows = (schema: string) =>
+  withClient(async (client) => (await client.query(`SELECT version, description FROM "${schema}".schema_migrations ORDER BY version`)).rows);
+
+describe('postgres schema migrations', () => {
+  beforeEach(() => dropSchema(SCHEMA));
+  afterAll(() => dropSchema(SCHEMA));
+
+  it('creates a fresh schema at the latest version', async () => {
+    const store = await open();
+    try {
+      expect(store.migration).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: [1] });
+      expect(await tablesOf(SCHEMA)).toEqual(['events', 'log_head', 'schema_migrations']);
+      expect(await migrationRows(SCHEMA)).toEqual([{ version: 1, description: expect.any(String) }]);
+      expect(await store.headPosition()).toBe(0n);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('re-opens an existing schema without touching it, keeping its events', async () => {
+    const first = await open();
+    await first.appendToStream('org-reopen', [sampleEvent(1), sampleEvent(2)]);
+    await first.close();
+    const second = await open();
+    try {
+      expect(second.migration).toEqual({ from: LATEST_SCHEMA_VERSION, to: LATEST_SCHEMA_VERSION, applied: [] });
+      expect((await second.readStream('org-reopen')).events.map((e) => (e.data as { n: number }).n)).toEqual([1, 2]);
+      expect(await migrationRows(SCHEMA)).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('lets concurrent openers of a fresh schema wait for each other instead of racing', async () => {
+    const stores = await Promise.all(Array.from({ length: 6 }, () => open()));
+    try {
+      expect(stores.filter((store) => store.migration.applied.length > 0)).toHaveLength(1);
+      expect(await migrationRows(SCHEMA)).toHaveLength(1);
+      await Promise.all(stores.map((store, i) => store.appendToStream(`org-${i}`, [sampleEvent(i)])));
+      expect(await stores[0]!.headPosition()).toBe(6n);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  });
+
+  it('refuses a schema written by a newer version of the library and leaves it untouched', async () => {
+    const store = await open();
+    await store.appendToStream('org-future', [sampleEvent(1)]);
+    await store.close();
+    const future = LATEST_SCHEMA_VERSION + 1;
+    await withClient((client) => client.query(`INSERT INTO "${SCHEMA}".schema_migrations (version, description) VALUES ($1, 'from the future')`, [future]));
+    const before = await migrationRows(SCHEMA);
+    const opening = open();
+    await expect(opening).rejects.toBeInstanceOf(SchemaTooNewError);
+    await expect(opening).rejects.toThrow(
+      `postgres store: schema "${SCHEMA}" is at version ${future}, but this version of @learner-ledger/postgres knows versions up to ${LATEST_SCHEMA_VERSION}; upgrade @learner-ledger/postgres to use it (nothing in the database was changed)`,
+    );
+    expect(await migrationRows(SCHEMA)).toEqual(before);
+    expect(await tablesOf(SCHEMA)).toEqual(['events', 'log_head', 'schema_migrations']);
+    const events = await withClient(async (client) => (await client.query(`SELECT stream_id FROM "${SCHEMA}".events`)).rows);
+    expect(events).toEqual([{ stream_id: 'org-future' }]);
+  });
+
+  it('keeps schemas apart: two stores in one database see only their own log', async () => {
+    await dropSchema(`${SCHEMA}_other`);
+    const [a, b] = await Promise.all([open(), open(`${SCHEMA}_other`)]);
+    try {
+      await a.appendToStream('org-a', [sampleEvent(1)]);
+      await b.appendToStream('org-b', [sampleEvent(1), sampleEvent(2)]);
+      expect((await a.readAll()).events.map((e) => e.streamId)).toEqual(['org-a']);
+      expect((await b.readAll()).events.map((e) => e.streamId)).toEqual(['org-b', 'org-b']);
+      // A notification of one schema does not wake a reader of the other.
+      const waiting = a.waitForEvents(await a.headPosition(), { timeoutMs: 300 });
+      await b.appendToStream('org-b', [sampleEvent(3)]);
+      expect(await waiting).toBe(false);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await dropSchema(`${SCHEMA}_other`);
+    }
+  });
+
+  it('rejects a schema name that is not a plain identifier before connecting', async () => {
+    for (const schema of ['', 'bad-name', 'x"; DROP SCHEMA public; --', '1abc', 'pg_mine', 'a'.repeat(64)]) {
+      await expect(openPostgresEventStore({ connectionString: 'postgres://127.0.0.1:1/none', schema })).rejects.toThrow(/postgres store: schema name .* is not valid/);
+    }
+    await expect(openPostgresEventStore({ connectionString: 'postgres://127.0.0.1:1/none', schema: 'Fine_Name_2' })).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+});
