@@ -11,6 +11,7 @@ import { registerReportCommands } from './commands/report.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerReplayCommand } from './commands/replay.js';
 import { registerImportExportCommands } from './commands/import.js';
+import { registerDemoCommand } from './commands/demo.js';
 
 const USAGE_CODES: Record<string, string> = {
   'commander.unknownOption': 'UNKNOWN_OPTION',
@@ -79,6 +80,7 @@ export const buildProgram = (io: CliIo, action: Action): Command => {
   registerReportCommands(program, action);
   registerAuditCommands(program, action);
   registerReplayCommand(program, action);
+  registerDemoCommand(program, action);
   return program;
 };
 

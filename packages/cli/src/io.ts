@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { EventStore } from '@learner-ledger/core';
 import type { StoreLocation } from './store.js';
 
@@ -19,6 +20,8 @@ export interface CliIo {
   readonly stderrColumns?: number;
   /** The current instant (ISO, UTC). Default: the system clock. */
   readonly clock?: () => string;
+  /** How a person runs this tool again (in hints): `learner-ledger`, or `node path/to/bin.js` when started that way. */
+  readonly programName?: string;
   /** Opens a store; by default the adapter package for the location's kind. Tests pass shared stores here. */
   readonly openStore?: (location: StoreLocation) => Promise<EventStore>;
 }
@@ -35,4 +38,12 @@ export const processIo = (): CliIo => ({
   cwd: process.cwd(),
   stderrIsTTY: process.stderr.isTTY === true,
   stderrColumns: process.stderr.columns,
+  programName: programNameOf(process.argv[1], process.cwd()),
 });
+
+/** `node packages/cli/dist/src/bin.js` when the script was started by path, else `learner-ledger`. */
+export const programNameOf = (script: string | undefined, cwd: string): string => {
+  if (script === undefined || path.basename(script) !== 'bin.js') return 'learner-ledger';
+  const relative = path.relative(cwd, script);
+  return `node ${relative.startsWith('..') || path.isAbsolute(relative) ? script : relative}`;
+};

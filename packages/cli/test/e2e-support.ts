@@ -11,12 +11,35 @@ const LOCK = path.join(os.tmpdir(), 'learner-ledger-cli-build.lock');
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
+/** The packages the binary runs from (their dist folders). */
+const PACKAGES = ['packages/core', 'packages/projections', 'packages/adapters/sqlite', 'packages/adapters/postgres', 'packages/adapters/kurrentdb', 'packages/adapters/csv', 'packages/cli'];
+
+const newestSource = (dir: string): number => {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
+};
+
+/** True when every package's build is newer than its sources (as after the `tsc -b` that `pnpm test` runs first). */
+export const builtAndFresh = (): boolean =>
+  fs.existsSync(BIN) &&
+  PACKAGES.every((pkg) => {
+    const info = path.join(ROOT, pkg, 'dist/tsconfig.tsbuildinfo');
+    return fs.existsSync(info) && newestSource(path.join(ROOT, pkg, 'src')) <= fs.statSync(info).mtimeMs;
+  });
+
 /**
- * Builds the CLI and what it depends on (`tsc -b packages/cli`, a no-op when
- * up to date). Test files run in parallel workers, so builds take turns
- * through a lock directory; a lock older than five minutes is a leftover.
+ * Makes sure the built binary is current: nothing to do when every package's
+ * build is newer than its sources, else `tsc -b packages/cli`. Test files run
+ * in parallel workers, so builds take turns through a lock directory; a lock
+ * older than five minutes is a leftover.
  */
 export const buildCli = (): void => {
+  if (builtAndFresh()) return;
   const deadline = Date.now() + 5 * 60_000;
   for (;;) {
     try {

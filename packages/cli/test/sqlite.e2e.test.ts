@@ -1,0 +1,40 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildCli, runBin, tempDir } from './e2e-support.js';
+import { describeCliEndToEnd } from './e2e-suite.js';
+
+describeCliEndToEnd('SQLite', async () => {
+  const folder = tempDir('learner-ledger-e2e-sqlite-');
+  return { location: `sqlite:${path.join(folder.dir, 'ledger.db')}`, dispose: folder.remove };
+});
+
+describe('SQLite specifics', () => {
+  let folder: { dir: string; remove: () => void };
+  beforeAll(() => {
+    buildCli();
+    folder = tempDir('learner-ledger-e2e-sqlite-default-');
+  }, 240_000);
+  afterAll(() => folder.remove());
+
+  test('without --store or LEARNER_LEDGER_STORE the store is ./learner-ledger.db; demo --fresh starts over', async () => {
+    const env = { LEARNER_LEDGER_STORE: undefined };
+    const first = await runBin(['demo'], { cwd: folder.dir, env });
+    expect(first.code).toBe(0);
+    expect(first.out).toContain(`SQLite file ${path.join(folder.dir, 'learner-ledger.db')}`);
+    expect(first.out).toContain('Licenses: 5 of 20 in use, 15 available');
+    expect(fs.existsSync(path.join(folder.dir, 'learner-ledger.db'))).toBe(true);
+    expect((await runBin(['demo'], { cwd: folder.dir, env })).code).toBe(1);
+    const fresh = await runBin(['demo', '--fresh', '--json'], { cwd: folder.dir, env });
+    expect(fresh.code).toBe(0);
+    expect(fresh.json().steps).toHaveLength(5);
+  });
+
+  test('a file that is not a SQLite database is refused with exit code 1 and left alone', async () => {
+    const notADb = path.join(folder.dir, 'notes.txt');
+    fs.writeFileSync(notADb, 'not a database\n');
+    const result = await runBin(['--store', notADb, 'report', 'licenses', 'acme', '--json'], { cwd: folder.dir });
+    expect(result.code).toBe(1);
+    expect(result.json().error.code).toBe('STORE_UNAVAILABLE');
+    expect(fs.readFileSync(notADb, 'utf8')).toBe('not a database\n');
+  });
+});
