@@ -231,20 +231,20 @@ export class SqliteEventStore implements EventStore {
     for (const wake of [...this.wakers]) wake();
   }
 
-  /** The UNIQUE (stream_id, stream_version) constraint fired: someone else took the version. Report it as a conflict. */
+  /**
+   * The UNIQUE (stream_id, stream_version) constraint fired: a row for one of
+   * these versions got in although the versions were checked under the write
+   * lock (a writer that bypassed it). Reported as the conflict it is.
+   */
   private conflictAfterRace(requests: readonly AppendRequest[]): Error {
+    let checked: { request: AppendRequest; actual: number }[];
     try {
-      for (const request of requests) {
-        const actual = currentStreamVersion(this.appendStatements, request.streamId);
-        if (!versionMatches(request.expectedVersion, actual) || typeof request.expectedVersion !== 'number') {
-          return new WrongExpectedVersionError(request.streamId, request.expectedVersion ?? 'any', actual);
-        }
-      }
-    } catch {
-      // fall through to the generic conflict below
+      checked = requests.map((request) => ({ request, actual: currentStreamVersion(this.appendStatements, request.streamId) }));
+    } catch (error) {
+      return this.failure(error, 'reading stream versions after a conflict', true) as Error;
     }
-    const first = requests[0]!;
-    return new WrongExpectedVersionError(first.streamId, first.expectedVersion ?? 'any', -1);
+    const culprit = checked.find(({ request, actual }) => !versionMatches(request.expectedVersion, actual)) ?? checked[0]!;
+    return new WrongExpectedVersionError(culprit.request.streamId, culprit.request.expectedVersion ?? 'any', culprit.actual);
   }
 
   private failure(error: unknown, action: string, wroteNothing: boolean): unknown {

@@ -147,6 +147,25 @@ describe('sqlite store under bad conditions', () => {
     expect(await store.waitForEvents(0n)).toBe(false);
   });
 
+  it('backs the version check with UNIQUE (stream_id, stream_version): a row that slips in is a conflict, and nothing is written', async () => {
+    const store = openSqliteEventStore({ path: ':memory:' });
+    await store.appendToStream('victim', [event(1)]);
+    // A writer that does not take the lock first: it claims the version this append is about to write.
+    store.database.exec(`
+      CREATE TEMP TRIGGER sneak BEFORE INSERT ON ll_events WHEN NEW.stream_id = 'victim' AND NEW.event_id <> 'sneaked'
+      BEGIN
+        INSERT INTO ll_events (stream_id, stream_version, event_id, type, schema_version, data, metadata)
+        VALUES (NEW.stream_id, NEW.stream_version, 'sneaked', 'Sneaked', 1, '{}', '{}');
+      END`);
+    const attempt = store.appendToStream('victim', [event(2), event(3)], { expectedVersion: 1 });
+    await expect(attempt).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    await expect(attempt).rejects.toMatchObject({ streamId: 'victim', expected: 1 });
+    store.database.exec('DROP TRIGGER sneak');
+    expect((await store.readStream('victim')).events.map((e) => e.eventId)).toEqual(['e-1']);
+    expect(await store.headPosition()).toBe(1n);
+    await store.close();
+  });
+
   it('keeps ids out of the SQL text: hostile stream ids are stored and matched verbatim', async () => {
     const store = openSqliteEventStore({ path: ':memory:' });
     const hostile = ["x'); DROP TABLE ll_events; --", 'a" OR 1=1 --', '%', '_', 'learner-ledger.org-acme\u0000tail'];
