@@ -14,6 +14,8 @@ interface LearnerModel {
 }
 export interface OrgModel {
   seats: number;
+  /** Licenses held, counted event by event. */
+  inUse: number;
   inactiveTeamId: string | null;
   teams: Set<string>;
   learners: Map<string, LearnerModel>;
@@ -101,7 +103,7 @@ export class LogAuditor {
       if (event.type === 'OrganizationOnboarded') {
         if (this.orgs.has(orgId)) fail(item, 'organization onboarded twice');
         if (event.data.orgId !== orgId) fail(item, `onboarded ${event.data.orgId} in the stream of ${orgId}`);
-        this.orgs.set(orgId, { seats: event.data.seats, inactiveTeamId: event.data.inactiveTeamId, teams: new Set(), learners: new Map(), schedules: new Map(), commandIds: new Set() });
+        this.orgs.set(orgId, { seats: event.data.seats, inUse: 0, inactiveTeamId: event.data.inactiveTeamId, teams: new Set(), learners: new Map(), schedules: new Map(), commandIds: new Set() });
         return;
       }
       const org = this.orgs.get(orgId) ?? fail(item, 'event before the organization was onboarded');
@@ -113,6 +115,7 @@ export class LogAuditor {
       switch (event.type) {
         case 'LicensePoolResized':
           org.seats = event.data.seats;
+          if (org.inUse > org.seats) fail(item, `pool resized to ${org.seats} seats with ${org.inUse} licenses in use`);
           return;
         case 'TeamCreated':
           org.teams.add(event.data.teamId);
@@ -129,6 +132,8 @@ export class LogAuditor {
           if (learner.holdsLicense) fail(item, `second license assigned to ${event.data.learnerId}`);
           learner.holdsLicense = true;
           bump(assigned, event.data.learnerId);
+          // Invariant 1 at every position, inside a command too: never more licenses than seats.
+          if (++org.inUse > org.seats) fail(item, `license ${org.inUse} assigned with ${org.seats} seats`);
           return;
         }
         case 'LicenseReleased': {
@@ -136,6 +141,7 @@ export class LogAuditor {
           if (!learner.holdsLicense) fail(item, `license of ${event.data.learnerId} released twice (or never held)`);
           learner.holdsLicense = false;
           bump(released, event.data.learnerId);
+          if (--org.inUse < 0) fail(item, 'licenses in use below zero');
           return;
         }
         case 'TeamMembershipChanged': {
@@ -207,6 +213,7 @@ export class LogAuditor {
       if (learner.active !== learner.holdsLicense) fail(first, `${learnerId} is ${learner.active ? 'active' : 'inactive'} but ${learner.holdsLicense ? 'holds' : 'holds no'} license`);
     }
     if (inUse !== active) fail(first, `licenses in use ${inUse} ≠ active learners ${active}`);
+    if (inUse !== org.inUse) fail(first, `licenses held ${inUse} ≠ licenses counted ${org.inUse}`);
     if (inUse > org.seats) fail(first, `licenses in use ${inUse} > seats ${org.seats}`);
     if (inUse < 0) fail(first, `licenses in use ${inUse} < 0`);
 
