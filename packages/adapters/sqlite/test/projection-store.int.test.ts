@@ -63,7 +63,7 @@ describe('SQLite projection store', () => {
           const script = randomScript(seed, length);
           const half = Math.floor(script.length / 2);
           await runScript(ledger, script.slice(0, half));
-          await runIncrementally({ store, projections: allProjections, openProjectionStore: open, closeProjectionStore: close, seed, restarts });
+          close((await runIncrementally({ store, projections: allProjections, openProjectionStore: open, closeProjectionStore: close, seed, restarts })).projectionStore);
           await runScript(ledger, script.slice(half));
           const { runner, projectionStore } = await runIncrementally({ store, projections: allProjections, openProjectionStore: open, closeProjectionStore: close, seed: seed + 1, restarts });
           for (const projection of allProjections) {
