@@ -1,0 +1,67 @@
+import type { EventStore, GlobalPosition } from '@learner-ledger/core';
+import { dumpTables, learnerDirectoryProjection, licenseCountOf, licenseCountsProjection, ProjectionRunner, type LicenseCountsState } from '@learner-ledger/projections';
+
+/**
+ * Catch-up readers that run while writers write: a raw reader polling the
+ * global log, and a projection runner following it. `stop()` waits until
+ * both have reached `head`, then reports what they saw.
+ */
+export const startFollowers = (store: EventStore, options: { batchSize?: number } = {}) => {
+  const seen: GlobalPosition[] = [];
+  let stopRequested = false;
+  const raw = (async () => {
+    let after = 0n;
+    for (;;) {
+      const batch = await store.readAll({ after, maxCount: options.batchSize ?? 200 });
+      for (const event of batch.events) seen.push(event.globalPosition);
+      after = batch.lastPosition;
+      if (batch.events.length === 0) {
+        if (stopRequested && after >= (await store.headPosition())) return;
+        await store.waitForEvents(after, { timeoutMs: 50 });
+      }
+    }
+  })();
+  const runner = new ProjectionRunner({ store, projections: [licenseCountsProjection, learnerDirectoryProjection], batchSize: options.batchSize ?? 200 });
+  const controller = new AbortController();
+  const following = runner.follow({ signal: controller.signal, pollIntervalMs: 50 });
+  let batchesWhileWriting = 0;
+  const watch = setInterval(() => {
+    batchesWhileWriting = runner.stats().projections[0]!.batchesCommitted;
+  }, 20);
+  return {
+    seen,
+    runner,
+    /** Batches the runner had committed before the writers finished. */
+    batchesWhileWriting: () => batchesWhileWriting,
+    async stop(head: GlobalPosition) {
+      clearInterval(watch);
+      stopRequested = true;
+      await raw;
+      while (runner.checkpoint(licenseCountsProjection.name) < head || runner.checkpoint(learnerDirectoryProjection.name) < head) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      controller.abort();
+      await following;
+    },
+  };
+};
+
+/** Checks the followers against the log: every position seen once, and the projections equal a rebuild from zero. */
+export const checkFollowers = async (store: EventStore, followers: ReturnType<typeof startFollowers>, head: GlobalPosition, orgId: string, expected: { seats: number; inUse: number }) => {
+  const { seen, runner } = followers;
+  if (seen.length !== Number(head)) throw new Error(`the catch-up reader saw ${seen.length} events, the log holds ${head}`);
+  seen.forEach((position, index) => {
+    if (position !== BigInt(index + 1)) throw new Error(`the catch-up reader saw position ${position} as its ${index + 1}th event (skipped or repeated)`);
+  });
+  const followed = runner.state<LicenseCountsState>(licenseCountsProjection);
+  const count = licenseCountOf(followed, orgId);
+  if (count.inUse !== expected.inUse || count.seats !== expected.seats) throw new Error(`the followed projection says ${JSON.stringify(count)}, the log ${JSON.stringify(expected)}`);
+  const rebuilt = new ProjectionRunner({ store, projections: [licenseCountsProjection, learnerDirectoryProjection] });
+  await rebuilt.catchUp();
+  for (const projection of [licenseCountsProjection, learnerDirectoryProjection] as const) {
+    const a = JSON.stringify(dumpTables(projection as never, runner.state(projection.name)));
+    const b = JSON.stringify(dumpTables(projection as never, rebuilt.state(projection.name)));
+    if (a !== b) throw new Error(`projection ${projection.name} followed during the writes differs from its rebuild from position 0`);
+  }
+  return { eventsApplied: runner.stats().projections.map((p) => ({ name: p.name, eventsApplied: p.eventsApplied, batches: p.batchesCommitted })) };
+};
