@@ -8,6 +8,10 @@ const examples: Record<string, () => Promise<{ main: () => Promise<unknown> }>> 
   'learner-profile-deactivation': () => import('./src/learner-profile-deactivation.js'),
   'reactivation-restores-teams': () => import('./src/reactivation-restores-teams.js'),
   'scheduled-deactivation': () => import('./src/scheduled-deactivation.js'),
+  'data-services-import': () => import('./src/data-services-import.js'),
+  'learner-page-import': () => import('./src/learner-page-import.js'),
+  'projection-in-sqlite': () => import('./src/projection-in-sqlite.js'),
+  'switch-to-postgres': () => import('./src/switch-to-postgres.js'),
 };
 const load = examples[name];
 if (!load) {

@@ -2,11 +2,16 @@ import { InMemoryProjectionStore, type ProjectionStore } from '@learner-ledger/p
 import type { Session } from './session.js';
 
 /**
- * Where `replay` keeps the projections it rebuilds: next to the events when
- * the store's adapter offers a projection store, else in memory (the replay
- * then checks that the whole log folds, and reports what it found).
+ * Where `replay` keeps the projections it rebuilds: in tables next to the
+ * events when the store is SQLite (or PostgreSQL), so they can be read with
+ * SQL; else in memory (the replay then checks that the whole log folds and
+ * reports what it found).
  */
-export const projectionStoreFor = async (_session: Session): Promise<{ projectionStore: ProjectionStore; persisted: boolean }> => ({
-  projectionStore: new InMemoryProjectionStore(),
-  persisted: false,
-});
+export const projectionStoreFor = async (session: Session): Promise<{ projectionStore: ProjectionStore; persisted: boolean }> => {
+  const store = await session.store();
+  if (store.name === 'sqlite') {
+    const { SqliteEventStore, createSqliteProjectionStore } = await import('@learner-ledger/sqlite');
+    if (store instanceof SqliteEventStore) return { projectionStore: createSqliteProjectionStore(store), persisted: true };
+  }
+  return { projectionStore: new InMemoryProjectionStore(), persisted: false };
+};
