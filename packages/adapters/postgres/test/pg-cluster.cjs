@@ -9,8 +9,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const CANDIDATE_BIN_DIRS = [
-  process.env.PG_BIN_DIR,
+const DEFAULT_BIN_DIRS = [
   '/usr/lib/postgresql/18/bin',
   '/usr/lib/postgresql/17/bin',
   '/usr/lib/postgresql/16/bin',
@@ -19,10 +18,26 @@ const CANDIDATE_BIN_DIRS = [
   '/usr/local/pgsql/bin',
   '/usr/local/bin',
   '/usr/bin',
-].filter(Boolean);
+];
 
-function findBinDir() {
-  return CANDIDATE_BIN_DIRS.find((dir) => fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'pg_ctl')));
+const HOW_TO =
+  '  Either set DATABASE_URL=postgres://user@host:port/db to use a running server,\n' +
+  '  or install the PostgreSQL server binaries (Debian/Ubuntu: apt-get install postgresql) so the tests can start one,\n' +
+  '  or set PG_BIN_DIR to the folder holding initdb and pg_ctl.';
+
+const hasBinaries = (dir) => fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'pg_ctl'));
+
+/** The folder with initdb and pg_ctl: PG_BIN_DIR when set (and then it must be right), else the first candidate that has them. */
+function findBinDir(candidates = DEFAULT_BIN_DIRS, explicit = process.env.PG_BIN_DIR) {
+  if (explicit) {
+    if (hasBinaries(explicit)) return explicit;
+    throw new Error(`PostgreSQL tests: PG_BIN_DIR=${explicit} does not hold initdb and pg_ctl.\n${HOW_TO}`);
+  }
+  const found = candidates.find(hasBinaries);
+  if (!found) {
+    throw new Error(`PostgreSQL tests need a server, and none was given or found.\n${HOW_TO}\n  Looked in: ${candidates.join(', ')}`);
+  }
+  return found;
 }
 
 function freePort() {
@@ -47,21 +62,18 @@ function run(args, options = {}) {
   return execFileSync(cmd, rest, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
 }
 
-async function startCluster() {
-  const binDir = findBinDir();
-  if (!binDir) {
-    throw new Error(
-      'PostgreSQL tests need a server, and none was given or found.\n' +
-        '  Either set DATABASE_URL=postgres://user@host:port/db to use a running server,\n' +
-        '  or install the PostgreSQL server binaries (Debian: apt-get install postgresql) so the tests can start one,\n' +
-        `  or set PG_BIN_DIR to the folder holding initdb and pg_ctl. Looked in: ${CANDIDATE_BIN_DIRS.join(', ')}`,
-    );
-  }
+async function startCluster(options = {}) {
+  const binDir = findBinDir(options.candidates, options.explicit === undefined ? process.env.PG_BIN_DIR : options.explicit);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'learner-ledger-pg-'));
   fs.chmodSync(root, 0o755);
   if (process.getuid && process.getuid() === 0) execFileSync('chown', ['postgres:', root]);
   const data = path.join(root, 'data');
-  run([path.join(binDir, 'initdb'), '-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  try {
+    run([path.join(binDir, 'initdb'), '-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  } catch (error) {
+    fs.rmSync(root, { recursive: true, force: true });
+    throw new Error(`Could not create the test PostgreSQL cluster with ${binDir}/initdb: ${error.message}\n${String(error.stderr || '')}\n${HOW_TO}`);
+  }
   let lastError;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
@@ -77,6 +89,7 @@ async function startCluster() {
     }
   }
   const log = fs.existsSync(path.join(root, 'server.log')) ? fs.readFileSync(path.join(root, 'server.log'), 'utf8') : '';
+  fs.rmSync(root, { recursive: true, force: true });
   throw new Error(`Could not start the test PostgreSQL server: ${lastError && lastError.message}\n${log}`);
 }
 
@@ -88,4 +101,4 @@ function stopCluster(cluster) {
   }
 }
 
-module.exports = { startCluster, stopCluster };
+module.exports = { startCluster, stopCluster, findBinDir };
