@@ -70,7 +70,7 @@ export class PostgresEventStore implements EventStore {
     this.target = describeTarget(options.connectionString);
     this.copyThreshold = Math.max(1, options.copyThreshold ?? 500);
     this.notifier = new EventNotifier({
-      clientConfig: { ...(pool.options as pg.ClientConfig), connectionString: (pool.options as pg.ClientConfig).connectionString ?? options.connectionString },
+      clientConfig: listenerConfig(pool, options.connectionString),
       channel: this.names.channel,
       headPosition: () => headPosition(this.pool, this.names),
       pollIntervalMs: Math.max(10, options.pollIntervalMs ?? 1000),
@@ -151,6 +151,12 @@ export class PostgresEventStore implements EventStore {
 }
 
 const ignore = (): void => undefined;
+
+/** The LISTEN connection uses the pool's own settings; the connection string only fills in when the pool names no server. */
+const listenerConfig = (pool: pg.Pool, connectionString: string): pg.ClientConfig => {
+  const config = pool.options as pg.ClientConfig;
+  return config.connectionString || config.host ? { ...config } : { ...config, connectionString };
+};
 
 /**
  * Opens the PostgreSQL event store: validates the schema name, connects, and
