@@ -17,7 +17,7 @@ import { appendToStreams } from './schema/appendToStream.js';
 import { STORE_NAME, describeTarget, messageOf, readFailure } from './schema/errors.js';
 import { headPosition } from './schema/headPosition.js';
 import { DEFAULT_SCHEMA, type SchemaNames, schemaNameProblem, schemaNames } from './schema/identifiers.js';
-import { type MigrationReport, migrate } from './schema/migrations.js';
+import { type MigrationReport, SchemaTooNewError, migrate } from './schema/migrations.js';
 import { readAll } from './schema/readAll.js';
 import { readStream } from './schema/readStream.js';
 import { withTransaction } from './schema/transaction.js';
@@ -203,7 +203,10 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions)
   } catch (error) {
     client.release(true);
     if (ownsPool) await pool.end().catch(ignore);
-    throw readFailure(`migrating schema ${schema}`, target, error);
+    if (error instanceof SchemaTooNewError) throw error;
+    const unavailable = readFailure(`migrating schema ${schema}`, target, error);
+    if (unavailable !== error) throw unavailable;
+    throw new Error(`${STORE_NAME} store: could not create or migrate schema "${schema}" on ${target}: ${messageOf(error)} (nothing was changed)`, { cause: error });
   }
   return new PostgresEventStore(pool, ownsPool, { ...options, schema }, report);
 };

@@ -96,6 +96,17 @@ describe('postgres schema migrations', () => {
     }
   });
 
+  it('says so clearly when the user may not create the schema, and changes nothing', async () => {
+    await withClient((client) => client.query(`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'll_test_no_create') THEN CREATE ROLE ll_test_no_create LOGIN; END IF; END $$`));
+    const url = new URL(databaseUrl());
+    url.username = 'll_test_no_create';
+    const opening = openPostgresEventStore({ connectionString: url.toString(), schema: SCHEMA });
+    await expect(opening).rejects.toThrow(
+      new RegExp(`^postgres store: could not create or migrate schema "${SCHEMA}" on PostgreSQL at 127\\.0\\.0\\.1:\\d+/postgres: permission denied for database postgres \\(nothing was changed\\)$`),
+    );
+    expect(await tablesOf(SCHEMA)).toEqual([]);
+  });
+
   it('rejects a schema name that is not a plain identifier before connecting', async () => {
     for (const schema of ['', 'bad-name', 'x"; DROP SCHEMA public; --', '1abc', 'pg_mine', 'a'.repeat(64)]) {
       await expect(openPostgresEventStore({ connectionString: 'postgres://127.0.0.1:1/none', schema })).rejects.toThrow(/postgres store: schema name .* is not valid/);
