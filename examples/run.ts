@@ -4,6 +4,7 @@
 const name = process.argv[2] ?? 'quickstart';
 const examples: Record<string, () => Promise<{ main: () => Promise<unknown> }>> = {
   quickstart: () => import('./src/quickstart.js'),
+  embedding: () => import('./src/embedding.js'),
   'learner-draft-bulk-deactivation': () => import('./src/learner-draft-bulk-deactivation.js'),
   'learner-profile-deactivation': () => import('./src/learner-profile-deactivation.js'),
   'reactivation-restores-teams': () => import('./src/reactivation-restores-teams.js'),

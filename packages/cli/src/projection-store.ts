@@ -13,5 +13,9 @@ export const projectionStoreFor = async (session: Session): Promise<{ projection
     const { SqliteEventStore, createSqliteProjectionStore } = await import('@learner-ledger/sqlite');
     if (store instanceof SqliteEventStore) return { projectionStore: createSqliteProjectionStore(store), persisted: true };
   }
+  if (store.name === 'postgres') {
+    const { PostgresEventStore, createPostgresProjectionStore } = await import('@learner-ledger/postgres');
+    if (store instanceof PostgresEventStore) return { projectionStore: createPostgresProjectionStore(store), persisted: true };
+  }
   return { projectionStore: new InMemoryProjectionStore(), persisted: false };
 };

@@ -231,6 +231,7 @@ export const describeCliEndToEnd = (name: string, newStore: () => Promise<E2eSto
       const all = await ok('replay', '--json');
       expect(all.err).toBe('');
       expect(all.json().projections).toHaveLength(6);
+      expect(all.json().persisted).toBe(true);
       for (const projection of all.json().projections) expect(projection.checkpoint).toBe(all.json().head);
       const one = await ok('replay', '--projection', 'inactive-roster');
       expect(one.out).toContain('inactive-roster');
