@@ -101,6 +101,21 @@ export class Table<R extends Row> {
     if (this.dirty) this.mark(orgId, key, row);
   }
 
+  /** Sets a row and tells whether its key is new (one map operation when changes are not tracked). */
+  add(orgId: string, key: string, row: R): boolean {
+    const rows = this.partition(orgId, true)!;
+    const before = rows.size;
+    rows.set(key, row);
+    if (this.dirty) this.mark(orgId, key, row);
+    return rows.size > before;
+  }
+
+  /** Deletes a row and tells whether it existed (one map operation when changes are not tracked). */
+  remove(orgId: string, key: string): boolean {
+    if (this.dirty) return this.delete(orgId, key) !== undefined;
+    return this.partition(orgId, false)?.delete(key) ?? false;
+  }
+
   /** Records that a row was changed in place. */
   touch(orgId: string, key: string, row: R): void {
     if (this.dirty) this.mark(orgId, key, row);

@@ -87,7 +87,7 @@ const apply = (state: InactiveRosterState, envelope: EventEnvelope): InactiveRos
       const teamId = state.inactiveTeams.get(orgId, orgId)?.team_id;
       if (teamId === undefined) return state;
       const learnerId = event.data.learnerId;
-      if (event.data.removed.includes(teamId)) state.roster.delete(orgId, learnerId);
+      if (event.data.removed.length > 0 && event.data.removed.includes(teamId)) state.roster.remove(orgId, learnerId);
       if (event.data.added.includes(teamId) && !state.roster.has(orgId, learnerId)) {
         const m = envelope.metadata;
         state.roster.set(orgId, learnerId, {

@@ -78,10 +78,8 @@ const apply = (state: LicenseCountsState, envelope: EventEnvelope): LicenseCount
     }
     case 'LicenseAssigned': {
       const learnerId = event.data.learnerId;
-      const held = state.holders.get(orgId, learnerId);
       // A learner holds at most one license: a second assignment replaces it, like the organization's own fold.
-      state.holders.set(orgId, learnerId, { org_id: orgId, learner_id: learnerId, license_id: event.data.licenseId });
-      if (held === undefined) {
+      if (state.holders.add(orgId, learnerId, { org_id: orgId, learner_id: learnerId, license_id: event.data.licenseId })) {
         const row = countsOf(state, orgId);
         row.in_use++;
         row.available = row.seats - row.in_use;
@@ -90,7 +88,7 @@ const apply = (state: LicenseCountsState, envelope: EventEnvelope): LicenseCount
       return state;
     }
     case 'LicenseReleased': {
-      if (state.holders.delete(orgId, event.data.learnerId) === undefined) return state;
+      if (!state.holders.remove(orgId, event.data.learnerId)) return state;
       const row = countsOf(state, orgId);
       row.in_use--;
       row.available = row.seats - row.in_use;
