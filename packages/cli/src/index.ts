@@ -5,7 +5,7 @@
  * function, so it can be embedded or tested without spawning a process.
  */
 export { runCli, buildProgram } from './cli.js';
-export { processIo, type CliIo } from './io.js';
+export { processIo, programNameOf, type CliIo } from './io.js';
 export { CliError, EXIT_OK, EXIT_FAILED, EXIT_USAGE, usageError } from './errors.js';
 export { parseStoreLocation, chooseStoreLocation, describeStoreLocation, openStoreAt, DEFAULT_STORE, type StoreLocation } from './store.js';
 export { progressBar, type Progress } from './progress.js';

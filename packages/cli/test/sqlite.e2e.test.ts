@@ -8,7 +8,7 @@ describeCliEndToEnd('SQLite', async () => {
   return { location: `sqlite:${path.join(folder.dir, 'ledger.db')}`, dispose: folder.remove };
 });
 
-describe('SQLite specifics', () => {
+describe('store selection: SQLite specifics and unreachable servers', () => {
   let folder: { dir: string; remove: () => void };
   beforeAll(() => {
     buildCli();
@@ -36,5 +36,14 @@ describe('SQLite specifics', () => {
     expect(result.code).toBe(1);
     expect(result.json().error.code).toBe('STORE_UNAVAILABLE');
     expect(fs.readFileSync(notADb, 'utf8')).toBe('not a database\n');
+  });
+
+  test('an unreachable PostgreSQL or KurrentDB server ends with exit code 1 and a message naming it', async () => {
+    for (const location of ['postgres://postgres@127.0.0.1:1/ledger', 'kurrentdb://127.0.0.1:1?tls=false']) {
+      const result = await runBin(['--store', location, 'report', 'licenses', 'acme', '--json'], { cwd: folder.dir });
+      expect({ location, code: result.code }).toEqual({ location, code: 1 });
+      expect(result.json().error.code).toBe('STORE_UNAVAILABLE');
+      expect(result.err).toContain('127.0.0.1:1');
+    }
   });
 });

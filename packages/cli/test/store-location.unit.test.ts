@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { chooseStoreLocation, describeStoreLocation, parseStoreLocation } from '../src/index.js';
+import { chooseStoreLocation, describeStoreLocation, parseStoreLocation, programNameOf } from '../src/index.js';
 
 const cwd = '/srv/ledger';
 
@@ -42,4 +42,11 @@ test('--store wins over LEARNER_LEDGER_STORE, which wins over ./learner-ledger.d
 
 test('descriptions hide passwords', () => {
   expect(describeStoreLocation(parseStoreLocation('postgres://u:secret@db/ledger', cwd))).not.toContain('secret');
+});
+
+test('hints name the program the way it was started', () => {
+  expect(programNameOf('/usr/local/bin/learner-ledger', '/home/jo')).toBe('learner-ledger');
+  expect(programNameOf('/repo/packages/cli/dist/src/bin.js', '/repo')).toBe('node packages/cli/dist/src/bin.js');
+  expect(programNameOf('/repo/packages/cli/dist/src/bin.js', '/elsewhere')).toBe('node /repo/packages/cli/dist/src/bin.js');
+  expect(programNameOf(undefined, '/')).toBe('learner-ledger');
 });
