@@ -89,6 +89,20 @@ describe('import and export', () => {
     expect((await run('report', 'licenses', 'acme', '--json')).json().inUse).toBe(3);
   });
 
+  test('on a terminal, import and export draw a progress bar on stderr, and never with --json', async () => {
+    const { run } = cliHarness({ tty: true });
+    await seedAcme(run);
+    const out = path.join(dir, 'all.csv');
+    const exported = await run('export', 'acme', '--format', 'data-services', '--output', out);
+    expect(exported.err).toContain('Exporting [');
+    expect(exported.err.endsWith('\r\u001b[K')).toBe(true);
+    const imported = await run('import', 'acme', out, '--format', 'data-services', '--team', 'Sales', '--dry-run');
+    expect(imported.code).toBe(0);
+    expect(imported.err).toContain('Reading [');
+    const quiet = await run('import', 'acme', out, '--format', 'data-services', '--team', 'Sales', '--dry-run', '--json');
+    expect(quiet.err).toBe('');
+  });
+
   test('export to a file', async () => {
     const { run } = cliHarness();
     await seedAcme(run);

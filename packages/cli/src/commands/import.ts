@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Option } from 'commander';
-import type { ImportFormat, ImportSchedule } from '@learner-ledger/core';
+import { normalizeName, type ImportFormat, type ImportSchedule } from '@learner-ledger/core';
 import { ExportError, FILE_LEVEL_CODES, exportLearners, importLearners, type ImportReport } from '@learner-ledger/csv';
 import { CliError } from '../errors.js';
 import { plural, table } from '../output.js';
@@ -164,9 +165,11 @@ export const registerImportExportCommands: Register = (program, action) => {
     .option('--bom', 'start the file with a UTF-8 byte-order mark (for spreadsheets)')
     .action(
       action(async (session, [orgId], options) => {
-        await session.organization(orgId);
+        const state = await session.organization(orgId);
         const ledger = await session.ledger();
         const file = options.output !== undefined ? path.resolve(session.io.cwd, options.output as string) : undefined;
+        const teamId = options.team !== undefined ? (state.teamIdsByName.get(normalizeName(options.team as string)) ?? options.team) : undefined;
+        const total = [...state.learners.values()].filter((l) => teamId === undefined || l.teams.includes(teamId)).length;
         let captured = '';
         let output: Writable;
         if (file !== undefined) {
@@ -181,6 +184,21 @@ export const registerImportExportCommands: Register = (program, action) => {
         } else {
           output = toWritable(session.io);
         }
+        // On a terminal, count the lines going out (header included) for the progress bar.
+        const bar = progressBar(session.io, 'Exporting', { json: session.json, total: total + 1 });
+        let piping: Promise<void> | undefined;
+        if (session.io.stderrIsTTY && !session.json && file !== undefined) {
+          let lines = 0;
+          const counter = new Transform({
+            transform(chunk: Buffer, _encoding, callback) {
+              for (const byte of chunk) if (byte === 10) lines++;
+              bar.update(lines);
+              callback(null, chunk);
+            },
+          });
+          piping = pipeline(counter, output);
+          output = counter;
+        }
         let result;
         try {
           result = await exportLearners(ledger, {
@@ -190,9 +208,12 @@ export const registerImportExportCommands: Register = (program, action) => {
             output,
             ...(options.bom ? { bom: true } : {}),
           });
+          await piping;
         } catch (error) {
           if (error instanceof ExportError) throw new CliError(error.code === 'UNKNOWN_TEAM' ? 'TEAM_NOT_FOUND' : error.code, error.message);
           throw new CliError('WRITE_FAILED', `Cannot export to ${file ?? 'stdout'}: ${(error as Error).message}`);
+        } finally {
+          bar.finish();
         }
         const summary = { orgId, format: result.format, teamId: result.teamId, rows: result.rows, output: file ?? null };
         return {
