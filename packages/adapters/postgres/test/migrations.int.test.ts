@@ -105,6 +105,7 @@ describe('postgres schema migrations', () => {
       new RegExp(`^postgres store: could not create or migrate schema "${SCHEMA}" on PostgreSQL at 127\\.0\\.0\\.1:\\d+/postgres: permission denied for database postgres \\(nothing was changed\\)$`),
     );
     expect(await tablesOf(SCHEMA)).toEqual([]);
+    await withClient((client) => client.query('DROP ROLE ll_test_no_create'));
   });
 
   it('rejects a schema name that is not a plain identifier before connecting', async () => {

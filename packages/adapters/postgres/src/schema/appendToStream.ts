@@ -60,7 +60,7 @@ export const appendToStreams = async (context: AppendContext, requests: readonly
   try {
     client = await context.pool.connect();
   } catch (error) {
-    throw new StoreUnavailableError(STORE_NAME, `cannot reach ${context.target} (${messageOf(error)}); ${describe(prepared)} was not attempted, nothing was written`, error);
+    throw new StoreUnavailableError(STORE_NAME, `could not get a connection to ${context.target} (${messageOf(error)}); ${describe(prepared)} was not attempted, nothing was written`, error);
   }
   let released = false;
   try {

@@ -12,7 +12,7 @@ export const withTransaction = async <T>(pool: pg.Pool, target: string, work: (c
   try {
     client = await pool.connect();
   } catch (error) {
-    throw new StoreUnavailableError(STORE_NAME, `cannot reach ${target} (${messageOf(error)}); the transaction was not started, nothing was written`, error);
+    throw new StoreUnavailableError(STORE_NAME, `could not get a connection to ${target} (${messageOf(error)}); the transaction was not started, nothing was written`, error);
   }
   let broken = false;
   try {
