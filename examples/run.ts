@@ -13,6 +13,7 @@ const examples: Record<string, () => Promise<{ main: () => Promise<unknown> }>> 
   'learner-page-import': () => import('./src/learner-page-import.js'),
   'projection-in-sqlite': () => import('./src/projection-in-sqlite.js'),
   'switch-to-postgres': () => import('./src/switch-to-postgres.js'),
+  'auditor-as-of-report': () => import('./src/auditor-as-of-report.js'),
 };
 const load = examples[name];
 if (!load) {
