@@ -7,7 +7,7 @@ import { isOrgId, organizationStreamId, orgIdOfStream } from './ids.js';
 import type { Actor, Channel, EventMetadata } from './metadata.js';
 import { decide, type Emitted, type Outcome } from './organization/decide.js';
 import { evolve } from './organization/evolve.js';
-import { draftOf, initialOrganizationState, type OrganizationState } from './organization/state.js';
+import { copyState, draftOf, initialOrganizationState, type OrganizationState } from './organization/state.js';
 import { decodeEvent, encodeEvent, InvalidEventError, type EventEnvelope } from './serialization.js';
 import { type EventStore, type GlobalPosition, type NewStoredEvent, StoreUnavailableError, WrongExpectedVersionError, readAllBatches } from './store/port.js';
 
@@ -66,7 +66,18 @@ interface CacheEntry {
   version: number;
   /** commandId → the stream versions its events occupy. */
   readonly commands: Map<string, { from: number; to: number }>;
+  /** A view handed out by `state()` reads through to these maps: copy them before folding in place again. */
+  shared: boolean;
 }
+
+/** Folds one event into a cached state, first giving up maps that outstanding views read through to. */
+const foldInto = (entry: CacheEntry, event: DomainEvent, metadata: EventMetadata): void => {
+  if (entry.shared) {
+    entry.state = copyState(entry.state);
+    entry.shared = false;
+  }
+  entry.state = evolve(entry.state, event, metadata);
+};
 
 const LOAD_PAGE = 10_000;
 
@@ -103,12 +114,16 @@ export class Ledger {
     return this.exclusive(command.orgId, () => this.executeLocked(command, context));
   }
 
-  /** A read-only view of an organization's current state (the view never changes the ledger's copy). */
+  /**
+   * A read-only view of an organization's state as it is now: a snapshot that later commands do not
+   * change, and whose changes never reach the ledger's copy.
+   */
   async state(orgId: string): Promise<E.Either<DomainError, OrganizationState>> {
     if (!isOrgId(orgId)) return E.left(domainError('INVALID_ORGANIZATION_ID', `Organization id ${JSON.stringify(orgId)} is not valid`));
     return this.exclusive(orgId, async () => {
       try {
         const entry = await this.load(orgId);
+        entry.shared = true;
         return E.right(draftOf(entry.state));
       } catch (error) {
         return E.left(toDomainError(error));
@@ -246,7 +261,7 @@ export class Ledger {
     const streamId = organizationStreamId(orgId);
     let entry = this.cache.get(orgId);
     if (!entry) {
-      entry = { state: initialOrganizationState(), version: 0, commands: new Map() };
+      entry = { state: initialOrganizationState(), version: 0, commands: new Map(), shared: false };
       if (this.cacheStates) this.cache.set(orgId, entry);
     }
     for (;;) {
@@ -258,7 +273,7 @@ export class Ledger {
           this.cache.delete(orgId);
           throw new LedgerLoadError(decoded.left.message);
         }
-        entry.state = evolve(entry.state, decoded.right.event, decoded.right.metadata);
+        foldInto(entry, decoded.right.event, decoded.right.metadata);
         entry.version = stored.streamVersion;
         trackCommand(entry, decoded.right.metadata.commandId, stored.streamVersion);
       }
@@ -269,7 +284,7 @@ export class Ledger {
   private remember(entry: CacheEntry, changes: readonly RecordedChange[], commandId: string): void {
     for (const change of changes) {
       if (change.streamVersion !== entry.version + 1) return; // the cache moved on; the next load catches up
-      entry.state = evolve(entry.state, change.event, change.metadata);
+      foldInto(entry, change.event, change.metadata);
       entry.version = change.streamVersion;
       trackCommand(entry, commandId, change.streamVersion);
     }

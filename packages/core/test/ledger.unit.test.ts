@@ -351,6 +351,21 @@ describe('ledger: failures as values', () => {
     expect(await store.headPosition()).toBe(head);
   });
 
+  it('hands out state views that later commands do not change', async () => {
+    const ledger = createLedger({ store: new InMemoryEventStore() });
+    await setUp(ledger, acme());
+    const before = right(await ledger.state('acme'));
+    await setUp(ledger, [{ type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['0001'] }, learner('0003', { teams: ['support'] })]);
+    expect(before.licensesInUse).toBe(2);
+    expect(before.learners.get('0001')).toEqual(expect.objectContaining({ status: 'active', teams: ['sales'] }));
+    expect(before.learners.has('0003')).toBe(false);
+    expect(before.learners.size).toBe(2);
+    const after = right(await ledger.state('acme'));
+    expect(after.licensesInUse).toBe(2);
+    expect(after.learners.get('0001')).toEqual(expect.objectContaining({ status: 'inactive', teams: ['inactive-learners'] }));
+    expect(after.learners.size).toBe(3);
+  });
+
   it('keeps its cached state untouched by changes made to a state view', async () => {
     const ledger = createLedger({ store: new InMemoryEventStore() });
     await setUp(ledger, acme());

@@ -105,6 +105,17 @@ export const draftOf = (state: OrganizationState): OrganizationState => ({
   imports: new OverlayMap(state.imports),
 });
 
+/** A copy whose maps are its own (records inside are immutable values and are shared). O(size of the organization). */
+export const copyState = (state: OrganizationState): OrganizationState => ({
+  ...state,
+  teams: new Map(state.teams),
+  teamIdsByName: new Map(state.teamIdsByName),
+  learners: new Map(state.learners),
+  learnerIdsByEmail: new Map(state.learnerIdsByEmail),
+  schedules: new Map(state.schedules),
+  imports: new Map(state.imports),
+});
+
 export const normalizeName = (name: string): string => name.trim().normalize('NFC').toLocaleLowerCase('en');
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
