@@ -12,7 +12,7 @@ export interface BenchArgs {
 export const USAGE = `Usage: pnpm bench [--quick] [--stores memory,sqlite,postgres[,kurrentdb]] [--learners 10000,100000,1000000] [--repeat K] [--out FILE]
 
   --stores    stores to measure (default memory,sqlite,postgres; kurrentdb needs KURRENTDB_CONNECTION_STRING)
-  --learners  workload sizes, learners per organization (default 10000,100000,1000000; --quick: 2000,10000)
+  --learners  workload sizes, learners per organization (default 10000,100000,1000000; --quick: 1000,5000)
   --repeat    run each store and size K times and report medians (default 1; --quick: 1)
   --quick     small sizes, finishes in under two minutes (CI)
   --out       JSON-lines result file (default .bench-results/<timestamp>.jsonl)
@@ -78,7 +78,7 @@ export const parseArgs = (argv: readonly string[]): BenchArgs => {
   return {
     quick,
     stores: stores ?? ['memory', 'sqlite', 'postgres', ...(process.env.KURRENTDB_CONNECTION_STRING ? (['kurrentdb'] as const) : [])],
-    learners: learners ?? (quick ? [2000, 10000] : [10_000, 100_000, 1_000_000]),
+    learners: learners ?? (quick ? [1000, 5000] : [10_000, 100_000, 1_000_000]),
     out: out ?? `.bench-results/${stamp}.jsonl`,
     repeat,
   };

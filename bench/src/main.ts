@@ -52,11 +52,13 @@ const main = async () => {
         for (let run = 0; run < args.repeat; run++) {
           process.stderr.write(`${store}, ${learners} learners${args.repeat > 1 ? `, run ${run + 1}/${args.repeat}` : ''}\n`);
           const input: WorkerInput = { store: store as StoreName, learners, quick: args.quick, workDir, ...(server ? { postgresUrl: server.url } : {}) };
+          const caseStarted = Date.now();
           try {
             await runWorker(input, learners >= 1_000_000 ? 16_384 : 4096, (m) => {
               results.push(m);
               process.stdout.write(`${JSON.stringify(m)}\n`);
             });
+            process.stderr.write(`  ${store} n=${learners}: done in ${((Date.now() - caseStarted) / 1000).toFixed(1)} s\n`);
           } catch (error) {
             failures.push(error instanceof Error ? error.message : String(error));
           }

@@ -4,7 +4,7 @@
  * measurement on stdout; progress goes to stderr.
  */
 import { runAsOf, ASOF_ORGANIZATIONS } from './asof.js';
-import { runCase } from './case.js';
+import { runCase, warmUp } from './case.js';
 import { csvEndToEnd } from './csv-run.js';
 import type { Measurement } from './measure.js';
 import { replayProjections } from './replay.js';
@@ -38,6 +38,8 @@ const main = async () => {
   const emit = (m: Measurement) => process.stdout.write(`${JSON.stringify(m)}\n`);
   const log = (line: string) => process.stderr.write(`  ${line}\n`);
   try {
+    log(`${input.store} n=${input.learners}: warm-up (not measured)`);
+    await warmUp(kit, input.quick ? 1000 : 3000);
     await runCase({
       kit,
       learners: input.learners,
