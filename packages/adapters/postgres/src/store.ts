@@ -35,7 +35,7 @@ export interface PostgresEventStoreOptions {
   readonly maxConnections?: number;
   /** How long to wait for a connection before failing, in ms. Default 10 000. */
   readonly connectionTimeoutMs?: number;
-  /** Appends of at least this many events are written with COPY instead of one INSERT statement. Default 500. */
+  /** Appends of at least this many events are written with COPY instead of one INSERT statement. Default 100. */
   readonly copyThreshold?: number;
   /** How often `waitForEvents` checks the log head when no notification arrives, in ms. Default 1000. */
   readonly pollIntervalMs?: number;
@@ -68,7 +68,7 @@ export class PostgresEventStore implements EventStore {
   ) {
     this.names = schemaNames(options.schema);
     this.target = describeTarget(options.connectionString);
-    this.copyThreshold = Math.max(1, options.copyThreshold ?? 500);
+    this.copyThreshold = Math.max(1, options.copyThreshold ?? 100);
     this.notifier = new EventNotifier({
       clientConfig: listenerConfig(pool, options.connectionString),
       channel: this.names.channel,
