@@ -19,8 +19,8 @@ export interface CaseOptions {
   readonly log: (line: string) => void;
   /** Replays the log into the projections; returns the events processed. */
   readonly replay?: (store: EventStore) => Promise<number>;
-  /** Runs the CSV import end to end against a copy of the store (in a child process). */
-  readonly csvEndToEnd?: (location: StoreLocation, workload: OrganizationWorkload) => Promise<void>;
+  /** Take a copy of the store for the CSV import end to end (run by the caller afterwards, in a child process). */
+  readonly copyForCsv?: boolean;
 }
 
 /** Lines a CSV import batch applies at once (the CSV adapter's DEFAULT_BATCH_SIZE). */
@@ -50,7 +50,7 @@ export const warmUp = async (kit: StoreKit, learners = 3000): Promise<void> => {
  * One store at one size: the command path, the bulk paths, the replay and
  * the raw baselines, all in this process, in this order.
  */
-export const runCase = async (options: CaseOptions): Promise<void> => {
+export const runCase = async (options: CaseOptions): Promise<{ readonly csvTarget?: StoreLocation }> => {
   const { kit, learners: n, emit, log } = options;
   const w = organizationWorkload(n);
   const store0 = await kit.open('main');
@@ -76,7 +76,7 @@ export const runCase = async (options: CaseOptions): Promise<void> => {
 
   // The CSV end to end runs on a copy of the store as it is now (before the import batches below apply the same rows).
   let copy: StoreLocation | undefined;
-  if (options.csvEndToEnd) {
+  if (options.copyForCsv) {
     if (kit.closeBeforeCopy) await store.close();
     copy = await kit.copy('main', 'csv');
     if (kit.closeBeforeCopy) {
@@ -131,13 +131,8 @@ export const runCase = async (options: CaseOptions): Promise<void> => {
   rows.length = 0;
   await store.close();
 
-  if (options.csvEndToEnd && copy) {
-    log(`${kit.name} n=${n}: CSV import end to end (child process)`);
-    await options.csvEndToEnd(copy, w);
-  } else if (options.csvEndToEnd && kit.name === 'memory') {
-    log(`${kit.name} n=${n}: CSV import end to end (child process, seeding its own in-memory store)`);
-    await options.csvEndToEnd({ store: 'memory' }, w);
-  }
+  // The in-memory store cannot be handed to another process: the child seeds its own.
+  return options.copyForCsv ? { csvTarget: copy ?? { store: 'memory' } } : {};
 };
 
 const bulkAndRead = async (

@@ -20,7 +20,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 const runWorker = (input: WorkerInput, heapMb: number, onLine: (m: Measurement) => void): Promise<void> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, join(here, 'worker.js'), JSON.stringify(input)], {
+    const child = spawn(process.execPath, ['--expose-gc', `--max-old-space-size=${heapMb}`, join(here, 'worker.js'), JSON.stringify(input)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     createInterface({ input: child.stdout }).on('line', (line) => {

@@ -8,6 +8,7 @@ import { runCase, warmUp } from './case.js';
 import { csvEndToEnd } from './csv-run.js';
 import type { Measurement } from './measure.js';
 import { replayProjections } from './replay.js';
+import { organizationWorkload } from './workload.js';
 import { memoryKit, postgresKit, sqliteKit, type StoreKit, type StoreName } from './stores.js';
 
 export interface WorkerInput {
@@ -40,7 +41,7 @@ const main = async () => {
   try {
     log(`${input.store} n=${input.learners}: warm-up (not measured)`);
     await warmUp(kit, input.quick ? 1000 : 3000);
-    await runCase({
+    const { csvTarget } = await runCase({
       kit,
       learners: input.learners,
       baselineRuns: input.learners <= 100_000 ? 3 : 1,
@@ -49,8 +50,14 @@ const main = async () => {
       emit,
       log,
       replay: replayProjections,
-      csvEndToEnd: csvEndToEnd(input.workDir, input.learners, emit, log),
+      copyForCsv: true,
     });
+    // The case's store and ledger are out of scope now: collect them before a child needs the memory.
+    (globalThis as { gc?: () => void }).gc?.();
+    if (csvTarget) {
+      log(`${input.store} n=${input.learners}: CSV import end to end (child process${csvTarget.store === 'memory' ? ', seeding its own in-memory store' : ''})`);
+      await csvEndToEnd(input.workDir, input.learners, emit, log)(csvTarget, organizationWorkload(input.learners));
+    }
     const store = await kit.open('asof');
     try {
       await runAsOf(store, Math.max(20, Math.floor(input.learners / ASOF_ORGANIZATIONS)), input.learners, emit, log);
