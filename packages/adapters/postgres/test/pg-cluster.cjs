@@ -93,9 +93,13 @@ async function startCluster(options = {}) {
   throw new Error(`Could not start the test PostgreSQL server: ${lastError && lastError.message}\n${log}`);
 }
 
+/** Stops the server and removes its folder. Safe to call twice. */
 function stopCluster(cluster) {
+  if (!fs.existsSync(cluster.root)) return;
   try {
     run([path.join(cluster.binDir, 'pg_ctl'), '-D', cluster.data, '-m', 'immediate', '-w', 'stop']);
+  } catch {
+    // Already stopped: removing the folder is all that is left.
   } finally {
     fs.rmSync(cluster.root, { recursive: true, force: true });
   }
