@@ -66,9 +66,11 @@ export const describeProjection = (projection: AnyProjection): ProjectionDescrip
 export const primaryKeyOf = (spec: TableSpec, row: Row): string => spec.primaryKey.map((column) => String(row[column])).join('\u0000');
 
 /**
- * The in-memory projection store: the default of a runner, and the reference
- * the SQL stores are tested against. Rows are copied in and out, so nothing
- * outside can change what it holds.
+ * The in-memory projection store: checkpoints and rows kept in this process
+ * (a new runner given the same instance resumes from them), and the
+ * reference the SQL stores are tested against. Rows are copied in and out
+ * (one level deep: projections replace nested arrays and objects, they never
+ * change them in place), so nothing outside can change what it holds.
  */
 export class InMemoryProjectionStore implements ProjectionStore {
   readonly name = 'memory';
@@ -78,7 +80,7 @@ export class InMemoryProjectionStore implements ProjectionStore {
     const stored = this.projections.get(projection.name);
     if (!stored) return undefined;
     const tables: Record<string, Row[]> = {};
-    for (const spec of projection.tables) tables[spec.name] = [...(stored.tables.get(spec.name)?.values() ?? [])].map((row) => structuredClone(row));
+    for (const spec of projection.tables) tables[spec.name] = [...(stored.tables.get(spec.name)?.values() ?? [])].map((row) => ({ ...row }));
     return { checkpoint: stored.checkpoint, tables };
   }
 
@@ -87,7 +89,7 @@ export class InMemoryProjectionStore implements ProjectionStore {
     const stored = this.projections.get(name);
     const actual = stored?.checkpoint ?? 0n;
     if (actual !== commit.expectedCheckpoint) throw new CheckpointConflictError(name, commit.expectedCheckpoint, stored?.checkpoint);
-    const copies = commit.changes.map((change) => ({ ...change, upserts: change.upserts.map((row) => structuredClone(row)) }));
+    const copies = commit.changes.map((change) => ({ ...change, upserts: change.upserts.map((row) => ({ ...row })) }));
     const target = stored ?? { checkpoint: 0n, tables: new Map<string, Map<string, Row>>() };
     for (const change of copies) {
       const spec = commit.projection.tables.find((table) => table.name === change.table);

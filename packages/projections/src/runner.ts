@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { decodeEvent, type EventDecodeError, type EventStore, type GlobalPosition, type StoredEvent } from '@learner-ledger/core';
 import { decodeStoredEvent, isKnownEventType } from './decode.js';
 import type { AnyProjection, Projection } from './projection.js';
-import { describeProjection, InMemoryProjectionStore, type ProjectionDescription, type ProjectionStore } from './projection-store.js';
+import { describeProjection, type ProjectionDescription, type ProjectionStore } from './projection-store.js';
 import type { Row, Table } from './table.js';
 
 /** What the runner does with an event it cannot decode or does not know (another version of the library wrote it). */
@@ -11,7 +11,12 @@ export type UnknownEventPolicy = 'stop' | 'skip';
 export interface ProjectionRunnerOptions {
   readonly store: EventStore;
   readonly projections: readonly AnyProjection[];
-  /** Where checkpoints and read models are kept. Default: an {@link InMemoryProjectionStore}. */
+  /**
+   * Where checkpoints and read models are kept and resumed from (an
+   * {@link InMemoryProjectionStore}, or the SQLite or PostgreSQL projection
+   * store). Without one, checkpoints live in this runner only and no changes
+   * are tracked: the fastest way to rebuild in memory.
+   */
   readonly projectionStore?: ProjectionStore;
   /** Events read from the log per batch (and per commit). Default 1000. */
   readonly batchSize?: number;
@@ -98,7 +103,7 @@ export interface FollowOptions {
  */
 export class ProjectionRunner {
   readonly store: EventStore;
-  readonly projectionStore: ProjectionStore;
+  readonly projectionStore: ProjectionStore | undefined;
   private readonly batchSize: number;
   private readonly onUnknownEvent: UnknownEventPolicy;
   private readonly maxWarnings: number;
@@ -109,7 +114,7 @@ export class ProjectionRunner {
 
   constructor(options: ProjectionRunnerOptions) {
     this.store = options.store;
-    this.projectionStore = options.projectionStore ?? new InMemoryProjectionStore();
+    this.projectionStore = options.projectionStore;
     this.batchSize = options.batchSize ?? 1000;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new Error(`batchSize must be a whole number ≥ 1, got ${this.batchSize}`);
     this.onUnknownEvent = options.onUnknownEvent ?? 'stop';
@@ -194,7 +199,7 @@ export class ProjectionRunner {
     const slot = this.slot(name);
     await this.exclusive(async () => {
       await this.loadAll();
-      await this.projectionStore.reset(slot.description);
+      await this.projectionStore?.reset(slot.description);
       this.resetSlot(slot);
       slot.loaded = true;
       slot.rebuilds++;
@@ -240,7 +245,7 @@ export class ProjectionRunner {
   private resetSlot(slot: Slot): void {
     slot.state = slot.projection.initialState();
     slot.tables = slot.projection.tables(slot.state);
-    for (const table of slot.tables) table.track();
+    if (this.projectionStore) for (const table of slot.tables) table.track();
     slot.position = 0n;
     slot.committed = 0n;
     slot.caughtUp = false;
@@ -249,7 +254,7 @@ export class ProjectionRunner {
   private async loadAll(): Promise<void> {
     for (const slot of this.slots) {
       if (slot.loaded) continue;
-      const stored = await this.projectionStore.load(slot.description);
+      const stored = await this.projectionStore?.load(slot.description);
       this.resetSlot(slot);
       if (stored) {
         for (const table of slot.tables) table.load((stored.tables[table.spec.name] ?? []) as Row[]);
@@ -307,6 +312,10 @@ export class ProjectionRunner {
   }
 
   private async commit(slots: readonly Slot[]): Promise<void> {
+    if (!this.projectionStore) {
+      for (const slot of slots) slot.committed = slot.position;
+      return;
+    }
     for (const slot of slots) {
       const changes = slot.tables.map((table) => table.takeChanges());
       const changed = changes.some((change) => change.upserts.length > 0 || change.deletes.length > 0);

@@ -50,7 +50,9 @@ export const rowKey = (...parts: readonly (string | number)[]): string => (parts
 /**
  * A table held in memory: organization → key → row. Rows are mutable objects
  * owned by the table; after changing one in place, call {@link Table.touch} so
- * the change is persisted. Change tracking is off until {@link Table.track}.
+ * the change is persisted. A row's nested values (arrays, objects) are
+ * replaced, never changed in place: stores copy rows one level deep. Change
+ * tracking is off until {@link Table.track}.
  */
 export class Table<R extends Row> {
   private readonly byOrg = new Map<string, Map<string, R>>();

@@ -88,6 +88,21 @@ describe('projection runner', () => {
     await expect(runner.rebuild('nope')).rejects.toThrow(/No projection named "nope"/);
   });
 
+  test('without a projection store: checkpoints in the runner only, rebuild still from 0', async () => {
+    const { store, ledger } = await sample();
+    const runner = new ProjectionRunner({ store, projections: [licenseCountsProjection, inactiveRosterProjection], batchSize: 5 });
+    expect(runner.projectionStore).toBeUndefined();
+    await runner.catchUp();
+    await ledger.execute({ type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['0001'] }, adminContext());
+    await runner.rebuild('inactive-roster');
+    expect(runner.stats().projections.map((p) => [p.name, p.checkpoint, p.rebuilds])).toEqual([
+      ['license-counts', await store.headPosition(), 0],
+      ['inactive-roster', await store.headPosition(), 1],
+    ]);
+    expect(dumpTables(inactiveRosterProjection, runner.state(inactiveRosterProjection))).toEqual(await rebuiltTables(store, inactiveRosterProjection));
+    expect(licenseCountOf(runner.state(licenseCountsProjection), 'acme').inUse).toBe(3);
+  });
+
   test('follows the log live until stopped', async () => {
     const { store, ledger } = await sample();
     const runner = new ProjectionRunner({ store, projections: [licenseCountsProjection] });
