@@ -83,7 +83,7 @@ describe('PostgreSQL projection store', () => {
           }
         });
       }),
-      { numRuns: 8 },
+      { numRuns: 12 },
     );
   });
 
