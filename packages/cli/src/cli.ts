@@ -33,10 +33,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const wantsJson = argv.includes('--json');
   let output: Output | undefined;
   let session: Session | undefined;
-  const action: Action = (handler) => async (...all) => {
+  const action: Action = (handler, actionOptions = {}) => async (...all) => {
     const command = all[all.length - 1] as Command;
     const options = all[all.length - 2] as Record<string, unknown>;
-    session = new Session(io, command.optsWithGlobals<GlobalOptions>());
+    session = new Session(io, command.optsWithGlobals<GlobalOptions>(), { createsStore: actionOptions.createsStore === true });
     output = await handler(session, all.slice(0, -2), options);
   };
   const program = buildProgram(io, action);

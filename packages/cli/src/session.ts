@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as E from 'fp-ts/lib/Either.js';
 import {
@@ -35,6 +36,7 @@ export class Session {
   constructor(
     readonly io: CliIo,
     readonly options: GlobalOptions,
+    private readonly use: { readonly createsStore: boolean } = { createsStore: false },
   ) {
     this.location = chooseStoreLocation(options.store, io.env, io.cwd);
   }
@@ -55,7 +57,16 @@ export class Session {
   }
 
   async store(): Promise<EventStore> {
-    if (!this.opened) this.opened = await (this.io.openStore ?? openStoreAt)(this.location);
+    if (!this.opened) {
+      // A mistyped path must not leave an empty database behind: only org create and demo create the file.
+      if (!this.use.createsStore && !this.io.openStore && this.location.kind === 'sqlite' && !fs.existsSync(this.location.path)) {
+        throw new CliError(
+          'STORE_NOT_FOUND',
+          `No learner-ledger store at ${this.location.path}: give --store <file or URL> or set LEARNER_LEDGER_STORE (a new store is created by \`org create\` or \`demo\`)`,
+        );
+      }
+      this.opened = await (this.io.openStore ?? openStoreAt)(this.location);
+    }
     return this.opened;
   }
 

@@ -38,8 +38,12 @@ export const builtAndFresh = (): boolean =>
  * in parallel workers, so builds take turns through a lock directory; a lock
  * older than five minutes is a leftover.
  */
+let builtInThisProcess = false;
 export const buildCli = (): void => {
-  if (builtAndFresh()) return;
+  if (builtInThisProcess || builtAndFresh()) {
+    builtInThisProcess = true;
+    return;
+  }
   const deadline = Date.now() + 5 * 60_000;
   for (;;) {
     try {
@@ -65,6 +69,7 @@ export const buildCli = (): void => {
     fs.rmSync(LOCK, { recursive: true, force: true });
   }
   if (!fs.existsSync(BIN)) throw new Error(`${BIN} was not produced by tsc -b packages/cli`);
+  builtInThisProcess = true;
 };
 
 export interface BinRun {

@@ -14,7 +14,7 @@ describe('store selection: SQLite specifics and unreachable servers', () => {
     buildCli();
     folder = tempDir('learner-ledger-e2e-sqlite-default-');
   }, 240_000);
-  afterAll(() => folder.remove());
+  afterAll(() => folder?.remove());
 
   test('without --store or LEARNER_LEDGER_STORE the store is ./learner-ledger.db; demo --fresh starts over', async () => {
     const env = { LEARNER_LEDGER_STORE: undefined };
@@ -27,6 +27,16 @@ describe('store selection: SQLite specifics and unreachable servers', () => {
     const fresh = await runBin(['demo', '--fresh', '--json'], { cwd: folder.dir, env });
     expect(fresh.code).toBe(0);
     expect(fresh.json().steps).toHaveLength(5);
+  });
+
+  test('a command other than org create or demo does not create a missing SQLite file', async () => {
+    const missing = path.join(folder.dir, 'typo.db');
+    const result = await runBin(['--store', missing, 'report', 'licenses', 'acme', '--json'], { cwd: folder.dir });
+    expect(result.code).toBe(1);
+    expect(result.json().error.code).toBe('STORE_NOT_FOUND');
+    expect(fs.existsSync(missing)).toBe(false);
+    expect((await runBin(['--store', missing, 'learner', 'deactivate', 'acme', '0001'], { cwd: folder.dir })).code).toBe(1);
+    expect(fs.existsSync(missing)).toBe(false);
   });
 
   test('a file that is not a SQLite database is refused with exit code 1 and left alone', async () => {

@@ -6,8 +6,14 @@ import type { Session } from '../session.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Handler = (session: Session, args: any[], options: any) => Promise<Output>;
 
+/** How a command uses the store. */
+export interface ActionOptions {
+  /** The command may create the store (`org create`, `demo`); every other command needs an existing SQLite file. */
+  readonly createsStore?: boolean;
+}
+
 /** Turns a handler into a commander action (the session is opened with the global options). */
-export type Action = (handler: Handler) => (...all: unknown[]) => Promise<void>;
+export type Action = (handler: Handler, options?: ActionOptions) => (...all: unknown[]) => Promise<void>;
 
 /** Adds a group of commands to the program. */
 export type Register = (program: Command, action: Action) => void;

@@ -139,7 +139,7 @@ export const registerDemoCommand: Register = (program, action) => {
           json: { orgId, store: describeStoreLocation(session.location), files, steps },
           text: demoText(steps, describeStoreLocation(session.location), next),
         };
-      }),
+      }, { createsStore: true }),
     );
 };
 

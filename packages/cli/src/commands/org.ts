@@ -49,7 +49,7 @@ export const registerOrganizationCommands: Register = (program, action) => {
             `Organization ${orgId} (${state.name}) created${statusNote(result)}: ${state.seats} seats, time zone ${state.timeZone}, ` +
             `${inactive ? `inactive team "${inactive.name}"` : `no inactive team (${state.connector} connector: deactivation skips the move)`}.\n`,
         };
-      }),
+      }, { createsStore: true }),
     );
 
   org

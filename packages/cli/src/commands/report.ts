@@ -46,10 +46,11 @@ export const registerReportCommands: Register = (program, action) => {
             throw usageError('--from, --to and --chart go with --series day|week|month', 'MISSING_SERIES');
           }
           const count = answer(await licenseCountAt(store, orgId, options.at, { clock: () => session.now() }));
-          const timeZone = await timeZoneOf(session, orgId);
           return {
             json: { orgId: count.orgId, at: count.at, seats: count.seats, inUse: count.inUse, available: count.available },
-            text: `Licenses of ${orgId} ${options.at !== undefined ? 'as of' : 'at'} ${localTime(count.at, timeZone)} (${count.at}): ${licenseSummary(count.seats, count.inUse)}.\n`,
+            text: session.json
+              ? ''
+              : `Licenses of ${orgId} ${options.at !== undefined ? 'as of' : 'at'} ${localTime(count.at, await timeZoneOf(session, orgId))} (${count.at}): ${licenseSummary(count.seats, count.inUse)}.\n`,
           };
         }
         if (options.at !== undefined) throw usageError('--at and --series do not go together: a series has its own dates (--from, --to)', 'CONFLICTING_OPTIONS');
@@ -85,7 +86,7 @@ export const registerReportCommands: Register = (program, action) => {
     .action(
       action(async (session, [orgId], options) => {
         const roster = answer(await inactiveRoster(await session.store(), orgId, { ...(options.at ? { at: options.at } : {}), clock: () => session.now() }));
-        return { json: roster, text: inactiveRosterText(roster, await timeZoneOf(session, orgId)) };
+        return { json: roster, text: session.json ? '' : inactiveRosterText(roster, await timeZoneOf(session, orgId)) };
       }),
     );
 
