@@ -67,6 +67,7 @@ export const buildProgram = (io: CliIo, action: Action): Command => {
     .option('--store <location>', 'event store: a file path or sqlite:<path>, postgres://…, kurrentdb://… or esdb://…, memory: (env LEARNER_LEDGER_STORE; default ./learner-ledger.db)')
     .option('--json', 'print exactly one JSON document on stdout')
     .option('--actor <id>', 'who is acting, for the audit trail (env LEARNER_LEDGER_ACTOR; default the system user)')
+    .option('--command-id <id>', 'idempotency key of a write: a command run again with the same id writes nothing new (safe script retries)')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({

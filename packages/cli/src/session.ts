@@ -22,6 +22,7 @@ export interface GlobalOptions {
   readonly store?: string;
   readonly json?: boolean;
   readonly actor?: string;
+  readonly commandId?: string;
 }
 
 /**
@@ -78,7 +79,8 @@ export class Session {
   /** Runs one command; a refusal becomes a {@link CliError} (exit code 1). */
   async execute(command: Command, context: Partial<CommandContext> = {}): Promise<CommandResult> {
     const ledger = await this.ledger();
-    const result = await ledger.execute(command, { actor: this.actor(), channel: 'api', ...context });
+    const commandId = this.options.commandId;
+    const result = await ledger.execute(command, { actor: this.actor(), channel: 'api', ...(commandId !== undefined ? { commandId } : {}), ...context });
     if (E.isLeft(result)) throw CliError.fromDomain(result.left);
     return result.right;
   }

@@ -123,6 +123,18 @@ describe('org, team, learner commands', () => {
     expect(again.json()).toMatchObject({ status: 'unchanged', learners: [{ learnerId: '0003', result: 'skipped', code: 'ALREADY_INACTIVE' }] });
   });
 
+  test('--command-id makes a retried write a no-op', async () => {
+    const { run, store } = cliHarness();
+    await seedAcme(run);
+    const first = await run('--command-id', 'offboarding-2026-03-02', 'learner', 'deactivate', 'acme', '0001', '--json');
+    expect(first.json().status).toBe('applied');
+    const head = await store.headPosition();
+    const retry = await run('--command-id', 'offboarding-2026-03-02', 'learner', 'deactivate', 'acme', '0001', '--json');
+    expect(retry.code).toBe(0);
+    expect(retry.json().status).toBe('duplicate');
+    expect(await store.headPosition()).toBe(head);
+  });
+
   test('--remove-from some teams keeps the others; --partial applies what it can', async () => {
     const { run } = cliHarness();
     await seedAcme(run);
