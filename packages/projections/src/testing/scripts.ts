@@ -50,6 +50,7 @@ export const randomScript = (seed: number, length: number, start = '2026-02-20T1
   const learners = new Map<string, string[]>(orgs.map((o) => [o.orgId, []]));
   const teams = new Map<string, string[]>(orgs.map((o) => [o.orgId, []]));
   let counter = 0;
+  const schedules: { orgId: string; scheduleId: string }[] = [];
   const admin = (channel: CommandContext['channel'] = r.pick(CHANNELS)): CommandContext => ({
     actor: { kind: 'admin', id: r.pick(['jo@acme.test', 'sam@acme.test']) },
     channel,
@@ -127,11 +128,16 @@ export const randomScript = (seed: number, length: number, start = '2026-02-20T1
         command: { type: 'RecordActivity', orgId, learnerId: someLearner(), activityId: `a-${++counter}`, kind: r.pick(['assignment', 'completion'] as const), courseId: 'c-1' },
         context: admin('api'),
       });
-    } else if (roll < 0.84) {
+    } else if (roll < 0.82) {
+      const scheduleId = `s-${++counter}`;
+      schedules.push({ orgId, scheduleId });
       steps.push({
-        command: { type: 'ScheduleDeactivation', orgId, scheduleId: `s-${++counter}`, learnerIds: [someLearner()], effectiveAt: now.plus({ days: r.int(1, 3) }).toISODate()! },
+        command: { type: 'ScheduleDeactivation', orgId, scheduleId, learnerIds: [someLearner()], effectiveAt: now.plus({ days: r.int(1, 3) }).toISODate()! },
         context: admin('learner-profile'),
       });
+    } else if (roll < 0.84) {
+      const scheduled = schedules.length > 0 ? r.pick(schedules) : { orgId, scheduleId: 's-none' };
+      steps.push({ command: { type: 'CancelScheduledDeactivation', orgId: scheduled.orgId, scheduleId: scheduled.scheduleId, reason: 'stays on' }, context: admin('learner-profile') });
     } else if (roll < 0.88) {
       steps.push({ command: { type: 'ProcessDueDeactivations', orgId }, context: { actor: { kind: 'system', id: 'scheduler' }, channel: 'api', now: now.toISO()! } });
     } else if (orgTeams.length > 0) {
@@ -182,7 +188,10 @@ export const randomScript = (seed: number, length: number, start = '2026-02-20T1
           orgId,
           importId,
           sha256,
-          outcome: { applied: true, counts: { registered: 0, deactivated: 0, reactivated: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0 } },
+          outcome:
+            r.next() < 0.8
+              ? { applied: true, counts: { registered: 0, deactivated: 0, reactivated: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0 } }
+              : { applied: false, code: 'MASS_DEACTIVATION_REFUSED', message: 'the file would deactivate too many learners' },
         },
         context,
       });
