@@ -1,0 +1,66 @@
+import { createLedger } from '@learner-ledger/core';
+import { checkFollowers, startFollowers } from './follower.js';
+import { checkLoadRun } from './load-check.js';
+import { freshPostgresStore, openPostgres, withClient } from './pg-support.js';
+import { rightOf, scaled, TIMEOUT } from './support.js';
+import { deliver, LOAD_ORG, setupCommands, writerDeliveries, type WorkloadShape } from './workload.js';
+
+/**
+ * Eight or more writers, each a ledger on its own PostgreSQL connection,
+ * race contended commands on one organization whose seats are nearly
+ * exhausted, while a catch-up reader and a projection runner follow the log
+ * on another connection.
+ */
+describe('reliability: PostgreSQL with many writer connections', () => {
+  const shapes: WorkloadShape[] = scaled(
+    [{ seed: 11, seats: 30, writers: 8, commandsPerWriter: 100 }],
+    [
+      { seed: 11, seats: 30, writers: 8, commandsPerWriter: 600 },
+      { seed: 12, seats: 200, writers: 12, commandsPerWriter: 500 },
+    ],
+  );
+
+  test.each(shapes)('seed $seed: $writers connections × $commandsPerWriter commands on $seats seats: nothing lost, nothing doubled, §5 at every position', async (shape) => {
+    const schema = `ll_rel_load_${shape.seed}`;
+    const store = await freshPostgresStore(schema, { maxConnections: 2, pollIntervalMs: 50 });
+    const writerStores = await Promise.all(Array.from({ length: shape.writers }, () => openPostgres(schema, { maxConnections: 1 })));
+    try {
+      const ledger = createLedger({ store });
+      const setupIds = new Set<string>();
+      for (const [i, command] of setupCommands(shape).entries()) {
+        setupIds.add(`setup-${i}`);
+        rightOf(await ledger.execute(command, { commandId: `setup-${i}`, actor: { kind: 'admin', id: 'setup@load.test' }, channel: 'api' }));
+      }
+      const lists = writerDeliveries(shape);
+      const followers = startFollowers(store);
+      const started = Date.now();
+      let peakBackends = 0;
+      const sampling = setInterval(() => {
+        void withClient((client) => client.query<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'`))
+          .then(({ rows }) => (peakBackends = Math.max(peakBackends, Number(rows[0]!.n) - 1)))
+          .catch(() => undefined);
+      }, 100);
+      const results = await Promise.all(lists.map((deliveries, w) => deliver(createLedger({ store: writerStores[w]!, maxRetries: 50 }), deliveries)));
+      clearInterval(sampling);
+      const writingMs = Date.now() - started;
+      const head = await store.headPosition();
+      const batchesWhileWriting = followers.batchesWhileWriting();
+      await followers.stop(head);
+
+      const { audit, figures } = await checkLoadRun(store, results.flat(), setupIds, LOAD_ORG);
+      const org = audit.organizations.get(LOAD_ORG)!;
+      const projections = await checkFollowers(store, followers, head, LOAD_ORG, { seats: org.seats, inUse: org.inUse });
+      console.log(`[reliability] postgres load seed ${shape.seed}: ${JSON.stringify({ connections: shape.writers, peakBackends, writingMs, ...figures, projections })}`);
+
+      expect(figures.retries).toBeGreaterThan(0);
+      expect(figures.duplicates).toBeGreaterThan(0);
+      expect(figures.refused['LICENSE_POOL_EXHAUSTED'] ?? 0).toBeGreaterThan(0);
+      expect(figures.maxInUse).toBe(shape.seats);
+      expect(batchesWhileWriting).toBeGreaterThan(0);
+      expect(rightOf(await createLedger({ store }).state(LOAD_ORG)).licensesInUse).toBe(org.inUse);
+    } finally {
+      await Promise.all(writerStores.map((s) => s.close()));
+      await store.close();
+    }
+  }, TIMEOUT);
+});
