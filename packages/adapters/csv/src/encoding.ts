@@ -66,12 +66,15 @@ const countNewlines = (text: string): number => {
 };
 
 /**
- * Streams the input as text: hashes every byte (SHA-256), detects UTF-8 or
- * UTF-16 from the first bytes, decodes strictly (invalid bytes are an
- * `ENCODING` error naming the line, never replacement characters) and drops
- * the byte-order mark. `facts` is complete when the generator ends.
+ * Streams the input as UTF-8 bytes: hashes every byte (SHA-256), detects
+ * UTF-8 or UTF-16 from the first bytes and checks the text strictly (invalid
+ * bytes are an `ENCODING` error naming the line, never replacement
+ * characters). UTF-8 passes through as it came (the parser reads UTF-8 bytes
+ * fastest, and drops a byte-order mark itself); UTF-16 is decoded and
+ * re-encoded as UTF-8 without its byte-order mark. `facts` is complete when
+ * the generator ends.
  */
-export async function* decodeText(input: ImportInput, facts: FileFacts): AsyncGenerator<string> {
+export async function* utf8Chunks(input: ImportInput, facts: FileFacts): AsyncGenerator<Uint8Array> {
   const hash: Hash = createHash('sha256');
   let decoder: TextDecoder | undefined;
   let pending: Uint8Array | undefined;
@@ -91,9 +94,10 @@ export async function* decodeText(input: ImportInput, facts: FileFacts): AsyncGe
       });
     }
   };
-  const emit = (text: string): string => {
+  // The text is decoded (for the check) but, for UTF-8, the original bytes are passed on.
+  const emit = (text: string, bytes: Uint8Array): Uint8Array => {
     newlines += countNewlines(text);
-    return text;
+    return facts.encoding === 'utf-8' ? bytes : Buffer.from(text, 'utf8');
   };
   for await (const chunk of chunksOf(input)) {
     if (chunk.length === 0) continue;
@@ -113,7 +117,7 @@ export async function* decodeText(input: ImportInput, facts: FileFacts): AsyncGe
       decoder = new TextDecoder(detected.encoding, { fatal: true });
     }
     const text = decode(bytes, true);
-    if (text.length > 0) yield emit(text);
+    if (bytes.length > 0) yield emit(text, bytes);
   }
   if (!decoder && pending) {
     const detected = detect(pending);
@@ -121,11 +125,11 @@ export async function* decodeText(input: ImportInput, facts: FileFacts): AsyncGe
     facts.bom = detected.bom;
     decoder = new TextDecoder(detected.encoding, { fatal: true });
     const text = decode(pending, true);
-    if (text.length > 0) yield emit(text);
+    yield emit(text, pending);
   }
   if (decoder) {
     const rest = decode(new Uint8Array(0), false);
-    if (rest.length > 0) yield emit(rest);
+    if (rest.length > 0 && facts.encoding !== 'utf-8') yield emit(rest, new Uint8Array(0));
   }
   facts.sha256 = hash.digest('hex');
 }

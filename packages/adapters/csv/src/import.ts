@@ -53,6 +53,11 @@ export interface ImportLearnersOptions {
   readonly now?: string;
   /** Operations per append; default 2000. */
   readonly batchSize?: number;
+  /**
+   * Which lines the report lists: `all` (default), `changes` (every line but the unchanged ones), `errors`, or
+   * `none` — for very large files, to keep the report small. Counts and the audit in the log are complete either way.
+   */
+  readonly reportLines?: 'all' | 'changes' | 'errors' | 'none';
 }
 
 export type ImportStatus = 'planned' | 'applied' | 'rejected' | 'scheduled' | 'already-applied' | 'interrupted';
@@ -259,6 +264,12 @@ export const runImport = async (ledger: Ledger, options: ImportLearnersOptions, 
       if (!record || record.status !== 'rejected') break;
     }
   }
+  const which = options.reportLines ?? 'all';
+  const reported = (lines: readonly PlannedLine[]): PlannedLine[] => {
+    if (which === 'none') return [];
+    const kept = which === 'all' ? lines : lines.filter((l) => (which === 'errors' ? l.action === 'error' : l.action !== 'unchanged'));
+    return kept.map(publicLine);
+  };
   const report = (status: ImportStatus, extra: Partial<ImportReport> = {}): ImportReport => ({
     importId,
     orgId: options.orgId,
@@ -271,7 +282,7 @@ export const runImport = async (ledger: Ledger, options: ImportLearnersOptions, 
     status,
     rowCount: planner?.rowCount ?? 0,
     counts: countLines(entries),
-    lines: entries.map(publicLine),
+    lines: reported(entries),
     errors,
     ...(threshold ? { threshold } : {}),
     appends: 0,
@@ -282,7 +293,7 @@ export const runImport = async (ledger: Ledger, options: ImportLearnersOptions, 
   if (record?.status === 'applied') {
     const earlier = await readRecordedImport(ledger, options.orgId, importId);
     const lines = earlier.lines.map((l) => publicLine({ line: l.line, learnerId: l.learnerId, action: l.action, ...(l.action === 'error' ? { error: { code: l.code ?? 'ERROR', ...(l.column !== undefined ? { column: l.column } : {}), message: l.message ?? '' } } : l.message !== undefined ? { message: l.message } : {}) }));
-    return report('already-applied', { lines, counts: countLines(lines), errors: [] });
+    return report('already-applied', { lines: reported(lines), counts: countLines(lines), errors: [] });
   }
   if (record?.status === 'received' && !received && record.schedule !== 'now' && Date.parse(record.dueAt) > Date.parse(now)) {
     return report('scheduled', { dueAt: record.dueAt });
@@ -317,6 +328,7 @@ export const runImport = async (ledger: Ledger, options: ImportLearnersOptions, 
   }
   if (!format || reading.facts.sha256 === '') return report('rejected');
 
+  const resuming = record !== undefined;
   if (!record) {
     const dueAt = importDueAt(schedule, now, state.timeZone, state.dailyImportTime);
     const receivedResult = await ledger.execute(
@@ -342,8 +354,8 @@ export const runImport = async (ledger: Ledger, options: ImportLearnersOptions, 
     if (schedule !== 'now') return report('scheduled', { dueAt, appends });
   }
 
-  // Resume: lines the log already records for this import are not written again.
-  const recorded = await readRecordedImport(ledger, options.orgId, importId);
+  // Resume: lines the log already records for this import are not written again (a new import has none).
+  const recorded = resuming ? await readRecordedImport(ledger, options.orgId, importId) : { lines: [] };
   const done = new Map(recorded.lines.map((l) => [lineKey(l.line, l.learnerId), l] as const));
   const pending: PlanEntry[] = [];
   for (const entry of entries) {

@@ -17,6 +17,9 @@ import type { HeaderMap } from './headers.js';
 import type { CsvRecord } from './parse.js';
 import { ACTIVE_SPELLINGS, EMAIL, firstControlCharacter, flattenLines, parseActive, parseIsoDate, restoreCell, trimSpaces } from './values.js';
 
+// eslint-disable-next-line no-control-regex
+const SUSPICIOUS = /[\u0000-\u001f\u007f\ufeff]/;
+
 /** What one line of the file does. */
 export type LineAction = 'register' | 'deactivate' | 'reactivate' | 'update' | 'schedule' | 'unchanged' | 'skipped' | 'error';
 
@@ -120,8 +123,10 @@ export class Planner {
   private readonly byLearnerId = new Map<string, PlanEntry>();
   private readonly byEmail = new Map<string, PlanEntry>();
   private readonly headerKey: string;
+  private readonly headers: ReadonlyMap<ColumnKey, string>;
   private readonly names: readonly string[];
   private pendingSchedules?: Map<string, string[]>;
+  private readonly teamCells = new Map<string, string[]>();
   rowCount = 0;
 
   constructor(
@@ -130,11 +135,17 @@ export class Planner {
     private readonly context: PlanContext,
   ) {
     this.names = header.names;
+    this.headers = new Map(FORMATS[header.format].columns.map((c) => [c.key, c.header] as const));
     this.headerKey = header.names.map((n) => n.toLowerCase()).join('\u0000');
   }
 
   private column(key: ColumnKey): string {
-    return FORMATS[this.header.format].columns.find((c) => c.key === key)!.header;
+    return this.headers.get(key)!;
+  }
+
+  private isHeaderAgain(fields: readonly string[]): boolean {
+    const first = fields[this.header.index.learnerId!]!;
+    return first.trim().toLowerCase() === 'learner id' && fields.map((f) => f.trim().toLowerCase()).join('\u0000') === this.headerKey;
   }
 
   private cell(fields: readonly string[], key: ColumnKey): string {
@@ -178,7 +189,7 @@ export class Planner {
         `Line ${line} has ${raw.length} value${raw.length === 1 ? '' : 's'} but the header has ${this.header.width} columns (a missing or extra comma, or an unquoted value with a comma)`,
       );
     }
-    if (raw.every((value) => trimSpaces(value) === '')) {
+    if (entry.learnerId === '' && raw.every((value) => trimSpaces(value) === '')) {
       entry.action = 'skipped';
       entry.message = 'blank row';
       return;
@@ -186,19 +197,17 @@ export class Planner {
     const fields = raw.map(restoreCell);
     for (let i = 0; i < fields.length; i++) {
       const value = fields[i]!;
+      if (!SUSPICIOUS.test(value)) continue;
       if (value.includes('\ufeff')) {
         throw new LineError('MISPLACED_BOM', this.names[i], value, 'text without a byte-order mark', `Line ${line}, column ${this.names[i]}: a byte-order mark (U+FEFF) in the middle of the file — were two files joined? Value ${show(value)}`);
       }
-    }
-    if (fields.map((f) => f.trim().toLowerCase()).join('\u0000') === this.headerKey) {
-      throw new LineError('REPEATED_HEADER', this.column('learnerId'), fields[this.header.index.learnerId!], 'a learner row', `Line ${line} repeats the header line — were two files joined?`);
-    }
-    for (let i = 0; i < fields.length; i++) {
-      if (i === this.header.index.reason) continue;
-      const control = firstControlCharacter(fields[i]!);
+      const control = i === this.header.index.reason ? undefined : firstControlCharacter(value);
       if (control) {
-        throw new LineError('CONTROL_CHARACTER', this.names[i], fields[i], 'text without control characters', `Line ${line}, column ${this.names[i]}: the value ${show(fields[i]!)} contains the control character ${control}`);
+        throw new LineError('CONTROL_CHARACTER', this.names[i], value, 'text without control characters', `Line ${line}, column ${this.names[i]}: the value ${show(value)} contains the control character ${control}`);
       }
+    }
+    if (this.isHeaderAgain(fields)) {
+      throw new LineError('REPEATED_HEADER', this.column('learnerId'), fields[this.header.index.learnerId!], 'a learner row', `Line ${line} repeats the header line — were two files joined?`);
     }
     const learnerId = entry.learnerId;
     const idColumn = this.column('learnerId');
@@ -327,6 +336,9 @@ export class Planner {
 
   private teams(fields: readonly string[], line: number): string[] {
     const raw = this.cell(fields, 'teams');
+    // Teams cells repeat (a whole file for one team): each distinct cell is resolved once.
+    const known = this.teamCells.get(raw);
+    if (known !== undefined) return known;
     const names = FORMATS[this.header.format].multipleTeams ? raw.split(TEAM_SEPARATOR) : [raw];
     const ids: string[] = [];
     for (const name of names) {
@@ -339,6 +351,7 @@ export class Planner {
       }
       if (teamId !== this.state.inactiveTeamId && !ids.includes(teamId)) ids.push(teamId);
     }
+    if (this.teamCells.size < 10_000) this.teamCells.set(raw, ids);
     return ids;
   }
 
