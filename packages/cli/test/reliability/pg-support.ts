@@ -7,19 +7,22 @@ export const databaseUrl = (): string => {
   return url;
 };
 
-export type Pool = PostgresEventStore['pool'];
-export type PoolClient = Awaited<ReturnType<Pool['connect']>>;
+/** The part of a pg client the tests use. */
+export interface SqlClient {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  query<R = any>(text: string, values?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+}
 
 /**
  * Runs `work` on a connection of its own, outside every store under test: a
  * one-connection store on a schema of its own lends its pool.
  */
-export const withClient = async <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => {
+export const withClient = async <T>(work: (client: SqlClient) => Promise<T>): Promise<T> => {
   const admin = await openPostgresEventStore({ connectionString: databaseUrl(), schema: 'll_rel_admin', maxConnections: 1 });
   const client = await admin.pool.connect();
   client.on('error', () => undefined);
   try {
-    return await work(client);
+    return await work(client as unknown as SqlClient);
   } finally {
     client.release(true);
     await admin.close();
