@@ -123,15 +123,14 @@ describe('PostgreSQL projection store', () => {
       const ledger = createLedger({ store });
       await runScript(ledger, randomScript(7, 60));
       const racers = [0, 1].map(() => new ProjectionRunner({ store, projections: allProjections, projectionStore: createPostgresProjectionStore(store), batchSize: 7 }));
-      let conflicts = 0;
       await Promise.all(
         racers.map(async (runner) => {
           for (;;) {
             try {
               if (await runner.step()) return;
             } catch (error) {
+              // The other runner committed this batch first: refused, reloaded, retried.
               if ((error as { code?: string }).code !== 'CHECKPOINT_CONFLICT') throw error;
-              conflicts++;
             }
           }
         }),
@@ -142,8 +141,6 @@ describe('PostgreSQL projection store', () => {
         expect(stored.tables).toEqual(await rebuiltTables(store, projection));
         expect(stored.checkpoint).toBe(await store.headPosition());
       }
-      // How often they collided depends on scheduling; every collision was refused and retried.
-      expect(conflicts).toBeGreaterThanOrEqual(0);
     });
   });
 
