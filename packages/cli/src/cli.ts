@@ -43,12 +43,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     await program.parseAsync([...argv], { from: 'user' });
     if (!output) return EXIT_OK;
-    io.stdout(wantsJson ? `${toJson(output.json)}\n` : output.text);
+    io.stdout((session?.json ?? wantsJson) ? `${toJson(output.json)}\n` : output.text);
     if (!output.failure) return EXIT_OK;
     io.stderr(`learner-ledger: error (${output.failure.code}): ${output.failure.message}\n`);
     return EXIT_FAILED;
   } catch (error) {
-    return reportError(error, io, wantsJson);
+    return reportError(error, io, session?.json ?? wantsJson);
   } finally {
     if (session) {
       try {
