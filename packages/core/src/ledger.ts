@@ -9,6 +9,7 @@ import { decide, type Emitted, type Outcome } from './organization/decide.js';
 import { evolve } from './organization/evolve.js';
 import { copyState, draftOf, initialOrganizationState, type OrganizationState } from './organization/state.js';
 import { decodeEvent, encodeEvent, InvalidEventError, type EventEnvelope } from './serialization.js';
+import { normalizeInstant } from './time.js';
 import { type EventStore, type GlobalPosition, type NewStoredEvent, StoreUnavailableError, WrongExpectedVersionError, readAllBatches } from './store/port.js';
 
 /** Who asks, through which channel, and under which ids. */
@@ -138,7 +139,12 @@ export class Ledger {
 
   private async executeLocked(command: Command, context: CommandContext): Promise<E.Either<DomainError, CommandResult>> {
     const commandId = context.commandId ?? this.newId();
-    const now = context.now ?? this.clock();
+    const givenNow = context.now ?? this.clock();
+    // Events carry the canonical UTC instant, whatever offset the caller's clock wrote it in.
+    const now = normalizeInstant(givenNow);
+    if (now === undefined) {
+      return E.left(domainError('INVALID_INSTANT', `The command time ${JSON.stringify(givenNow)} is not an ISO-8601 instant with an offset, like 2026-03-02T09:00:00Z`));
+    }
     const streamId = organizationStreamId(command.orgId);
     let retries = 0;
     for (;;) {

@@ -243,6 +243,21 @@ describe('ledger: metadata', () => {
     }
   });
 
+  it('stores the command time as a UTC instant whatever its offset, and refuses a time without one', async () => {
+    const store = new InMemoryEventStore();
+    const ledger = createLedger({ store });
+    const result = right(await ledger.execute(onboard('acme'), adminContext({ now: '2026-03-02T03:00:00-06:00' })));
+    expect(result.events.map((e) => e.metadata.occurredAt)).toEqual(['2026-03-02T09:00:00.000Z', '2026-03-02T09:00:00.000Z']);
+    for (const now of ['2026-03-02T09:00:00', '2026-03-02', 'yesterday', '2026-02-30T00:00:00Z']) {
+      const error = left(await ledger.execute({ type: 'ResizeLicensePool', orgId: 'acme', seats: 5 }, adminContext({ now })));
+      expect(error.code).toBe('INVALID_INSTANT');
+      expect(error.message).toContain(JSON.stringify(now));
+    }
+    const clocked = createLedger({ store, clock: () => 'not a time' });
+    expect(left(await clocked.execute({ type: 'ResizeLicensePool', orgId: 'acme', seats: 5 }, { actor: { kind: 'system', id: 's' }, channel: 'api' })).code).toBe('INVALID_INSTANT');
+    expect(await store.headPosition()).toBe(2n);
+  });
+
   it('gives each import line its own line number, and scheduled deactivations the scheduler as actor', async () => {
     const ledger = createLedger({ store: new InMemoryEventStore() });
     await setUp(ledger, acme());

@@ -1,4 +1,4 @@
-import { compareInstants, endOfDay, importDueAt, isValidTimeZone, parseInstantOrDate, toInstant } from '../src/index.js';
+import { compareInstants, endOfDay, importDueAt, isValidTimeZone, normalizeInstant, parseInstantOrDate, toInstant } from '../src/index.js';
 
 const parsed = (text: string, zone: string) => {
   const value = parseInstantOrDate(text, zone);
@@ -12,6 +12,14 @@ describe('time helpers (luxon, organization time zone)', () => {
     expect(parsed('2026-06-30T12:00:00+02:00', 'America/Chicago')).toBe('2026-06-30T10:00:00.000Z');
     expect(parsed('2026-06-30T12:00', 'Asia/Tokyo')).toBe('2026-06-30T03:00:00.000Z');
     for (const bad of ['', '30/06/2026', '2026-13-01', '2026-02-29', 'tomorrow', '2026-06-30 12:00']) expect(parsed(bad, 'UTC')).toBeUndefined();
+  });
+
+  it('normalizes instants with an offset to canonical UTC, and refuses the rest', () => {
+    expect(normalizeInstant('2026-03-02T09:00:00Z')).toBe('2026-03-02T09:00:00.000Z');
+    expect(normalizeInstant('2026-03-02T09:00:00.123456Z')).toBe('2026-03-02T09:00:00.123Z');
+    expect(normalizeInstant('2026-03-02T04:00:00-05:00')).toBe('2026-03-02T09:00:00.000Z');
+    expect(normalizeInstant('2026-03-02T14:30+0530')).toBe('2026-03-02T09:00:00.000Z');
+    for (const bad of ['2026-03-02T09:00:00', '2026-03-02', '', 'now', '2026-13-02T09:00:00Z', '2026-03-02 09:00:00Z']) expect(normalizeInstant(bad)).toBeUndefined();
   });
 
   it('knows IANA zones', () => {
