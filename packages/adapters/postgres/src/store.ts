@@ -35,6 +35,12 @@ export interface PostgresEventStoreOptions {
   readonly maxConnections?: number;
   /** How long to wait for a connection before failing, in ms. Default 10 000. */
   readonly connectionTimeoutMs?: number;
+  /**
+   * How long a statement may wait for a lock (another append, a migration, a
+   * `LOCK TABLE` elsewhere) before it fails with a `StoreUnavailableError` and
+   * writes nothing, in ms. Default 30 000. Applies to the pool the store creates.
+   */
+  readonly lockTimeoutMs?: number;
   /** Appends of at least this many events are written with COPY instead of one INSERT statement. Default 100. */
   readonly copyThreshold?: number;
   /** How often `waitForEvents` checks the log head when no notification arrives, in ms. Default 1000. */
@@ -182,6 +188,7 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions)
       connectionString: options.connectionString,
       max: options.maxConnections ?? 10,
       connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+      lock_timeout: options.lockTimeoutMs ?? 30_000,
       application_name: 'learner-ledger',
     });
   const ownsPool = !options.pool;

@@ -105,6 +105,25 @@ describe('postgres store when the connection is lost', () => {
     }
   });
 
+  it('gives up on a locked log after the lock timeout, writes nothing, and succeeds once the lock is gone', async () => {
+    const store = await freshStore('ll_test_locked', { lockTimeoutMs: 300 });
+    try {
+      await store.appendToStream('org-locked', [event(1)]);
+      await withClient(async (other) => {
+        await other.query('BEGIN');
+        await other.query(`LOCK TABLE ${store.names.logHead} IN EXCLUSIVE MODE`);
+        const failure = await store.appendToStream('org-locked', [event(2)], { expectedVersion: 1 }).catch((error: unknown) => error);
+        await other.query('ROLLBACK');
+        expect(failure).toBeInstanceOf(StoreUnavailableError);
+        expect((failure as Error).message).toMatch(/the append of 1 event\(s\) to stream org-locked failed on PostgreSQL at .*: canceling statement due to lock timeout; the transaction was rolled back, nothing was written/);
+      });
+      expect((await store.readStream('org-locked')).currentVersion).toBe(1);
+      expect((await store.appendToStream('org-locked', [event(2)], { expectedVersion: 1 })).nextExpectedVersion).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('fails to open with a clear error when the server cannot be reached', async () => {
     const opening = openPostgresEventStore({ connectionString: 'postgres://nobody:secret@127.0.0.1:1/ledger', schema: 'll_unreachable', connectionTimeoutMs: 2000 });
     await expect(opening).rejects.toBeInstanceOf(StoreUnavailableError);
