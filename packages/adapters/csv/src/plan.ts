@@ -219,7 +219,10 @@ export class Planner {
       if (earlier.action !== 'error') this.fail(earlier, new LineError('DUPLICATE_LEARNER_ID', idColumn, learnerId, 'each learner once per file', message));
       throw new LineError('DUPLICATE_LEARNER_ID', idColumn, learnerId, 'each learner once per file', message);
     }
-    this.byLearnerId.set(learnerId, entry);
+    // Keep the organization's copy of a known id, so the parsed one can be collected (a million rows add up).
+    const knownId = this.state.learners.get(learnerId)?.learnerId;
+    if (knownId !== undefined) entry.learnerId = knownId;
+    this.byLearnerId.set(knownId ?? learnerId, entry);
 
     const activeColumn = this.column('active');
     const activeRaw = this.cell(fields, 'active');
@@ -260,14 +263,17 @@ export class Planner {
       if (owner !== undefined && owner !== learnerId) {
         throw new LineError('DUPLICATE_EMAIL', emailColumn, email, 'an e-mail no other learner has', `Line ${line}, column ${emailColumn}: ${show(email)} already belongs to learner ${show(owner)}`);
       }
-      const other = this.byEmail.get(key);
-      // An earlier line claiming the e-mail of the learner on this line was refused already; two new claims are both refused.
-      if (other && owner === undefined) {
-        const message = `E-mail ${show(email)} appears on lines ${other.line} and ${line}: which learner it belongs to cannot be told`;
-        if (other.action !== 'error') this.fail(other, new LineError('DUPLICATE_EMAIL', emailColumn, undefined, 'each e-mail once per file', message));
-        throw new LineError('DUPLICATE_EMAIL', emailColumn, email, 'each e-mail once per file', message);
+      // An e-mail the organization knows is guarded by the check above (another line claiming it is refused); only new
+      // e-mails are tracked within the file, and two lines claiming the same new one are both refused.
+      if (owner === undefined) {
+        const other = this.byEmail.get(key);
+        if (other) {
+          const message = `E-mail ${show(email)} appears on lines ${other.line} and ${line}: which learner it belongs to cannot be told`;
+          if (other.action !== 'error') this.fail(other, new LineError('DUPLICATE_EMAIL', emailColumn, undefined, 'each e-mail once per file', message));
+          throw new LineError('DUPLICATE_EMAIL', emailColumn, email, 'each e-mail once per file', message);
+        }
+        this.byEmail.set(key, entry);
       }
-      this.byEmail.set(key, entry);
     }
     const move = this.context.move ? undefined : null;
     const future = effectiveAt !== undefined && compareInstants(effectiveAt, this.context.now) > 0;
