@@ -8,6 +8,9 @@ export interface Random {
   uuid(): string;
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const VARIANT = ['8', '9', 'a', 'b'];
+
 export const seededRandom = (seed: number): Random => {
   let a = seed >>> 0;
   const next = (): number => {
@@ -17,15 +20,21 @@ export const seededRandom = (seed: number): Random => {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const hex = (digits: number): string => {
-    let out = '';
-    while (out.length < digits) out += Math.floor(next() * 0x100000000).toString(16).padStart(8, '0');
-    return out.slice(0, digits);
+  const word = (): string => {
+    const v = Math.floor(next() * 0x100000000);
+    return HEX[v >>> 24]! + HEX[(v >>> 16) & 0xff]! + HEX[(v >>> 8) & 0xff]! + HEX[v & 0xff]!;
   };
   return {
     next,
     int: (max) => Math.floor(next() * max),
-    uuid: () => `${hex(8)}-${hex(4)}-4${hex(3)}-${(8 + Math.floor(next() * 4)).toString(16)}${hex(3)}-${hex(12)}`,
+    uuid: () => {
+      const a = word();
+      const b = word();
+      const c = word();
+      const d = word();
+      // xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx
+      return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${VARIANT[c.charCodeAt(0) & 3]}${c.slice(1, 4)}-${c.slice(4, 8)}${d}`;
+    },
   };
 };
 

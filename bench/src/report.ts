@@ -55,3 +55,24 @@ export const scalingTable = (results: readonly Measurement[]): string => {
   });
   return table(['bench', 'store', 'unit', ...sizes.map((n) => `n=${n}`), 'largest/smallest'], rows);
 };
+
+/** The ratio of every figure that has a baseline, per size: what to compare between machines. */
+export const ratioTable = (results: readonly Measurement[]): string => {
+  const sizes = [...new Set(results.map((m) => m.n))].sort((a, b) => a - b);
+  const series = new Map<string, Map<number, Measurement>>();
+  for (const m of results) {
+    if (m.ratio === null) continue;
+    const key = `${m.bench}\u0000${m.store}`;
+    const byN = series.get(key) ?? new Map<number, Measurement>();
+    byN.set(m.n, m);
+    series.set(key, byN);
+  }
+  const rows = [...series.entries()].map(([key, byN]) => {
+    const [bench, store] = key.split('\u0000') as [string, string];
+    return [bench, store, byN.values().next().value!.unit, ...sizes.map((n) => {
+      const m = byN.get(n);
+      return m ? `${fmt(m.perSecond)} / ${fmt(m.baseline)} = ${m.ratio!.toFixed(3)}` : '—';
+    })];
+  });
+  return table(['bench', 'store', 'unit', ...sizes.map((n) => `n=${n}: rate / baseline = ratio`)], rows);
+};
