@@ -132,6 +132,11 @@ export class Ledger {
     });
   }
 
+  /** The current instant by this ledger's clock (ISO, UTC): what commands without a `now` are decided at. */
+  now(): string {
+    return this.clock();
+  }
+
   /** Forgets cached states (another process may have written; the next command reloads). */
   clearCache(): void {
     this.cache.clear();
