@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { CURRENT_EVENT_CODECS, type DomainEvent, type EventType } from './events.js';
+import { orgIdOfStream } from './ids.js';
 import { EventMetadata } from './metadata.js';
 import type { GlobalPosition, NewStoredEvent, StoredEvent } from './store/port.js';
 
@@ -142,6 +143,16 @@ export const decodeEvent = (stored: StoredEvent): E.Either<EventDecodeError, Eve
       code: 'EVENT_DECODE_FAILED',
       field: `metadata.${field ?? ''}`,
       message: `${stored.type} at ${at}: metadata ${message}`,
+    });
+  }
+  // An event copied into another organization's stream must not be folded into that organization.
+  const streamOrgId = orgIdOfStream(stored.streamId);
+  if (streamOrgId !== undefined && meta.right.orgId !== streamOrgId) {
+    return E.left({
+      ...where,
+      code: 'EVENT_DECODE_FAILED',
+      field: 'metadata.orgId',
+      message: `${stored.type} at ${at}: metadata orgId ${JSON.stringify(meta.right.orgId)} is not the organization of the stream (${streamOrgId})`,
     });
   }
   return E.right({
