@@ -381,6 +381,31 @@ describe('ledger: failures as values', () => {
     expect(after.learners.size).toBe(3);
   });
 
+  it('applies a command at most once when the store wrote it but reported a failure', async () => {
+    const store = new InterleavingStore();
+    const ledger = createLedger({ store });
+    await setUp(ledger, acme());
+    let lostAcknowledgement = true;
+    const inner = InMemoryEventStore.prototype.appendToStream;
+    store.appendToStream = async (streamId, events, options) => {
+      const result = await inner.call(store, streamId, events, options);
+      if (lostAcknowledgement) {
+        lostAcknowledgement = false;
+        throw new StoreUnavailableError('memory', 'connection lost after commit');
+      }
+      return result;
+    };
+    const command: Command = { type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['0001'] };
+    const failure = left(await ledger.execute(command, adminContext()));
+    expect(failure.code).toBe('STORE_FAILURE');
+    const head = await store.headPosition();
+    const rerun = right(await ledger.execute(command, adminContext({ commandId: failure.subject! })));
+    expect(rerun.status).toBe('duplicate');
+    expect(rerun.events.map((e) => e.event.type)).toEqual(['TeamMembershipChanged', 'LearnerDeactivated', 'LicenseReleased']);
+    expect(await store.headPosition()).toBe(head);
+    expect(right(await ledger.state('acme')).licensesInUse).toBe(1);
+  });
+
   it('keeps its cached state untouched by changes made to a state view', async () => {
     const ledger = createLedger({ store: new InMemoryEventStore() });
     await setUp(ledger, acme());
