@@ -240,3 +240,34 @@ describe('batches and crash resume', () => {
     expect(await eventCount(inner)).toBe(head);
   });
 });
+
+describe('a concurrent change between the check and the apply', () => {
+  test('the ledger refuses the batch: the import is closed as rejected, its lines named, nothing of the batch applied', async () => {
+    const inner = new InMemoryEventStore();
+    await fixtureOrganization(inner);
+    const admin = createLedger({ store: inner });
+    let interfered = false;
+    // Right after the import is received, an administrator registers someone with an e-mail the file's new learner uses.
+    const store = new FailingStore(inner, Number.MAX_SAFE_INTEGER);
+    const append = store.appendToStream;
+    store.appendToStream = async (...args) => {
+      const result = await append(...args);
+      if (!interfered && args[1].some((e) => e.type === 'ImportReceived')) {
+        interfered = true;
+        await run(admin, { type: 'RegisterLearner', orgId: 'acme', learnerId: '9999', email: 'new2@acme.test', firstName: 'X', lastName: 'Y', active: false });
+      }
+      return result;
+    };
+    const file = dataServicesFile(['5001,N,One,new1@acme.test,,,FALSE', '5002,N,Two,new2@acme.test,,,FALSE', fixtureRow(1001, 'FALSE')]);
+    const report = await importLearners(createLedger({ store }), { ...base, input: textInput(file) });
+    expect(report.status).toBe('rejected');
+    expect(report.errors.map((e) => [e.code, e.line])).toContainEqual(['DUPLICATE_EMAIL', 3]);
+    const rejected = await eventsOfType(inner, 'ImportRejected');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.data).toMatchObject({ importId: report.importId, code: 'BATCH_REJECTED' });
+    const state = await stateOf(createLedger({ store: inner }));
+    expect(state.learners.has('5001')).toBe(false);
+    expect(state.learners.get('1001')!.status).toBe('active');
+    expect(state.imports.get(report.importId)!.status).toBe('rejected');
+  });
+});
