@@ -3,6 +3,7 @@ import {
   CURRENT_EVENT_CODECS,
   EventMetadata,
   decodeEvent,
+  orgIdOfStream,
   type DomainEvent,
   type EventDecodeError,
   type EventEnvelope,
@@ -25,7 +26,8 @@ export const decodeStoredEvent = (stored: StoredEvent): E.Either<EventDecodeErro
     const entry = CURRENT_EVENT_CODECS[stored.type];
     if (stored.schemaVersion === entry.version) {
       const candidate = { type: stored.type, data: stored.data };
-      if (entry.codec.is(candidate) && EventMetadata.is(stored.metadata)) {
+      const streamOrgId = orgIdOfStream(stored.streamId);
+      if (entry.codec.is(candidate) && EventMetadata.is(stored.metadata) && (streamOrgId === undefined || stored.metadata.orgId === streamOrgId)) {
         return E.right({
           event: candidate as DomainEvent,
           metadata: stored.metadata,
