@@ -19,12 +19,12 @@ const START = Date.parse('2026-01-05T15:00:00.000Z');
  * then times as-of license-count queries for one organization against a
  * rebuild of the same projection over the whole log.
  */
-export const runAsOf = async (store: EventStore, perOrg: number, n: number, emit: (m: Measurement) => void, log: (line: string) => void): Promise<void> => {
+export const runAsOf = async (store: EventStore, perOrg: number, n: number, emit: (m: Measurement) => void, log: (line: string) => void, orgPrefix = ''): Promise<void> => {
   log(`${store.name} n=${n}: as-of log (${ASOF_ORGANIZATIONS} organizations of ${perOrg} learners)`);
   let clock = START;
   const driver = new LedgerDriver(store, 99, () => new Date(clock).toISOString());
   const random = seededRandom(4242);
-  const orgs = Array.from({ length: ASOF_ORGANIZATIONS }, (_, i) => `asof-org-${String(i + 1).padStart(3, '0')}`);
+  const orgs = Array.from({ length: ASOF_ORGANIZATIONS }, (_, i) => `${orgPrefix}asof-org-${String(i + 1).padStart(3, '0')}`);
   const ids = (org: number) => Array.from({ length: perOrg }, (_, i) => `${org}-${String(i + 1).padStart(6, '0')}`);
   for (const [o, orgId] of orgs.entries()) {
     clock = START + o * 60_000;

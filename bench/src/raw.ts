@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import { FORWARDS, type JSONType, KurrentDBClient, START, jsonEvent, streamNameFilter } from '@kurrent/kurrentdb-client';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -319,5 +321,61 @@ export class PostgresBaseline implements RawBaseline {
     await this.connected.catch(() => undefined);
     await this.client.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`).catch(() => undefined);
     await this.client.end();
+  }
+}
+
+/** The KurrentDB client alone: one event per append, 1,000 events per append, and a filtered `$all` read. */
+export class KurrentDbBaseline implements RawBaseline {
+  readonly name = 'kurrentdb';
+  readonly describe = {
+    single: 'KurrentDB client appendToStream of one event per call',
+    bulk: 'KurrentDB client appendToStream of 1,000 events a call',
+    read: 'KurrentDB client readAll of the same events, filtered by stream prefix',
+  };
+  private readonly client: KurrentDBClient;
+  private readonly prefix = `bench-raw-${Date.now().toString(36)}-${process.pid}`;
+  private runs = 0;
+  private lastPrefix = '';
+
+  constructor(connectionString: string) {
+    this.client = KurrentDBClient.connectionString(connectionString);
+  }
+
+  private events(rows: readonly RawRow[]) {
+    return rows.map((r) => ({ streamId: r.streamId, event: jsonEvent({ id: randomUUID(), type: r.type, data: JSON.parse(r.data) as JSONType, metadata: JSON.parse(r.metadata) as JSONType }) }));
+  }
+
+  async singleRowTransactions(rows: readonly RawRow[]): Promise<Timing> {
+    const prefix = `${this.prefix}-${this.runs++}-`;
+    const events = this.events(rows);
+    const start = now();
+    for (const e of events) await this.client.appendToStream(`${prefix}${e.streamId}`, e.event);
+    return { ops: rows.length, seconds: seconds(start) };
+  }
+
+  async bulkInsert(rows: readonly RawRow[]): Promise<Timing> {
+    const prefix = `${this.prefix}-${this.runs++}-`;
+    const events = this.events(rows);
+    const start = now();
+    for (let i = 0; i < events.length; ) {
+      const streamId = events[i]!.streamId;
+      const chunk = [];
+      while (i < events.length && events[i]!.streamId === streamId && chunk.length < 1000) chunk.push(events[i++]!.event);
+      await this.client.appendToStream(`${prefix}${streamId}`, chunk);
+    }
+    this.lastPrefix = prefix;
+    return { ops: rows.length, seconds: seconds(start) };
+  }
+
+  async readAll(): Promise<Timing> {
+    const start = now();
+    let count = 0;
+    const filter = streamNameFilter({ prefixes: [this.lastPrefix] });
+    for await (const resolved of this.client.readAll({ fromPosition: START, direction: FORWARDS, filter })) if (resolved.event) count++;
+    return { ops: count, seconds: seconds(start) };
+  }
+
+  async close(): Promise<void> {
+    await this.client.dispose();
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { type EventStore, InMemoryEventStore } from '@learner-ledger/core';
-import { MemoryBaseline, PostgresBaseline, type RawBaseline, SqliteBaseline } from './raw.js';
+import { KurrentDbBaseline, MemoryBaseline, PostgresBaseline, type RawBaseline, SqliteBaseline } from './raw.js';
 
 export type StoreName = 'memory' | 'sqlite' | 'postgres' | 'kurrentdb';
 export const STORE_NAMES: readonly StoreName[] = ['memory', 'sqlite', 'postgres', 'kurrentdb'];
@@ -15,6 +15,8 @@ export type StoreLocation = { readonly store: 'sqlite'; readonly path: string } 
 /** How the benchmark opens, copies and cleans up one kind of store. */
 export interface StoreKit {
   readonly name: StoreName;
+  /** Prefix of the organization ids written to the store `label` (keeps runs apart on a shared server). */
+  orgPrefix(label: string): string;
   /** A fresh, empty store for `label`. */
   open(label: string): Promise<EventStore>;
   /** The raw driver baseline of this store. */
@@ -37,6 +39,9 @@ const importPackage = async <T>(name: string): Promise<T> => (await import(name)
 interface SqlitePackage {
   openSqliteEventStore(options: { path: string }): EventStore | Promise<EventStore>;
 }
+interface KurrentDbPackage {
+  openKurrentDbEventStore(options: { connectionString: string; streamPrefix?: string }): Promise<EventStore>;
+}
 interface PostgresPackage {
   openPostgresEventStore(options: { connectionString: string; schema?: string }): EventStore | Promise<EventStore>;
 }
@@ -56,6 +61,7 @@ export const openStoreAt = async (location: StoreLocation): Promise<EventStore> 
 
 export const memoryKit = (): StoreKit => ({
   name: 'memory',
+  orgPrefix: () => '',
   open: async () => new InMemoryEventStore(),
   baseline: async () => new MemoryBaseline(),
   closeBeforeCopy: false,
@@ -74,6 +80,7 @@ export const sqliteKit = (): StoreKit => {
   const pathOf = (label: string) => join(dir, `${label}.db`);
   return {
     name: 'sqlite',
+    orgPrefix: () => '',
     open: async (label) => openStoreAt({ store: 'sqlite', path: pathOf(label) }),
     reopen: async (label) => openStoreAt({ store: 'sqlite', path: pathOf(label) }),
     baseline: async () => new SqliteBaseline(SQLITE_PRAGMAS),
@@ -119,6 +126,7 @@ export const postgresKit = (serverUrl: string): StoreKit => {
   };
   return {
     name: 'postgres',
+    orgPrefix: () => '',
     open: async (label) => {
       await createDatabase(label);
       return openStoreAt({ store: 'postgres', connectionString: urlOf(label) });
@@ -135,6 +143,27 @@ export const postgresKit = (serverUrl: string): StoreKit => {
         for (const label of created) await c.query(`DROP DATABASE IF EXISTS ${prefix}${label} WITH (FORCE)`);
       });
     },
+  };
+};
+
+/**
+ * A KurrentDB server is shared and cannot be emptied: every run writes
+ * organizations under its own id prefix and reads back only those streams.
+ * The CSV end to end is not run on it (a database cannot be copied for the child).
+ */
+export const kurrentdbKit = (connectionString: string): StoreKit => {
+  const runId = `k${Date.now().toString(36)}${process.pid.toString(36)}`;
+  const open = async (label: string) =>
+    (await importPackage<KurrentDbPackage>('@learner-ledger/kurrentdb')).openKurrentDbEventStore({ connectionString, streamPrefix: `learner-ledger.org-${runId}-${label}-` });
+  return {
+    name: 'kurrentdb',
+    orgPrefix: (label) => `${runId}-${label}-`,
+    open,
+    reopen: open,
+    baseline: async () => new KurrentDbBaseline(connectionString),
+    closeBeforeCopy: false,
+    copy: async () => undefined,
+    cleanup: async () => undefined,
   };
 };
 

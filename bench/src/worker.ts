@@ -9,7 +9,7 @@ import { csvEndToEnd } from './csv-run.js';
 import type { Measurement } from './measure.js';
 import { replayProjections } from './replay.js';
 import { organizationWorkload } from './workload.js';
-import { memoryKit, postgresKit, sqliteKit, type StoreKit, type StoreName } from './stores.js';
+import { kurrentdbKit, memoryKit, postgresKit, sqliteKit, type StoreKit, type StoreName } from './stores.js';
 
 export interface WorkerInput {
   readonly store: StoreName;
@@ -29,7 +29,8 @@ const kitFor = (input: WorkerInput): StoreKit => {
       if (!input.postgresUrl) throw new Error('postgres: no server URL');
       return postgresKit(input.postgresUrl);
     case 'kurrentdb':
-      throw new Error('kurrentdb: the KurrentDB adapter is not wired into the benchmark yet');
+      if (!process.env.KURRENTDB_CONNECTION_STRING) throw new Error('kurrentdb: KURRENTDB_CONNECTION_STRING is not set');
+      return kurrentdbKit(process.env.KURRENTDB_CONNECTION_STRING);
   }
 };
 
@@ -60,7 +61,7 @@ const main = async () => {
     }
     const store = await kit.open('asof');
     try {
-      await runAsOf(store, Math.max(20, Math.floor(input.learners / ASOF_ORGANIZATIONS)), input.learners, emit, log);
+      await runAsOf(store, Math.max(20, Math.floor(input.learners / ASOF_ORGANIZATIONS)), input.learners, emit, log, kit.orgPrefix('asof'));
     } finally {
       await store.close();
     }

@@ -50,8 +50,10 @@ const LAST = ['Lovelace', 'Turing', 'Hopper', 'Dijkstra', 'Liskov', 'Knuth', 'Al
 
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
 
+export const WORKLOAD_SEED = 20260301;
+
 /** Builds the workload of one organization of `learners` learners. */
-export const organizationWorkload = (learners: number, seed = 20260301, orgId = 'bench-org'): OrganizationWorkload => {
+export const organizationWorkload = (learners: number, seed = WORKLOAD_SEED, orgId = 'bench-org'): OrganizationWorkload => {
   const random = seededRandom(seed);
   const teams: TeamSpec[] = Array.from({ length: TEAM_COUNT }, (_, i) => ({ teamId: `team-${pad(i + 1, 2)}`, name: `Team ${pad(i + 1, 2)}` }));
   const width = Math.max(7, String(learners).length);
