@@ -5,7 +5,7 @@ import { createLedger, organizationStreamId } from '@learner-ledger/core';
 import { importLearners } from '@learner-ledger/csv';
 import { learnerDirectoryProjection, licenseCountAt, licenseCountsProjection, ProjectionRunner, ProjectionRunnerError } from '@learner-ledger/projections';
 import { openSqliteEventStore, type SqliteEventStore } from '@learner-ledger/sqlite';
-import { admin, importFile, run, seedOrganization, textInput } from './scenario.js';
+import { admin, importFile, seedOrganization, textInput } from './scenario.js';
 import { auditLog, readLog, rightOf, temporaryDirectory } from './support.js';
 
 /** Faults under the ledger and the import on SQLite: a full disk, a read-only file, events edited or written by someone else. */
