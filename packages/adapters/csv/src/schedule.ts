@@ -12,12 +12,24 @@ export interface ProcessDueImportsOptions {
   readonly readFile?: (location: string) => ImportInput;
   /** Operations per append; default 2000. */
   readonly batchSize?: number;
+  /**
+   * An import applied at once (`schedule: 'now'`) that is still only received this many minutes later was
+   * interrupted, and is resumed; a younger one may still be running in another process and is left alone. Default 15.
+   */
+  readonly resumeInterruptedAfterMinutes?: number;
 }
 
-/** Imports of an organization that are received, due at `now`, and can be read again (they have a location). */
-export const dueImports = (imports: Iterable<ImportRecord>, now: string): ImportRecord[] =>
+/**
+ * Imports of an organization that are received, due at `now`, and can be read again (they have a location); an
+ * immediate import only once `graceMinutes` have passed since it was received (it is then taken as interrupted).
+ */
+export const dueImports = (imports: Iterable<ImportRecord>, now: string, graceMinutes = 15): ImportRecord[] =>
   [...imports]
-    .filter((record) => record.status === 'received' && record.location !== undefined && compareInstants(record.dueAt, now) <= 0)
+    .filter((record) => {
+      if (record.status !== 'received' || record.location === undefined) return false;
+      const due = record.schedule === 'now' ? new Date(Date.parse(record.dueAt) + graceMinutes * 60_000).toISOString() : record.dueAt;
+      return compareInstants(due, now) <= 0;
+    })
     .sort((a, b) => compareInstants(a.dueAt, b.dueAt) || (a.importId < b.importId ? -1 : 1));
 
 /**
@@ -25,7 +37,8 @@ export const dueImports = (imports: Iterable<ImportRecord>, now: string): Import
  * recorded location, refuses it (ImportRejected) if its SHA-256 changed or it
  * no longer validates against the organization, applies it otherwise. An
  * import interrupted half-way (a crash between batches) is resumed the same
- * way. Returns one report per import processed, oldest due first.
+ * way, once it is clearly not running any more (see `resumeInterruptedAfterMinutes`).
+ * Returns one report per import processed, oldest due first.
  */
 export const processDueImports = async (ledger: Ledger, options: ProcessDueImportsOptions = {}): Promise<ImportReport[]> => {
   const now = options.now ?? new Date().toISOString();
@@ -34,7 +47,7 @@ export const processDueImports = async (ledger: Ledger, options: ProcessDueImpor
   for (const orgId of orgIds) {
     const state = await ledger.state(orgId);
     if (E.isLeft(state)) continue;
-    for (const record of dueImports(state.right.imports.values(), now)) {
+    for (const record of dueImports(state.right.imports.values(), now, options.resumeInterruptedAfterMinutes)) {
       const location = record.location!;
       reports.push(
         await runImport(

@@ -112,3 +112,18 @@ describe('scheduled imports', () => {
     expect(await snapshot(ledger.store)).toBe(before);
   });
 });
+
+test('an immediate import interrupted half-way is resumed by processDueImports once it is clearly not running any more', async () => {
+  const inner = new InMemoryEventStore();
+  const ledger = await fixtureOrganization(inner);
+  await run(ledger, { type: 'ResizeLicensePool', orgId: 'acme', seats: 100 });
+  const path = writeFile('interrupted.csv', dataServicesFile([fixtureRow(1001, 'FALSE'), ...Array.from({ length: 30 }, (_, i) => `${7000 + i},N,P,p${i}@acme.test,,,TRUE`)]));
+  const { FailingStore } = await import('./helpers.js');
+  const now = '2026-03-02T15:00:00.000Z';
+  const crashed = await importLearners(createLedger({ store: new FailingStore(inner, 2) }), { orgId: 'acme', input: path, targetTeam: 'Sales', batchSize: 10, now });
+  expect(crashed.status).toBe('interrupted');
+  expect(await processDueImports(createLedger({ store: inner }), { now: '2026-03-02T15:10:00.000Z' })).toEqual([]);
+  const [resumed] = await processDueImports(createLedger({ store: inner }), { now: '2026-03-02T15:15:00.000Z' });
+  expect(resumed).toMatchObject({ status: 'applied', importId: crashed.importId, counts: { deactivated: 1, registered: 30 } });
+  expect((await stateOf(createLedger({ store: inner }))).licensesInUse).toBe(23 - 1 + 30);
+});
