@@ -168,13 +168,16 @@ export const describeCliEndToEnd = (name: string, newStore: () => Promise<E2eSto
         [['report', 'licenses', 'nobody'], /ORGANIZATION_NOT_FOUND/],
       ];
       for (const [args, message] of cases) {
-        const result = await cli(...args);
+        // with --json: the message for people on stderr, the error document on stdout
+        const result = await cli(...args, '--json');
         expect({ args, code: result.code }).toEqual({ args, code: 1 });
         expect(result.err).toMatch(message);
-        const json = await cli(...args, '--json');
-        expect(json.code).toBe(1);
-        expect(json.json().error).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
+        expect(result.json().error).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
       }
+      const plain = await cli('learner', 'deactivate', 'acme', '0005', '9999');
+      expect(plain.code).toBe(1);
+      expect(plain.out).toBe('');
+      expect(plain.err).toMatch(/^learner-ledger: error \(BATCH_REJECTED\): /);
       expect(await fingerprint()).toEqual(before);
       const allowed = await ok('import', 'acme', wipe, '--format', 'data-services', '--team', 'Ops', '--allow-mass-deactivation', '--json');
       expect(allowed.json()).toMatchObject({ applied: true, counts: { deactivated: 11 } });
@@ -193,12 +196,14 @@ export const describeCliEndToEnd = (name: string, newStore: () => Promise<E2eSto
         [['report', 'licenses', 'acme', '--at', 'last tuesday'], 'INVALID_ARGUMENT'],
       ];
       for (const [args, code] of cases) {
-        const text = await cli(...args);
-        expect({ args, code: text.code }).toEqual({ args, code: 2 });
-        expect(text.err.length).toBeGreaterThan(0);
-        expect(text.out).toBe('');
         const json = await cli(...args, '--json');
         expect({ args, code: json.code, error: json.json().error.code }).toEqual({ args, code: 2, error: code });
+        expect(json.err.length).toBeGreaterThan(0);
+      }
+      for (const [args] of cases.slice(0, 3)) {
+        const text = await cli(...args);
+        expect({ args, code: text.code, out: text.out }).toEqual({ args, code: 2, out: '' });
+        expect(text.err).toMatch(/error/);
       }
       const badStore = await runBin(['--store', 'mysql://db/x', 'report', 'licenses', 'acme', '--json'], { cwd: work.dir });
       expect(badStore.code).toBe(2);
