@@ -133,10 +133,3 @@ export async function* utf8Chunks(input: ImportInput, facts: FileFacts): AsyncGe
   }
   facts.sha256 = hash.digest('hex');
 }
-
-/** Hashes an input without parsing it (to check that a scheduled file did not change). */
-export const sha256Of = async (input: ImportInput): Promise<string> => {
-  const hash = createHash('sha256');
-  for await (const chunk of chunksOf(input)) hash.update(chunk);
-  return hash.digest('hex');
-};

@@ -75,3 +75,9 @@ test('UTF-8 BOM, CRLF, a row of empty cells (skipped) and an empty line (ignored
   expect(actions(report)).toEqual([[2, '1001', 'deactivate'], [3, '', 'skipped'], [5, '1002', 'unchanged']]);
   expect(report.rowCount).toBe(3);
 });
+
+test('UTF-16BE without a byte-order mark is recognised from its header and decoded', async () => {
+  const { report, state } = await importNasty('utf16be-no-bom.csv');
+  expect(actions(report)).toEqual([[2, '1001', 'deactivate'], [3, '5001', 'register']]);
+  expect(state.learners.get('5001')).toMatchObject({ firstName: 'Zoë', lastName: 'Łukasz' });
+});
