@@ -60,7 +60,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-/** The commander program with every command (exposed for help text generation). */
+/** The commander program with every command. */
 export const buildProgram = (io: CliIo, action: Action): Command => {
   const program = new Command('learner-ledger')
     .description('The learner-account lifecycle of a corporate learning platform: licenses, teams, deactivation, imports, audit.')

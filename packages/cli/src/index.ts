@@ -4,7 +4,7 @@
  * (parse flags, call the library, print). `runCli` is the whole tool as a
  * function, so it can be embedded or tested without spawning a process.
  */
-export { runCli, buildProgram } from './cli.js';
+export { runCli } from './cli.js';
 export { processIo, programNameOf, type CliIo } from './io.js';
 export { CliError, EXIT_OK, EXIT_FAILED, EXIT_USAGE, usageError } from './errors.js';
 export { parseStoreLocation, chooseStoreLocation, describeStoreLocation, openStoreAt, DEFAULT_STORE, type StoreLocation } from './store.js';
