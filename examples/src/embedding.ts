@@ -2,12 +2,15 @@
  * The embedding example of the README, verbatim (a test keeps the two equal):
  * a SQLite store, the ledger, one deactivation, two reports.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { createLedger, type Command, type CommandContext } from '@learner-ledger/core';
 import { inactiveRoster, licenseCountAt } from '@learner-ledger/projections';
 import { openSqliteEventStore } from '@learner-ledger/sqlite';
 
-export async function main(path = './learner-ledger.db') {
+export async function main(path = join(mkdtempSync(join(tmpdir(), 'ledger-')), 'learner-ledger.db')) {
   const store = openSqliteEventStore({ path }); // or: await openPostgresEventStore({ connectionString })
   const ledger = createLedger({ store });
   const admin: CommandContext = { actor: { kind: 'admin', id: 'jo@acme.test' }, channel: 'api' };
