@@ -24,15 +24,16 @@ export const startFollowers = (store: EventStore, options: { batchSize?: number 
   const runner = new ProjectionRunner({ store, projections: [licenseCountsProjection, learnerDirectoryProjection], batchSize: options.batchSize ?? 200 });
   const controller = new AbortController();
   const following = runner.follow({ signal: controller.signal, pollIntervalMs: 50 });
-  let batchesWhileWriting = 0;
-  const watch = setInterval(() => {
-    batchesWhileWriting = runner.stats().projections[0]!.batchesCommitted;
-  }, 20);
+  const samples: { rawSeen: number; projected: bigint }[] = [];
+  const watch = setInterval(() => samples.push({ rawSeen: seen.length, projected: runner.checkpoint(licenseCountsProjection.name) }), 10);
   return {
     seen,
     runner,
-    /** Batches the runner had committed before the writers finished. */
-    batchesWhileWriting: () => batchesWhileWriting,
+    /** How many distinct partial positions (after `from`, before `head`) the raw reader and the runner were seen at, sampled every 10 ms. */
+    partialPositionsSeen: (from: bigint, head: bigint) => ({
+      raw: new Set(samples.map((s) => s.rawSeen).filter((n) => n > Number(from) && n < Number(head))).size,
+      projected: new Set(samples.map((s) => s.projected).filter((p) => p > from && p < head)).size,
+    }),
     async stop(head: GlobalPosition) {
       clearInterval(watch);
       stopRequested = true;
@@ -63,5 +64,5 @@ export const checkFollowers = async (store: EventStore, followers: ReturnType<ty
     const b = JSON.stringify(dumpTables(projection as never, rebuilt.state(projection.name)));
     if (a !== b) throw new Error(`projection ${projection.name} followed during the writes differs from its rebuild from position 0`);
   }
-  return { eventsApplied: runner.stats().projections.map((p) => ({ name: p.name, eventsApplied: p.eventsApplied, batches: p.batchesCommitted })) };
+  return { eventsApplied: runner.stats().projections.map((p) => ({ name: p.name, eventsApplied: p.eventsApplied })) };
 };
