@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { CsvFileError } from './errors.js';
 
@@ -59,77 +60,110 @@ const detect = (head: Uint8Array): { encoding: TextEncoding; bom: boolean } => {
 
 const ENCODING_NAMES: Record<TextEncoding, string> = { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16LE', 'utf-16be': 'UTF-16BE' };
 
-const countNewlines = (text: string): number => {
+/** Line feeds in `bytes[from, to)`. */
+const countLineFeeds = (bytes: Uint8Array, from = 0, to = bytes.length): number => {
   let count = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  for (let i = bytes.indexOf(10, from); i !== -1 && i < to; i = bytes.indexOf(10, i + 1)) count++;
   return count;
 };
 
+/** A line longer than this is passed on in parts (cut between characters): the parser refuses records over 1 MiB anyway. */
+const LONG_LINE = 1 << 20;
+
+/** The end of the last complete UTF-8 character of `bytes` (a cut there splits no character). */
+const characterBoundary = (bytes: Uint8Array): number => {
+  let i = bytes.length - 1;
+  while (i >= 0 && bytes.length - i <= 3 && (bytes[i]! & 0xc0) === 0x80) i--;
+  if (i < 0 || bytes[i]! < 0xc0) return bytes.length;
+  const length = bytes[i]! >= 0xf0 ? 4 : bytes[i]! >= 0xe0 ? 3 : 2;
+  return bytes.length - i < length ? i : bytes.length;
+};
+
 /**
- * Streams the input as UTF-8 bytes: hashes every byte (SHA-256), detects
- * UTF-8 or UTF-16 from the first bytes and checks the text strictly (invalid
- * bytes are an `ENCODING` error naming the line, never replacement
- * characters). UTF-8 passes through as it came (the parser reads UTF-8 bytes
- * fastest, and drops a byte-order mark itself); UTF-16 is decoded and
- * re-encoded as UTF-8 without its byte-order mark. `facts` is complete when
- * the generator ends.
+ * Streams the input as UTF-8 bytes, in pieces that end at a line feed:
+ * hashes every byte (SHA-256), detects UTF-8 or UTF-16 from the first bytes
+ * and checks the text strictly (invalid bytes are an `ENCODING` error naming
+ * the line, never replacement characters). UTF-8 passes through as it came
+ * (the parser reads UTF-8 bytes fastest, and drops a byte-order mark itself);
+ * UTF-16 is decoded and re-encoded as UTF-8 without its byte-order mark.
+ *
+ * Before an `ENCODING` error, every complete line ahead of the bad bytes is
+ * passed on, whatever the chunks the input arrived in: the parser then meets
+ * the same records, so the same file always gets the same report.
+ * `facts` is complete when the generator ends.
  */
 export async function* utf8Chunks(input: ImportInput, facts: FileFacts): AsyncGenerator<Uint8Array> {
   const hash: Hash = createHash('sha256');
-  let decoder: TextDecoder | undefined;
-  let pending: Uint8Array | undefined;
-  let newlines = 0;
-  const decode = (bytes: Uint8Array, stream: boolean): string => {
+  let detected = false;
+  let head: Uint8Array = new Uint8Array(0);
+  let utf16: TextDecoder | undefined;
+  let carry: Uint8Array = new Uint8Array(0);
+  let lineFeeds = 0;
+  const encodingError = (line: number): CsvFileError =>
+    new CsvFileError({
+      code: 'ENCODING',
+      line,
+      expected: `valid ${ENCODING_NAMES[facts.encoding]} text`,
+      message: `Line ${line} holds bytes that are not valid ${ENCODING_NAMES[facts.encoding]}${facts.encoding === 'utf-8' ? ' (the file may be saved as Windows-1252/Latin-1: save it as "CSV UTF-8")' : ''}`,
+    });
+  /** Passes on the complete lines of `carry + data` (all of it when `final`), checked; keeps the rest. */
+  function* pieces(data: Uint8Array, final: boolean): Generator<Uint8Array> {
+    const all = carry.length > 0 ? Buffer.concat([carry, data]) : Buffer.from(data.buffer, data.byteOffset, data.length);
+    let cut = final ? all.length : all.lastIndexOf(10) + 1;
+    if (cut === 0 && all.length > LONG_LINE) cut = characterBoundary(all);
+    carry = cut === all.length ? new Uint8Array(0) : Uint8Array.prototype.slice.call(all, cut);
+    if (cut === 0) return;
+    const piece = all.subarray(0, cut);
+    if (!isUtf8(piece)) {
+      const loose = piece.toString('utf8');
+      const at = loose.indexOf('\ufffd');
+      const valid = Buffer.byteLength(at === -1 ? loose : loose.slice(0, at));
+      const lastLineFeed = valid > 0 ? piece.lastIndexOf(10, valid - 1) : -1;
+      const line = lineFeeds + countLineFeeds(piece, 0, valid) + 1;
+      if (lastLineFeed >= 0) yield piece.subarray(0, lastLineFeed + 1);
+      throw encodingError(line);
+    }
+    lineFeeds += countLineFeeds(piece);
+    yield piece;
+  }
+  const fromUtf16 = (bytes: Uint8Array, stream: boolean): Uint8Array => {
     try {
-      return decoder!.decode(bytes, { stream });
+      return Buffer.from(utf16!.decode(bytes, { stream }), 'utf8');
     } catch {
       const loose = new TextDecoder(facts.encoding).decode(bytes);
       const at = loose.indexOf('\ufffd');
-      const line = newlines + countNewlines(at === -1 ? loose : loose.slice(0, at)) + 1;
-      throw new CsvFileError({
-        code: 'ENCODING',
-        line,
-        expected: `valid ${ENCODING_NAMES[facts.encoding]} text`,
-        message: `Line ${line} holds bytes that are not valid ${ENCODING_NAMES[facts.encoding]}${facts.encoding === 'utf-8' ? ' (the file may be saved as Windows-1252/Latin-1: save it as "CSV UTF-8")' : ''}`,
-      });
+      throw encodingError(lineFeeds + countLineFeeds(Buffer.from(at === -1 ? loose : loose.slice(0, at), 'utf8')) + 1);
     }
   };
-  // The text is decoded (for the check) but, for UTF-8, the original bytes are passed on.
-  const emit = (text: string, bytes: Uint8Array): Uint8Array => {
-    newlines += countNewlines(text);
-    return facts.encoding === 'utf-8' ? bytes : Buffer.from(text, 'utf8');
+  const start = (bytes: Uint8Array): void => {
+    const found = detect(bytes);
+    detected = true;
+    facts.encoding = found.encoding;
+    facts.bom = found.bom;
+    if (found.encoding !== 'utf-8') utf16 = new TextDecoder(found.encoding, { fatal: true });
   };
   for await (const chunk of chunksOf(input)) {
     if (chunk.length === 0) continue;
     hash.update(chunk);
     facts.bytes += chunk.length;
     let bytes = chunk;
-    if (!decoder) {
-      bytes = pending ? Buffer.concat([pending, chunk]) : chunk;
+    if (!detected) {
+      bytes = head.length > 0 ? Buffer.concat([head, chunk]) : chunk;
       if (bytes.length < 4) {
-        pending = bytes;
+        head = bytes;
         continue;
       }
-      pending = undefined;
-      const detected = detect(bytes);
-      facts.encoding = detected.encoding;
-      facts.bom = detected.bom;
-      decoder = new TextDecoder(detected.encoding, { fatal: true });
+      start(bytes);
     }
-    const text = decode(bytes, true);
-    if (bytes.length > 0) yield emit(text, bytes);
+    yield* pieces(utf16 ? fromUtf16(bytes, true) : bytes, false);
   }
-  if (!decoder && pending) {
-    const detected = detect(pending);
-    facts.encoding = detected.encoding;
-    facts.bom = detected.bom;
-    decoder = new TextDecoder(detected.encoding, { fatal: true });
-    const text = decode(pending, true);
-    yield emit(text, pending);
+  let last: Uint8Array = new Uint8Array(0);
+  if (!detected && head.length > 0) {
+    start(head); // a file of fewer than four bytes
+    last = utf16 ? fromUtf16(head, false) : head;
+  } else if (utf16) {
+    last = fromUtf16(new Uint8Array(0), false);
   }
-  if (decoder) {
-    const rest = decode(new Uint8Array(0), false);
-    if (rest.length > 0 && facts.encoding !== 'utf-8') yield emit(rest, new Uint8Array(0));
-  }
+  yield* pieces(last, true);
   facts.sha256 = hash.digest('hex');
 }

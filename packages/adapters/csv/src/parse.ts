@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { once } from 'node:events';
 import { parse, type CsvError } from 'csv-parse';
 import { utf8Chunks, type FileFacts, type ImportInput } from './encoding.js';
 import { CsvFileError } from './errors.js';
@@ -110,21 +110,50 @@ export async function* readRecords(input: ImportInput, facts: FileFacts): AsyncG
     line += 1 + lineBreaksIn(fields);
     return push(record, encoding);
   };
-  const source = Readable.from(all, { objectMode: false });
-  source.on('error', (error) => parser.destroy(error));
-  source.pipe(parser);
+  // The bytes are written by hand rather than piped: every piece read before a failure of the input (an encoding
+  // error, an unreadable file) reaches the parser, so the records met before it never depend on timing.
+  let inputError: unknown;
+  const stop = new AbortController();
+  const pump = (async () => {
+    let failed = false;
+    try {
+      for (;;) {
+        let next: IteratorResult<Uint8Array>;
+        try {
+          next = await all.next();
+        } catch (error) {
+          inputError = error;
+          failed = true;
+          break;
+        }
+        if (next.done || parser.destroyed) break;
+        if (!parser.write(next.value)) await once(parser, 'drain', { signal: stop.signal });
+      }
+    } catch {
+      // the parser failed or was stopped: its own error (if any) reaches the reader below
+    } finally {
+      if (!failed) await all.return(undefined); // closes the file
+      if (!parser.destroyed) parser.end();
+    }
+  })();
   try {
     for await (const record of parser as AsyncIterable<CsvRecord>) yield record;
+    await pump;
+    if (inputError !== undefined) throw inputError;
   } catch (error) {
     if (error instanceof CsvFileError) throw error;
     const code = (error as Partial<CsvError> | undefined)?.code;
     if (typeof code === 'string' && (code.startsWith('CSV_') || code === 'INVALID_OPENING_QUOTE')) {
+      // A quote left open where the input broke off is the input's failure, not the file's quoting.
+      await pump;
+      if (inputError !== undefined && code === 'CSV_QUOTE_NOT_CLOSED') throw inputError;
       const failure = parseFailure(error as CsvError, line);
       failure.headerCells = headerCells;
       throw failure;
     }
     throw error;
   } finally {
-    source.destroy();
+    stop.abort();
+    if (!parser.destroyed) parser.destroy();
   }
 }
