@@ -183,6 +183,19 @@ export const describeCliEndToEnd = (name: string, newStore: () => Promise<E2eSto
       expect(allowed.json()).toMatchObject({ applied: true, counts: { deactivated: 11 } });
     });
 
+    test('import --schedule top-of-hour is received now and applied by process-due when due', async () => {
+      const hire = file('new-hire.csv', `${DS_HEADER}\n0099,New,Hire,new.hire@acme.test,,Sales,TRUE\n`);
+      const inUse = (await ok('report', 'licenses', 'acme', '--json')).json().inUse as number;
+      const queued = await ok('import', 'acme', hire, '--format', 'data-services', '--team', 'Sales', '--schedule', 'top-of-hour', '--json');
+      expect(queued.json()).toMatchObject({ status: 'scheduled', applied: false, counts: { registered: 1 } });
+      const dueAt: string = queued.json().dueAt;
+      expect(new Date(dueAt).getUTCMinutes()).toBe(0);
+      expect((await ok('report', 'licenses', 'acme', '--json')).json().inUse).toBe(inUse);
+      const due = await ok('process-due', '--now', dueAt, '--json');
+      expect(due.json().imports).toEqual([expect.objectContaining({ orgId: 'acme', importId: queued.json().importId, fileName: 'new-hire.csv', status: 'applied', applied: true })]);
+      expect((await ok('report', 'licenses', 'acme', '--json')).json().inUse).toBe(inUse + 1);
+    });
+
     test('usage errors exit 2 with a message on stderr and a JSON error with --json; nothing changes', async () => {
       const before = await fingerprint();
       const cases: [string[], string][] = [
