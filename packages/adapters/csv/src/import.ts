@@ -323,6 +323,8 @@ export const runImport = async (ledger: Ledger, options: ImportLearnersOptions, 
   if (refused) {
     // A file refused before anything was received writes nothing; a received (scheduled or interrupted) import is closed as rejected.
     if (record?.status !== 'received') return report('rejected');
+    // An unreadable file (a share not mounted yet) may be readable at the next run: the import stays received.
+    if (fileErrors.some((e) => e.code === 'FILE_UNREADABLE')) return report('interrupted');
     const first = errors[0]!;
     return finish({ applied: false, code: first.code, message: `${errors.length} error${errors.length === 1 ? '' : 's'}; first: ${first.line !== undefined ? `line ${first.line}: ` : ''}${first.message}` });
   }

@@ -89,7 +89,7 @@ describe('scheduled imports', () => {
     expect(state.imports.get(received.importId)!.status).toBe('rejected');
   });
 
-  test('a file that no longer fits the organization when due is refused and recorded; a missing file too', async () => {
+  test('a file that no longer fits the organization when due is refused and recorded; a missing file is tried again', async () => {
     const ledger = await fixtureOrganization();
     const path = writeFile('stale.csv', dataServicesFile(['5001,N,P,taken@acme.test,,,TRUE']));
     await importLearners(ledger, { orgId: 'acme', input: path, targetTeam: 'Sales', schedule: 'top-of-hour', now: '2026-03-02T15:10:00.000Z' });
@@ -97,11 +97,14 @@ describe('scheduled imports', () => {
     const gone = writeFile('gone.csv', dataServicesFile([fixtureRow(1003, 'FALSE')]));
     await importLearners(ledger, { orgId: 'acme', input: gone, targetTeam: 'Sales', schedule: 'top-of-hour', now: '2026-03-02T15:20:00.000Z' });
     const reports = await processDueImports(ledger, { now: '2026-03-02T16:00:00.000Z', readFile: (location) => (location === gone ? join(dir, 'does-not-exist.csv') : location) });
-    expect(reports.map((r) => [r.fileName, r.status, r.errors[0]?.code])).toEqual([
-      ['gone.csv', 'rejected', 'FILE_UNREADABLE'],
+    expect(reports.map((r) => [r.fileName, r.status, r.errors[0]?.code]).sort()).toEqual([
+      ['gone.csv', 'interrupted', 'FILE_UNREADABLE'],
       ['stale.csv', 'rejected', 'DUPLICATE_EMAIL'],
-    ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)));
-    expect(await eventsOfType(ledger.store, 'ImportRejected')).toHaveLength(2);
+    ]);
+    // The unreadable file is not rejected: it stays received and is tried again at the next run.
+    expect((await eventsOfType(ledger.store, 'ImportRejected')).map((e) => e.data.code)).toEqual(['DUPLICATE_EMAIL']);
+    const [retried] = await processDueImports(ledger, { now: '2026-03-02T17:00:00.000Z' });
+    expect(retried).toMatchObject({ fileName: 'gone.csv', status: 'applied', counts: { deactivated: 1 } });
   });
 
   test('a scheduled import needs a location to read the file again', async () => {
