@@ -43,6 +43,7 @@ export const importText = (report: ImportReport, teamName: string, options: { ma
   ];
   const changing = report.lines.filter((l) => l.action !== 'unchanged' && l.action !== 'error');
   if (changing.length > 0) {
+    if (!report.applied) lines.push(report.status === 'scheduled' ? '  when due, it will:' : '  the plan (nothing of it was applied):');
     lines.push(
       table(
         changing.slice(0, maxLines).map((l) => [l.line === 0 ? 'not in file' : `line ${l.line}`, l.learnerId, l.action, l.message ?? '']),
@@ -51,7 +52,7 @@ export const importText = (report: ImportReport, teamName: string, options: { ma
     if (changing.length > maxLines) lines.push(`  … ${changing.length - maxLines} more (use --json for every line)`);
   }
   for (const e of report.errors.slice(0, maxLines)) {
-    lines.push(`  error ${e.code} at ${where(e)}${e.value !== undefined ? `, value ${JSON.stringify(e.value)}` : ''}: ${e.message}${e.expected !== undefined ? ` (expected ${e.expected})` : ''}`);
+    lines.push(`  error ${e.code} at ${where(e)}: ${e.message}`);
   }
   if (report.errors.length > maxLines) lines.push(`  … ${report.errors.length - maxLines} more errors (use --json for all)`);
   return lines.join('\n') + '\n';
