@@ -384,8 +384,13 @@ export class Planner {
 
   /** Active learners of the target team that the file does not list: deactivated by a full sync. */
   addFullSync(): void {
+    const missing: LearnerRecord[] = [];
     for (const learner of this.state.learners.values()) {
-      if (learner.status !== 'active' || !learner.teams.includes(this.context.targetTeamId) || this.byLearnerId.has(learner.learnerId)) continue;
+      if (learner.status === 'active' && learner.teams.includes(this.context.targetTeamId) && !this.byLearnerId.has(learner.learnerId)) missing.push(learner);
+    }
+    // In learner id order, as the audit reads them back.
+    missing.sort((a, b) => (a.learnerId < b.learnerId ? -1 : a.learnerId > b.learnerId ? 1 : 0));
+    for (const learner of missing) {
       this.entries.push({
         line: 0,
         learnerId: learner.learnerId,

@@ -179,6 +179,9 @@ describe('safety threshold and full sync', () => {
       { line: 0, learnerId: '1019', action: 'deactivate', message: 'not listed in the file (full sync)' },
       { line: 0, learnerId: '1020', action: 'deactivate', message: 'not listed in the file (full sync)' },
     ]);
+    const again = await importLearners(ledger, { ...base, input: textInput(dataServicesFile(listed)), fullSync: true });
+    expect(again.status).toBe('already-applied');
+    expect(again.lines).toEqual(sync.lines);
     const state = await stateOf(ledger);
     expect(state.learners.get('1019')!.status).toBe('inactive');
     expect(state.learners.get('2001')!.status).toBe('active'); // another team: untouched
