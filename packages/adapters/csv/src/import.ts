@@ -82,14 +82,19 @@ export interface ImportReport {
   readonly counts: ImportCounts;
   /** One entry per line, in file order; full-sync deactivations (line 0) last. */
   readonly lines: readonly PlannedLine[];
-  /** Why the file or its lines were refused: file, line, column, value, expected. */
+  /** Why the file or its lines were refused: file, line, column, value, expected (line errors: the first 1000). */
   readonly errors: readonly CsvImportError[];
+  /** Line errors beyond the first 1000, left out of `errors` (they are in `lines` and counted in `counts.errors`). */
+  readonly omittedErrors?: number;
   readonly threshold?: ThresholdCheck;
   /** Appends written by this call. */
   readonly appends: number;
 }
 
 const clock = (): string => new Date().toISOString();
+
+/** Line errors listed in a report's `errors` at most. */
+export const MAX_LISTED_ERRORS = 1000;
 
 const fileNameOf = (options: ImportLearnersOptions): string => options.fileName ?? (typeof options.input === 'string' ? basename(options.input) : 'upload.csv');
 
@@ -250,7 +255,9 @@ export const runImport = async (ledger: Ledger, options: ImportLearnersOptions, 
   }
   const entries: PlanEntry[] = planner?.entries ?? [];
   const rowErrors = planner ? planner.lineErrors() : [];
-  const errors = [...fileErrors, ...rowErrors];
+  // Every line error is in `lines`; the list of errors keeps the first MAX_LISTED_ERRORS (a wrong file may have a million).
+  const errors = [...fileErrors, ...rowErrors.slice(0, MAX_LISTED_ERRORS)];
+  const omittedErrors = Math.max(0, rowErrors.length - MAX_LISTED_ERRORS);
   const refused = fileErrors.length > 0 || (rowErrors.length > 0 && !opts.partial);
 
   // The import id, and what the log already knows of it.
@@ -285,6 +292,7 @@ export const runImport = async (ledger: Ledger, options: ImportLearnersOptions, 
     lines: reported(entries),
     errors,
     ...(threshold ? { threshold } : {}),
+    ...(omittedErrors > 0 ? { omittedErrors } : {}),
     appends: 0,
     ...extra,
   });

@@ -274,3 +274,13 @@ describe('a concurrent change between the check and the apply', () => {
     expect(state.imports.get(report.importId)!.status).toBe('rejected');
   });
 });
+
+test('a file with thousands of bad lines lists the first 1000 errors and counts the rest', async () => {
+  const ledger = await fixtureOrganization();
+  const rows = Array.from({ length: 1500 }, (_, i) => `${9000 + i},A,B,x${i}@acme.test,,Sales,maybe`);
+  const report = await planImport(ledger, { ...base, input: textInput(dataServicesFile(rows)) });
+  expect(report.counts.errors).toBe(1500);
+  expect(report.errors).toHaveLength(1000);
+  expect(report.omittedErrors).toBe(500);
+  expect(report.lines.filter((l) => l.action === 'error')).toHaveLength(1500);
+});
