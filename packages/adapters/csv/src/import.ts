@@ -49,7 +49,7 @@ export interface ImportLearnersOptions {
   readonly location?: string;
   /** Who imports; default `{ kind: 'import', id: fileName }`. */
   readonly actor?: Actor;
-  /** The instant of the import (ISO, UTC); default: the system clock. */
+  /** The instant of the import (ISO, UTC); default: the ledger's clock. */
   readonly now?: string;
   /** Operations per append; default 2000. */
   readonly batchSize?: number;
@@ -91,7 +91,6 @@ export interface ImportReport {
   readonly appends: number;
 }
 
-const clock = (): string => new Date().toISOString();
 
 /** Line errors listed in a report's `errors` at most. */
 export const MAX_LISTED_ERRORS = 1000;
@@ -206,7 +205,7 @@ const toCoreCounts = (counts: ImportCounts) => ({ ...counts });
  * recorded import when a due scheduled import is processed.
  */
 export const runImport = async (ledger: Ledger, options: ImportLearnersOptions, received?: ImportRecord): Promise<ImportReport> => {
-  const now = options.now ?? clock();
+  const now = options.now ?? ledger.now();
   const fileName = received?.fileName ?? fileNameOf(options);
   const dryRun = options.dryRun ?? false;
   const base = { orgId: options.orgId, fileName, dryRun };

@@ -4,7 +4,7 @@ import type { ImportInput } from './encoding.js';
 import { runImport, type ImportReport } from './import.js';
 
 export interface ProcessDueImportsOptions {
-  /** The instant of the run (ISO, UTC); default: the system clock. */
+  /** The instant of the run (ISO, UTC); default: the ledger's clock. */
   readonly now?: string;
   /** Only this organization; default: every organization in the store. */
   readonly orgId?: string;
@@ -41,7 +41,7 @@ export const dueImports = (imports: Iterable<ImportRecord>, now: string, graceMi
  * Returns one report per import processed, oldest due first.
  */
 export const processDueImports = async (ledger: Ledger, options: ProcessDueImportsOptions = {}): Promise<ImportReport[]> => {
-  const now = options.now ?? new Date().toISOString();
+  const now = options.now ?? ledger.now();
   const orgIds = options.orgId !== undefined ? [options.orgId] : await listOrganizationIds(ledger.store);
   const reports: ImportReport[] = [];
   for (const orgId of orgIds) {
