@@ -54,28 +54,14 @@ export const importText = (report: ImportReport, teamName: string, options: { ma
   for (const e of report.errors.slice(0, maxLines)) {
     lines.push(`  error ${e.code} at ${where(e)}: ${e.message}`);
   }
-  if (report.errors.length > maxLines) lines.push(`  … ${report.errors.length - maxLines} more errors (use --json for all)`);
+  const omitted = report.omittedErrors ?? 0;
+  const more = Math.max(0, report.errors.length - maxLines) + omitted;
+  if (more > 0) lines.push(`  … ${more} more errors${omitted > 0 ? '' : ' (use --json for all)'}`);
   return lines.join('\n') + '\n';
 };
 
-/** The `import --json` document. */
-export const importJson = (report: ImportReport) => ({
-  importId: report.importId,
-  orgId: report.orgId,
-  fileName: report.fileName,
-  format: report.format,
-  targetTeamId: report.targetTeamId,
-  sha256: report.sha256,
-  dryRun: report.dryRun,
-  applied: report.applied,
-  status: report.status,
-  ...(report.dueAt !== undefined ? { dueAt: report.dueAt } : {}),
-  rowCount: report.rowCount,
-  counts: report.counts,
-  lines: report.lines,
-  errors: report.errors,
-  ...(report.threshold ? { threshold: report.threshold } : {}),
-});
+/** The `import --json` document: the library's import report as it is (fields may be added, never removed). */
+export const importJson = (report: ImportReport): ImportReport => report;
 
 /** The refusal of an import as a one-line message. */
 export const importFailure = (report: ImportReport): { code: string; message: string } => {
