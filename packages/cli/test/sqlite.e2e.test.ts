@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildCli, runBin, tempDir } from './e2e-support.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, buildCli, runBin, tempDir } from './e2e-support.js';
 import { describeCliEndToEnd } from './e2e-suite.js';
 
 describeCliEndToEnd('SQLite', async () => {
@@ -37,6 +38,21 @@ describe('store selection: SQLite specifics and unreachable servers', () => {
     expect(fs.existsSync(missing)).toBe(false);
     expect((await runBin(['--store', missing, 'learner', 'deactivate', 'acme', '0001'], { cwd: folder.dir })).code).toBe(1);
     expect(fs.existsSync(missing)).toBe(false);
+  });
+
+  test('on a terminal (a pseudo-terminal from script(1)) replay draws a progress bar; with --json it does not', async () => {
+    if (spawnSync('script', ['--version']).status !== 0) {
+      console.warn('script(1) is not available: the terminal progress bar is covered by the unit tests only');
+      return;
+    }
+    const db = path.join(folder.dir, 'tty.db');
+    expect((await runBin(['--store', db, 'demo', '--org', 'tty'], { cwd: folder.dir })).code).toBe(0);
+    const inTerminal = (args: string) =>
+      spawnSync('script', ['-qec', `"${process.execPath}" "${BIN}" --store "${db}" ${args}`, '/dev/null'], { encoding: 'utf8', cwd: folder.dir }).stdout;
+    expect(inTerminal('replay')).toMatch(/Replaying events \[#+\] 100% \d+\/\d+/);
+    const json = inTerminal('replay --json');
+    expect(json).not.toContain('Replaying');
+    expect(JSON.parse(json.trim()).persisted).toBe(true);
   });
 
   test('a file that is not a SQLite database is refused with exit code 1 and left alone', async () => {

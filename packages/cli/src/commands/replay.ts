@@ -26,13 +26,16 @@ export const registerReplayCommand: Register = (program, action) => {
         const head = await store.headPosition();
         for (const projection of chosen) await projectionStore.reset(describeProjection(projection));
         const runner = new ProjectionRunner({ store, projections: chosen, projectionStore, ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
-        const bar = progressBar(session.io, 'Replaying', { json: session.json, total: head > 0n ? 1000 : 0 });
+        // Positions count events on SQLite and PostgreSQL; KurrentDB's are log offsets, shown as per mille.
+        const exact = head <= BigInt(Number.MAX_SAFE_INTEGER);
+        const scale = (position: bigint) => (exact ? Number(position) : head > 0n ? Number((position * 1000n) / head) : 0);
+        const bar = progressBar(session.io, exact ? 'Replaying events' : 'Replaying (‰)', { json: session.json, total: scale(head) });
         const started = Date.now();
         try {
           for (;;) {
             const done = await runner.step();
             const position = chosen.reduce((min, p) => (runner.checkpoint(p.name) < min ? runner.checkpoint(p.name) : min), head);
-            bar.update(head > 0n ? Number((position * 1000n) / head) : 0);
+            bar.update(scale(position));
             if (done) break;
           }
         } catch (error) {
