@@ -2,7 +2,7 @@ import type { AuditEntry } from '@learner-ledger/projections';
 import { auditTrailForImport, auditTrailForLearner } from '@learner-ledger/projections';
 import { CliError } from '../errors.js';
 import { table } from '../output.js';
-import { answer, localTime } from './report.js';
+import { answer, localTime, timeZoneOf } from './report.js';
 import type { Register } from './action.js';
 
 const entriesText = (title: string, entries: readonly AuditEntry[], timeZone: string): string =>
@@ -31,12 +31,11 @@ export const registerAuditCommands: Register = (program, action) => {
     .argument('<learnerId>', 'learner id')
     .action(
       action(async (session, [orgId, learnerId]) => {
-        const state = await session.organization(orgId);
         const trail = answer(await auditTrailForLearner(await session.store(), orgId, learnerId, { clock: () => session.now() }));
-        if (trail.entries.length === 0 && !state.learners.has(learnerId)) {
+        if (trail.entries.length === 0 && !(await session.organization(orgId)).learners.has(learnerId)) {
           throw new CliError('LEARNER_NOT_FOUND', `Learner ${JSON.stringify(learnerId)} is not a learner of organization ${orgId}`);
         }
-        return { json: trail, text: entriesText(`Audit trail of learner ${learnerId} in ${orgId}:`, trail.entries, state.timeZone) };
+        return { json: trail, text: session.json ? '' : entriesText(`Audit trail of learner ${learnerId} in ${orgId}:`, trail.entries, await timeZoneOf(session, orgId)) };
       }),
     );
 
@@ -47,12 +46,11 @@ export const registerAuditCommands: Register = (program, action) => {
     .argument('<importId>', 'import id (printed by the import command)')
     .action(
       action(async (session, [orgId, importId]) => {
-        const state = await session.organization(orgId);
         const trail = answer(await auditTrailForImport(await session.store(), orgId, importId, { clock: () => session.now() }));
-        if (trail.entries.length === 0 && !state.imports.has(importId)) {
+        if (trail.entries.length === 0 && !(await session.organization(orgId)).imports.has(importId)) {
           throw new CliError('IMPORT_NOT_FOUND', `No import ${JSON.stringify(importId)} was received for organization ${orgId}`);
         }
-        return { json: trail, text: entriesText(`Audit trail of import ${importId} in ${orgId}:`, trail.entries, state.timeZone) };
+        return { json: trail, text: session.json ? '' : entriesText(`Audit trail of import ${importId} in ${orgId}:`, trail.entries, await timeZoneOf(session, orgId)) };
       }),
     );
 };

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Option } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { DateTime } from 'luxon';
+import { decodeEvent, isOrgId, organizationStreamId } from '@learner-ledger/core';
 import { anomalies, inactiveRoster, licenseCountAt, licenseSeries, teamRosters, type QueryError, type SeriesInterval } from '@learner-ledger/projections';
 import { renderLicenseChart } from '../chart.js';
 import { CliError, usageError } from '../errors.js';
@@ -23,7 +24,13 @@ export const localTime = (instant: string, timeZone: string): string => {
   return local.isValid ? `${local.toFormat('yyyy-MM-dd HH:mm')} ${timeZone}` : instant;
 };
 
-const timeZoneOf = async (session: Session, orgId: string): Promise<string> => (await session.organization(orgId)).timeZone;
+/** The organization's time zone, from the first event of its stream (no need to fold the whole organization). */
+export const timeZoneOf = async (session: Session, orgId: string): Promise<string> => {
+  if (!isOrgId(orgId)) return 'UTC';
+  const first = (await (await session.store()).readStream(organizationStreamId(orgId), { maxCount: 1 })).events[0];
+  const decoded = first ? decodeEvent(first) : undefined;
+  return decoded && E.isRight(decoded) && decoded.right.event.type === 'OrganizationOnboarded' ? decoded.right.event.data.timeZone : 'UTC';
+};
 
 /** `report licenses|inactive-roster|teams|anomalies`. */
 export const registerReportCommands: Register = (program, action) => {
