@@ -47,7 +47,7 @@ export const importText = (report: ImportReport, teamName: string, options: { ma
     lines.push(
       table(
         changing.slice(0, maxLines).map((l) => [l.line === 0 ? 'not in file' : `line ${l.line}`, l.learnerId, l.action, l.message ?? '']),
-      ).replace(/^/gm, '  ').trimEnd(),
+      ).replace(/^(?=.)/gm, '  ').trimEnd(),
     );
     if (changing.length > maxLines) lines.push(`  … ${changing.length - maxLines} more (use --json for every line)`);
   }

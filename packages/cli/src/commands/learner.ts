@@ -212,7 +212,7 @@ const deactivationOutput = (orgId: string, channel: Channel, result: CommandResu
     json: { orgId, channel, status: result.status, learners, licenses: licensesJson(state), events: eventsJson(result) },
     text:
       `Deactivated ${plural(done, 'learner')} of ${orgId} through ${channel}${statusNote(result)}:\n` +
-      table(rows).replace(/^/gm, '  ') +
+      table(rows).replace(/^(?=.)/gm, '  ') +
       `Licenses: ${licenseSummary(state.seats, state.licensesInUse)}.\n`,
   };
 };
