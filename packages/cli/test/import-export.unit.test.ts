@@ -114,3 +114,29 @@ describe('import and export', () => {
     expect((await run('export', 'acme', '--format', 'data-services', '--output', path.join(dir, 'no/such/dir/x.csv'))).code).toBe(1);
   });
 });
+
+test('process-due exits 1 naming the file when a queued import cannot be read, and applies it once it can', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'll-cli-queue-'));
+  try {
+    let now = '2026-03-02T09:10:00.000Z';
+    const { run } = cliHarness({ now: () => now });
+    await seedAcme(run);
+    const file = path.join(dir, 'queued.csv');
+    const exported = await run('export', 'acme', '--format', 'data-services', '--team', 'Support', '--json');
+    fs.writeFileSync(file, (exported.json().csv as string).replace(/^(0003,.*)TRUE$/m, '$1FALSE'));
+    const queued = await run('import', 'acme', file, '--format', 'data-services', '--team', 'Support', '--schedule', 'top-of-hour', '--json');
+    expect(queued.json().status).toBe('scheduled');
+    fs.renameSync(file, `${file}.away`);
+    now = '2026-03-02T10:00:00.000Z';
+    const missing = await run('process-due', '--json');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('queued.csv');
+    expect(missing.json().imports).toEqual([expect.objectContaining({ status: 'interrupted', applied: false })]);
+    fs.renameSync(`${file}.away`, file);
+    const retried = await run('process-due', '--json');
+    expect(retried.code).toBe(0);
+    expect(retried.json().imports).toEqual([expect.objectContaining({ status: 'applied', applied: true })]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

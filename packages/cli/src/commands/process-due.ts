@@ -43,7 +43,14 @@ export const registerProcessDueCommand: Register = (program, action) => {
             (rows.length ? table(rows, ['organization', 'schedule', 'deactivated', 'skipped (already inactive or gone)']) : '') +
             (importRows.length ? table(importRows, ['organization', 'import', 'file', 'status', 'counts']) : ''),
           ...(interrupted
-            ? { failure: { code: 'IMPORT_INTERRUPTED', message: `Import ${interrupted.importId} (${interrupted.fileName}) of ${interrupted.orgId} was interrupted; run process-due again to resume it` } }
+            ? {
+                failure: {
+                  code: interrupted.errors?.[0]?.code ?? 'IMPORT_INTERRUPTED',
+                  message:
+                    `Import ${interrupted.importId} (${interrupted.fileName}) of ${interrupted.orgId} did not finish` +
+                    `${interrupted.errors?.[0] ? `: ${interrupted.errors[0].message}` : ''}; it stays queued and the next process-due run tries it again`,
+                },
+              }
             : {}),
         };
       }),
