@@ -21,7 +21,8 @@ export interface CsvChildResult {
   readonly rows: number;
   readonly seconds: number;
   readonly peakRssMb: number;
-  readonly events?: number;
+  /** Loading the organization's state before the import (for `import`). */
+  readonly loadSeconds?: number;
   readonly detail?: string;
 }
 

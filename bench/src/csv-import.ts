@@ -13,6 +13,8 @@ export const CSV_TARGET_TEAM = 'Team 01';
  * Imports the Data Services file into a copy of the benchmark organization
  * with the CSV adapter, end to end (read, check, plan, apply). The
  * organization's state is loaded before the clock starts and timed apart.
+ * The report lists the lines that change something (`reportLines: 'changes'`),
+ * as a caller importing a million-row file would ask.
  */
 export const importEndToEnd = async (input: CsvChildInput): Promise<CsvChildResult> => {
   const store = await openStoreAt(input.location!);
@@ -32,7 +34,7 @@ export const importEndToEnd = async (input: CsvChildInput): Promise<CsvChildResu
   if (state._tag === 'Left') throw new Error(`loading ${orgId}: ${state.left.message}`);
   const loadSeconds = seconds(start);
   start = now();
-  const report = await importLearners(ledger, { orgId, input: input.file, targetTeam: CSV_TARGET_TEAM, allowMassDeactivation: true, now: '2026-03-02T09:00:00.000Z' });
+  const report = await importLearners(ledger, { orgId, input: input.file, targetTeam: CSV_TARGET_TEAM, allowMassDeactivation: true, reportLines: 'changes' });
   const importSeconds = seconds(start);
   await store.close();
   if (!report.applied || report.status !== 'applied') {
@@ -43,6 +45,7 @@ export const importEndToEnd = async (input: CsvChildInput): Promise<CsvChildResu
     rows: report.rowCount,
     seconds: importSeconds,
     peakRssMb: peakRssMb(),
-    detail: `${head.deactivated} deactivated, ${head.unchanged} unchanged, ${report.appends} appends; loading the organization before the import took ${loadSeconds.toFixed(2)} s (not counted)`,
+    loadSeconds,
+    detail: `${head.deactivated} deactivated, ${head.unchanged} unchanged, ${report.appends} appends; loading the organization before the import took ${loadSeconds.toFixed(2)} s (timed apart)`,
   };
 };
