@@ -1,4 +1,5 @@
 import type { EventStore, GlobalPosition } from '@learner-ledger/core';
+import { readLog } from './support.js';
 import { dumpTables, learnerDirectoryProjection, licenseCountOf, licenseCountsProjection, ProjectionRunner, type LicenseCountsState } from '@learner-ledger/projections';
 
 /**
@@ -54,6 +55,14 @@ export const checkFollowers = async (store: EventStore, followers: ReturnType<ty
   seen.forEach((position, index) => {
     if (position !== BigInt(index + 1)) throw new Error(`the catch-up reader saw position ${position} as its ${index + 1}th event (skipped or repeated)`);
   });
+  // Exactly once: each projection applied as many events as the log holds of the types it reads.
+  const log = await readLog(store);
+  for (const projection of [licenseCountsProjection, learnerDirectoryProjection] as const) {
+    const reads = new Set<string>(projection.reads);
+    const expectedCount = log.filter((e) => reads.has(e.type)).length;
+    const applied = runner.stats().projections.find((p) => p.name === projection.name)!.eventsApplied;
+    if (applied !== expectedCount) throw new Error(`projection ${projection.name} applied ${applied} events while following; the log holds ${expectedCount} of the types it reads`);
+  }
   const followed = runner.state<LicenseCountsState>(licenseCountsProjection);
   const count = licenseCountOf(followed, orgId);
   if (count.inUse !== expected.inUse || count.seats !== expected.seats) throw new Error(`the followed projection says ${JSON.stringify(count)}, the log ${JSON.stringify(expected)}`);

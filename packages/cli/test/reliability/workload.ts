@@ -55,7 +55,8 @@ export const setupCommands = (shape: WorkloadShape): Command[] => [
 export const writerDeliveries = (shape: WorkloadShape): Delivery[][] => {
   const random = seededRandom(shape.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const candidates = shape.seats + 40;
+  // About twice as many candidates as seats: with this mix of commands, more learners want a license than there are seats.
+  const candidates = shape.seats * 2 + 10;
   const someone = () => learnerId(Math.floor(random() * candidates));
   const lists: Delivery[][] = Array.from({ length: shape.writers }, () => []);
   for (let w = 0; w < shape.writers; w++) {
