@@ -18,3 +18,12 @@ export { evolve } from './organization/evolve.js';
 export { decide, teamIdFromName, type Decision, type DecisionContext, type Emitted, type Outcome } from './organization/decide.js';
 export { organizationDecider } from './organization/decider.js';
 export * from './ledger.js';
+export * from './snapshots/port.js';
+export { InMemorySnapshotStore } from './snapshots/in-memory.js';
+export {
+  SerializedOrganizationState,
+  SerializedCommands,
+  serializeOrganizationState,
+  deserializeOrganizationState,
+  deserializeCommands,
+} from './snapshots/state-codec.js';

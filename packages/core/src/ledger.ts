@@ -11,6 +11,8 @@ import { copyState, draftOf, initialOrganizationState, type OrganizationState } 
 import { decodeEvent, encodeEvent, InvalidEventError, type EventEnvelope } from './serialization.js';
 import { normalizeInstant } from './time.js';
 import { type EventStore, type GlobalPosition, type NewStoredEvent, StoreUnavailableError, WrongExpectedVersionError, readAllBatches } from './store/port.js';
+import { SNAPSHOT_CODE_VERSION, SNAPSHOT_SCHEMA_VERSION, type OrganizationSnapshot, type SnapshotStore } from './snapshots/port.js';
+import { deserializeCommands, deserializeOrganizationState, serializeOrganizationState } from './snapshots/state-codec.js';
 
 /** Who asks, through which channel, and under which ids. */
 export interface CommandContext {
@@ -60,6 +62,29 @@ export interface LedgerOptions {
   readonly maxRetries?: number;
   /** Keep each organization's folded state between commands. Default true. */
   readonly cacheStates?: boolean;
+  /**
+   * Where organization snapshots are kept. With one, an organization is loaded
+   * from its latest valid snapshot and caught up from the stream, instead of
+   * folded from the first event. Default: none (every load folds the stream).
+   */
+  readonly snapshots?: SnapshotStore;
+  /** Save a new snapshot once at least this many events were folded past the last one. Default 1000. */
+  readonly snapshotEvery?: number;
+  /** The code version snapshots are written with; snapshots of any other are ignored. Default {@link SNAPSHOT_CODE_VERSION}. */
+  readonly snapshotCodeVersion?: string;
+}
+
+/** What the ledger did with snapshots since it was created. */
+export interface SnapshotCounters {
+  /** Organizations started from a snapshot. */
+  readonly loaded: number;
+  /** Snapshots found but not used (other version, ahead of or not matching the stream, unreadable). */
+  readonly ignored: number;
+  readonly saved: number;
+  /** Snapshots that could not be saved: the commands went on regardless. */
+  readonly failedSaves: number;
+  /** Why the last snapshot was ignored or failed to save. */
+  readonly lastProblem?: string;
 }
 
 interface CacheEntry {
@@ -69,6 +94,10 @@ interface CacheEntry {
   readonly commands: Map<string, { from: number; to: number }>;
   /** A view handed out by `state()` reads through to these maps: copy them before folding in place again. */
   shared: boolean;
+  /** The id of the event at `version` (undefined at version 0). */
+  lastEventId: string | undefined;
+  /** The version of the last snapshot loaded or saved (0: none). */
+  snapshotVersion: number;
 }
 
 /** Folds one event into a cached state, first giving up maps that outstanding views read through to. */
@@ -96,6 +125,10 @@ export class Ledger {
   private readonly newId: () => string;
   private readonly maxRetries: number;
   private readonly cacheStates: boolean;
+  private readonly snapshots: SnapshotStore | undefined;
+  private readonly snapshotEvery: number;
+  private readonly snapshotCodeVersion: string;
+  private counters: { loaded: number; ignored: number; saved: number; failedSaves: number; lastProblem?: string } = { loaded: 0, ignored: 0, saved: 0, failedSaves: 0 };
   private readonly cache = new Map<string, CacheEntry>();
   private readonly locks = new Map<string, Promise<unknown>>();
 
@@ -105,6 +138,16 @@ export class Ledger {
     this.newId = options.newId ?? randomUUID;
     this.maxRetries = options.maxRetries ?? 20;
     this.cacheStates = options.cacheStates ?? true;
+    this.snapshots = options.snapshots;
+    const every = options.snapshotEvery ?? 1000;
+    if (!Number.isInteger(every) || every < 1) throw new RangeError(`snapshotEvery must be a whole number ≥ 1, got ${String(every)}`);
+    this.snapshotEvery = every;
+    this.snapshotCodeVersion = options.snapshotCodeVersion ?? SNAPSHOT_CODE_VERSION;
+  }
+
+  /** What the ledger did with snapshots so far (loads, ignored snapshots, saves, failed saves). */
+  snapshotCounters(): SnapshotCounters {
+    return { ...this.counters };
   }
 
   /** Decides and appends one command. Domain refusals and store failures come back as values. */
@@ -190,6 +233,7 @@ export class Ledger {
       try {
         const appended = await this.store.appendToStream(streamId, encoded, { expectedVersion: entry.version });
         this.remember(entry, changes, commandId);
+        await this.saveSnapshotIfDue(command.orgId, entry);
         return E.right({
           status: 'applied',
           commandId,
@@ -272,7 +316,7 @@ export class Ledger {
     const streamId = organizationStreamId(orgId);
     let entry = this.cache.get(orgId);
     if (!entry) {
-      entry = { state: initialOrganizationState(), version: 0, commands: new Map(), shared: false };
+      entry = (await this.restore(orgId, streamId)) ?? { state: initialOrganizationState(), version: 0, commands: new Map(), shared: false, lastEventId: undefined, snapshotVersion: 0 };
       if (this.cacheStates) this.cache.set(orgId, entry);
     }
     for (;;) {
@@ -286,9 +330,81 @@ export class Ledger {
         }
         foldInto(entry, decoded.right.event, decoded.right.metadata);
         entry.version = stored.streamVersion;
+        entry.lastEventId = stored.eventId;
         trackCommand(entry, decoded.right.metadata.commandId, stored.streamVersion);
       }
-      if (read.events.length < LOAD_PAGE) return entry;
+      if (read.events.length < LOAD_PAGE) break;
+    }
+    await this.saveSnapshotIfDue(orgId, entry);
+    return entry;
+  }
+
+  /**
+   * The organization as its snapshot has it, when there is one this code can
+   * trust: same schema and code version, and taken on this very stream (the
+   * event at its version is there, with the same id). Anything else is ignored.
+   */
+  private async restore(orgId: string, streamId: string): Promise<CacheEntry | undefined> {
+    if (!this.snapshots) return undefined;
+    let snapshot: OrganizationSnapshot | undefined;
+    try {
+      snapshot = await this.snapshots.load(orgId);
+    } catch (error) {
+      return this.ignoreSnapshot(`loading it failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (snapshot === undefined) return undefined;
+    if (snapshot.orgId !== orgId) return this.ignoreSnapshot(`it is of organization ${snapshot.orgId}`);
+    if (snapshot.schemaVersion !== SNAPSHOT_SCHEMA_VERSION) return this.ignoreSnapshot(`its schema version is ${snapshot.schemaVersion}, this code reads ${SNAPSHOT_SCHEMA_VERSION}`);
+    if (snapshot.codeVersion !== this.snapshotCodeVersion) return this.ignoreSnapshot(`it was written by ${snapshot.codeVersion}, this is ${this.snapshotCodeVersion}`);
+    if (!Number.isInteger(snapshot.streamVersion) || snapshot.streamVersion < 1) return this.ignoreSnapshot(`its stream version ${snapshot.streamVersion} is not a version`);
+    const read = await this.store.readStream(streamId, { fromVersion: snapshot.streamVersion, maxCount: 1 });
+    const at = read.events[0];
+    if (read.currentVersion < snapshot.streamVersion) return this.ignoreSnapshot(`it is at version ${snapshot.streamVersion}, ahead of the stream (version ${read.currentVersion})`);
+    if (at === undefined || at.streamVersion !== snapshot.streamVersion || at.eventId !== snapshot.lastEventId) {
+      return this.ignoreSnapshot(`the stream's event at version ${snapshot.streamVersion} is not the one it was taken after`);
+    }
+    let state: E.Either<string, OrganizationState>;
+    let commands: E.Either<string, Map<string, { from: number; to: number }>>;
+    try {
+      state = deserializeOrganizationState(JSON.parse(snapshot.state));
+      commands = deserializeCommands(JSON.parse(snapshot.commands));
+    } catch (error) {
+      return this.ignoreSnapshot(`it is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (E.isLeft(state)) return this.ignoreSnapshot(`its state does not decode (${state.left})`);
+    if (E.isLeft(commands)) return this.ignoreSnapshot(`its command record does not decode (${commands.left})`);
+    if (state.right.orgId !== orgId) return this.ignoreSnapshot(`its state is of organization ${state.right.orgId}`);
+    this.counters.loaded++;
+    return { state: state.right, version: snapshot.streamVersion, commands: commands.right, shared: false, lastEventId: snapshot.lastEventId, snapshotVersion: snapshot.streamVersion };
+  }
+
+  private ignoreSnapshot(reason: string): undefined {
+    this.counters.ignored++;
+    this.counters.lastProblem = `snapshot ignored: ${reason}`;
+    return undefined;
+  }
+
+  /** Saves a snapshot once enough events were folded past the last one. A failure is counted, never raised. */
+  private async saveSnapshotIfDue(orgId: string, entry: CacheEntry): Promise<void> {
+    if (!this.snapshots || entry.lastEventId === undefined || entry.version - entry.snapshotVersion < this.snapshotEvery) return;
+    // Not retried before another `snapshotEvery` events: a store that keeps failing costs little.
+    entry.snapshotVersion = entry.version;
+    try {
+      const commands: [string, number, number][] = [];
+      for (const [commandId, range] of entry.commands) commands.push([commandId, range.from, range.to]);
+      await this.snapshots.save({
+        orgId,
+        streamVersion: entry.version,
+        lastEventId: entry.lastEventId,
+        schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+        codeVersion: this.snapshotCodeVersion,
+        state: JSON.stringify(serializeOrganizationState(entry.state)),
+        commands: JSON.stringify(commands),
+      });
+      this.counters.saved++;
+    } catch (error) {
+      this.counters.failedSaves++;
+      this.counters.lastProblem = `snapshot not saved: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
 
@@ -297,6 +413,7 @@ export class Ledger {
       if (change.streamVersion !== entry.version + 1) return; // the cache moved on; the next load catches up
       foldInto(entry, change.event, change.metadata);
       entry.version = change.streamVersion;
+      entry.lastEventId = change.metadata.eventId;
       trackCommand(entry, commandId, change.streamVersion);
     }
   }

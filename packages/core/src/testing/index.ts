@@ -5,3 +5,4 @@
 export * from './decider-spec.js';
 export * from './store-contract.js';
 export * from './fixtures.js';
+export * from './snapshot-contract.js';

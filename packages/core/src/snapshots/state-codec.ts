@@ -1,0 +1,159 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { Connector, ImportFormat, ImportOptions, ImportSchedule, LearnerStatus, MoveInstruction, TeamKind } from '../events.js';
+import { Actor, Channel } from '../metadata.js';
+import type { ImportRecord, LearnerRecord, OrganizationState, ScheduleRecord, TeamRecord } from '../organization/state.js';
+
+/*
+ * The stable serialized form of an OrganizationState: plain JSON, every Map an
+ * array in its insertion order (commands iterate maps, so order is part of the
+ * state). Records keyed by their own id are stored as the records; the two
+ * name indexes are stored as [key, id] pairs, exactly as folded.
+ */
+
+const Ids = t.readonlyArray(t.string);
+const Count = new t.Type<number, number, unknown>(
+  'Count',
+  (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0,
+  (u, c) => (typeof u === 'number' && Number.isInteger(u) && u >= 0 ? t.success(u) : t.failure(u, c, 'a whole number ≥ 0')),
+  t.identity,
+);
+const Nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null]);
+const Pairs = t.readonlyArray(t.tuple([t.string, t.string]));
+
+const TeamRecordCodec = t.type({ teamId: t.string, name: t.string, kind: TeamKind });
+const LearnerRecordCodec = t.type({
+  learnerId: t.string,
+  email: t.string,
+  firstName: t.string,
+  lastName: t.string,
+  employeeId: Nullable(t.string),
+  status: LearnerStatus,
+  licenseId: Nullable(t.string),
+  teams: Ids,
+  teamsBeforeDeactivation: Ids,
+  activityCount: Count,
+});
+const ScheduleRecordCodec = t.intersection([
+  t.type({
+    scheduleId: t.string,
+    learnerIds: Ids,
+    effectiveAt: t.string,
+    move: Nullable(MoveInstruction),
+    status: t.keyof({ pending: null, cancelled: null, completed: null }),
+  }),
+  t.partial({ reason: t.string, channel: Channel, actor: Actor }),
+]);
+const ImportRecordCodec = t.intersection([
+  t.type({
+    importId: t.string,
+    fileName: t.string,
+    sha256: t.string,
+    format: ImportFormat,
+    targetTeamId: t.string,
+    schedule: ImportSchedule,
+    dueAt: t.string,
+    options: ImportOptions,
+    rowCount: Count,
+    status: t.keyof({ received: null, applied: null, rejected: null }),
+  }),
+  t.partial({ location: t.string }),
+]);
+
+/** The serialized form of an {@link OrganizationState} (snapshot schema version 1). */
+export const SerializedOrganizationState = t.type({
+  exists: t.boolean,
+  orgId: t.string,
+  name: t.string,
+  seats: Count,
+  timeZone: t.string,
+  connector: Connector,
+  inactiveTeamId: Nullable(t.string),
+  dailyImportTime: t.string,
+  licensesInUse: Count,
+  nextLicenseNumber: Count,
+  teams: t.readonlyArray(TeamRecordCodec),
+  teamIdsByName: Pairs,
+  learners: t.readonlyArray(LearnerRecordCodec),
+  learnerIdsByEmail: Pairs,
+  schedules: t.readonlyArray(ScheduleRecordCodec),
+  imports: t.readonlyArray(ImportRecordCodec),
+});
+export type SerializedOrganizationState = t.TypeOf<typeof SerializedOrganizationState>;
+
+/** The ledger's idempotency record: `[commandId, fromVersion, toVersion]`, in the order the commands were appended. */
+export const SerializedCommands = t.readonlyArray(t.tuple([t.string, Count, Count]));
+export type SerializedCommands = t.TypeOf<typeof SerializedCommands>;
+
+/** A state as plain JSON-able data (Maps become arrays in insertion order). */
+export const serializeOrganizationState = (state: OrganizationState): SerializedOrganizationState => ({
+  exists: state.exists,
+  orgId: state.orgId,
+  name: state.name,
+  seats: state.seats,
+  timeZone: state.timeZone,
+  connector: state.connector,
+  inactiveTeamId: state.inactiveTeamId,
+  dailyImportTime: state.dailyImportTime,
+  licensesInUse: state.licensesInUse,
+  nextLicenseNumber: state.nextLicenseNumber,
+  teams: [...state.teams.values()],
+  teamIdsByName: [...state.teamIdsByName.entries()],
+  learners: [...state.learners.values()],
+  learnerIdsByEmail: [...state.learnerIdsByEmail.entries()],
+  schedules: [...state.schedules.values()],
+  imports: [...state.imports.values()],
+});
+
+const byId = <R, K extends keyof R>(records: readonly R[], key: K): Map<string, R> => {
+  const map = new Map<string, R>();
+  for (const record of records) map.set(record[key] as string, record);
+  return map;
+};
+
+/** Reads a serialized state back, validating every field. Returns a description of the first problem on failure. */
+export const deserializeOrganizationState = (json: unknown): E.Either<string, OrganizationState> => {
+  const decoded = SerializedOrganizationState.decode(json);
+  if (E.isLeft(decoded)) return E.left(describeFailure(decoded.left));
+  const s = decoded.right;
+  return E.right({
+    exists: s.exists,
+    orgId: s.orgId,
+    name: s.name,
+    seats: s.seats,
+    timeZone: s.timeZone,
+    connector: s.connector,
+    inactiveTeamId: s.inactiveTeamId,
+    dailyImportTime: s.dailyImportTime,
+    licensesInUse: s.licensesInUse,
+    nextLicenseNumber: s.nextLicenseNumber,
+    teams: byId<TeamRecord, 'teamId'>(s.teams, 'teamId'),
+    teamIdsByName: new Map(s.teamIdsByName),
+    learners: byId<LearnerRecord, 'learnerId'>(s.learners, 'learnerId'),
+    learnerIdsByEmail: new Map(s.learnerIdsByEmail),
+    schedules: byId<ScheduleRecord, 'scheduleId'>(s.schedules as readonly ScheduleRecord[], 'scheduleId'),
+    imports: byId<ImportRecord, 'importId'>(s.imports as readonly ImportRecord[], 'importId'),
+  });
+};
+
+/** Reads a serialized idempotency record back. */
+export const deserializeCommands = (json: unknown): E.Either<string, Map<string, { from: number; to: number }>> => {
+  const decoded = SerializedCommands.decode(json);
+  if (E.isLeft(decoded)) return E.left(describeFailure(decoded.left));
+  const commands = new Map<string, { from: number; to: number }>();
+  for (const [commandId, from, to] of decoded.right) {
+    if (from < 1 || to < from) return E.left(`command ${commandId}: range ${from}-${to} is not a range of stream versions`);
+    commands.set(commandId, { from, to });
+  }
+  return E.right(commands);
+};
+
+const describeFailure = (errors: t.Errors): string => {
+  const first = errors[0];
+  if (!first) return 'it does not decode';
+  const path = first.context
+    .map((entry) => entry.key)
+    .filter((key) => key !== '')
+    .join('.');
+  return `${path || 'the value'}: ${first.message ?? `unexpected ${JSON.stringify(first.value)?.slice(0, 80)}`}`;
+};

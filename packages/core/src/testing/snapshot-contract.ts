@@ -1,0 +1,190 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { Command } from '../commands.js';
+import type { DomainError } from '../errors.js';
+import { createLedger, type Ledger } from '../ledger.js';
+import { SNAPSHOT_CODE_VERSION, SNAPSHOT_SCHEMA_VERSION, type OrganizationSnapshot, type SnapshotStore } from '../snapshots/port.js';
+import { serializeOrganizationState } from '../snapshots/state-codec.js';
+import type { EventStore } from '../store/port.js';
+import { adminContext } from './fixtures.js';
+import { uniqueStreamId } from './store-contract.js';
+
+/**
+ * The snapshot-store contract: what every snapshot store keeps and hands back,
+ * and what a ledger over it does with good, stale and foreign snapshots.
+ * `describeSnapshotStoreContract('sqlite', factory)`; uses the Jest globals.
+ */
+export interface SnapshotStoreFactoryResult {
+  readonly store: EventStore;
+  readonly snapshots: SnapshotStore;
+  /** A second, independent handle on the same event store and snapshots (another process). Default: the same objects. */
+  readonly reopen?: () => Promise<{ readonly store: EventStore; readonly snapshots: SnapshotStore; readonly close?: () => Promise<void> }>;
+  readonly teardown?: () => Promise<void>;
+}
+export type SnapshotStoreFactory = () => Promise<SnapshotStoreFactoryResult>;
+
+const right = <T>(result: E.Either<DomainError, T>): T => {
+  if (E.isLeft(result)) throw new Error(`${result.left.code}: ${result.left.message}`);
+  return result.right;
+};
+
+/** A fresh organization id per test, so suites may share one database. */
+const uniqueOrgId = (): string => uniqueStreamId('snap').replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 60);
+
+const organization = (orgId: string, learners: number, seats = learners): Command[] => [
+  { type: 'OnboardOrganization', orgId, name: 'Snapshot Corp', seats, timeZone: 'Europe/Paris' },
+  { type: 'CreateTeam', orgId, name: 'Sales' },
+  ...Array.from({ length: learners }, (_, i): Command => ({
+    type: 'RegisterLearner',
+    orgId,
+    learnerId: `L${String(i).padStart(4, '0')}`,
+    email: `l${i}@snapshot.test`,
+    firstName: 'Ada',
+    lastName: `Number ${i}`,
+    teams: i % 2 === 0 ? ['sales'] : [],
+  })),
+];
+
+const run = async (ledger: Ledger, commands: readonly Command[], idPrefix: string): Promise<void> => {
+  let n = 0;
+  for (const command of commands) right(await ledger.execute(command, adminContext({ commandId: `${idPrefix}-${n++}` })));
+};
+
+const sample = (orgId: string, overrides: Partial<OrganizationSnapshot> = {}): OrganizationSnapshot => ({
+  orgId,
+  streamVersion: 5,
+  lastEventId: 'event-5',
+  schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+  codeVersion: SNAPSHOT_CODE_VERSION,
+  state: '{"x":1}',
+  commands: '[["c",1,5]]',
+  ...overrides,
+});
+
+export const describeSnapshotStoreContract = (name: string, factory: SnapshotStoreFactory): void => {
+  describe(`snapshot store contract: ${name}`, () => {
+    let setup: SnapshotStoreFactoryResult;
+    beforeEach(async () => {
+      setup = await factory();
+    });
+    afterEach(async () => {
+      await setup.teardown?.();
+    });
+    const other = async (): Promise<{ readonly store: EventStore; readonly snapshots: SnapshotStore; readonly close?: () => Promise<void> }> =>
+      setup.reopen ? setup.reopen() : { store: setup.store, snapshots: setup.snapshots };
+
+    it('hands back nothing for an organization without a snapshot, and what was saved, whole', async () => {
+      const orgId = uniqueOrgId();
+      expect(await setup.snapshots.load(orgId)).toBeUndefined();
+      const saved = sample(orgId, { state: JSON.stringify({ text: 'é ✓ "quoted"\n', big: 'x'.repeat(100_000) }) });
+      await setup.snapshots.save(saved);
+      expect(await setup.snapshots.load(orgId)).toEqual(saved);
+      expect(await setup.snapshots.load(`${orgId}x`)).toBeUndefined();
+    });
+
+    it('keeps one snapshot per organization: the one saved last', async () => {
+      const orgId = uniqueOrgId();
+      const otherOrgId = uniqueOrgId();
+      await setup.snapshots.save(sample(orgId, { streamVersion: 10, lastEventId: 'e10' }));
+      await setup.snapshots.save(sample(otherOrgId, { streamVersion: 2, lastEventId: 'o2' }));
+      await setup.snapshots.save(sample(orgId, { streamVersion: 12, lastEventId: 'e12' }));
+      expect(await setup.snapshots.load(orgId)).toMatchObject({ streamVersion: 12, lastEventId: 'e12' });
+      await setup.snapshots.save(sample(orgId, { streamVersion: 3, lastEventId: 'e3', codeVersion: 'another' }));
+      expect(await setup.snapshots.load(orgId)).toEqual(sample(orgId, { streamVersion: 3, lastEventId: 'e3', codeVersion: 'another' }));
+      expect(await setup.snapshots.load(otherOrgId)).toMatchObject({ streamVersion: 2, lastEventId: 'o2' });
+    });
+
+    it('lets a new ledger start from the snapshot and catch up, deciding as one that folded everything', async () => {
+      const orgId = uniqueOrgId();
+      const writer = createLedger({ store: setup.store, snapshots: setup.snapshots, snapshotEvery: 10 });
+      await run(writer, organization(orgId, 12), 'setup');
+      expect(writer.snapshotCounters()).toMatchObject({ failedSaves: 0 });
+      expect(writer.snapshotCounters().saved).toBeGreaterThanOrEqual(1);
+      const snapshot = await setup.snapshots.load(orgId);
+      expect(snapshot).toMatchObject({ orgId, schemaVersion: SNAPSHOT_SCHEMA_VERSION, codeVersion: SNAPSHOT_CODE_VERSION });
+      expect(snapshot!.streamVersion).toBeGreaterThanOrEqual(10);
+      // Events after the snapshot, written without snapshots.
+      await run(createLedger({ store: setup.store }), [{ type: 'DeactivateLearners', orgId, learnerIds: ['L0003'] }], 'late');
+
+      const handle = await other();
+      try {
+        const fromSnapshot = createLedger({ store: handle.store, snapshots: handle.snapshots });
+        const folded = createLedger({ store: handle.store });
+        const a = right(await fromSnapshot.state(orgId));
+        expect(fromSnapshot.snapshotCounters()).toMatchObject({ loaded: 1, ignored: 0 });
+        expect(serializeOrganizationState(a)).toEqual(serializeOrganizationState(right(await folded.state(orgId))));
+        expect(a.learners.get('L0003')?.status).toBe('inactive');
+        // Decisions on the restored state: e-mails taken, one seat free (12 seats, one learner deactivated).
+        const register = (learnerId: string, email: string): Command => ({ type: 'RegisterLearner', orgId, learnerId, email, firstName: 'A', lastName: 'B' });
+        const code = (result: E.Either<DomainError, unknown>) => (E.isLeft(result) ? result.left.code : 'applied');
+        expect(code(await fromSnapshot.execute(register('L9999', 'L0@snapshot.test'), adminContext()))).toBe('DUPLICATE_EMAIL');
+        expect(code(await fromSnapshot.execute(register('L9998', 'new@snapshot.test'), adminContext()))).toBe('applied');
+        expect(code(await fromSnapshot.execute(register('L9997', 'newer@snapshot.test'), adminContext()))).toBe('LICENSE_POOL_EXHAUSTED');
+      } finally {
+        await handle.close?.();
+      }
+    });
+
+    it('recognises a duplicate command delivered after a snapshot, in another process', async () => {
+      const orgId = uniqueOrgId();
+      const writer = createLedger({ store: setup.store, snapshots: setup.snapshots, snapshotEvery: 5 });
+      await run(writer, organization(orgId, 3, 10), 'setup');
+      const deactivate: Command = { type: 'DeactivateLearners', orgId, learnerIds: ['L0001'] };
+      const first = right(await writer.execute(deactivate, adminContext({ commandId: 'deactivate-once' })));
+      await run(writer, organization(orgId, 8, 10).slice(5), 'more'); // more learners: the snapshot moves past the command
+      const snapshot = await setup.snapshots.load(orgId);
+      expect(snapshot!.streamVersion).toBeGreaterThan(first.streamVersion);
+
+      const handle = await other();
+      try {
+        const ledger = createLedger({ store: handle.store, snapshots: handle.snapshots });
+        const before = (await handle.store.readStream(`learner-ledger.org-${orgId}`)).currentVersion;
+        const again = right(await ledger.execute(deactivate, adminContext({ commandId: 'deactivate-once' })));
+        expect(ledger.snapshotCounters()).toMatchObject({ loaded: 1, ignored: 0 });
+        expect(again.status).toBe('duplicate');
+        expect(again.events.map((e) => e.metadata.eventId)).toEqual(first.events.map((e) => e.metadata.eventId));
+        expect((await handle.store.readStream(`learner-ledger.org-${orgId}`)).currentVersion).toBe(before);
+        // A later command of the same id is still a duplicate once the snapshot's own commands are caught up past.
+        expect(right(await ledger.execute(organization(orgId, 8, 10)[5]!, adminContext({ commandId: 'more-0' }))).status).toBe('duplicate');
+      } finally {
+        await handle.close?.();
+      }
+    });
+
+    const ignoredCases: [string, (s: OrganizationSnapshot) => OrganizationSnapshot, RegExp][] = [
+      ['of a newer schema version', (s) => ({ ...s, schemaVersion: SNAPSHOT_SCHEMA_VERSION + 1 }), /schema version/],
+      ['written by another code version', (s) => ({ ...s, codeVersion: `${s.codeVersion}-other` }), /written by/],
+      ['ahead of the stream', (s) => ({ ...s, streamVersion: s.streamVersion + 1000 }), /ahead of the stream/],
+      ['of another history of the stream', (s) => ({ ...s, lastEventId: 'not-this-event' }), /not the one/],
+      ['whose state does not decode', (s) => ({ ...s, state: JSON.stringify({ ...JSON.parse(s.state), seats: -1 }) }), /does not decode/],
+      ['that is not JSON', (s) => ({ ...s, commands: s.commands.slice(0, -1) }), /not JSON/],
+    ];
+    it.each(ignoredCases)('ignores a snapshot %s and folds the stream instead', async (_label, spoil, reason) => {
+      const orgId = uniqueOrgId();
+      const writer = createLedger({ store: setup.store, snapshots: setup.snapshots, snapshotEvery: 3 });
+      await run(writer, organization(orgId, 4), 'setup');
+      const good = await setup.snapshots.load(orgId);
+      // A false record that would show if it were trusted.
+      const lie = JSON.stringify({ ...JSON.parse(good!.state), seats: 999 });
+      const bad = spoil({ ...good!, state: lie });
+      await setup.snapshots.save(bad);
+      expect(await setup.snapshots.load(orgId)).toEqual(bad);
+
+      const handle = await other();
+      try {
+        const ledger = createLedger({ store: handle.store, snapshots: handle.snapshots, snapshotEvery: 3 });
+        const state = right(await ledger.state(orgId));
+        expect(ledger.snapshotCounters()).toMatchObject({ loaded: 0, ignored: 1 });
+        expect(ledger.snapshotCounters().lastProblem).toMatch(reason);
+        expect(state.seats).toBe(4);
+        expect(serializeOrganizationState(state)).toEqual(serializeOrganizationState(right(await createLedger({ store: handle.store }).state(orgId))));
+        // The fold replaced the bad snapshot with a good one.
+        expect(ledger.snapshotCounters().saved).toBe(1);
+        const replaced = await handle.snapshots.load(orgId);
+        expect(replaced).toMatchObject({ schemaVersion: SNAPSHOT_SCHEMA_VERSION, codeVersion: SNAPSHOT_CODE_VERSION });
+        expect(JSON.parse(replaced!.state).seats).toBe(4);
+      } finally {
+        await handle.close?.();
+      }
+    });
+  });
+};
