@@ -16,6 +16,8 @@ export { SqliteSchemaVersionError, SqliteStoreError, type SqliteFailure } from '
 export {
   EVENT_LOG_COMPONENT,
   eventLogMigrations,
+  SNAPSHOT_COMPONENT,
+  snapshotMigrations,
   latestVersion,
   runMigrations,
   schemaVersionOf,
@@ -23,3 +25,4 @@ export {
   type MigrationReport,
 } from './schema/migrations.js';
 export { createSqliteProjectionStore, SqliteProjectionStore, SQLITE_CHECKPOINT_TABLE, type SqliteProjectionTarget } from './projection-store.js';
+export { createSqliteSnapshotStore, SqliteSnapshotStore } from './snapshot-store.js';

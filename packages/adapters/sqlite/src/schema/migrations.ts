@@ -41,6 +41,31 @@ export const eventLogMigrations: readonly Migration[] = [
   },
 ];
 
+/** The migrations of the organization snapshots (component `snapshots`). */
+export const SNAPSHOT_COMPONENT = 'snapshots';
+
+/** The snapshot table's schema, version by version (`ll_snapshots`): one row per organization, the latest snapshot. */
+export const snapshotMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'create the snapshot table',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE ll_snapshots (
+          org_id         TEXT    PRIMARY KEY,
+          stream_version INTEGER NOT NULL,
+          last_event_id  TEXT    NOT NULL,
+          schema_version INTEGER NOT NULL,
+          code_version   TEXT    NOT NULL,
+          state          TEXT    NOT NULL,
+          commands       TEXT    NOT NULL,
+          saved_at       TEXT    NOT NULL
+        )
+      `);
+    },
+  },
+];
+
 const MIGRATIONS_TABLE = `
   CREATE TABLE IF NOT EXISTS ll_schema_migrations (
     component  TEXT    NOT NULL,
