@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, statSync } from 'node:fs';
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, parse } from 'node:path';
 import { StoreUnavailableError, WrongExpectedVersionError } from '@learner-ledger/core';
 import { SqliteStoreError, openSqliteEventStore } from '../src/index.js';
@@ -56,12 +56,18 @@ describe('sqlite store under bad conditions', () => {
   it('waits for another process that holds the write lock, within the busy timeout', async () => {
     const file = temp.file('wait.db');
     const store = openSqliteEventStore({ path: file, busyTimeoutMs: 10_000 });
-    const holder = await holdWriteLock(file, 300);
+    // The holder lets go 300 ms after the marker appears, and the marker is written after `started`: so the
+    // append starts while the lock is held, and (waiting, not failing) finishes only once the holder let go.
+    const marker = temp.file('wait.marker');
+    const holder = await holdWriteLock(file, { marker, holdMs: 300 });
     const started = Date.now();
+    writeFileSync(marker, '');
     const result = await store.appendToStream('patient', [event(1)]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    const finished = Date.now();
+    const releasedAt = await holder.released;
+    expect(started).toBeLessThan(releasedAt);
+    expect(finished).toBeGreaterThanOrEqual(releasedAt);
     expect(result.nextExpectedVersion).toBe(1);
-    await holder.released;
     await store.close();
   });
 
@@ -69,7 +75,7 @@ describe('sqlite store under bad conditions', () => {
     const file = temp.file('locked.db');
     const store = openSqliteEventStore({ path: file, busyTimeoutMs: 100 });
     await store.appendToStream('a', [event(1)]);
-    const holder = await holdWriteLock(file, 700);
+    const holder = await holdWriteLock(file, { until: 'released' });
     const failed = store.appendMany([
       { streamId: 'a', events: [event(2)], expectedVersion: 1 },
       { streamId: 'b', events: [event(3)], expectedVersion: 'no_stream' },
@@ -82,6 +88,7 @@ describe('sqlite store under bad conditions', () => {
     });
     // Reads are not blocked by a writer in WAL mode.
     expect(await store.headPosition()).toBe(1n);
+    holder.release();
     await holder.released;
     expect((await store.readStream('b')).currentVersion).toBe(0);
     const rerun = await store.appendMany([

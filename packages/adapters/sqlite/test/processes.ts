@@ -39,19 +39,32 @@ export const startWriter = (args: readonly string[], options: { uid?: number; gi
   return { child, ready: Promise.race([ready, report.then(() => undefined)]), go: () => child.stdin.end('go\n'), report };
 };
 
-/** Starts a process that holds the write lock of `file` for `holdMs`; resolves once it holds it. */
-export const holdWriteLock = async (file: string, holdMs: number): Promise<{ released: Promise<void> }> => {
-  const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'lock-holder.cjs'), file, String(holdMs)], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+/** How long the lock holder keeps the lock: until `release()` is called, or `holdMs` after `marker` (a file path) appears. */
+export type LockHold = { readonly until: 'released' } | { readonly marker: string; readonly holdMs: number };
+
+/**
+ * Starts a process that holds the write lock of `file`; resolves once it holds it.
+ * `released` resolves with the holder's clock (ms since the epoch) just before it let go.
+ */
+export const holdWriteLock = async (file: string, hold: LockHold): Promise<{ released: Promise<number>; release: () => void }> => {
+  const args = 'until' in hold ? ['until-released'] : ['after-marker', hold.marker, String(hold.holdMs)];
+  const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'lock-holder.cjs'), file, ...args], { stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000 });
+  let stdout = '';
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const released = new Promise<void>((resolve, reject) =>
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`lock holder exited with ${code}: ${stderr}`)))),
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const released = new Promise<number>((resolve, reject) =>
+    child.on('close', (code) => {
+      const at = /released (\d+)/.exec(stdout);
+      if (code === 0 && at) resolve(Number(at[1]));
+      else reject(new Error(`lock holder exited with ${code}: ${stdout} ${stderr}`));
+    }),
   );
   await new Promise<void>((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      if (chunk.includes('locked')) resolve();
+    child.stdout.on('data', () => {
+      if (stdout.includes('locked\n')) resolve();
     });
     released.then(() => reject(new Error('lock holder exited before locking')), reject);
   });
-  return { released };
+  return { released, release: () => child.stdin.end('release\n') };
 };
