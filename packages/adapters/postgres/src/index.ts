@@ -10,3 +10,4 @@ export { openPostgresEventStore, PostgresEventStore, type PostgresEventStoreOpti
 export { LATEST_SCHEMA_VERSION, SchemaTooNewError, type MigrationReport } from './schema/migrations.js';
 export { DEFAULT_SCHEMA, quoteIdentifier, schemaNameProblem, type SchemaNames } from './schema/identifiers.js';
 export { createPostgresProjectionStore, PostgresProjectionStore, POSTGRES_CHECKPOINT_TABLE, type PostgresProjectionStoreOptions, type PostgresProjectionTarget } from './projection-store.js';
+export { createPostgresSnapshotStore, PostgresSnapshotStore } from './snapshot-store.js';

@@ -25,9 +25,12 @@ describe('postgres schema migrations', () => {
   it('creates a fresh schema at the latest version', async () => {
     const store = await open();
     try {
-      expect(store.migration).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: [1] });
-      expect(await tablesOf(SCHEMA)).toEqual(['events', 'log_head', 'schema_migrations']);
-      expect(await migrationRows(SCHEMA)).toEqual([{ version: 1, description: expect.any(String) }]);
+      expect(store.migration).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: [1, 2] });
+      expect(await tablesOf(SCHEMA)).toEqual(['events', 'log_head', 'schema_migrations', 'snapshots']);
+      expect(await migrationRows(SCHEMA)).toEqual([
+        { version: 1, description: expect.any(String) },
+        { version: 2, description: 'organization snapshots' },
+      ]);
       expect(await store.headPosition()).toBe(0n);
     } finally {
       await store.close();
@@ -42,7 +45,22 @@ describe('postgres schema migrations', () => {
     try {
       expect(second.migration).toEqual({ from: LATEST_SCHEMA_VERSION, to: LATEST_SCHEMA_VERSION, applied: [] });
       expect((await second.readStream('org-reopen')).events.map((e) => (e.data as { n: number }).n)).toEqual([1, 2]);
-      expect(await migrationRows(SCHEMA)).toHaveLength(1);
+      expect(await migrationRows(SCHEMA)).toHaveLength(LATEST_SCHEMA_VERSION);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('upgrades a schema of version 1 (before snapshots) by adding the snapshot table, keeping its events', async () => {
+    const first = await open();
+    await first.appendToStream('org-upgrade', [sampleEvent(1)]);
+    await first.close();
+    await withClient((client) => client.query(`DROP TABLE "${SCHEMA}".snapshots; DELETE FROM "${SCHEMA}".schema_migrations WHERE version = 2`));
+    const second = await open();
+    try {
+      expect(second.migration).toEqual({ from: 1, to: 2, applied: [2] });
+      expect(await tablesOf(SCHEMA)).toContain('snapshots');
+      expect((await second.readStream('org-upgrade')).events).toHaveLength(1);
     } finally {
       await second.close();
     }
@@ -52,7 +70,7 @@ describe('postgres schema migrations', () => {
     const stores = await Promise.all(Array.from({ length: 6 }, () => open()));
     try {
       expect(stores.filter((store) => store.migration.applied.length > 0)).toHaveLength(1);
-      expect(await migrationRows(SCHEMA)).toHaveLength(1);
+      expect(await migrationRows(SCHEMA)).toHaveLength(LATEST_SCHEMA_VERSION);
       await Promise.all(stores.map((store, i) => store.appendToStream(`org-${i}`, [sampleEvent(i)])));
       expect(await stores[0]!.headPosition()).toBe(6n);
     } finally {
@@ -73,7 +91,7 @@ describe('postgres schema migrations', () => {
       `postgres store: schema "${SCHEMA}" is at version ${future}, but this version of @learner-ledger/postgres knows versions up to ${LATEST_SCHEMA_VERSION}; upgrade @learner-ledger/postgres to use it (nothing in the database was changed)`,
     );
     expect(await migrationRows(SCHEMA)).toEqual(before);
-    expect(await tablesOf(SCHEMA)).toEqual(['events', 'log_head', 'schema_migrations']);
+    expect(await tablesOf(SCHEMA)).toEqual(['events', 'log_head', 'schema_migrations', 'snapshots']);
     const events = await withClient(async (client) => (await client.query(`SELECT stream_id FROM "${SCHEMA}".events`)).rows);
     expect(events).toEqual([{ stream_id: 'org-future' }]);
   });

@@ -29,6 +29,8 @@ export interface SchemaNames {
   readonly events: string;
   readonly logHead: string;
   readonly migrations: string;
+  /** The organization snapshots (one row per organization). */
+  readonly snapshots: string;
   readonly reservePositions: string;
   readonly appendEvents: string;
   /** The LISTEN/NOTIFY channel appends notify on (at most 63 bytes, unique per schema). */
@@ -46,6 +48,7 @@ export const schemaNames = (schema: string): SchemaNames => {
     events: `${quotedSchema}.events`,
     logHead: `${quotedSchema}.log_head`,
     migrations: `${quotedSchema}.schema_migrations`,
+    snapshots: `${quotedSchema}.snapshots`,
     reservePositions: `${quotedSchema}.reserve_positions`,
     appendEvents: `${quotedSchema}.append_events`,
     channel: `learner_ledger_events_${hash.slice(0, 16)}`,

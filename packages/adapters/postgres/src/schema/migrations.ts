@@ -100,8 +100,30 @@ $fn$;
 `,
 };
 
+/**
+ * Migration 2: organization snapshots, one row per organization (the latest).
+ * A cache of the folded state: the ledger checks each against the event log
+ * before using it, so nothing here is trusted on its own.
+ */
+const snapshots: Migration = {
+  version: 2,
+  description: 'organization snapshots',
+  sql: (n) => `
+CREATE TABLE ${n.snapshots} (
+  org_id text PRIMARY KEY,
+  stream_version integer NOT NULL CHECK (stream_version > 0),
+  last_event_id text NOT NULL,
+  schema_version integer NOT NULL,
+  code_version text NOT NULL,
+  state text NOT NULL,
+  commands text NOT NULL,
+  saved_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+};
+
 /** Every migration this version of the library knows, in order. */
-export const MIGRATIONS: readonly Migration[] = [eventLog];
+export const MIGRATIONS: readonly Migration[] = [eventLog, snapshots];
 
 /** The newest schema version this library writes and reads. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
