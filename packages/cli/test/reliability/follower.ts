@@ -35,6 +35,17 @@ export const startFollowers = (store: EventStore, options: { batchSize?: number 
       raw: new Set(samples.map((s) => s.rawSeen).filter((n) => n > Number(from) && n < Number(head))).size,
       projected: new Set(samples.map((s) => s.projected).filter((p) => p > from && p < head)).size,
     }),
+    /**
+     * Resolves once the raw reader has seen `position` and both projections are
+     * checkpointed there, with where they are then (while writers are paused at
+     * `position`, exactly there).
+     */
+    async reached(position: GlobalPosition): Promise<{ raw: bigint; projected: readonly bigint[] }> {
+      while (BigInt(seen.length) < position || runner.checkpoint(licenseCountsProjection.name) < position || runner.checkpoint(learnerDirectoryProjection.name) < position) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return { raw: BigInt(seen.length), projected: [runner.checkpoint(licenseCountsProjection.name), runner.checkpoint(learnerDirectoryProjection.name)] };
+    },
     async stop(head: GlobalPosition) {
       clearInterval(watch);
       stopRequested = true;

@@ -3,7 +3,7 @@ import { createLedger } from '@learner-ledger/core';
 import { openSqliteEventStore } from '@learner-ledger/sqlite';
 import { checkFollowers, startFollowers } from './follower.js';
 import { checkLoadRun } from './load-check.js';
-import { rightOf, scaled, startChild, temporaryDirectory, TIMEOUT } from './support.js';
+import { rightOf, scaled, startChild, temporaryDirectory, TIMEOUT, type ChildRun } from './support.js';
 import { LOAD_ORG, setupCommands, writerDeliveries, type DeliveryReport, type WorkloadShape } from './workload.js';
 
 /**
@@ -11,6 +11,17 @@ import { LOAD_ORG, setupCommands, writerDeliveries, type DeliveryReport, type Wo
  * one organization whose seats are nearly exhausted, while this process
  * follows the log with a catch-up reader and a projection runner.
  */
+/** Resolves once the child printed `line`; rejects if it exits first. */
+const printed = (child: ChildRun<unknown>, line: string): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    const check = () => {
+      if (child.lines.includes(line)) resolve();
+    };
+    child.child.stdout.on('data', check);
+    check();
+    void child.exited.then(({ code, signal, stderr }) => reject(new Error(`writer exited with ${code ?? signal} before printing ${line}: ${stderr}`)));
+  });
+
 describe('reliability: SQLite file shared by several writer processes', () => {
   const temp = temporaryDirectory();
   afterAll(() => temp.remove());
@@ -36,13 +47,18 @@ describe('reliability: SQLite file shared by several writer processes', () => {
     const writers = lists.map((deliveries, w) => {
       const path = temp.file(`deliveries-${shape.seed}-${w}.json`);
       writeFileSync(path, JSON.stringify(deliveries));
-      return startChild<{ pid: number; ms: number; reports: DeliveryReport[] }>('sqlite-writer', [file, path]);
+      // Each writer pauses half-way, so the readers can be shown at a position in the middle of the writes.
+      return startChild<{ pid: number; ms: number; reports: DeliveryReport[] }>('sqlite-writer', [file, path, String(Math.floor(deliveries.length / 2))]);
     });
     await Promise.all(writers.map((w) => w.ready));
     const setupHead = await store.headPosition();
-      const followers = startFollowers(store);
+    const followers = startFollowers(store);
     const started = Date.now();
-    writers.forEach((w) => w.go());
+    writers.forEach((w) => w.child.stdin.write('go\n'));
+    await Promise.all(writers.map((w) => printed(w, 'paused')));
+    const pausedHead = await store.headPosition();
+    const atPause = await followers.reached(pausedHead);
+    writers.forEach((w) => w.child.stdin.end('go on\n'));
     const results = await Promise.all(writers.map((w) => w.report));
     const writingMs = Date.now() - started;
     const head = await store.headPosition();
@@ -53,16 +69,17 @@ describe('reliability: SQLite file shared by several writer processes', () => {
     const org = audit.organizations.get(LOAD_ORG)!;
     const projections = await checkFollowers(store, followers, head, LOAD_ORG, { seats: org.seats, inUse: org.inUse });
 
-    console.log(`[reliability] sqlite load seed ${shape.seed}: ${JSON.stringify({ processes: shape.writers, writingMs, ...figures, partialPositionsSeenWhileWriting: whileWriting, projections })}`);
+    console.log(`[reliability] sqlite load seed ${shape.seed}: ${JSON.stringify({ processes: shape.writers, writingMs, ...figures, followersAtPause: Number(pausedHead), partialPositionsSeenWhileWriting: whileWriting, projections })}`);
     // The run was really contended: writers in different processes lost races and retried, some deliveries were duplicates, seats ran out.
     expect(new Set(results.map((r) => r.pid)).size).toBe(shape.writers);
     expect(figures.retries).toBeGreaterThan(0);
     expect(figures.duplicates).toBeGreaterThan(0);
     expect(figures.refused['LICENSE_POOL_EXHAUSTED'] ?? 0).toBeGreaterThan(0);
     expect(figures.maxInUse).toBe(shape.seats);
-    // The readers read a growing log: they were seen at positions in the middle of the writes.
-    expect(whileWriting.raw).toBeGreaterThan(0);
-    expect(whileWriting.projected).toBeGreaterThan(0);
+    // The readers read a growing log: while every writer was paused half-way they were exactly at the head, a position in the middle of the writes.
+    expect(pausedHead).toBeGreaterThan(setupHead);
+    expect(head).toBeGreaterThan(pausedHead);
+    expect(atPause).toEqual({ raw: pausedHead, projected: [pausedHead, pausedHead] });
     // The ledger, reloaded from the file, agrees with the log.
     const reloaded = rightOf(await createLedger({ store }).state(LOAD_ORG));
     expect(reloaded.licensesInUse).toBe(org.inUse);

@@ -40,8 +40,8 @@ Module._extensions['.ts'] = (module, filename) => {
   module._compile(code, filename);
 };
 
-/** Prints `ready` and resolves on the first line of stdin (the parent's "go"). */
-exports.waitForGo = () =>
+/** Prints `announce` and resolves on the next line of stdin. */
+exports.waitForLine = (announce) =>
   new Promise((resolve) => {
     const readline = require('node:readline');
     const lines = readline.createInterface({ input: process.stdin });
@@ -49,8 +49,11 @@ exports.waitForGo = () =>
       lines.close();
       resolve();
     });
-    process.stdout.write('ready\n');
+    process.stdout.write(`${announce}\n`);
   });
+
+/** Prints `ready` and resolves on the first line of stdin (the parent's "go"). */
+exports.waitForGo = () => exports.waitForLine('ready');
 
 /** Runs `main`, prints its result as the last line of stdout, exits non-zero on a throw. */
 exports.run = (main) =>
