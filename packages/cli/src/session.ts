@@ -15,7 +15,7 @@ import {
 } from '@learner-ledger/core';
 import { CliError } from './errors.js';
 import type { CliIo } from './io.js';
-import { chooseStoreLocation, openStoreAt, type StoreLocation } from './store.js';
+import { chooseStoreLocation, openStoreAt, snapshotStoreFor, snapshotsEnabled, type StoreLocation } from './store.js';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -71,8 +71,13 @@ export class Session {
     return this.opened;
   }
 
+  /** The ledger over the store, starting organizations from their snapshots when the store keeps them. */
   async ledger(): Promise<Ledger> {
-    if (!this.ledgerInstance) this.ledgerInstance = createLedger({ store: await this.store(), clock: () => this.now() });
+    if (!this.ledgerInstance) {
+      const store = await this.store();
+      const snapshots = snapshotsEnabled(this.io.env) ? await snapshotStoreFor(store) : undefined;
+      this.ledgerInstance = createLedger({ store, clock: () => this.now(), ...(snapshots ? { snapshots } : {}) });
+    }
     return this.ledgerInstance;
   }
 
@@ -83,6 +88,14 @@ export class Session {
     const result = await ledger.execute(command, { actor: this.actor(), channel: 'api', ...(commandId !== undefined ? { commandId } : {}), ...context });
     if (E.isLeft(result)) throw CliError.fromDomain(result.left);
     return result.right;
+  }
+
+  /** The organization's current state, or undefined when it does not exist. */
+  async organizationIfExists(orgId: string): Promise<OrganizationState | undefined> {
+    const ledger = await this.ledger();
+    const state = await ledger.state(orgId);
+    if (E.isLeft(state)) throw CliError.fromDomain(state.left);
+    return state.right.exists ? state.right : undefined;
   }
 
   /** The organization's current state, or ORGANIZATION_NOT_FOUND. */

@@ -52,12 +52,16 @@ export const registerReportCommands: Register = (program, action) => {
           if (options.from !== undefined || options.to !== undefined || options.chart !== undefined) {
             throw usageError('--from, --to and --chart go with --series day|week|month', 'MISSING_SERIES');
           }
-          const count = answer(await licenseCountAt(store, orgId, options.at, { clock: () => session.now() }));
+          // Now: the organization's own state (started from its snapshot); as of an instant: the license projection.
+          const state = options.at === undefined && isOrgId(orgId) ? await session.organizationIfExists(orgId) : undefined;
+          const count = state
+            ? { orgId, at: session.now(), seats: state.seats, inUse: state.licensesInUse, available: state.seats - state.licensesInUse }
+            : answer(await licenseCountAt(store, orgId, options.at, { clock: () => session.now() }));
           return {
             json: { orgId: count.orgId, at: count.at, seats: count.seats, inUse: count.inUse, available: count.available },
             text: session.json
               ? ''
-              : `Licenses of ${orgId} ${options.at !== undefined ? 'as of' : 'at'} ${localTime(count.at, await timeZoneOf(session, orgId))} (${count.at}): ${licenseSummary(count.seats, count.inUse)}.\n`,
+              : `Licenses of ${orgId} ${options.at !== undefined ? 'as of' : 'at'} ${localTime(count.at, state?.timeZone ?? (await timeZoneOf(session, orgId)))} (${count.at}): ${licenseSummary(count.seats, count.inUse)}.\n`,
           };
         }
         if (options.at !== undefined) throw usageError('--at and --series do not go together: a series has its own dates (--from, --to)', 'CONFLICTING_OPTIONS');
