@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CORE_VERSION, SNAPSHOT_CODE_VERSION, SNAPSHOT_SCHEMA_VERSION } from '../src/index.js';
+
+const source = (path: string): string => readFileSync(join(__dirname, '..', 'src', path), 'utf8');
+
+/**
+ * Snapshots are trusted only by the code that folds exactly like the code that
+ * wrote them. These pins make a change to the fold or to the snapshot form fail
+ * here until SNAPSHOT_SCHEMA_VERSION is bumped (old snapshots are then ignored
+ * and rebuilt from events) and the pin updated.
+ */
+describe('snapshot versions', () => {
+  it('the code version is the package version', () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { name: string; version: string };
+    expect(CORE_VERSION).toBe(pkg.version);
+    expect(SNAPSHOT_CODE_VERSION).toBe(`${pkg.name}@${pkg.version}`);
+  });
+
+  it('the fold and the snapshot form are those of the pinned schema version (after a change: bump SNAPSHOT_SCHEMA_VERSION, pin the new fingerprint)', () => {
+    // Whitespace is ignored, so reformatting does not count as a change.
+    const folded = ['organization/evolve.ts', 'organization/state.ts', 'snapshots/state-codec.ts'].map((path) => source(path).replace(/\s+/g, ' ')).join('\n');
+    const fingerprint = createHash('sha256').update(folded).digest('hex').slice(0, 16);
+    const pinned: Record<number, string> = { 1: '32a2aae19d6f40db' };
+    expect({ schemaVersion: SNAPSHOT_SCHEMA_VERSION, fingerprint }).toEqual({ schemaVersion: SNAPSHOT_SCHEMA_VERSION, fingerprint: pinned[SNAPSHOT_SCHEMA_VERSION] });
+  });
+});
