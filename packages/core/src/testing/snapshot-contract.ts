@@ -143,7 +143,7 @@ export const describeSnapshotStoreContract = (name: string, factory: SnapshotSto
         expect(again.status).toBe('duplicate');
         expect(again.events.map((e) => e.metadata.eventId)).toEqual(first.events.map((e) => e.metadata.eventId));
         expect((await handle.store.readStream(`learner-ledger.org-${orgId}`)).currentVersion).toBe(before);
-        // A later command of the same id is still a duplicate once the snapshot's own commands are caught up past.
+        // So is a command applied after the duplicate's but before the snapshot.
         expect(right(await ledger.execute(organization(orgId, 8, 10)[5]!, adminContext({ commandId: 'more-0' }))).status).toBe('duplicate');
       } finally {
         await handle.close?.();
