@@ -30,14 +30,14 @@ const runChild = (input: CsvChildInput, heapMb: number): Promise<CsvChildResult>
  * parses it with csv-parse alone (the baseline) and imports it end to end.
  */
 export const csvEndToEnd =
-  (workDir: string, n: number, emit: (m: Measurement) => void, log: (line: string) => void) =>
+  (workDir: string, n: number, emit: (m: Measurement) => void, log: (line: string) => void, parseRuns: number) =>
   async (location: StoreLocation, w: OrganizationWorkload): Promise<void> => {
     const file = join(workDir, `learners-${process.pid}-${n}.csv`);
     await writeDataServicesCsv(w, file);
     try {
       const heapMb = n >= 1_000_000 ? 16_384 : 4096;
       const parses: CsvChildResult[] = [];
-      for (let i = 0; i < (n <= 100_000 ? 3 : 1); i++) parses.push(await runChild({ mode: 'parse', file }, heapMb));
+      for (let i = 0; i < parseRuns; i++) parses.push(await runChild({ mode: 'parse', file }, heapMb));
       parses.sort((a, b) => b.seconds - a.seconds);
       const parse = parses[Math.floor((parses.length - 1) / 2)]!;
       log(`${location.store} n=${n}: csv-parse alone: ${Math.round(parse.rows / parse.seconds)} rows/s`);

@@ -71,9 +71,9 @@ export const measurement = (
   const { baseline, ...rest } = fields;
   return {
     ...rest,
-    perSecond: round(perSecond),
+    perSecond: significant(perSecond),
     seconds: round(fields.seconds, 4),
-    baseline: baseline ? round(baseline.perSecond) : null,
+    baseline: baseline ? significant(baseline.perSecond) : null,
     ratio: baseline ? round(perSecond / baseline.perSecond, 4) : null,
     peakRssMb: fields.peakRssMb ?? peakRssMb(),
     ...(baseline ? { baselineOps: baseline.ops, baselineSeconds: round(baseline.seconds, 4) } : {}),
@@ -84,3 +84,6 @@ export const round = (value: number, digits = 1): number => {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 };
+
+/** Six significant digits: enough for any rate, and small rates (queries/s of a slow baseline) keep theirs. */
+export const significant = (value: number): number => Number(value.toPrecision(6));

@@ -41,12 +41,12 @@ const main = async () => {
   const log = (line: string) => process.stderr.write(`  ${line}\n`);
   try {
     log(`${input.store} n=${input.learners}: warm-up (not measured)`);
-    await warmUp(kit, input.quick ? 1000 : 3000);
+    await warmUp(kit, input.quick ? 500 : 3000);
     const { csvTarget } = await runCase({
       kit,
       learners: input.learners,
-      baselineRuns: input.learners <= 100_000 ? 3 : 1,
-      singleRowSample: input.store === 'postgres' ? 5_000 : 50_000,
+      baselineRuns: input.quick || input.learners > 100_000 ? 1 : 3,
+      singleRowSample: input.quick ? 2_000 : input.store === 'postgres' ? 5_000 : 50_000,
       bulkSample: Number.POSITIVE_INFINITY,
       emit,
       log,
@@ -57,7 +57,7 @@ const main = async () => {
     (globalThis as { gc?: () => void }).gc?.();
     if (csvTarget) {
       log(`${input.store} n=${input.learners}: CSV import end to end (child process${csvTarget.store === 'memory' ? ', seeding its own in-memory store' : ''})`);
-      await csvEndToEnd(input.workDir, input.learners, emit, log)(csvTarget, organizationWorkload(input.learners));
+      await csvEndToEnd(input.workDir, input.learners, emit, log, input.quick ? 1 : input.learners <= 100_000 ? 3 : 1)(csvTarget, organizationWorkload(input.learners));
     }
     const store = await kit.open('asof');
     try {
