@@ -61,7 +61,8 @@ const terminateMidAppend = async (schema: string, copyThreshold: number): Promis
 
 /** The pid of the store's backend once it is mid-append: holding rows in `events` and waiting on the blocker. */
 const waitForBlockedWriter = async (client: import('pg').Client, schema: string): Promise<number> => {
-  for (let attempt = 0; attempt < 500; attempt++) {
+  // Up to 30 s: on a busy machine the writer's connection and its first 299 rows can take a while.
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
     const { rows } = await client.query<{ pid: number }>(
       `SELECT a.pid FROM pg_stat_activity a
         WHERE a.pid <> pg_backend_pid() AND a.datname = current_database() AND a.wait_event_type = 'Lock'

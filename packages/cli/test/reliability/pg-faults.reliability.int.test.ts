@@ -34,7 +34,8 @@ describe('reliability: PostgreSQL faults at ledger and import level', () => {
     });
 
   const blockedWriter = async (client: SqlClient, table: string): Promise<number> => {
-    for (let attempt = 0; attempt < 1000; attempt++) {
+    // Up to 30 s: on a busy machine the writer's connection and its first rows can take a while.
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
       const { rows } = await client.query<{ pid: number }>(
         `SELECT a.pid FROM pg_stat_activity a WHERE a.pid <> pg_backend_pid() AND a.wait_event_type = 'Lock'
            AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.relation = $1::regclass AND l.mode = 'RowExclusiveLock')`,
