@@ -16,6 +16,9 @@ const DS_HEADER = 'Learner ID,First Name,Last Name,Email,Employee ID,Teams,Activ
  * stderr. The tests of one suite share one store and build on each other.
  */
 export const describeCliEndToEnd = (name: string, newStore: () => Promise<E2eStore>): void => {
+  // Each test starts ten to twenty CLI processes (up to ~30 s on a busy 2-core machine), and a test that
+  // times out fails the ones after it, which build on its store: three minutes each instead of one.
+  jest.setTimeout(180_000);
   describe(`learner-ledger CLI end to end on ${name}`, () => {
     let store: E2eStore;
     let work: { dir: string; remove: () => void };
