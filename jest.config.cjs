@@ -28,6 +28,8 @@ module.exports = {
   },
   globalSetup: '<rootDir>/packages/adapters/postgres/test/global-setup.cjs',
   globalTeardown: '<rootDir>/packages/adapters/postgres/test/global-teardown.cjs',
+  // One worker per core of the CI machine (2); tests that start processes or servers add their own load.
   maxWorkers: 2,
-  testTimeout: 60000,
+  // The slowest property tests take up to ~25 s on a busy 2-core machine; 120 s leaves room for a much busier one.
+  testTimeout: 120000,
 };
