@@ -1,16 +1,17 @@
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import { createLedger, organizationStreamId, type Command, type Ledger } from '@learner-ledger/core';
+import { createLedger, organizationStreamId, type Command, type EventStore, type Ledger } from '@learner-ledger/core';
 import { exportLearners, importLearners } from '@learner-ledger/csv';
 import { directoryOf, learnerDirectory, learnerDirectoryProjection, licenseCountAt, ProjectionRunner, type LearnerDirectoryState } from '@learner-ledger/projections';
-import { openSqliteEventStore, type SqliteEventStore } from '@learner-ledger/sqlite';
+import { openSqliteEventStore } from '@learner-ledger/sqlite';
+import { dropSchema, freshPostgresStore } from './pg-support.js';
 import { admin, DATA_SERVICES_HEADER, textInput } from './scenario.js';
 import { auditLog, rightOf, scaled, temporaryDirectory, TIMEOUT } from './support.js';
 
 /**
  * Tenant isolation as a property: organizations whose ids are prefixes or
- * near-spellings of each other share one SQLite file and the same learner
+ * near-spellings of each other share one SQLite file (or one PostgreSQL schema) and the same learner
  * ids, e-mails and team names. Whatever sequence of commands, imports,
  * exports and queries runs against one of them, no other organization's log,
  * state, export, query answer or projection changes, and every read of an
@@ -44,9 +45,25 @@ const exportText = async (ledger: Ledger, orgId: string): Promise<string> => {
   return Buffer.concat(chunks).toString('utf8');
 };
 
-describe('reliability: tenant isolation between organizations with look-alike ids', () => {
-  const temp = temporaryDirectory();
-  afterAll(() => temp.remove());
+const temp = temporaryDirectory();
+afterAll(() => temp.remove());
+
+/** Each run gets a fresh store: a new SQLite file, or an emptied PostgreSQL schema (dropped after the run). */
+const STORES: [string, number, (run: number) => Promise<{ store: EventStore; dispose: () => Promise<void> }>][] = [
+  ['SQLite', scaled(30, 400), async (run) => {
+    const store = openSqliteEventStore({ path: temp.file(`tenants-${run}.db`) });
+    return { store, dispose: () => store.close() };
+  }],
+  ['PostgreSQL', scaled(8, 60), async (run) => {
+    const store = await freshPostgresStore(`ll_rel_tenants_${run}`, { maxConnections: 2 });
+    return { store, dispose: async () => {
+      await store.close();
+      await dropSchema(`ll_rel_tenants_${run}`);
+    } };
+  }],
+];
+
+describe.each(STORES)('reliability: tenant isolation between organizations with look-alike ids on %s', (storeName, numRuns, open) => {
   let runs = 0;
   let steps = 0;
   let comparisons = 0;
@@ -56,7 +73,7 @@ describe('reliability: tenant isolation between organizations with look-alike id
     await fc.assert(
       fc.asyncProperty(fc.uniqueArray(fc.constantFrom(...ORG_IDS), { minLength: 2, maxLength: 4 }), fc.array(step, { minLength: 3, maxLength: 14 }), async (orgIds, plan) => {
         runs++;
-        const store: SqliteEventStore = openSqliteEventStore({ path: temp.file(`tenants-${runs}.db`) });
+        const { store, dispose } = await open(runs);
         try {
           const ledger = createLedger({ store });
           const runner = new ProjectionRunner({ store, projections: [learnerDirectoryProjection] });
@@ -150,11 +167,11 @@ describe('reliability: tenant isolation between organizations with look-alike id
           }
           await auditLog(store);
         } finally {
-          await store.close();
+          await dispose();
         }
       }),
-      { numRuns: scaled(30, 400), seed: Number(process.env.LEARNER_LEDGER_SEED ?? 20260301) },
+      { numRuns, seed: Number(process.env.LEARNER_LEDGER_SEED ?? 20260301) },
     );
-    console.log(`[reliability] tenant isolation: ${runs} runs, ${steps} steps (${writingSteps} of them wrote events), ${comparisons} cross-organization comparisons (state, stream, directory query, license count, projection, export)`);
+    console.log(`[reliability] tenant isolation on ${storeName}: ${runs} runs, ${steps} steps (${writingSteps} of them wrote events), ${comparisons} cross-organization comparisons (state, stream, directory query, license count, projection, export)`);
   }, TIMEOUT);
 });
