@@ -78,13 +78,14 @@ export const describeValidation = (errors: t.Errors): { field: string | undefine
 export const encodeEvent = (event: DomainEvent, metadata: EventMetadata): NewStoredEvent => {
   const entry = CURRENT_EVENT_CODECS[event.type as EventType];
   if (!entry) throw new InvalidEventError(event.type, 'type', `Unknown event type ${event.type}`);
-  const checked = entry.codec.decode(event);
-  if (E.isLeft(checked)) {
+  // Type guards first (cheap); decoding only to name the failing field.
+  const checked = (entry.codec as t.Mixed).is(event) ? undefined : entry.codec.decode(event);
+  if (checked && E.isLeft(checked)) {
     const { field, message } = describeValidation(checked.left);
     throw new InvalidEventError(event.type, field, `${event.type}: ${message}`);
   }
-  const meta = EventMetadata.decode(metadata);
-  if (E.isLeft(meta)) {
+  const meta = EventMetadata.is(metadata) ? undefined : EventMetadata.decode(metadata);
+  if (meta && E.isLeft(meta)) {
     const { field, message } = describeValidation(meta.left);
     throw new InvalidEventError(event.type, `metadata.${field ?? ''}`, `${event.type} metadata: ${message}`);
   }
