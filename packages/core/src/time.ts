@@ -48,11 +48,18 @@ export const importDueAt = (schedule: ImportSchedule, now: string, timeZone: str
   return toInstant(run);
 };
 
+const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /**
  * The canonical UTC form (`2026-03-02T09:00:00.000Z`) of an ISO-8601 instant that states its offset
  * (`Z` or `±hh:mm`), or undefined when the text is not one: a time without an offset is ambiguous.
  */
 export const normalizeInstant = (text: string): string | undefined => {
+  // Already canonical (what clocks and earlier normalizations give): no parsing needed.
+  if (typeof text === 'string' && CANONICAL_INSTANT.test(text)) {
+    const time = Date.parse(text);
+    if (!Number.isNaN(time) && new Date(time).toISOString() === text) return text;
+  }
   if (typeof text !== 'string' || !/^\d{4}-\d{2}-\d{2}T[^\s]*(Z|[+-]\d{2}:?\d{2})$/.test(text.trim())) return undefined;
   const instant = DateTime.fromISO(text.trim(), { setZone: true });
   return instant.isValid ? toInstant(instant) : undefined;
