@@ -11,8 +11,9 @@ import { openKurrentDbEventStore, PartialMultiStreamAppendError, type KurrentDbE
 const connectionString = process.env.KURRENTDB_CONNECTION_STRING;
 
 if (!connectionString) {
-  console.warn(
-    'KURRENTDB CONTRACT TESTS SKIPPED: set KURRENTDB_CONNECTION_STRING=kurrentdb://localhost:2113?tls=false to run them against a real server',
+  // Written straight to stderr: Jest hides the console output of a file whose tests are all skipped.
+  process.stderr.write(
+    '\n*** KURRENTDB CONTRACT TESTS SKIPPED: set KURRENTDB_CONNECTION_STRING=kurrentdb://localhost:2113?tls=false to run them against a real server ***\n\n',
   );
   test.skip('KurrentDB contract suite (needs KURRENTDB_CONNECTION_STRING pointing at a real KurrentDB/EventStoreDB server)', () => undefined);
 } else {
