@@ -1,9 +1,8 @@
-/**
- * Why a file, or one of its lines, was refused. Codes are stable (scripts and
- * tests rely on them); messages say what a person must fix.
- */
-export const CSV_ERROR_CODES = [
-  // the file as a whole: nothing of it is applied, even with `partial`
+// Why a file, or one of its lines, was refused. Codes are stable (scripts and
+// tests rely on them); messages say what a person must fix.
+
+/** Codes that refuse the file as a whole: nothing of it is applied, even with `partial`. */
+const FILE_ERROR_CODES = [
   'FILE_UNREADABLE',
   'ENCODING',
   'EMPTY_FILE',
@@ -21,7 +20,10 @@ export const CSV_ERROR_CODES = [
   'LOCATION_REQUIRED',
   'ORGANIZATION_NOT_FOUND',
   'INVALID_OPTION',
-  // one line: with `partial` the line is recorded as an error and the rest applied
+] as const;
+
+/** Codes of one line: with `partial` the line is recorded as an error and the rest applied. */
+const LINE_ERROR_CODES = [
   'FIELD_COUNT',
   'MISSING_VALUE',
   'INVALID_ACTIVE',
@@ -39,6 +41,9 @@ export const CSV_ERROR_CODES = [
   'INACTIVE_LEARNER_ON_STANDARD_TEAM',
   'LICENSE_POOL_EXHAUSTED',
 ] as const;
+
+/** Every code the CSV adapter reports: the file-wide ones first, then the line ones. */
+export const CSV_ERROR_CODES = [...FILE_ERROR_CODES, ...LINE_ERROR_CODES] as const;
 
 /** A code of {@link CSV_ERROR_CODES}, or a core domain error code when the ledger refused a batch. */
 export type CsvErrorCode = (typeof CSV_ERROR_CODES)[number] | (string & {});
@@ -59,25 +64,7 @@ export interface CsvImportError {
 }
 
 /** Errors that stop the whole file whatever the options (structure, encoding, safety). */
-export const FILE_LEVEL_CODES: ReadonlySet<string> = new Set([
-  'FILE_UNREADABLE',
-  'ENCODING',
-  'EMPTY_FILE',
-  'HEADER_ONLY',
-  'HEADER_MISSING',
-  'HEADER_UNKNOWN',
-  'HEADER_DUPLICATE',
-  'UNCLOSED_QUOTE',
-  'INVALID_QUOTE',
-  'RECORD_TOO_LARGE',
-  'UNKNOWN_TARGET_TEAM',
-  'INVALID_TARGET_TEAM',
-  'MASS_DEACTIVATION',
-  'FILE_CHANGED',
-  'LOCATION_REQUIRED',
-  'ORGANIZATION_NOT_FOUND',
-  'INVALID_OPTION',
-]);
+export const FILE_LEVEL_CODES: ReadonlySet<string> = new Set(FILE_ERROR_CODES);
 
 /** A structural problem found while reading: it ends the reading of the file. */
 export class CsvFileError extends Error {
