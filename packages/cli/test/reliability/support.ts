@@ -27,18 +27,6 @@ export const rightOf = <A>(result: E.Either<{ readonly code?: string; readonly m
   return result.right;
 };
 
-/** A small seeded generator (mulberry32), so a failing workload can be replayed from its seed. */
-export const seededRandom = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
 export const readLog = async (store: EventStore): Promise<StoredEvent[]> => {
   const events: StoredEvent[] = [];
   for await (const batch of readAllBatches(store, { maxCount: 5000 })) events.push(...batch.events);
