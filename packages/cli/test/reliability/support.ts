@@ -7,7 +7,7 @@ import { decodeEvent, orgIdOfStream, readAllBatches, type DomainEvent, type Even
 
 /**
  * Shared by the reliability tests: the light/heavy switch, an auditor that
- * re-derives spec §5 from the raw log alone, and child processes that run the
+ * re-derives the invariants (docs/design.md, Invariants) from the raw log alone, and child processes that run the
  * real packages from source.
  */
 
