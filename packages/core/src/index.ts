@@ -17,7 +17,7 @@ export * from './organization/state.js';
 export { evolve } from './organization/evolve.js';
 export { decide, teamIdFromName, type Decision, type DecisionContext, type Emitted, type Outcome } from './organization/decide.js';
 export { organizationDecider } from './organization/decider.js';
-export * from './ledger.js';
+export * from './ledger/index.js';
 export * from './snapshots/port.js';
 export { InMemorySnapshotStore } from './snapshots/in-memory.js';
 export {
