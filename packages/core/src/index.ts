@@ -12,6 +12,7 @@ export * from './commands.js';
 export * from './time.js';
 export * from './serialization.js';
 export * from './store/port.js';
+export * from './store/list-streams.js';
 export { InMemoryEventStore } from './store/in-memory.js';
 export * from './organization/state.js';
 export { evolve } from './organization/evolve.js';

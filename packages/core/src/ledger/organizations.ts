@@ -1,15 +1,18 @@
-import { readAllBatches, type EventStore } from '../store/port.js';
-import { orgIdOfStream } from '../ids.js';
+import { ORGANIZATION_STREAM_PREFIX, orgIdOfStream } from '../ids.js';
+import type { EventStore } from '../store/port.js';
 
-/** Every organization id with a stream in the store (scans the log once). */
+/**
+ * Every onboarded organization's id, in order. Asks the store for the streams
+ * under the organization prefix whose first event is `OrganizationOnboarded`
+ * (the ledger writes no other first event): an index range scan on SQLite and
+ * PostgreSQL, one filtered pass on KurrentDB; the log itself is not read.
+ */
 export const listOrganizationIds = async (store: EventStore): Promise<string[]> => {
-  const ids = new Set<string>();
-  for await (const batch of readAllBatches(store, { maxCount: 5000 })) {
-    for (const event of batch.events) {
-      if (event.type !== 'OrganizationOnboarded') continue;
-      const orgId = orgIdOfStream(event.streamId);
-      if (orgId !== undefined) ids.add(orgId);
-    }
+  const { streamIds } = await store.listStreams({ prefix: ORGANIZATION_STREAM_PREFIX, firstEventType: 'OrganizationOnboarded' });
+  const ids: string[] = [];
+  for (const streamId of streamIds) {
+    const orgId = orgIdOfStream(streamId);
+    if (orgId !== undefined) ids.push(orgId);
   }
-  return [...ids].sort();
+  return ids;
 };
