@@ -139,9 +139,9 @@ export class Ledger {
       if (decided.kind === 'duplicate') {
         return duplicateResult(this.store, { orgId, streamId, commandId, range: decided.range, version: entry.version, retries });
       }
-      const result = { commandId, orgId, streamId, outcomes: decided.outcomes, retries };
+      const { outcomes } = decided;
       if (decided.kind === 'unchanged') {
-        return E.right({ ...result, status: 'unchanged', events: [], streamVersion: entry.version, firstPosition: 0n, lastPosition: 0n });
+        return E.right({ status: 'unchanged', commandId, orgId, streamId, events: [], outcomes, streamVersion: entry.version, firstPosition: 0n, lastPosition: 0n, retries });
       }
       const appended = await this.appendDecided(orgId, streamId, entry, decided);
       if (appended.kind === 'conflict') {
@@ -150,7 +150,7 @@ export class Ledger {
       }
       if (appended.kind === 'failed') return E.left(appendFailure(appended.cause, commandId));
       const { nextExpectedVersion, firstPosition, lastPosition } = appended.result;
-      return E.right({ ...result, status: 'applied', events: decided.changes, streamVersion: nextExpectedVersion, firstPosition, lastPosition });
+      return E.right({ status: 'applied', commandId, orgId, streamId, events: decided.changes, outcomes, streamVersion: nextExpectedVersion, firstPosition, lastPosition, retries });
     }
   }
 
