@@ -12,12 +12,13 @@ export * from './commands.js';
 export * from './time.js';
 export * from './serialization.js';
 export * from './store/port.js';
+export * from './store/list-streams.js';
 export { InMemoryEventStore } from './store/in-memory.js';
 export * from './organization/state.js';
 export { evolve } from './organization/evolve.js';
 export { decide, teamIdFromName, type Decision, type DecisionContext, type Emitted, type Outcome } from './organization/decide.js';
 export { organizationDecider } from './organization/decider.js';
-export * from './ledger.js';
+export * from './ledger/index.js';
 export * from './snapshots/port.js';
 export { InMemorySnapshotStore } from './snapshots/in-memory.js';
 export {

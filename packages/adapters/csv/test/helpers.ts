@@ -96,11 +96,8 @@ export class FailingStore implements EventStore {
     this.check();
     return this.inner.appendToStream(...args);
   };
-  appendMany: EventStore['appendMany'] = async (...args) => {
-    this.check();
-    return this.inner.appendMany(...args);
-  };
   readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
+  listStreams: EventStore['listStreams'] = (...args) => this.inner.listStreams(...args);
   readAll: EventStore['readAll'] = (...args) => this.inner.readAll(...args);
   headPosition: EventStore['headPosition'] = () => this.inner.headPosition();
   waitForEvents: EventStore['waitForEvents'] = (...args) => this.inner.waitForEvents(...args);

@@ -1,4 +1,4 @@
-import { streamNameFilter, type Filter } from '@kurrent/kurrentdb-client';
+import { eventTypeFilter, streamNameFilter, type Filter } from '@kurrent/kurrentdb-client';
 
 /** The default stream-name prefix: every stream the library writes starts with it (`learner-ledger.org-<orgId>`). */
 export const DEFAULT_STREAM_PREFIX = 'learner-ledger.';
@@ -31,3 +31,17 @@ export const exactStreamsFilter = (streamIds: readonly string[]): Filter => stre
 /** True when a stream name belongs to this store's view of the log. */
 export const inStorePrefix = (prefix: string, streamId: string): boolean =>
   !streamId.startsWith('$') && streamId.startsWith(prefix);
+
+/**
+ * The server-side filter of a stream listing: only events of `firstEventType`
+ * when one is given (one small event per stream crosses the wire), else every
+ * event of the streams under the narrower of the listing's and the store's
+ * prefix. Undefined when the two prefixes exclude each other (nothing to list).
+ */
+export const listingFilter = (storePrefix: string, options: { prefix?: string; firstEventType?: string }): Filter | undefined => {
+  const prefix = options.prefix ?? '';
+  const narrower = prefix.startsWith(storePrefix) ? prefix : storePrefix.startsWith(prefix) ? storePrefix : undefined;
+  if (narrower === undefined || narrower.startsWith('$')) return undefined;
+  if (options.firstEventType !== undefined) return eventTypeFilter({ regex: `^${escapeRegex(options.firstEventType)}\\z` });
+  return storeFilter(narrower);
+};

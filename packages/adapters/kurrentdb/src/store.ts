@@ -5,6 +5,8 @@ import {
   type EventStore,
   type ExpectedVersion,
   type GlobalPosition,
+  type ListStreamsOptions,
+  type ListStreamsResult,
   type NewStoredEvent,
   type ReadAllBatch,
   type ReadAllOptions,
@@ -20,6 +22,7 @@ import { DEFAULT_STREAM_PREFIX, storeFilter } from './filters.js';
 import { appendMany } from './schema/appendMany.js';
 import { appendToStream } from './schema/appendToStream.js';
 import { headPosition } from './schema/headPosition.js';
+import { listStreams } from './schema/listStreams.js';
 import { readAll } from './schema/readAll.js';
 import { readStream } from './schema/readStream.js';
 import { waitForEvents } from './schema/waitForEvents.js';
@@ -127,6 +130,11 @@ export class KurrentDbEventStore implements EventStore {
   readAll(options?: ReadAllOptions): Promise<ReadAllBatch> {
     this.assertOpen();
     return readAll(this.context, options);
+  }
+
+  listStreams(options?: ListStreamsOptions): Promise<ListStreamsResult> {
+    this.assertOpen();
+    return listStreams(this.context, options);
   }
 
   headPosition(): Promise<GlobalPosition> {

@@ -4,6 +4,8 @@ import {
   type EventStore,
   type ExpectedVersion,
   type GlobalPosition,
+  type ListStreamsOptions,
+  type ListStreamsResult,
   type NewStoredEvent,
   type ReadAllBatch,
   type ReadAllOptions,
@@ -18,6 +20,7 @@ import { STORE_NAME, describeTarget, messageOf, readFailure } from './schema/err
 import { headPosition } from './schema/headPosition.js';
 import { DEFAULT_SCHEMA, type SchemaNames, schemaNameProblem, schemaNames } from './schema/identifiers.js';
 import { type MigrationReport, SchemaTooNewError, migrate } from './schema/migrations.js';
+import { listStreams } from './schema/listStreams.js';
 import { readAll } from './schema/readAll.js';
 import { readStream } from './schema/readStream.js';
 import { withTransaction } from './schema/transaction.js';
@@ -113,6 +116,15 @@ export class PostgresEventStore implements EventStore {
       return await readAll(this.pool, this.names, options);
     } catch (error) {
       throw readFailure(`reading the log after position ${String(options?.after ?? 0n)}`, this.target, error);
+    }
+  }
+
+  async listStreams(options?: ListStreamsOptions): Promise<ListStreamsResult> {
+    this.assertOpen();
+    try {
+      return await listStreams(this.pool, this.names, options);
+    } catch (error) {
+      throw readFailure(`listing streams starting with ${JSON.stringify(options?.prefix ?? '')}`, this.target, error);
     }
   }
 

@@ -25,11 +25,12 @@ describe('postgres schema migrations', () => {
   it('creates a fresh schema at the latest version', async () => {
     const store = await open();
     try {
-      expect(store.migration).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: [1, 2] });
+      expect(store.migration).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: [1, 2, 3] });
       expect(await tablesOf(SCHEMA)).toEqual(['events', 'log_head', 'schema_migrations', 'snapshots']);
       expect(await migrationRows(SCHEMA)).toEqual([
         { version: 1, description: expect.any(String) },
         { version: 2, description: 'organization snapshots' },
+        { version: 3, description: 'index of the first event of every stream' },
       ]);
       expect(await store.headPosition()).toBe(0n);
     } finally {
@@ -55,12 +56,38 @@ describe('postgres schema migrations', () => {
     const first = await open();
     await first.appendToStream('org-upgrade', [sampleEvent(1)]);
     await first.close();
-    await withClient((client) => client.query(`DROP TABLE "${SCHEMA}".snapshots; DELETE FROM "${SCHEMA}".schema_migrations WHERE version = 2`));
+    await withClient((client) =>
+      client.query(`DROP TABLE "${SCHEMA}".snapshots; DROP INDEX "${SCHEMA}".events_stream_starts; DELETE FROM "${SCHEMA}".schema_migrations WHERE version >= 2`),
+    );
     const second = await open();
     try {
-      expect(second.migration).toEqual({ from: 1, to: 2, applied: [2] });
+      expect(second.migration).toEqual({ from: 1, to: 3, applied: [2, 3] });
       expect(await tablesOf(SCHEMA)).toContain('snapshots');
       expect((await second.readStream('org-upgrade')).events).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('upgrades a schema of version 2 by indexing the streams it already holds, and lists them through the index', async () => {
+    const first = await open();
+    await first.appendToStream('org-b', [sampleEvent(1), sampleEvent(2)]);
+    await first.appendToStream('org-a', [sampleEvent(1)]);
+    await first.appendToStream('other', [sampleEvent(1)]);
+    await first.close();
+    await withClient((client) => client.query(`DROP INDEX "${SCHEMA}".events_stream_starts; DELETE FROM "${SCHEMA}".schema_migrations WHERE version = 3`));
+    const second = await open();
+    try {
+      expect(second.migration).toEqual({ from: 2, to: 3, applied: [3] });
+      expect(await second.listStreams({ prefix: 'org-' })).toEqual({ streamIds: ['org-a', 'org-b'], isEnd: true });
+      const plan = await withClient(async (client) => {
+        await client.query('SET enable_seqscan = off');
+        const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN SELECT stream_id FROM "${SCHEMA}".events WHERE stream_version = 1 AND stream_id COLLATE "C" >= 'org-' AND stream_id COLLATE "C" < 'org.' ORDER BY stream_id COLLATE "C" LIMIT 10`,
+        );
+        return rows.map((row) => row['QUERY PLAN']).join('\n');
+      });
+      expect(plan).toContain('events_stream_starts');
     } finally {
       await second.close();
     }

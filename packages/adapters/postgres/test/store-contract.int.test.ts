@@ -2,5 +2,8 @@ import { describeEventStoreContract } from '@learner-ledger/core/testing';
 import { freshStore } from './support.js';
 
 // The one store contract, twice: appends as one statement, and appends through COPY.
-describeEventStoreContract('postgres', async () => ({ store: await freshStore('ll_test_contract') }));
-describeEventStoreContract('postgres (every append through COPY)', async () => ({ store: await freshStore('ll_test_contract_copy', { copyThreshold: 1 }) }));
+describeEventStoreContract('postgres', async () => ({ store: await freshStore('ll_test_contract'), multiStreamAppends: 'atomic' }));
+describeEventStoreContract('postgres (every append through COPY)', async () => ({
+  store: await freshStore('ll_test_contract_copy', { copyThreshold: 1 }),
+  multiStreamAppends: 'atomic',
+}));

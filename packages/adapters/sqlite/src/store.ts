@@ -7,6 +7,8 @@ import {
   type EventStore,
   type ExpectedVersion,
   type GlobalPosition,
+  type ListStreamsOptions,
+  type ListStreamsResult,
   type NewStoredEvent,
   type ReadAllBatch,
   type ReadAllOptions,
@@ -20,6 +22,7 @@ import { SqliteStoreError, describeSqliteFailure, isUniqueViolation } from './er
 import { type AppendStatements, appendToStreams, currentStreamVersion, prepareAppend } from './schema/appendToStreams.js';
 import { type HeadStatement, headPosition, prepareHeadPosition } from './schema/headPosition.js';
 import { EVENT_LOG_COMPONENT, assertSchemaCurrent, assertSchemaNotNewer, eventLogMigrations, runMigrations } from './schema/migrations.js';
+import { ListStreamsStatements, listStreams } from './schema/listStreams.js';
 import { type ReadAllStatements, prepareReadAll, readAll } from './schema/readAll.js';
 import { type ReadStreamStatements, prepareReadStream, readStream } from './schema/readStream.js';
 import { waitForEvents } from './schema/waitForEvents.js';
@@ -79,6 +82,7 @@ export class SqliteEventStore implements EventStore {
   private readonly readStreamStatements: ReadStreamStatements;
   private readonly readAllStatements: ReadAllStatements;
   private readonly headStatement: HeadStatement;
+  private readonly listStreamsStatements: ListStreamsStatements;
   private readonly appendTransaction: Database.Transaction<(requests: readonly AppendRequest[]) => AppendResult[]>;
   private readonly readStreamTransaction: Database.Transaction<(streamId: string, options: ReadStreamOptions) => ReadStreamResult>;
   private readonly readAllTransaction: Database.Transaction<(options: ReadAllOptions) => ReadAllBatch>;
@@ -96,6 +100,7 @@ export class SqliteEventStore implements EventStore {
     this.readStreamStatements = prepareReadStream(database);
     this.readAllStatements = prepareReadAll(database);
     this.headStatement = prepareHeadPosition(database);
+    this.listStreamsStatements = new ListStreamsStatements(database);
     this.appendTransaction = database.transaction((requests: readonly AppendRequest[]) => appendToStreams(this.appendStatements, requests));
     this.readStreamTransaction = database.transaction((streamId: string, options: ReadStreamOptions) => readStream(this.readStreamStatements, streamId, options));
     this.readAllTransaction = database.transaction((options: ReadAllOptions) => readAll(this.readAllStatements, options));
@@ -198,6 +203,15 @@ export class SqliteEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllBatch> {
     return this.readAllSync(options);
+  }
+
+  async listStreams(options: ListStreamsOptions = {}): Promise<ListStreamsResult> {
+    this.assertOpen();
+    try {
+      return listStreams(this.listStreamsStatements, options);
+    } catch (error) {
+      throw this.failure(error, 'listing streams', false);
+    }
   }
 
   async headPosition(): Promise<GlobalPosition> {

@@ -7,6 +7,7 @@ describeEventStoreContract('sqlite file', async () => {
   const store = openSqliteEventStore({ path: temp.file(), pollIntervalMs: 10 });
   return {
     store,
+    multiStreamAppends: 'atomic',
     teardown: async () => {
       await store.close();
       temp.remove();
@@ -14,4 +15,4 @@ describeEventStoreContract('sqlite file', async () => {
   };
 });
 
-describeEventStoreContract('sqlite :memory:', async () => ({ store: openSqliteEventStore({ path: ':memory:' }) }));
+describeEventStoreContract('sqlite :memory:', async () => ({ store: openSqliteEventStore({ path: ':memory:' }), multiStreamAppends: 'atomic' }));

@@ -1,9 +1,12 @@
+import { pageOfStreamIds } from './list-streams.js';
 import {
   type AppendRequest,
   type AppendResult,
   type EventStore,
   type ExpectedVersion,
   type GlobalPosition,
+  type ListStreamsOptions,
+  type ListStreamsResult,
   type NewStoredEvent,
   type ReadAllBatch,
   type ReadAllOptions,
@@ -98,6 +101,16 @@ export class InMemoryEventStore implements EventStore {
     const events: StoredEvent[] = [];
     for (let i = from; i < to; i++) events.push(this.log[indexes[i]!]!);
     return { streamId, currentVersion: indexes.length, events };
+  }
+
+  /** Sorts the ids of its map on every call: O(streams), fine for what this store is for. */
+  async listStreams(options: ListStreamsOptions = {}): Promise<ListStreamsResult> {
+    this.assertOpen();
+    const ids: string[] = [];
+    for (const [streamId, indexes] of this.streams) {
+      if (options.firstEventType === undefined || this.log[indexes[0]!]!.type === options.firstEventType) ids.push(streamId);
+    }
+    return pageOfStreamIds(ids, options);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllBatch> {

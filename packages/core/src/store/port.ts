@@ -83,20 +83,49 @@ export interface WaitOptions {
   readonly timeoutMs?: number;
 }
 
+export interface ListStreamsOptions {
+  /** Only streams whose id starts with this. Default `''` (every stream). */
+  readonly prefix?: string;
+  /**
+   * Only streams whose first event has this type. Lets a store without an
+   * index of its streams (KurrentDB) ask for those first events alone.
+   */
+  readonly firstEventType?: string;
+  /** Only stream ids after this one (in `compareStreamIds` order): pass the last id of a page to continue. */
+  readonly after?: string;
+  /** At most this many. Default: all. */
+  readonly limit?: number;
+}
+
+export interface ListStreamsResult {
+  /** Ids of streams holding at least one event, in `compareStreamIds` order. */
+  readonly streamIds: readonly string[];
+  /** True when no matching stream comes after the last one listed. */
+  readonly isEnd: boolean;
+}
+
+/** What a store offers beyond the port. */
 export interface StoreCapabilities {
-  /** `appendMany` is one transaction across streams on this store. */
+  /** `appendMany` is one transaction across streams: every expected version matches and all events land, or nothing does. */
   readonly atomicMultiStreamAppend: boolean;
 }
 
 export interface EventStore {
   /** A short name for messages: `memory`, `sqlite`, `postgres`, `kurrentdb`. */
   readonly name: string;
-  readonly capabilities: StoreCapabilities;
+  /** What the store offers beyond the port; absent means nothing more. */
+  readonly capabilities?: StoreCapabilities;
   /** Append to one stream, checking the expected version. Throws {@link WrongExpectedVersionError} on conflict. */
   appendToStream(streamId: string, events: readonly NewStoredEvent[], options?: { expectedVersion?: ExpectedVersion }): Promise<AppendResult>;
-  /** Append to several streams at once: every version is checked and either all land or none. */
-  appendMany(requests: readonly AppendRequest[]): Promise<readonly AppendResult[]>;
+  /**
+   * Append to several streams in one call, when the store offers it. All or
+   * nothing only where `capabilities.atomicMultiStreamAppend` says so. The
+   * ledger never needs it: one organization is one stream.
+   */
+  appendMany?(requests: readonly AppendRequest[]): Promise<readonly AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<ReadStreamResult>;
+  /** The ids of the streams that hold events, by prefix, in order, a page at a time. */
+  listStreams(options?: ListStreamsOptions): Promise<ListStreamsResult>;
   /** Read the global log forward, in order, from a position. */
   readAll(options?: ReadAllOptions): Promise<ReadAllBatch>;
   /** Position of the last event in the log (0n when empty). */

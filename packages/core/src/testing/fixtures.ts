@@ -1,5 +1,5 @@
 import type { Command } from '../commands.js';
-import type { CommandContext } from '../ledger.js';
+import type { CommandContext } from '../ledger/index.js';
 
 /** The instant shared fixtures are decided at. */
 export const FIXTURE_NOW = '2026-03-02T09:00:00.000Z';

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from '../commands.js';
 import type { DomainError } from '../errors.js';
-import { createLedger, type Ledger } from '../ledger.js';
+import { createLedger, type Ledger } from '../ledger/index.js';
 import { SNAPSHOT_CODE_VERSION, SNAPSHOT_SCHEMA_VERSION, type OrganizationSnapshot, type SnapshotStore } from '../snapshots/port.js';
 import { serializeOrganizationState } from '../snapshots/state-codec.js';
 import type { EventStore } from '../store/port.js';

@@ -11,7 +11,19 @@ export interface StoreFactoryResult {
   readonly store: EventStore;
   /** Closes and removes what the factory created. */
   readonly teardown?: () => Promise<void>;
+  /**
+   * What the store offers for appends to several streams in one call, when its
+   * tests know it: checked against what the store says of itself and does.
+   */
+  readonly multiStreamAppends?: MultiStreamAppendSupport;
 }
+
+/** `atomic`: `appendMany`, all or nothing; `not atomic`: `appendMany`, stream after stream; `none`: no `appendMany`. */
+export type MultiStreamAppendSupport = 'atomic' | 'not atomic' | 'none';
+
+/** What a store says it offers for multi-stream appends. */
+export const multiStreamAppendSupport = (store: EventStore): MultiStreamAppendSupport =>
+  store.appendMany === undefined ? 'none' : store.capabilities?.atomicMultiStreamAppend === true ? 'atomic' : 'not atomic';
 export type StoreFactory = () => Promise<StoreFactoryResult>;
 
 let counter = 0;
@@ -39,15 +51,60 @@ const readEverything = async (store: EventStore, after = 0n, maxCount = 7): Prom
   }
 };
 
+/**
+ * What a store states about multi-stream appends, checked against what it
+ * does: without `appendMany` it may not claim atomicity; with it, a call lands
+ * every stream; when it claims `atomicMultiStreamAppend`, a call with one
+ * wrong expected version writes nothing at all; without that claim, a call
+ * whose first stream is refused still writes nothing. Throws on a mismatch.
+ */
+export const verifyMultiStreamAppends = async (store: EventStore): Promise<void> => {
+  const atomic = store.capabilities?.atomicMultiStreamAppend === true;
+  const appendMany = store.appendMany?.bind(store);
+  // Claiming atomic multi-stream appends without offering them is a false statement.
+  expect({ claimsAtomic: atomic, offersAppendMany: appendMany !== undefined }).not.toEqual({ claimsAtomic: true, offersAppendMany: false });
+  if (appendMany === undefined) return;
+  const a = uniqueStreamId('multi-a');
+  const b = uniqueStreamId('multi-b');
+  await store.appendToStream(a, events(1));
+  const results = await appendMany([
+    { streamId: a, events: events(2, 1), expectedVersion: 1 },
+    { streamId: b, events: events(3), expectedVersion: 'no_stream' },
+  ]);
+  expect(results.map((r) => [r.streamId, r.nextExpectedVersion])).toEqual([
+    [a, 3],
+    [b, 3],
+  ]);
+  expect((await store.readStream(a)).events.map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 2]);
+  expect((await store.readStream(b)).events.map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 2]);
+  const head = await store.headPosition();
+  // Atomic: the wrong version is the second stream's, after one the store could have written already.
+  const refused = atomic
+    ? [
+        { streamId: a, events: events(1, 10), expectedVersion: 3 },
+        { streamId: b, events: events(1, 10), expectedVersion: 1 },
+      ]
+    : [
+        { streamId: a, events: events(1, 10), expectedVersion: 1 },
+        { streamId: b, events: events(1, 10), expectedVersion: 3 },
+      ];
+  await expect(appendMany(refused)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+  expect((await store.readStream(a)).currentVersion).toBe(3);
+  expect((await store.readStream(b)).currentVersion).toBe(3);
+  expect(await store.headPosition()).toBe(head);
+};
+
 export const describeEventStoreContract = (name: string, factory: StoreFactory): void => {
   describe(`event store contract: ${name}`, () => {
     let store: EventStore;
     let teardown: (() => Promise<void>) | undefined;
+    let stated: MultiStreamAppendSupport | undefined;
 
     beforeAll(async () => {
       const created = await factory();
       store = created.store;
       teardown = created.teardown;
+      stated = created.multiStreamAppends;
     });
     afterAll(async () => {
       if (teardown) await teardown();
@@ -192,30 +249,49 @@ export const describeEventStoreContract = (name: string, factory: StoreFactory):
       }
     });
 
-    it('appends to several streams at once, all or nothing', async () => {
-      const a = uniqueStreamId('multi-a');
-      const b = uniqueStreamId('multi-b');
-      await store.appendToStream(a, events(1));
-      if (!store.capabilities.atomicMultiStreamAppend) {
-        // Stores without multi-stream transactions must say so; the ledger never needs them.
-        expect(store.capabilities.atomicMultiStreamAppend).toBe(false);
-        return;
-      }
-      const results = await store.appendMany([
-        { streamId: a, events: events(2, 1), expectedVersion: 1 },
-        { streamId: b, events: events(3), expectedVersion: 'no_stream' },
-      ]);
-      expect(results.map((r) => r.nextExpectedVersion)).toEqual([3, 3]);
-      const head = await store.headPosition();
-      await expect(
-        store.appendMany([
-          { streamId: a, events: events(1, 10), expectedVersion: 3 },
-          { streamId: b, events: events(1, 10), expectedVersion: 1 }, // wrong
-        ]),
-      ).rejects.toBeInstanceOf(WrongExpectedVersionError);
-      expect((await store.readStream(a)).currentVersion).toBe(3);
-      expect((await store.readStream(b)).currentVersion).toBe(3);
-      expect(await store.headPosition()).toBe(head);
+    it('appends to several streams in one call as far as it says, and keeps all or nothing when it says so', async () => {
+      // A store whose support depends on its server (KurrentDB) is held to what it says of itself alone.
+      if (stated !== undefined) expect(multiStreamAppendSupport(store)).toBe(stated);
+      await verifyMultiStreamAppends(store);
+    });
+
+    it('lists the streams that hold events by prefix, in order, a page at a time', async () => {
+      const base = uniqueStreamId('list');
+      const prefix = `${base}-`;
+      const inside = [`${prefix}b`, `${prefix}a-1`, `${prefix}a`, `${prefix}c.2`, `${prefix}c`];
+      for (const [i, streamId] of inside.entries()) await store.appendToStream(streamId, events(1 + (i % 3)));
+      // Sharing the prefix's characters but not the prefix itself: never listed.
+      for (const streamId of [base, `${base}_`, `${base}.x`]) await store.appendToStream(streamId, events(1));
+      const sorted = [`${prefix}a`, `${prefix}a-1`, `${prefix}b`, `${prefix}c`, `${prefix}c.2`];
+      expect(await store.listStreams({ prefix })).toEqual({ streamIds: sorted, isEnd: true });
+      const first = await store.listStreams({ prefix, limit: 2 });
+      expect(first).toEqual({ streamIds: sorted.slice(0, 2), isEnd: false });
+      const second = await store.listStreams({ prefix, limit: 2, after: first.streamIds[1]! });
+      expect(second).toEqual({ streamIds: sorted.slice(2, 4), isEnd: false });
+      expect(await store.listStreams({ prefix, limit: 2, after: second.streamIds[1]! })).toEqual({ streamIds: sorted.slice(4), isEnd: true });
+      expect(await store.listStreams({ prefix, limit: 5 })).toEqual({ streamIds: sorted, isEnd: true });
+      // `after` need not be a listed id, nor start with the prefix.
+      expect((await store.listStreams({ prefix, after: `${prefix}a-0` })).streamIds).toEqual(sorted.slice(1));
+      expect((await store.listStreams({ prefix, after: base })).streamIds).toEqual(sorted);
+      expect(await store.listStreams({ prefix, after: `${base}.` })).toEqual({ streamIds: [], isEnd: true });
+      expect(await store.listStreams({ prefix: `${prefix}zz` })).toEqual({ streamIds: [], isEnd: true });
+      const everything = await store.listStreams();
+      expect(everything.streamIds.filter((id) => id.startsWith(base))).toEqual([base, ...sorted, `${base}.x`, `${base}_`]);
+      expect(everything.isEnd).toBe(true);
+    });
+
+    it('lists only the streams whose first event has the type asked for', async () => {
+      const prefix = `${uniqueStreamId('first')}-`;
+      const started = (n: number): NewStoredEvent => ({ ...sampleEvent(n), type: 'ContractStarted' });
+      await store.appendToStream(`${prefix}1`, [started(1), sampleEvent(2)]);
+      await store.appendToStream(`${prefix}2`, [sampleEvent(1), started(2)]);
+      await store.appendToStream(`${prefix}3`, [started(1)]);
+      await store.appendToStream(`${prefix}4`, [sampleEvent(1)]);
+      await store.appendToStream(`${prefix}4`, [started(2)]);
+      expect(await store.listStreams({ prefix, firstEventType: 'ContractStarted' })).toEqual({ streamIds: [`${prefix}1`, `${prefix}3`], isEnd: true });
+      expect(await store.listStreams({ prefix, firstEventType: 'ContractTested', limit: 1 })).toEqual({ streamIds: [`${prefix}2`], isEnd: false });
+      expect(await store.listStreams({ prefix, firstEventType: 'ContractStarted', after: `${prefix}1` })).toEqual({ streamIds: [`${prefix}3`], isEnd: true });
+      expect(await store.listStreams({ prefix, firstEventType: 'Contract' })).toEqual({ streamIds: [], isEnd: true });
     });
 
     it('wakes a waiting reader when an event is appended, and times out otherwise', async () => {

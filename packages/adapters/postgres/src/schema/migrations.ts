@@ -122,8 +122,20 @@ CREATE TABLE ${n.snapshots} (
 `,
 };
 
+/**
+ * Migration 3: an index of the first event of every stream, so streams are
+ * listed by prefix without reading the log. In "C" collation: byte order, in
+ * which the ids sharing a prefix are one range (not so in most locales).
+ * Built inside the migration's transaction, so appends wait while it builds.
+ */
+const streamStarts: Migration = {
+  version: 3,
+  description: 'index of the first event of every stream',
+  sql: (n) => `CREATE INDEX events_stream_starts ON ${n.events} (stream_id COLLATE "C", type) WHERE stream_version = 1;`,
+};
+
 /** Every migration this version of the library knows, in order. */
-export const MIGRATIONS: readonly Migration[] = [eventLog, snapshots];
+export const MIGRATIONS: readonly Migration[] = [eventLog, snapshots, streamStarts];
 
 /** The newest schema version this library writes and reads. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -39,6 +39,14 @@ export const eventLogMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'index the first event of every stream',
+    up: (db) => {
+      // One entry per stream, so listing streams by prefix is a range scan of this index, not of the log.
+      db.exec(`CREATE INDEX ll_events_stream_starts ON ll_events (stream_id, type) WHERE stream_version = 1`);
+    },
+  },
 ];
 
 /** The migrations of the organization snapshots (component `snapshots`). */

@@ -1,0 +1,114 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { DomainEvent } from '../events.js';
+import { organizationStreamId } from '../ids.js';
+import type { EventMetadata } from '../metadata.js';
+import { organizationDecider } from '../organization/decider.js';
+import { copyState, draftOf, type OrganizationState } from '../organization/state.js';
+import { decodeEvent } from '../serialization.js';
+import type { EventStore } from '../store/port.js';
+import { commandIndex, type CommandIndex } from './command-index.js';
+import { LedgerLoadError } from './errors.js';
+import type { RecordedChange } from './types.js';
+
+/** One organization as the ledger keeps it between commands. */
+export interface CacheEntry {
+  state: OrganizationState;
+  /** The stream version `state` is folded up to. */
+  version: number;
+  readonly commands: CommandIndex;
+  /** A view handed out by {@link viewOf} reads through to these maps: copy them before folding in place again. */
+  shared: boolean;
+  /** The id of the event at `version` (undefined at version 0). */
+  lastEventId: string | undefined;
+  /** The version of the last snapshot loaded or saved (0: none). */
+  snapshotVersion: number;
+}
+
+/** An organization before its first event. */
+export const emptyCacheEntry = (): CacheEntry => ({
+  state: organizationDecider.initialState(),
+  version: 0,
+  commands: commandIndex(),
+  shared: false,
+  lastEventId: undefined,
+  snapshotVersion: 0,
+});
+
+/** Folds the event at the next version into the entry, first giving up maps that outstanding views read through to. */
+const foldNext = (entry: CacheEntry, event: DomainEvent, metadata: EventMetadata, version: number, eventId: string): void => {
+  if (entry.shared) {
+    entry.state = copyState(entry.state);
+    entry.shared = false;
+  }
+  entry.state = organizationDecider.evolve(entry.state, event, metadata);
+  entry.version = version;
+  entry.lastEventId = eventId;
+  entry.commands.track(metadata.commandId, version);
+};
+
+/** Folds the events a command just appended, unless the entry moved past them (the next load catches up then). */
+export const foldRecorded = (entry: CacheEntry, changes: readonly RecordedChange[]): void => {
+  for (const change of changes) {
+    if (change.streamVersion !== entry.version + 1) return;
+    foldNext(entry, change.event, change.metadata, change.streamVersion, change.metadata.eventId);
+  }
+};
+
+/** A read-only view of the entry's state: later folds copy before they change what the view reads. */
+export const viewOf = (entry: CacheEntry): OrganizationState => {
+  entry.shared = true;
+  return draftOf(entry.state);
+};
+
+const LOAD_PAGE = 10_000;
+
+/** Folds every event the stream holds past the entry's version. Throws {@link LedgerLoadError} on an event that does not decode. */
+export const catchUp = async (store: EventStore, streamId: string, entry: CacheEntry): Promise<void> => {
+  for (;;) {
+    const read = await store.readStream(streamId, { fromVersion: entry.version + 1, maxCount: LOAD_PAGE });
+    for (const stored of read.events) {
+      if (stored.streamVersion !== entry.version + 1) continue;
+      const decoded = decodeEvent(stored);
+      if (E.isLeft(decoded)) throw new LedgerLoadError(decoded.left.message);
+      foldNext(entry, decoded.right.event, decoded.right.metadata, stored.streamVersion, stored.eventId);
+    }
+    if (read.events.length < LOAD_PAGE) return;
+  }
+};
+
+export interface StateCacheOptions {
+  readonly store: EventStore;
+  /** Keep entries between loads (false: every load starts over). */
+  readonly keep: boolean;
+  /** Where an organization not in the cache starts: a trusted snapshot, or undefined for the empty state. */
+  readonly restore: (orgId: string, streamId: string) => Promise<CacheEntry | undefined>;
+}
+
+/** The organizations' folded states, each caught up with its stream on every load. */
+export class StateCache {
+  private readonly entries = new Map<string, CacheEntry>();
+
+  constructor(private readonly options: StateCacheOptions) {}
+
+  /** The organization's entry caught up with its stream (restored or folded from scratch when not cached). */
+  async load(orgId: string): Promise<CacheEntry> {
+    const streamId = organizationStreamId(orgId);
+    let entry = this.entries.get(orgId);
+    if (!entry) {
+      entry = (await this.options.restore(orgId, streamId)) ?? emptyCacheEntry();
+      if (this.options.keep) this.entries.set(orgId, entry);
+    }
+    try {
+      await catchUp(this.options.store, streamId, entry);
+    } catch (error) {
+      // A half-folded entry must not be decided on later.
+      if (error instanceof LedgerLoadError) this.entries.delete(orgId);
+      throw error;
+    }
+    return entry;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
