@@ -35,10 +35,11 @@ export const positionProblem = (position: KurrentPosition | undefined): string |
 
 /**
  * The port's global position for a KurrentDB log position: the commit
- * position, which equals the prepare position of every event this store can
- * read (see {@link positionProblem}). It fits a signed 64-bit integer (SQLite
- * `INTEGER`, PostgreSQL `bigint`), keeps the order of `$all`, and `0n` stays
- * "before the first event" (the log opens with system records).
+ * position, which equals the prepare position of every event written through
+ * gRPC (only the legacy TCP API's explicit transactions differ). It fits a
+ * signed 64-bit integer (SQLite `INTEGER`, PostgreSQL `bigint`), keeps the
+ * order of `$all`, and `0n` stays "before the first event" (the log opens with
+ * system records).
  *
  * @throws RangeError for a position without a global position.
  */
