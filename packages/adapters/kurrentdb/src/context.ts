@@ -1,12 +1,46 @@
-import type { Filter, KurrentDBClient } from '@kurrent/kurrentdb-client';
+import type {
+  AllStreamResolvedEvent,
+  AppendResult as ClientAppendResult,
+  AppendStreamRequest,
+  AppendToStreamOptions,
+  EventData,
+  Filter,
+  MultiAppendResult,
+  ReadAllOptions as ClientReadAllOptions,
+  ReadStreamOptions as ClientReadStreamOptions,
+  ResolvedEvent,
+  SubscribeToAllOptions,
+} from '@kurrent/kurrentdb-client';
+import type { ConnectionDescription } from './connection.js';
 import { toPortError, type OperationContext } from './errors.js';
 import { inStorePrefix } from './filters.js';
 
-/** What every store operation needs: the client, the hosts for messages, and this store's view of the log. */
+/** The part of a catch-up subscription to `$all` the store uses. */
+export interface KurrentSubscription {
+  on(event: 'data', listener: (resolved: AllStreamResolvedEvent) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener(event: 'data', listener: (resolved: AllStreamResolvedEvent) => void): unknown;
+  unsubscribe(): Promise<void>;
+}
+
+/**
+ * The methods of `KurrentDBClient` the store calls, with the client's own
+ * types: the real client fits it, and tests give a stand-in implementing it.
+ */
+export interface KurrentClient {
+  appendToStream(streamName: string, events: EventData[], options?: AppendToStreamOptions): Promise<ClientAppendResult>;
+  multiStreamAppend(requests: AppendStreamRequest[]): Promise<MultiAppendResult>;
+  readStream(streamName: string, options?: ClientReadStreamOptions): AsyncIterableIterator<ResolvedEvent>;
+  readAll(options?: ClientReadAllOptions): AsyncIterableIterator<AllStreamResolvedEvent>;
+  subscribeToAll(options?: SubscribeToAllOptions): KurrentSubscription;
+  dispose(): Promise<void>;
+}
+
+/** What every store operation needs: the client, what may be printed about the server, and this store's view of the log. */
 export interface StoreContext {
-  readonly client: KurrentDBClient;
-  /** `scheme://host1:2113,...` for messages (no credentials). */
-  readonly target: string;
+  readonly client: KurrentClient;
+  /** The hosts for messages, and the secrets no message may show. */
+  readonly connection: Pick<ConnectionDescription, 'target' | 'secrets'>;
   /** Stream-name prefix of this store's streams ('' = every non-system stream). */
   readonly prefix: string;
   /** The server-side `$all` filter for that prefix. */
@@ -23,7 +57,7 @@ export const attempt = async <T>(
   try {
     return await call();
   } catch (error) {
-    throw toPortError(error, context.target, operation, expected);
+    throw toPortError(error, context.connection, operation, expected);
   }
 };
 
@@ -38,4 +72,15 @@ export const assertStreamInStore = (context: StoreContext, streamId: string): vo
       : `this store reads the log filtered to streams starting with "${context.prefix}", so it would never see these events`;
     throw new RangeError(`kurrentdb store: stream ${JSON.stringify(streamId)} is refused: ${why}`);
   }
+};
+
+/**
+ * A count option as the client needs it (it calls `BigInt()` on it): whole,
+ * between 0 and `Number.MAX_SAFE_INTEGER - 1` (one is added when a page
+ * re-reads its first event). `NaN` counts nothing, as in the other stores.
+ */
+export const wholeCount = (value: number | undefined, fallback: number): number => {
+  const count = value ?? fallback;
+  if (Number.isNaN(count) || count <= 0) return 0;
+  return Math.min(Math.floor(count), Number.MAX_SAFE_INTEGER - 1);
 };

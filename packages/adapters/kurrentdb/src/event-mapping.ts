@@ -1,6 +1,6 @@
 import { jsonEvent, type EventData, type JSONEventType, type ResolvedEvent } from '@kurrent/kurrentdb-client';
 import type { GlobalPosition, NewStoredEvent, StoredEvent } from '@learner-ledger/core';
-import { encodePosition } from './position.js';
+import { MAX_LOG_POSITION, positionProblem } from './position.js';
 
 /**
  * KurrentDB keeps an event's id and type natively; the port's schema version
@@ -97,14 +97,18 @@ export const toEventData = (event: NewStoredEvent, form: MetadataForm): EventDat
   });
 };
 
-/** The port's stored event for an event the client read. */
+/** The port's stored event for an event the client read; refuses what the port cannot carry, naming the event. */
 export const fromResolvedEvent = (resolved: ResolvedEvent): StoredEvent => {
   const recorded = resolved.event;
   if (!recorded) throw new Error('kurrentdb store: the server returned a link without its event');
   const streamVersion = Number(recorded.revision + 1n);
   const where = { streamId: recorded.streamId, streamVersion };
   if (!recorded.isJson) throw new KurrentDbEventFormatError(recorded.streamId, streamVersion, `(type ${recorded.type}) is not a JSON event`);
-  if (!recorded.position) throw new KurrentDbEventFormatError(recorded.streamId, streamVersion, 'came without its log position (KurrentDB/EventStoreDB 22.6 or later reports it)');
+  const problem = positionProblem(recorded.position);
+  if (problem !== undefined) {
+    const old = recorded.position === undefined || recorded.position.commit > MAX_LOG_POSITION ? ' (servers before EventStoreDB 22.6 send no log position with stream reads)' : '';
+    throw new KurrentDbEventFormatError(recorded.streamId, streamVersion, `${problem}${old}`);
+  }
   const { schemaVersion, metadata } = decodeMetadata(recorded.metadata, where);
   return {
     eventId: recorded.id,
@@ -114,12 +118,37 @@ export const fromResolvedEvent = (resolved: ResolvedEvent): StoredEvent => {
     metadata,
     streamId: recorded.streamId,
     streamVersion,
-    globalPosition: encodePosition(recorded.position),
+    globalPosition: recorded.position!.commit,
   };
 };
 
-/** The global position of an event the client read (subscriptions, position look-ups). */
-export const positionOf = (resolved: ResolvedEvent): GlobalPosition | undefined => {
-  const position = resolved.event?.position;
-  return position ? encodePosition(position) : undefined;
+/** The global position of an event the client read (append read-backs, the head of the log). */
+export const positionOf = (resolved: ResolvedEvent): GlobalPosition => {
+  const recorded = resolved.event ?? resolved.link;
+  if (!recorded) throw new Error('kurrentdb store: the server returned a read result without an event');
+  const problem = positionProblem(recorded.position);
+  if (problem !== undefined) throw new KurrentDbEventFormatError(recorded.streamId, Number(recorded.revision + 1n), problem);
+  return recorded.position!.commit;
+};
+
+/**
+ * One position of `$all` as `readAll` sees it: an event of the port, or a
+ * record it passes over (still a position to read on from). Passed over are
+ * KurrentDB's own events in the store's streams — a tombstone
+ * (`$streamDeleted`), a link (`$>`), stream metadata, any type starting with
+ * "$" — and events that are not JSON (other tools may write binary events).
+ */
+export type LogEntry =
+  | { readonly kind: 'event'; readonly position: GlobalPosition; readonly event: StoredEvent }
+  | { readonly kind: 'passed-over'; readonly position: GlobalPosition; readonly reason: string };
+
+export const toLogEntry = (resolved: ResolvedEvent): LogEntry => {
+  const recorded = resolved.event ?? resolved.link;
+  if (!recorded) throw new Error('kurrentdb store: the server returned a read result without an event');
+  const position = positionOf(resolved);
+  const what = `event ${recorded.revision + 1n} of stream ${recorded.streamId} (type ${recorded.type})`;
+  if (!resolved.event) return { kind: 'passed-over', position, reason: `${what} is a link whose event is gone` };
+  if (recorded.type.startsWith('$')) return { kind: 'passed-over', position, reason: `${what} is a KurrentDB system event` };
+  if (!recorded.isJson) return { kind: 'passed-over', position, reason: `${what} is not JSON` };
+  return { kind: 'event', position, event: fromResolvedEvent(resolved) };
 };

@@ -6,7 +6,8 @@
  * this store, on every server version.
  */
 export { openKurrentDbEventStore, KurrentDbEventStore, type KurrentDbEventStoreOptions } from './store.js';
-export { PartialMultiStreamAppendError } from './schema/appendMany.js';
+export { PartialMultiStreamAppendError, type FailedStreamOutcome } from './operations/appendMany.js';
+export { AppendOutcomeUnknownError, AppendWrittenResultUnknownError } from './append-errors.js';
 export { KurrentDbEventFormatError, SCHEMA_VERSION_KEY, WRAPPED_METADATA_KEY } from './event-mapping.js';
-export { encodePosition, decodePosition, type KurrentPosition } from './position.js';
+export { encodePosition, decodePosition, MAX_LOG_POSITION, type KurrentPosition } from './position.js';
 export { DEFAULT_STREAM_PREFIX } from './filters.js';

@@ -15,17 +15,18 @@ import {
   type StoreCapabilities,
   type WaitOptions,
 } from '@learner-ledger/core';
-import { describeTarget, normalizeConnectionString, redactConnectionString } from './connection.js';
-import type { StoreContext } from './context.js';
+import { supportsMultiStreamAppend } from './capability-probe.js';
+import { describeConnection, normalizeConnectionString, scrub, scrubError, withMaskedWarnings } from './connection.js';
+import type { KurrentClient, StoreContext } from './context.js';
 import { STORE_NAME, toPortError } from './errors.js';
 import { DEFAULT_STREAM_PREFIX, storeFilter } from './filters.js';
-import { appendMany } from './schema/appendMany.js';
-import { appendToStream } from './schema/appendToStream.js';
-import { headPosition } from './schema/headPosition.js';
-import { listStreams } from './schema/listStreams.js';
-import { readAll } from './schema/readAll.js';
-import { readStream } from './schema/readStream.js';
-import { waitForEvents } from './schema/waitForEvents.js';
+import { appendMany } from './operations/appendMany.js';
+import { appendToStream } from './operations/appendToStream.js';
+import { headPosition } from './operations/headPosition.js';
+import { listStreams } from './operations/listStreams.js';
+import { readAll } from './operations/readAll.js';
+import { readStream } from './operations/readStream.js';
+import { waitForEvents } from './operations/waitForEvents.js';
 
 /** Options of {@link openKurrentDbEventStore}. */
 export interface KurrentDbEventStoreOptions {
@@ -46,45 +47,12 @@ export interface KurrentDbEventStoreOptions {
   readonly streamPrefix?: string;
 }
 
-/** The multi-stream append RPC of KurrentDB 25.1+, as the server lists it among its supported methods. */
-const MULTI_STREAM_APPEND_METHOD = { path: '/kurrentdb.protocol.v2.streams.StreamsService/AppendSession' };
-
-interface ServerFeatureProbe {
-  supports?: (method: { path: string }) => Promise<boolean>;
-  capabilities?: Promise<{ serverVersion?: string }>;
-}
-
-/**
- * Asks the server its version and whether it has multi-stream appends, through
- * the client's own feature probe (the gRPC ServerFeatures service, which
- * servers before 21.10 lack: their version reads as `unknown`).
- */
-const probeServer = async (client: KurrentDBClient): Promise<{ serverVersion: string; multiStreamAppend: boolean }> => {
-  const probe = client as unknown as ServerFeatureProbe;
-  if (typeof probe.supports !== 'function') return { serverVersion: 'unknown', multiStreamAppend: false };
-  const multiStreamAppend = await probe.supports.call(client, MULTI_STREAM_APPEND_METHOD);
-  const serverVersion = (await probe.capabilities)?.serverVersion ?? 'unknown';
-  return { serverVersion, multiStreamAppend };
-};
-
-/** Stream reads report log positions from 22.6 on; the store needs them for every event it returns. */
-export const MINIMUM_SERVER_VERSION = [22, 6] as const;
-
-/** False for a version before 22.6 and for `unknown` (a server too old to say); true otherwise. */
-export const isSupportedServerVersion = (version: string): boolean => {
-  if (version === 'unknown') return false;
-  const match = /^v?(\d+)\.(\d+)/i.exec(version.trim());
-  if (!match) return true; // a format this check does not know: let the server show what it can do
-  const [major, minor] = [Number(match[1]), Number(match[2])];
-  return major > MINIMUM_SERVER_VERSION[0] || (major === MINIMUM_SERVER_VERSION[0] && minor >= MINIMUM_SERVER_VERSION[1]);
-};
-
 /**
  * The KurrentDB / EventStoreDB event store. Create it with
  * {@link openKurrentDbEventStore}; it implements the core `EventStore` port.
  *
- * Global positions pack KurrentDB's `{ commit, prepare }` log position into one
- * bigint, `commit * 2^64 + prepare` (lossless and order-preserving).
+ * Global positions are KurrentDB commit positions, which equal the prepare
+ * positions of every event written through gRPC (see `encodePosition`).
  */
 export class KurrentDbEventStore implements EventStore {
   readonly name = STORE_NAME;
@@ -96,8 +64,6 @@ export class KurrentDbEventStore implements EventStore {
   constructor(
     private readonly context: StoreContext,
     atomicMultiStreamAppend: boolean,
-    /** The version the server reported when the store connected, e.g. `25.1.0`. */
-    readonly serverVersion: string,
   ) {
     this.capabilities = { atomicMultiStreamAppend };
   }
@@ -109,7 +75,7 @@ export class KurrentDbEventStore implements EventStore {
 
   /** The server the store talks to, without credentials: `kurrentdb://host1:2113,host2:2113`. */
   get target(): string {
-    return this.context.target;
+    return this.context.connection.target;
   }
 
   appendToStream(streamId: string, events: readonly NewStoredEvent[], options: { expectedVersion?: ExpectedVersion } = {}): Promise<AppendResult> {
@@ -165,12 +131,12 @@ export class KurrentDbEventStore implements EventStore {
 
 /**
  * Connects to KurrentDB or EventStoreDB (22.6+) and returns the event store.
- * It checks the server answers (its version, and the head of this store's
- * log) and whether it offers multi-stream appends (KurrentDB 25.1+), which
- * decides `capabilities.atomicMultiStreamAppend`.
+ * It checks the server answers (the head of this store's log, which also
+ * checks the user may read `$all`) and whether it offers multi-stream appends
+ * (KurrentDB 25.1+), which decides `capabilities.atomicMultiStreamAppend`.
  *
  * @throws `StoreUnavailableError` (from `@learner-ledger/core`) when the server or cluster cannot be reached.
- * @throws Error when the connection string is malformed, the prefix is invalid or the server is too old.
+ * @throws Error when the connection string is malformed or the prefix is invalid. No message shows the password.
  *
  * @example
  * ```ts
@@ -183,30 +149,31 @@ export const openKurrentDbEventStore = async (options: KurrentDbEventStoreOption
   if (prefix.startsWith('$')) {
     throw new RangeError(`kurrentdb store: stream prefix ${JSON.stringify(prefix)} would select KurrentDB system streams; choose one that does not start with "$"`);
   }
+  const connection = describeConnection(options.connectionString);
+  const invalid = (detail: string, cause?: unknown): Error =>
+    new Error(`kurrentdb store: invalid connection string ${JSON.stringify(connection.redacted)}: ${scrub(detail, connection.secrets)}`, cause === undefined ? undefined : { cause });
+  if (connection.problem !== undefined) throw invalid(connection.problem);
   let client: KurrentDBClient;
   try {
-    client = KurrentDBClient.connectionString(normalizeConnectionString(options.connectionString));
+    client = withMaskedWarnings(connection.secrets, () => KurrentDBClient.connectionString(normalizeConnectionString(options.connectionString)));
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new Error(`kurrentdb store: invalid connection string ${JSON.stringify(redactConnectionString(options.connectionString))}: ${detail}`, { cause: error });
+    throw invalid(error instanceof Error ? error.message : String(error), scrubError(error, connection.secrets));
   }
-  const context: StoreContext = { client, target: describeTarget(options.connectionString), prefix, filter: storeFilter(prefix) };
+  return openWithClient(client, connection, prefix);
+};
+
+/** @internal The store over a client (the real one, or a stand-in in tests), once the server has answered. */
+export const openWithClient = async (client: KurrentClient, connection: StoreContext['connection'], prefix: string): Promise<KurrentDbEventStore> => {
+  const context: StoreContext = { client, connection, prefix, filter: storeFilter(prefix) };
   try {
-    // The feature probe goes through the client's gRPC channel, whose errors name the cause (refused, discovery failed).
-    let server: Awaited<ReturnType<typeof probeServer>>;
+    let atomic: boolean;
     try {
-      server = await probeServer(client);
+      atomic = await supportsMultiStreamAppend(client, prefix);
     } catch (error) {
-      throw toPortError(error, context.target, { operation: 'connect', writes: false });
-    }
-    if (!isSupportedServerVersion(server.serverVersion)) {
-      throw new Error(
-        `kurrentdb store: the server at ${context.target} reports version ${server.serverVersion}; ` +
-          `this store needs KurrentDB, or EventStoreDB ${MINIMUM_SERVER_VERSION.join('.')} or later (earlier servers do not report the log position of events read from a stream)`,
-      );
+      throw toPortError(error, connection, { operation: 'connect', writes: false });
     }
     await headPosition(context); // reads (another channel) work and $all may be read with these credentials
-    return new KurrentDbEventStore(context, server.multiStreamAppend, server.serverVersion);
+    return new KurrentDbEventStore(context, atomic);
   } catch (error) {
     await client.dispose().catch(() => undefined);
     throw error;

@@ -10,6 +10,8 @@ import {
   WRAPPED_METADATA_KEY,
 } from '../src/event-mapping.js';
 import { encodePosition } from '../src/position.js';
+import { positionOf, toLogEntry } from '../src/event-mapping.js';
+import { link, recorded, tombstone } from './support/stub-client.js';
 
 const where = { streamId: 'learner-ledger.org-acme', streamVersion: 3 };
 // What the server hands back: stored JSON, parsed again.
@@ -78,8 +80,8 @@ describe('events to and from the client', () => {
     expect(() => toEventData({ ...event, data: undefined }, 'json')).toThrow(/no data/);
   });
 
-  it('turns a recorded event into the port shape: 1-based version, packed position', () => {
-    const position = { commit: 9000n, prepare: 8800n };
+  it('turns a recorded event into the port shape: 1-based version, commit position', () => {
+    const position = { commit: 9000n, prepare: 9000n };
     const stored = fromResolvedEvent({
       event: {
         streamId: 'learner-ledger.org-acme',
@@ -111,5 +113,60 @@ describe('events to and from the client', () => {
         event: { streamId: 's', id: randomUUID(), isJson: false, revision: 0n, type: 'Blob', created: new Date(), data: new Uint8Array([1]), metadata: undefined, position: { commit: 1n, prepare: 1n } },
       }),
     ).toThrow(/event 1 of stream s \(type Blob\) is not a JSON event/);
+  });
+
+  it('refuses, naming the event and the cause, a stream read without a log position', () => {
+    const noPosition = recorded('learner-ledger.org-acme', 2n, 0n, { prepare: null });
+    expect(() => fromResolvedEvent(noPosition)).toThrow(KurrentDbEventFormatError);
+    expect(() => fromResolvedEvent(noPosition)).toThrow(
+      'kurrentdb store: event 3 of stream learner-ledger.org-acme came without its log position (servers before EventStoreDB 22.6 send no log position with stream reads)',
+    );
+    // What those servers send instead: 2^64 - 1 for both.
+    const sentinel = recorded('learner-ledger.org-acme', 2n, (1n << 64n) - 1n);
+    expect(() => fromResolvedEvent(sentinel)).toThrow(/event 3 of stream learner-ledger\.org-acme came without a usable log position .*EventStoreDB 22\.6/);
+  });
+
+  it('refuses an event of a legacy explicit transaction, which has no single global position', () => {
+    const inTransaction = recorded('learner-ledger.org-acme', 0n, 5000n, { prepare: 4200n });
+    expect(() => fromResolvedEvent(inTransaction)).toThrow(/event 1 of stream learner-ledger\.org-acme was written by an explicit transaction of the legacy TCP API \(commit 5000, prepare 4200\)/);
+    expect(() => toLogEntry(inTransaction)).toThrow(KurrentDbEventFormatError);
+  });
+});
+
+describe('records of $all as readAll sees them', () => {
+  const stream = 'learner-ledger.org-acme';
+
+  it('maps an event of the store with its position', () => {
+    const entry = toLogEntry(recorded(stream, 0n, 700n));
+    expect(entry).toMatchObject({ kind: 'event', position: 700n, event: { streamId: stream, streamVersion: 1, globalPosition: 700n, schemaVersion: 1, data: { n: 0 } } });
+  });
+
+  it('passes over a tombstone, a link, stream metadata and a binary event, keeping their positions', () => {
+    expect(toLogEntry(tombstone(stream, 800n))).toEqual({
+      kind: 'passed-over',
+      position: 800n,
+      reason: `event 9223372036854775808 of stream ${stream} (type $streamDeleted) is a KurrentDB system event`,
+    });
+    expect(toLogEntry(link(stream, 3n, 900n, 'learner-ledger.org-other'))).toEqual({
+      kind: 'passed-over',
+      position: 900n,
+      reason: `event 4 of stream ${stream} (type $>) is a KurrentDB system event`,
+    });
+    expect(toLogEntry(recorded(stream, 4n, 950n, { type: '$metadata', data: { $maxCount: 5 } }))).toMatchObject({ kind: 'passed-over', position: 950n });
+    expect(toLogEntry(recorded(stream, 5n, 990n, { type: 'Blob', isJson: false }))).toEqual({
+      kind: 'passed-over',
+      position: 990n,
+      reason: `event 6 of stream ${stream} (type Blob) is not JSON`,
+    });
+  });
+
+  it('passes over a link whose event is gone, at the link position', () => {
+    const { event: linkEvent } = link('learner-ledger.links', 0n, 1000n, stream);
+    expect(toLogEntry({ link: linkEvent as never })).toMatchObject({ kind: 'passed-over', position: 1000n, reason: expect.stringMatching(/is a link whose event is gone/) });
+  });
+
+  it('reads the position of any record, and refuses one without', () => {
+    expect(positionOf(tombstone(stream, 800n))).toBe(800n);
+    expect(() => positionOf(recorded(stream, 0n, 0n, { prepare: null }))).toThrow(/came without its log position/);
   });
 });

@@ -1,4 +1,4 @@
-import type { Actor, Channel, DomainEvent, EventEnvelope, EventType } from '@learner-ledger/core';
+import type { Actor, Channel, DomainEvent, EventEnvelope, EventType, GlobalPosition } from '@learner-ledger/core';
 import { EVENT_TYPES } from '@learner-ledger/core';
 import type { Projection } from '../projection.js';
 import { Table, integer, json, rowKey, text } from '../table.js';
@@ -6,7 +6,8 @@ import { Table, integer, json, rowKey, text } from '../table.js';
 export interface AuditRow {
   [column: string]: string | number | null | Readonly<Record<string, unknown>>;
   org_id: string;
-  global_position: number;
+  /** The exact global position in decimal: store positions go beyond the integers a JavaScript number holds exactly (KurrentDB's reach 2^63 - 1). */
+  global_position: string;
   stream_version: number;
   event_id: string;
   event_type: string;
@@ -29,7 +30,7 @@ export interface AuditLearnerRow {
   [column: string]: string | number;
   org_id: string;
   learner_id: string;
-  global_position: number;
+  global_position: string;
 }
 
 export interface AuditTrailState {
@@ -42,7 +43,7 @@ export interface AuditTrailState {
 
 /** One event in an audit trail: what happened, when, who did it, through which channel, from which file and line. */
 export interface AuditEntry {
-  readonly globalPosition: number;
+  readonly globalPosition: GlobalPosition;
   readonly streamVersion: number;
   readonly eventId: string;
   readonly type: EventType;
@@ -68,7 +69,7 @@ export const auditTrailTables = {
       'Every event of every organization in log order: type, time, learner, actor, channel, command ids, import id, file name and line, a one-sentence summary and the event data (JSON).',
     columns: [
       text('org_id'),
-      integer('global_position'),
+      text('global_position'),
       integer('stream_version'),
       text('event_id'),
       text('event_type'),
@@ -93,7 +94,7 @@ export const auditTrailTables = {
     name: 'll_audit_learners',
     description:
       'Which events concern which learner (events naming several learners — scheduled deactivations, import line records — have one row per learner): join with ll_audit_trail on org_id, global_position.',
-    columns: [text('org_id'), text('learner_id'), integer('global_position')],
+    columns: [text('org_id'), text('learner_id'), text('global_position')],
     primaryKey: ['org_id', 'learner_id', 'global_position'],
   },
 } as const;
@@ -174,7 +175,7 @@ const importOf = (event: DomainEvent, envelope: EventEnvelope): string | null =>
 const apply = (state: AuditTrailState, envelope: EventEnvelope): AuditTrailState => {
   const { event, metadata: m } = envelope;
   const orgId = m.orgId;
-  const position = Number(envelope.globalPosition);
+  const position = envelope.globalPosition.toString();
   const learners = learnersOfEvent(event);
   const row: AuditRow = {
     org_id: orgId,
@@ -205,18 +206,24 @@ const apply = (state: AuditTrailState, envelope: EventEnvelope): AuditTrailState
   return state;
 };
 
+/** Log order of two rows by their exact positions. */
+const byPosition = (a: { global_position: string }, b: { global_position: string }): number => {
+  const [x, y] = [BigInt(a.global_position), BigInt(b.global_position)];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
 const restored = (state: AuditTrailState): void => {
   state.byLearner.clear();
   state.byImport.clear();
-  const rows = [...state.trail.allRows()].sort((a, b) => a.global_position - b.global_position);
-  const byPosition = new Map<string, AuditRow>();
+  const rows = [...state.trail.allRows()].sort(byPosition);
+  const atPosition = new Map<string, AuditRow>();
   for (const row of rows) {
-    byPosition.set(`${row.org_id}\u0000${row.global_position}`, row);
+    atPosition.set(`${row.org_id}\u0000${row.global_position}`, row);
     if (row.import_id !== null) index(state.byImport, row.org_id, row.import_id, row);
   }
-  const links = [...state.learners.allRows()].sort((a, b) => a.global_position - b.global_position);
+  const links = [...state.learners.allRows()].sort(byPosition);
   for (const link of links) {
-    const row = byPosition.get(`${link.org_id}\u0000${link.global_position}`);
+    const row = atPosition.get(`${link.org_id}\u0000${link.global_position}`);
     if (row) index(state.byLearner, link.org_id, link.learner_id, row);
   }
 };
@@ -235,7 +242,7 @@ export const auditTrailProjection: Projection<AuditTrailState> = {
 };
 
 export const toAuditEntry = (row: AuditRow): AuditEntry => ({
-  globalPosition: row.global_position,
+  globalPosition: BigInt(row.global_position),
   streamVersion: row.stream_version,
   eventId: row.event_id,
   type: row.event_type as EventType,

@@ -1,5 +1,4 @@
 import {
-  StoreUnavailableError,
   versionMatches,
   WrongExpectedVersionError,
   type AppendResult,
@@ -7,6 +6,8 @@ import {
   type GlobalPosition,
   type NewStoredEvent,
 } from '@learner-ledger/core';
+import { AppendWrittenResultUnknownError } from '../append-errors.js';
+import { scrub, scrubError } from '../connection.js';
 import { assertStreamInStore, attempt, type StoreContext } from '../context.js';
 import { STORE_NAME } from '../errors.js';
 import { positionOf, toEventData } from '../event-mapping.js';
@@ -26,11 +27,10 @@ export const appendedPositions = async (
 ): Promise<{ firstPosition: GlobalPosition; lastPosition: GlobalPosition }> => {
   const positionAt = async (revision: bigint, backwards: boolean): Promise<GlobalPosition> => {
     const [event] = await readStreamEvents(context, streamId, { fromRevision: revision, maxCount: 1, backwards });
-    const position = event && event.event?.revision === revision ? positionOf(event) : undefined;
-    if (position === undefined) {
+    if (!event || event.event?.revision !== revision) {
       throw new Error(`kurrentdb store: the append to stream ${streamId} succeeded, but event revision ${revision} could not be read back for its position`);
     }
-    return position;
+    return positionOf(event);
   };
   const [firstPosition, lastPosition] = await Promise.all([
     positionAt(firstRevision, false),
@@ -41,7 +41,7 @@ export const appendedPositions = async (
 
 /**
  * {@link appendedPositions} after an append that succeeded: a failure to read
- * back must not pass for a failed append, so its message says the events are in.
+ * back must not pass for a failed append, so its error says the events are in.
  */
 export const positionsOfDoneAppend = async (
   context: StoreContext,
@@ -52,12 +52,13 @@ export const positionsOfDoneAppend = async (
   try {
     return await appendedPositions(context, streamId, firstRevision, lastRevision);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new StoreUnavailableError(
+    const detail = scrub(error instanceof Error ? error.message : String(error), context.connection.secrets);
+    throw new AppendWrittenResultUnknownError(
       STORE_NAME,
+      [streamId],
       `the append to stream ${streamId} was written (the stream is now at version ${lastRevision + 1n}), but reading back its log positions failed (${detail}); ` +
         'running the same command again finds it done',
-      error,
+      scrubError(error, context.connection.secrets),
     );
   }
 };
@@ -71,7 +72,9 @@ export const appendNothing = async (context: StoreContext, streamId: string, exp
 
 /**
  * `appendToStream` of the port: one KurrentDB append (atomic for its stream),
- * with the expected version as `streamState`.
+ * with the expected version as `streamState`. A connection string with
+ * `throwOnAppendFailure=false` makes the client answer a version conflict
+ * with `success: false` instead of an error; that answer is a conflict too.
  */
 export const appendToStream = async (
   context: StoreContext,
@@ -85,10 +88,14 @@ export const appendToStream = async (
   const data = events.map((event) => toEventData(event, 'json'));
   const appended = await attempt(
     context,
-    { operation: `append ${events.length} event(s) to stream ${streamId}`, writes: true },
+    { operation: `append ${events.length} event(s) to stream ${streamId}`, writes: true, streamIds: [streamId] },
     () => context.client.appendToStream(streamId, data, { streamState }),
     { streamId, expectedVersion: expectedVersion ?? 'any' },
   );
+  if (!appended.success) {
+    // The failed answer's revision is not reliable across client versions: ask the stream.
+    throw new WrongExpectedVersionError(streamId, expectedVersion ?? 'any', await currentVersionOf(context, streamId));
+  }
   const lastRevision = appended.nextExpectedRevision;
   const firstRevision = lastRevision - BigInt(events.length) + 1n;
   const positions = await positionsOfDoneAppend(context, streamId, firstRevision, lastRevision);
@@ -99,4 +106,3 @@ export const appendToStream = async (
     ...positions,
   };
 };
-

@@ -1,6 +1,6 @@
 import { BACKWARDS, END, FORWARDS, StreamNotFoundError, type ResolvedEvent } from '@kurrent/kurrentdb-client';
 import type { ReadStreamOptions, ReadStreamResult, StoredEvent } from '@learner-ledger/core';
-import { attempt, type StoreContext } from '../context.js';
+import { attempt, wholeCount, type StoreContext } from '../context.js';
 import { fromResolvedEvent } from '../event-mapping.js';
 
 /** Reads events of one stream; a stream that does not exist reads as no events. */
@@ -34,8 +34,9 @@ export const currentVersionOf = async (context: StoreContext, streamId: string):
 
 /** `readStream` of the port: a page of the stream, forward, and the stream's current version. */
 export const readStream = async (context: StoreContext, streamId: string, options: ReadStreamOptions = {}): Promise<ReadStreamResult> => {
-  const fromVersion = Math.max(1, Math.floor(options.fromVersion ?? 1));
-  const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+  // Whole numbers only: the client passes both through BigInt(), which refuses fractions.
+  const fromVersion = Math.max(1, wholeCount(options.fromVersion, 1));
+  const maxCount = wholeCount(options.maxCount, Number.MAX_SAFE_INTEGER);
   const page: StoredEvent[] =
     maxCount <= 0
       ? []

@@ -2,7 +2,6 @@ import { START, type AllStreamResolvedEvent } from '@kurrent/kurrentdb-client';
 import type { GlobalPosition, WaitOptions } from '@learner-ledger/core';
 import type { StoreContext } from '../context.js';
 import { toPortError } from '../errors.js';
-import { positionOf } from '../event-mapping.js';
 import { decodePosition } from '../position.js';
 
 /**
@@ -38,15 +37,16 @@ export const waitForEvents = (
       if ('value' in outcome) resolve(outcome.value);
       else reject(outcome.error);
     };
+    // The commit position orders $all: any record after `after` means readAll has something to read or pass over.
     const onEvent = (resolved: AllStreamResolvedEvent) => {
-      const position = positionOf(resolved);
-      if (position !== undefined && position > after) settle({ value: true });
+      const commit = (resolved.event ?? resolved.link)?.position?.commit;
+      if (commit !== undefined && commit > after) settle({ value: true });
     };
     const abort = () => settle({ value: false });
     const removeCloseListener = onClose(abort);
     subscription.on('data', onEvent);
     subscription.on('error', (error: unknown) =>
-      settle({ error: toPortError(error, context.target, { operation: 'wait for new events (subscribe to $all)', writes: false }) }),
+      settle({ error: toPortError(error, context.connection, { operation: 'wait for new events (subscribe to $all)', writes: false }) }),
     );
     if (options.timeoutMs !== undefined) timer = setTimeout(abort, Math.max(0, options.timeoutMs));
     options.signal?.addEventListener('abort', abort);

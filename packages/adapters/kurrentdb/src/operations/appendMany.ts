@@ -1,29 +1,46 @@
-import type { AppendStreamRequest } from '@kurrent/kurrentdb-client';
+import type { AppendStreamRequest, MultiAppendResult } from '@kurrent/kurrentdb-client';
 import type { AppendRequest, AppendResult } from '@learner-ledger/core';
 import { assertStreamInStore, type StoreContext } from '../context.js';
-import { toPortError } from '../errors.js';
+import { AppendOutcomeUnknownError, AppendWrittenResultUnknownError } from '../append-errors.js';
+import { STORE_NAME, toPortError } from '../errors.js';
 import { toEventData } from '../event-mapping.js';
 import { toStreamState } from '../expected-version.js';
 import { appendNothing, appendToStream, positionsOfDoneAppend } from './appendToStream.js';
 
+/** What became of the stream whose append failed part-way through a one-by-one `appendMany`. */
+export type FailedStreamOutcome = 'not written' | 'may have been written' | 'written';
+
+const outcomeOf = (cause: unknown): FailedStreamOutcome =>
+  cause instanceof AppendOutcomeUnknownError ? 'may have been written' : cause instanceof AppendWrittenResultUnknownError ? 'written' : 'not written';
+
 /**
  * Thrown by `appendMany` on a server without multi-stream appends when a
  * stream after the first could not be appended: the streams in `written` were
- * appended (each one whole), the failed one and those after it were not.
+ * appended (each one whole), those in `notWritten` were not, and
+ * `failedStream` says what became of the one that failed (in `notWritten`
+ * only when it was not written).
  */
 export class PartialMultiStreamAppendError extends Error {
   override readonly name = 'PartialMultiStreamAppendError';
   readonly code = 'PARTIAL_MULTI_STREAM_APPEND';
+  readonly failedStream: FailedStreamOutcome;
+  readonly notWritten: readonly string[];
   constructor(
     readonly written: readonly AppendResult[],
     readonly failedStreamId: string,
-    readonly notWritten: readonly string[],
+    after: readonly string[],
     override readonly cause: unknown,
   ) {
+    const failedStream = outcomeOf(cause);
+    const notWritten = failedStream === 'not written' ? [failedStreamId, ...after] : [...after];
     super(
-      `kurrentdb store: appendMany without server support for multi-stream appends wrote ${written.map((r) => r.streamId).join(', ')} ` +
-        `but not ${notWritten.join(', ')} (stream ${failedStreamId} failed: ${cause instanceof Error ? cause.message : String(cause)})`,
+      `kurrentdb store: appendMany without server support for multi-stream appends wrote ${written.map((r) => r.streamId).join(', ')}` +
+        `${notWritten.length > 0 ? ` but not ${notWritten.join(', ')}` : ''}` +
+        `${failedStream === 'not written' ? '' : `; stream ${failedStreamId} ${failedStream}`}` +
+        ` (stream ${failedStreamId} failed: ${cause instanceof Error ? cause.message : String(cause)})`,
     );
+    this.failedStream = failedStream;
+    this.notWritten = notWritten;
   }
 }
 
@@ -33,6 +50,30 @@ const assertDistinct = (requests: readonly AppendRequest[]): void => {
     if (seen.has(request.streamId)) throw new Error(`appendMany: stream ${request.streamId} appears twice in one call`);
     seen.add(request.streamId);
   }
+};
+
+/**
+ * The new revision of every stream of a multi-stream append the server
+ * accepted. The client rejects every failure (it has no `success: false`
+ * answer for these appends), so an answer that leaves a stream out, or gives
+ * it fewer events than were sent, is a written append whose result is unknown.
+ */
+export const revisionsOf = (appended: MultiAppendResult, writing: readonly AppendRequest[]): Map<string, bigint> => {
+  const revisions = new Map(appended.responses.map((response) => [response.streamName, response.revision]));
+  for (const request of writing) {
+    const revision = revisions.get(request.streamId);
+    if (revision === undefined || revision < BigInt(request.events.length) - 1n) {
+      const streamIds = writing.map((r) => r.streamId);
+      throw new AppendWrittenResultUnknownError(
+        STORE_NAME,
+        streamIds,
+        `the multi-stream append to ${streamIds.join(', ')} was written, but the server's answer ` +
+          `${revision === undefined ? `does not name stream ${request.streamId}` : `gives stream ${request.streamId} revision ${revision}, too low for its ${request.events.length} new event(s)`}; ` +
+          'running the same command again finds it done',
+      );
+    }
+  }
+  return revisions;
 };
 
 /** One KurrentDB multi-stream append (25.1+): every expected version is checked and all streams land or none. */
@@ -50,21 +91,21 @@ const appendAtomically = async (context: StoreContext, requests: readonly Append
     }));
     const count = writing.reduce((sum, request) => sum + request.events.length, 0);
     const byStream = new Map(writing.map((request) => [request.streamId, request]));
-    const operation = { operation: `append ${count} event(s) to ${writing.length} streams in one multi-stream append`, writes: true };
-    let appended: Awaited<ReturnType<typeof context.client.multiStreamAppend>>;
+    const streamIds = writing.map((request) => request.streamId);
+    const operation = { operation: `append ${count} event(s) to ${writing.length} streams in one multi-stream append`, writes: true, streamIds };
+    let appended: MultiAppendResult;
     try {
       appended = await context.client.multiStreamAppend(payload);
     } catch (error) {
       // Name the stream whose version did not match, with that stream's expected version.
       const streamName = (error as { streamName?: unknown }).streamName;
       const request = typeof streamName === 'string' ? byStream.get(streamName) : undefined;
-      throw toPortError(error, context.target, operation, request && { streamId: request.streamId, expectedVersion: request.expectedVersion ?? 'any' });
+      throw toPortError(error, context.connection, operation, request && { streamId: request.streamId, expectedVersion: request.expectedVersion ?? 'any' });
     }
-    const revisions = new Map(appended.responses.map((response) => [response.streamName, response.revision]));
+    const revisions = revisionsOf(appended, writing);
     await Promise.all(
       writing.map(async (request) => {
-        const lastRevision = revisions.get(request.streamId);
-        if (lastRevision === undefined) throw new Error(`kurrentdb store: the multi-stream append did not report stream ${request.streamId}`);
+        const lastRevision = revisions.get(request.streamId)!;
         const firstRevision = lastRevision - BigInt(request.events.length) + 1n;
         const positions = await positionsOfDoneAppend(context, request.streamId, firstRevision, lastRevision);
         checked.set(request.streamId, {
@@ -87,7 +128,7 @@ const appendOneByOne = async (context: StoreContext, requests: readonly AppendRe
       written.push(await appendToStream(context, request.streamId, request.events, request.expectedVersion));
     } catch (error) {
       if (written.every((result) => result.lastPosition === 0n)) throw error; // nothing was written yet
-      throw new PartialMultiStreamAppendError(written, request.streamId, requests.slice(index).map((r) => r.streamId), error);
+      throw new PartialMultiStreamAppendError(written, request.streamId, requests.slice(index + 1).map((r) => r.streamId), error);
     }
   }
   return written;
