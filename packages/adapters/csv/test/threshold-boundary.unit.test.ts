@@ -19,12 +19,12 @@ const teamOf = async (size: number): Promise<Ledger> => {
   return ledger;
 };
 
-/** The team listed in full, its first `k` learners FALSE (or, for a full sync, left out). */
-const fileFor = (size: number, k: number, fullSync = false): string =>
-  [
-    HEADER,
-    ...Array.from({ length: size }, (_, i) => (i < k ? (fullSync ? undefined : `L${i},F,L,l${i}@th.test,,Sales,FALSE`) : `L${i},F,L,l${i}@th.test,,Sales,TRUE`)).filter((row) => row !== undefined),
-  ].join('\n') + '\n';
+/** The team listed in full, its first `k` learners FALSE (or, for a full sync, left out; a new learner keeps such a file from being empty). */
+const fileFor = (size: number, k: number, fullSync = false): string => {
+  const rows = Array.from({ length: size }, (_, i) => (i < k ? (fullSync ? undefined : `L${i},F,L,l${i}@th.test,,Sales,FALSE`) : `L${i},F,L,l${i}@th.test,,Sales,TRUE`)).filter((row) => row !== undefined);
+  if (rows.length === 0) rows.push('NEW,F,L,new@th.test,,Sales,TRUE');
+  return [HEADER, ...rows].join('\n') + '\n';
+};
 
 test('threshold boundary: exactly 20% (10 of 50) is applied, 11 of 50 is refused with MASS_DEACTIVATION and deactivates nobody', async () => {
   const ledger = await teamOf(50);
