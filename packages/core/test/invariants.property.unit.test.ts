@@ -8,7 +8,10 @@ import { LogAuditor } from './log-auditor.js';
  * Random sequences of commands from three organizations (two whose ids are
  * prefixes of each other, one Oracle-synced without an inactive team), with
  * invariants 1-5 and 7 (docs/design.md, Invariants) checked from the raw log
- * after every step.
+ * after every step, and the teams every move and reactivation leaves. The
+ * generator leans toward learners that exist (deactivations pick active ones,
+ * reactivations inactive ones) and toward small, full pools, so refusals are
+ * mostly domain decisions — a seat missing — rather than unknown ids.
  */
 const NUM_RUNS = 150;
 const ORGS = ['acme', 'acme-1', 'globex'] as const;
@@ -18,9 +21,23 @@ const TEAMS = ['sales', 'support', 'marketing', 'inactive-learners'];
 
 const org = fc.constantFrom(...ORGS);
 const learnerId = fc.constantFrom(...LEARNERS);
-/** A learner picked at run time among those the organization has (1 in 10: an unknown id). */
-type Pick = (known: readonly string[]) => string;
-const anyLearner: fc.Arbitrary<Pick> = fc.nat(1000).map((n) => (known: readonly string[]) => (known.length === 0 || n % 10 === 9 ? 'ghost' : known[n % known.length]!));
+/** The learners an organization has at run time, by status. */
+interface Known {
+  readonly all: readonly string[];
+  readonly active: readonly string[];
+  readonly inactive: readonly string[];
+}
+/** A learner picked at run time: mostly one of the preferred status, else any known one; 1 in 25 an unknown id. */
+type Pick = (known: Known) => string;
+const learnerPick = (prefer: 'active' | 'inactive' | 'all'): fc.Arbitrary<Pick> =>
+  fc.nat(10_000).map((n) => (known: Known) => {
+    if (known.all.length === 0 || n % 25 === 24) return 'ghost';
+    const preferred = known[prefer];
+    return preferred.length > 0 && n % 5 !== 0 ? preferred[n % preferred.length]! : known.all[n % known.all.length]!;
+  });
+const anyLearner = learnerPick('all');
+const activeLearner = learnerPick('active');
+const inactiveLearner = learnerPick('inactive');
 const teams = fc.subarray(TEAMS, { maxLength: 2 });
 /** Mostly valid team lists, sometimes a team of another organization or the inactive team. */
 const registerTeams = fc.oneof({ weight: 4, arbitrary: fc.subarray(['sales', 'support']) }, { weight: 1, arbitrary: teams });
@@ -28,16 +45,17 @@ const move: fc.Arbitrary<MoveOptions | null | undefined | 'bad'> = fc.oneof(
   { weight: 3, arbitrary: fc.constant(undefined) },
   { weight: 3, arbitrary: fc.constant<MoveOptions>({ addTo: 'inactive-learners', removeFrom: 'all' }) },
   { weight: 1, arbitrary: fc.constant(null) },
-  { weight: 1, arbitrary: fc.constant<MoveOptions>({ removeFrom: ['sales'] }) },
+  // Explicit lists: some of the learner's teams, none, or (in two organizations) a team they do not have.
+  { weight: 4, arbitrary: fc.subarray(['sales', 'support', 'marketing']).map((removeFrom): MoveOptions => ({ removeFrom })) },
   { weight: 1, arbitrary: fc.constant('bad' as const) },
 );
 
 type Step =
-  | { readonly kind: 'command'; readonly build: (orgId: OrgId, step: number, known: readonly string[]) => Command; readonly org: OrgId }
+  | { readonly kind: 'command'; readonly build: (orgId: OrgId, step: number, known: Known) => Command; readonly org: OrgId }
   | { readonly kind: 'advance'; readonly hours: number }
   | { readonly kind: 'repeat' };
 
-type Build = (orgId: OrgId, step: number, known: readonly string[]) => Command;
+type Build = (orgId: OrgId, step: number, known: Known) => Command;
 const command = (arb: fc.Arbitrary<Build>): fc.Arbitrary<Step> =>
   fc.record({ kind: fc.constant('command' as const), build: arb, org });
 
@@ -46,19 +64,24 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   {
     weight: 6,
     arbitrary: command(
-      fc.record({ ids: fc.array(anyLearner, { minLength: 1, maxLength: 3 }), move, partial: fc.boolean() }).map(({ ids, move, partial }): Build => (orgId, _step, known) =>
+      fc.record({ ids: fc.array(activeLearner, { minLength: 1, maxLength: 3 }), move, partial: fc.boolean() }).map(({ ids, move, partial }): Build => (orgId, _step, known) =>
         ({ type: 'DeactivateLearners', orgId, learnerIds: ids.map((pick) => pick(known)), partial, ...(move === 'bad' ? { move: { addTo: 'sales', removeFrom: 'all' } } : move === undefined ? {} : { move }) }) as Command,
       ),
     ),
   },
-  { weight: 3, arbitrary: command(fc.record({ id: anyLearner, teams: fc.option(fc.subarray(['sales', 'support', 'marketing']), { nil: undefined }) }).map(({ id, teams }): Build => (orgId, _step, known) => ({ type: 'ReactivateLearner', orgId, learnerId: id(known), ...(teams ? { teams } : {}) }) as Command)) },
-  { weight: 1, arbitrary: command(fc.integer({ min: 0, max: 5 }).map((seats): Build => (orgId) => ({ type: 'ResizeLicensePool', orgId, seats }) as Command)) },
+  {
+    weight: 5,
+    arbitrary: command(
+      fc.record({ id: inactiveLearner, teams: fc.option(fc.subarray(['sales', 'support', 'marketing']), { nil: undefined, freq: 2 }) }).map(({ id, teams }): Build => (orgId, _step, known) => ({ type: 'ReactivateLearner', orgId, learnerId: id(known), ...(teams ? { teams } : {}) }) as Command),
+    ),
+  },
+  { weight: 1, arbitrary: command(fc.integer({ min: 0, max: 4 }).map((seats): Build => (orgId) => ({ type: 'ResizeLicensePool', orgId, seats }) as Command)) },
   { weight: 2, arbitrary: command(fc.record({ id: anyLearner, add: teams, remove: teams }).map(({ id, add, remove }): Build => (orgId, _step, known) => ({ type: 'ChangeTeamMembership', orgId, learnerId: id(known), add, remove }) as Command)) },
   { weight: 2, arbitrary: command(anyLearner.map((id): Build => (orgId, step, known) => ({ type: 'RecordActivity', orgId, learnerId: id(known), activityId: `a-${step}`, kind: 'completion', courseId: 'c-1' }) as Command)) },
   {
     weight: 2,
     arbitrary: command(
-      fc.record({ ids: fc.array(anyLearner, { minLength: 1, maxLength: 2 }), hours: fc.integer({ min: 1, max: 60 }), policy: fc.boolean() }).map(({ ids, hours, policy }): Build => (orgId, step, known) =>
+      fc.record({ ids: fc.array(activeLearner, { minLength: 1, maxLength: 2 }), hours: fc.integer({ min: 1, max: 60 }), policy: fc.boolean() }).map(({ ids, hours, policy }): Build => (orgId, step, known) =>
         ({ type: 'ScheduleDeactivation', orgId, scheduleId: `s-${step}`, learnerIds: [...new Set(ids.map((pick) => pick(known)))], effectiveAt: `+${hours}h`, ...(policy ? {} : { move: null }) }) as Command,
       ),
     ),
@@ -77,6 +100,11 @@ const prelude = (seats: Record<OrgId, number>): Command[] => [
     { type: 'CreateTeam', orgId, name: 'Support' },
   ]),
   { type: 'CreateTeam', orgId: 'acme-1', name: 'Marketing' },
+  // Live learners from the start: up to two active ones (as far as the pool allows) and one inactive.
+  ...ORGS.flatMap((orgId): Command[] => [
+    ...[['sales'], ['sales', 'support']].slice(0, seats[orgId]).map((teams, i): Command => ({ type: 'RegisterLearner', orgId, learnerId: `L${i + 1}`, email: `l${i + 1}@${orgId}.test`, firstName: 'F', lastName: `L${i + 1}`, teams })),
+    { type: 'RegisterLearner', orgId, learnerId: 'L5', email: `l5@${orgId}.test`, firstName: 'F', lastName: 'L5', active: false },
+  ]),
 ];
 
 const START = Date.parse('2026-03-02T09:00:00.000Z');
@@ -85,9 +113,22 @@ const iso = (ms: number) => new Date(ms).toISOString();
 describe('the invariants over random command sequences (in-memory store)', () => {
   it(`hold after every step (${NUM_RUNS} runs)`, async () => {
     const totals = { steps: 0, applied: 0, refused: 0, duplicates: 0, deactivations: 0 };
+    /** What the runs exercised, by kind: refusal codes (the learners of a refused batch counted one by one), moves and reactivations. */
+    const mix = {
+      refusals: new Map<string, number>(),
+      reactivationsWithoutSeat: 0,
+      deactivatedFromListedTeams: 0,
+      listedMovesKeepingTeams: 0,
+      deactivatedFromAll: 0,
+      reactivatedToOwnTeams: 0,
+      reactivatedToGivenTeams: 0,
+      restoredSomeTeams: 0,
+    };
+    const bump = (code: string) => mix.refusals.set(code, (mix.refusals.get(code) ?? 0) + 1);
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ acme: fc.integer({ min: 0, max: 5 }), 'acme-1': fc.integer({ min: 1, max: 5 }), globex: fc.integer({ min: 1, max: 5 }) }),
+        // Small pools: with five learner ids per organization they fill up, and reactivations must wait for a seat.
+        fc.record({ acme: fc.integer({ min: 0, max: 3 }), 'acme-1': fc.integer({ min: 1, max: 3 }), globex: fc.integer({ min: 1, max: 3 }) }),
         fc.array(stepArb, { minLength: 10, maxLength: 60, size: 'max' }),
         async (seats, steps) => {
           const store = new InMemoryEventStore();
@@ -120,6 +161,26 @@ describe('the invariants over random command sequences (in-memory store)', () =>
             if (E.isLeft(result)) totals.refused++;
             else if (result.right.status === 'duplicate') totals.duplicates++;
             else if (result.right.status === 'applied') totals.applied++;
+            if (E.isLeft(result)) {
+              for (const error of result.left.code === 'BATCH_REJECTED' && result.left.errors ? result.left.errors : [result.left]) bump(error.code);
+              if (command.type === 'ReactivateLearner' && result.left.code === 'LICENSE_POOL_EXHAUSTED') mix.reactivationsWithoutSeat++;
+            } else if (result.right.status === 'applied') {
+              for (const { event } of result.right.events) {
+                if (event.type === 'LearnerDeactivated' && command.type === 'DeactivateLearners' && command.move && command.orgId !== 'globex') {
+                  if (command.move.removeFrom === 'all') mix.deactivatedFromAll++;
+                  else {
+                    mix.deactivatedFromListedTeams++;
+                    // A listed move that left the learner on a standard team: where a list differs from "all".
+                    if ([...audit.orgs.get(command.orgId)!.learners.get(event.data.learnerId)!.teams].some((teamId) => teamId !== 'inactive-learners')) mix.listedMovesKeepingTeams++;
+                  }
+                }
+                if (event.type === 'LearnerReactivated' && command.type === 'ReactivateLearner') {
+                  if (command.teams === undefined) mix.reactivatedToOwnTeams++;
+                  else mix.reactivatedToGivenTeams++;
+                  if (event.data.restoredTeams.length > 0) mix.restoredSomeTeams++;
+                }
+              }
+            }
             return result;
           };
           for (const command of prelude(seats)) expect(E.isRight(await run(command, `prelude-${commandNo++}`))).toBe(true);
@@ -135,7 +196,13 @@ describe('the invariants over random command sequences (in-memory store)', () =>
               if (E.isRight(again) && again.right.status !== 'unchanged') expect(again.right.status).toBe('duplicate');
               continue;
             }
-            let command = step.build(step.org, index, [...(audit.orgs.get(step.org)?.learners.keys() ?? [])]);
+            const learners = [...(audit.orgs.get(step.org)?.learners ?? [])];
+            const known: Known = {
+              all: learners.map(([id]) => id),
+              active: learners.filter(([, learner]) => learner.active).map(([id]) => id),
+              inactive: learners.filter(([, learner]) => !learner.active).map(([id]) => id),
+            };
+            let command = step.build(step.org, index, known);
             if (command.type === 'ScheduleDeactivation') {
               command = { ...command, effectiveAt: iso(now + Number(command.effectiveAt.slice(1, -1)) * 3_600_000) };
             }
@@ -169,10 +236,25 @@ describe('the invariants over random command sequences (in-memory store)', () =>
       ),
       { numRuns: NUM_RUNS },
     );
+    const refusals = [...mix.refusals.values()].reduce((sum, n) => sum + n, 0);
+    const notFound = mix.refusals.get('LEARNER_NOT_FOUND') ?? 0;
     // eslint-disable-next-line no-console
-    console.log(`invariants property: ${NUM_RUNS} runs, ${totals.steps} commands (${totals.applied} applied, ${totals.refused} refused, ${totals.duplicates} duplicates), ${totals.deactivations} deactivations audited`);
+    console.log(
+      `invariants property: ${NUM_RUNS} runs, ${totals.steps} commands (${totals.applied} applied, ${totals.refused} refused, ${totals.duplicates} duplicates), ${totals.deactivations} deactivations audited; ` +
+        `refusals by code ${JSON.stringify(Object.fromEntries([...mix.refusals].sort((a, b) => b[1] - a[1])))}; ${JSON.stringify({ ...mix, refusals: undefined })}`,
+    );
     // The sequences must actually exercise what they claim to.
     expect(totals.deactivations).toBeGreaterThan(NUM_RUNS);
     expect(totals.duplicates).toBeGreaterThan(0);
+    // Refusals are mostly domain decisions, not unknown ids; reactivations wait for seats; listed moves and restorations happen often.
+    expect(notFound / refusals).toBeLessThan(0.2);
+    expect(mix.refusals.get('LICENSE_POOL_EXHAUSTED') ?? 0).toBeGreaterThan(NUM_RUNS);
+    expect(mix.reactivationsWithoutSeat).toBeGreaterThan(NUM_RUNS);
+    expect(mix.deactivatedFromListedTeams).toBeGreaterThan(NUM_RUNS / 2);
+    expect(mix.listedMovesKeepingTeams).toBeGreaterThan(NUM_RUNS / 5);
+    expect(mix.deactivatedFromAll).toBeGreaterThan(NUM_RUNS / 2);
+    expect(mix.reactivatedToOwnTeams).toBeGreaterThan(NUM_RUNS / 2);
+    expect(mix.reactivatedToGivenTeams).toBeGreaterThan(NUM_RUNS / 2);
+    expect(mix.restoredSomeTeams).toBeGreaterThan(NUM_RUNS / 2);
   });
 });

@@ -12,6 +12,8 @@ interface LearnerModel {
   holdsLicense: boolean;
   teams: Set<string>;
   activities: number;
+  /** The teams the last deactivation's move took the learner out of, seen from the model (what a reactivation restores by default). */
+  removedByLastDeactivation: string[];
 }
 export interface OrgModel {
   seats: number;
@@ -82,6 +84,10 @@ export class LogAuditor {
     const first = events[0]!;
     const streamId = first.stored.streamId;
     const orgId = orgIdOfStream(streamId) ?? fail(first, `event in a stream that belongs to no organization`);
+    // Each learner's teams before this command, to check what its moves and restorations did.
+    const teamsAtStart = new Map<string, ReadonlySet<string>>();
+    for (const [learnerId, learner] of this.orgs.get(orgId)?.learners ?? []) teamsAtStart.set(learnerId, new Set(learner.teams));
+    const restorable = new Map<string, string[]>();
     const key = `${streamId}\u0000${first.metadata.commandId}`;
     // Invariant 5: one command is one contiguous run of events, never split.
     if (this.groupKeys.has(key)) fail(first, `command ${first.metadata.commandId} wrote to ${streamId} twice`);
@@ -124,7 +130,7 @@ export class LogAuditor {
           return;
         case 'LearnerRegistered':
           if (org.learners.has(event.data.learnerId)) fail(item, `learner ${event.data.learnerId} registered twice`);
-          org.learners.set(event.data.learnerId, { active: event.data.status === 'active', holdsLicense: false, teams: new Set(), activities: 0 });
+          org.learners.set(event.data.learnerId, { active: event.data.status === 'active', holdsLicense: false, teams: new Set(), activities: 0, removedByLastDeactivation: [] });
           if (event.data.status === 'active') bump(activated, event.data.learnerId);
           return;
         case 'LicenseAssigned': {
@@ -172,6 +178,8 @@ export class LogAuditor {
           const learner = learnerOf(event.data.learnerId);
           if (learner.active) fail(item, `${event.data.learnerId} reactivated while active`);
           learner.active = true;
+          restorable.set(event.data.learnerId, learner.removedByLastDeactivation);
+          learner.removedByLastDeactivation = [];
           bump(activated, event.data.learnerId);
           return;
         }
@@ -223,14 +231,45 @@ export class LogAuditor {
     for (const item of events) {
       if (item.event.type !== 'LearnerDeactivated') continue;
       const data = item.event.data;
-      let removeFrom: 'all' | string[] | null;
+      // undefined: the command is not known here, so neither is the move it asked for.
+      let removeFrom: 'all' | string[] | null | undefined;
       if (data.scheduleId !== undefined) removeFrom = org.schedules.get(data.scheduleId)?.removeFrom ?? null;
       else if (command?.type === 'DeactivateLearners') removeFrom = command.move === null ? null : command.move === undefined ? 'all' : (command.move.removeFrom as 'all' | string[]);
-      else removeFrom = null;
+      else removeFrom = undefined;
       if (removeFrom === 'all' && org.inactiveTeamId !== null) {
         const teams = [...org.learners.get(data.learnerId)!.teams];
         if (teams.length !== 1 || teams[0] !== org.inactiveTeamId) fail(item, `${data.learnerId} deactivated with a move is on ${JSON.stringify(teams)}`);
       }
+      const learner = org.learners.get(data.learnerId)!;
+      const before = teamsAtStart.get(data.learnerId) ?? new Set<string>();
+      const removed = [...before].filter((teamId) => !learner.teams.has(teamId));
+      // The event records exactly the teams its move removed: a reactivation restores them.
+      if (!sameTeams(data.removedTeams, removed)) fail(item, `${data.learnerId}: removedTeams ${JSON.stringify(data.removedTeams)}, but the move removed ${JSON.stringify(removed)}`);
+      learner.removedByLastDeactivation = removed.filter((teamId) => teamId !== org.inactiveTeamId);
+      if (removeFrom === undefined) continue;
+      let expected: Set<string>;
+      if (removeFrom === null || org.inactiveTeamId === null) expected = new Set(before);
+      else if (removeFrom === 'all') expected = new Set([org.inactiveTeamId]);
+      else expected = new Set([...[...before].filter((teamId) => !removeFrom.includes(teamId)), org.inactiveTeamId]);
+      // A move from listed teams leaves every other team; no move (asked or possible) leaves the teams as they were.
+      if (!sameTeams([...learner.teams], [...expected])) fail(item, `${data.learnerId} deactivated with removeFrom ${JSON.stringify(removeFrom)} from ${JSON.stringify([...before])} is on ${JSON.stringify([...learner.teams])}, expected ${JSON.stringify([...expected])}`);
+    }
+
+    // A reactivation restores exactly the teams asked for, or by default those its learner's last deactivation removed.
+    for (const item of events) {
+      if (item.event.type !== 'LearnerReactivated' || command?.type !== 'ReactivateLearner') continue;
+      const data = item.event.data;
+      const expected = command.teams !== undefined ? [...new Set(command.teams)] : (restorable.get(data.learnerId) ?? []);
+      if (!sameTeams(data.restoredTeams, expected)) fail(item, `${data.learnerId} reactivated restoring ${JSON.stringify(data.restoredTeams)}, expected ${JSON.stringify(expected)}`);
+      const before = [...(teamsAtStart.get(data.learnerId) ?? [])].filter((teamId) => teamId !== org.inactiveTeamId);
+      const teams = [...org.learners.get(data.learnerId)!.teams];
+      if (!sameTeams(teams, [...before, ...expected])) fail(item, `${data.learnerId} reactivated is on ${JSON.stringify(teams)}, expected ${JSON.stringify([...new Set([...before, ...expected])])}`);
     }
   }
 }
+
+const sameTeams = (a: readonly string[], b: readonly string[]): boolean => {
+  const left = [...new Set(a)].sort();
+  const right = [...new Set(b)].sort();
+  return left.length === right.length && left.every((teamId, i) => teamId === right[i]);
+};

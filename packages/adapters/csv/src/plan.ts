@@ -198,7 +198,8 @@ export class Planner {
     for (let i = 0; i < fields.length; i++) {
       const value = fields[i]!;
       if (!SUSPICIOUS.test(value)) continue;
-      if (value.includes('\ufeff')) {
+      // A joined file puts its byte-order mark at the start of a cell; inside a value U+FEFF is text the API accepts.
+      if (value.charCodeAt(0) === 0xfeff) {
         throw new LineError('MISPLACED_BOM', this.names[i], value, 'text without a byte-order mark', `Line ${line}, column ${this.names[i]}: a byte-order mark (U+FEFF) in the middle of the file — were two files joined? Value ${show(value)}`);
       }
       const control = i === this.header.index.reason ? undefined : firstControlCharacter(value);

@@ -101,6 +101,13 @@ const poolExhausted = (state: OrganizationState, learnerId: string): DomainError
 
 const nextLicenseId = (state: OrganizationState): string => `L-${state.nextLicenseNumber}`;
 
+/** Employee ids are trimmed at the door, like names and e-mails, so an exported file imports back unchanged; blank means none. */
+const trimEmployeeId = (value: string | null | undefined): string | null => {
+  if (value === undefined || value === null) return null;
+  const trimmed = typeof value === 'string' ? value.trim() : value;
+  return trimmed === '' ? null : trimmed;
+};
+
 /** Folds emitted events onto a draft so the next step of the same decision sees them. */
 const applyTo = (draft: OrganizationState, emitted: readonly Emitted[]): void => {
   for (const item of emitted) evolve(draft, item.event);
@@ -199,7 +206,7 @@ const register = (state: OrganizationState, c: Omit<RegisterLearner, 'type' | 'o
     email,
     firstName: c.firstName.trim(),
     lastName: c.lastName.trim(),
-    employeeId: c.employeeId === undefined || c.employeeId === null || c.employeeId === '' ? null : c.employeeId,
+    employeeId: trimEmployeeId(c.employeeId),
   };
   const events: Emitted[] = [];
   if (active) {
@@ -379,7 +386,7 @@ const profileChanges = (state: OrganizationState, learner: LearnerRecord, change
     }
   }
   if (changes.employeeId !== undefined) {
-    const employeeId = changes.employeeId === '' ? null : changes.employeeId;
+    const employeeId = trimEmployeeId(changes.employeeId);
     if (employeeId !== learner.employeeId) {
       if (employeeId !== null) {
         const error = checkText('Employee id', employeeId, false);
