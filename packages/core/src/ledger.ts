@@ -5,14 +5,15 @@ import { domainError, type DomainError } from './errors.js';
 import type { DomainEvent } from './events.js';
 import { isOrgId, organizationStreamId, orgIdOfStream } from './ids.js';
 import type { Actor, Channel, EventMetadata } from './metadata.js';
-import { decide, type Emitted, type Outcome } from './organization/decide.js';
-import { evolve } from './organization/evolve.js';
-import { copyState, draftOf, initialOrganizationState, type OrganizationState } from './organization/state.js';
+import { organizationDecider, type Emitted, type Outcome } from './organization/decider.js';
+import { copyState, draftOf, type OrganizationState } from './organization/state.js';
 import { decodeEvent, encodeEvent, InvalidEventError, type EventEnvelope } from './serialization.js';
 import { normalizeInstant } from './time.js';
 import { type EventStore, type GlobalPosition, type NewStoredEvent, StoreUnavailableError, WrongExpectedVersionError, readAllBatches } from './store/port.js';
 import { SNAPSHOT_CODE_VERSION, SNAPSHOT_SCHEMA_VERSION, type OrganizationSnapshot, type SnapshotStore } from './snapshots/port.js';
 import { deserializeCommands, deserializeOrganizationState, serializeOrganizationState } from './snapshots/state-codec.js';
+
+const { decide, evolve, initialState: initialOrganizationState } = organizationDecider;
 
 /** Who asks, through which channel, and under which ids. */
 export interface CommandContext {
