@@ -197,7 +197,7 @@ export const registerImportExportCommands: Register = (program, action) => {
           });
           await piping;
         } catch (error) {
-          if (error instanceof ExportError) throw new CliError(error.code === 'UNKNOWN_TEAM' ? 'TEAM_NOT_FOUND' : error.code, error.message);
+          if (error instanceof ExportError) throw new CliError(error.code, error.message);
           throw new CliError('WRITE_FAILED', `Cannot export to ${file ?? 'stdout'}: ${(error as Error).message}`);
         } finally {
           bar.finish();
