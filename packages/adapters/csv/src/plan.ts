@@ -216,9 +216,7 @@ export class Planner {
     const learnerId = entry.learnerId;
     const idColumn = this.column('learnerId');
     if (learnerId === '') throw new LineError('MISSING_VALUE', idColumn, '', 'a learner id', `Line ${line}: Learner ID is blank`);
-    if (!isEntityId(learnerId)) {
-      throw new LineError('INVALID_ID', idColumn, learnerId, `an id of 1-${MAX_ID_LENGTH} characters`, `Line ${line}, column ${idColumn}: ${show(learnerId)} is not a valid learner id (1-${MAX_ID_LENGTH} characters)`);
-    }
+    if (!isEntityId(learnerId)) throw new LineError('INVALID_ID', idColumn, learnerId, `an id of 1-${MAX_ID_LENGTH} characters`, `Line ${line}, column ${idColumn}: ${show(learnerId)} is not a valid learner id (1-${MAX_ID_LENGTH} characters)`);
     const earlier = this.byLearnerId.get(learnerId);
     if (earlier) {
       const message = `Learner ID ${show(learnerId)} appears on lines ${earlier.line} and ${line}: which line is meant cannot be told`;
@@ -251,13 +249,7 @@ export class Planner {
     const reasonRaw = this.cell(fields, 'reason');
     const reason = reasonRaw === '' ? undefined : flattenLines(reasonRaw.trim());
     if (reason !== undefined && !isText(reason)) {
-      throw new LineError(
-        'INVALID_TEXT',
-        'Reason',
-        reasonRaw,
-        `at most ${MAX_TEXT_LENGTH} characters, no control characters`,
-        `Line ${line}, column Reason: the reason is longer than ${MAX_TEXT_LENGTH} characters or holds control characters`,
-      );
+      throw new LineError('INVALID_TEXT', 'Reason', reasonRaw, `at most ${MAX_TEXT_LENGTH} characters, no control characters`, `Line ${line}, column Reason: the reason is longer than ${MAX_TEXT_LENGTH} characters or holds control characters`);
     }
     const teamIds = this.teams(fields, line);
     const email = trimSpaces(this.cell(fields, 'email'));
@@ -266,9 +258,7 @@ export class Planner {
     const lastName = this.cell(fields, 'lastName').trim();
     const employeeId = trimSpaces(this.cell(fields, 'employeeId'));
     for (const [key, value] of [['firstName', firstName], ['lastName', lastName], ['employeeId', employeeId]] as const) {
-      if (!isText(value)) {
-        throw new LineError('INVALID_TEXT', this.column(key), value, `at most ${MAX_TEXT_LENGTH} characters`, `Line ${line}, column ${this.column(key)}: the value is longer than ${MAX_TEXT_LENGTH} characters`);
-      }
+      if (!isText(value)) throw new LineError('INVALID_TEXT', this.column(key), value, `at most ${MAX_TEXT_LENGTH} characters`, `Line ${line}, column ${this.column(key)}: the value is longer than ${MAX_TEXT_LENGTH} characters`);
     }
     if (email !== '') {
       if (!isEmail(email)) throw new LineError('INVALID_EMAIL', emailColumn, email, 'an e-mail address', `Line ${line}, column ${emailColumn}: ${show(email)} is not an e-mail address`);
