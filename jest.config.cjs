@@ -4,7 +4,11 @@
  * workspace imports at their sources so tests never need a build first.
  * Type errors are caught by `tsc -b`, which the test command runs first.
  */
-const adapters = 'sqlite|postgres|kurrentdb|csv';
+const { workspaceAliases } = require('./test-support/workspace-aliases.cjs');
+
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** Every entry point of every workspace package, read from the workspace (a new package needs no line here). */
+const workspacePackages = Object.fromEntries(Object.entries(workspaceAliases()).map(([name, file]) => [`^${escape(name)}$`, file]));
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/packages', '<rootDir>/examples'],
@@ -20,10 +24,7 @@ module.exports = {
     ],
   },
   moduleNameMapper: {
-    '^@learner-ledger/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
-    '^@learner-ledger/projections/testing$': '<rootDir>/packages/projections/src/testing/index.ts',
-    '^@learner-ledger/(core|projections|cli)$': '<rootDir>/packages/$1/src/index.ts',
-    [`^@learner-ledger/(${adapters})$`]: '<rootDir>/packages/adapters/$1/src/index.ts',
+    ...workspacePackages,
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   globalSetup: '<rootDir>/packages/adapters/postgres/test/global-setup.cjs',

@@ -1,8 +1,8 @@
 'use strict';
 /**
  * Lets a plain `node` child process load the workspace's TypeScript sources
- * the way the Jest config does (@swc to CommonJS, `@learner-ledger/*` mapped
- * to package sources, `./x.js` imports resolved to `./x.ts`), so tests that
+ * the way the Jest config does (@swc to CommonJS, every workspace package mapped
+ * to its sources by workspace-aliases.cjs, `./x.js` imports resolved to `./x.ts`), so tests that
  * start other processes run the same code as the test itself, with no build
  * step. Use: `require('<root>/test-support/register-typescript.cjs')`.
  */
@@ -11,16 +11,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { transformSync } = require('@swc/core');
 
-const root = path.resolve(__dirname, '..');
-const aliases = {
-  '@learner-ledger/core': path.join(root, 'packages/core/src/index.ts'),
-  '@learner-ledger/core/testing': path.join(root, 'packages/core/src/testing/index.ts'),
-  '@learner-ledger/projections': path.join(root, 'packages/projections/src/index.ts'),
-  '@learner-ledger/projections/testing': path.join(root, 'packages/projections/src/testing/index.ts'),
-  '@learner-ledger/sqlite': path.join(root, 'packages/adapters/sqlite/src/index.ts'),
-  '@learner-ledger/postgres': path.join(root, 'packages/adapters/postgres/src/index.ts'),
-  '@learner-ledger/csv': path.join(root, 'packages/adapters/csv/src/index.ts'),
-};
+const { workspaceAliases } = require('./workspace-aliases.cjs');
+
+const aliases = workspaceAliases();
 
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {

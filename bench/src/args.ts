@@ -1,3 +1,4 @@
+import { Command, InvalidArgumentError } from 'commander';
 import { STORE_NAMES, type StoreName } from './stores.js';
 
 export interface BenchArgs {
@@ -9,77 +10,56 @@ export interface BenchArgs {
   readonly repeat: number;
 }
 
-export const USAGE = `Usage: pnpm bench [--quick] [--stores memory,sqlite,postgres[,kurrentdb]] [--learners 10000,100000,1000000] [--repeat K] [--out FILE]
-
-  --stores    stores to measure (default memory,sqlite,postgres; kurrentdb needs KURRENTDB_CONNECTION_STRING)
-  --learners  workload sizes, learners per organization (default 10000,100000,1000000; --quick: 1000,5000)
-  --repeat    run each store and size K times and report medians (default 1; --quick: 1)
-  --quick     small sizes, finishes in under two minutes (CI)
-  --out       JSON-lines result file (default .bench-results/<timestamp>.jsonl)
-
-PostgreSQL: DATABASE_URL when set, otherwise a throwaway cluster started from the PostgreSQL binaries.`;
+const parseStores = (text: string): StoreName[] =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      if (!STORE_NAMES.includes(s as StoreName)) throw new InvalidArgumentError(`unknown store ${JSON.stringify(s)}; expected some of ${STORE_NAMES.join(', ')}`);
+      return s as StoreName;
+    });
 
 const parseSize = (text: string): number => {
   const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text.trim());
-  if (!m) throw new Error(`--learners: ${JSON.stringify(text)} is not a number (e.g. 10000, 100k, 1m)`);
+  if (!m) throw new InvalidArgumentError(`${JSON.stringify(text)} is not a number (e.g. 10000, 100k, 1m)`);
   const value = Number(m[1]) * (m[2]?.toLowerCase() === 'k' ? 1e3 : m[2]?.toLowerCase() === 'm' ? 1e6 : 1);
-  if (!Number.isInteger(value) || value < 100) throw new Error(`--learners: ${text} must be a whole number of at least 100`);
+  if (!Number.isInteger(value) || value < 100) throw new InvalidArgumentError(`${text} must be a whole number of at least 100`);
   return value;
 };
 
-export const parseArgs = (argv: readonly string[]): BenchArgs => {
-  let quick = false;
-  let stores: StoreName[] | undefined;
-  let learners: number[] | undefined;
-  let out: string | undefined;
-  let repeat = 1;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value\n\n${USAGE}`);
-      return v;
-    };
-    switch (flag) {
-      case '--quick':
-        quick = true;
-        break;
-      case '--stores':
-        stores = value()
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-          .map((s) => {
-            if (!STORE_NAMES.includes(s as StoreName)) throw new Error(`--stores: unknown store ${JSON.stringify(s)}; expected some of ${STORE_NAMES.join(', ')}`);
-            return s as StoreName;
-          });
-        break;
-      case '--learners':
-        learners = value().split(',').filter(Boolean).map(parseSize);
-        break;
-      case '--repeat':
-        repeat = Number(value());
-        if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat must be a positive whole number');
-        break;
-      case '--out':
-        out = value();
-        break;
-      case '--help':
-      case '-h':
-        throw new Error(USAGE);
-      case '--':
-        break;
-      default:
-        throw new Error(`Unknown option ${arg}\n\n${USAGE}`);
-    }
-  }
+const parseRepeat = (text: string): number => {
+  const repeat = Number(text);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new InvalidArgumentError('must be a positive whole number');
+  return repeat;
+};
+
+/** The `pnpm bench` command line, with commander as the CLI has it; `--help` and usage errors end in a `CommanderError`. */
+export const benchProgram = (): Command =>
+  new Command('pnpm bench')
+    .description('Benchmarks of learner-ledger on every store, each figure beside a raw-driver baseline measured in the same run.')
+    .option('--quick', 'small sizes, finishes in under two minutes (CI)')
+    .option('--stores <list>', 'stores to measure, of memory,sqlite,postgres,kurrentdb (default memory,sqlite,postgres; kurrentdb needs KURRENTDB_CONNECTION_STRING)', parseStores)
+    .option('--learners <list>', 'workload sizes, learners per organization (default 10000,100000,1000000; --quick: 1000,5000)', (text: string) => text.split(',').filter(Boolean).map(parseSize))
+    .option('--repeat <K>', 'run each store and size K times and report medians', parseRepeat, 1)
+    .option('--out <file>', 'JSON-lines result file (default .bench-results/<timestamp>.jsonl)')
+    .addHelpText('after', '\nPostgreSQL: DATABASE_URL when set, otherwise a throwaway cluster started from the PostgreSQL binaries.')
+    .exitOverride();
+
+/** Reads the bench's flags (a `--` from the package runner is ignored: the bench takes no operands). */
+export const parseArgs = (argv: readonly string[], program: Command = benchProgram()): BenchArgs => {
+  program.parse(
+    argv.filter((arg) => arg !== '--'),
+    { from: 'user' },
+  );
+  const options = program.opts<{ quick?: boolean; stores?: StoreName[]; learners?: number[]; repeat: number; out?: string }>();
+  const quick = options.quick === true;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   return {
     quick,
-    stores: stores ?? ['memory', 'sqlite', 'postgres', ...(process.env.KURRENTDB_CONNECTION_STRING ? (['kurrentdb'] as const) : [])],
-    learners: learners ?? (quick ? [1000, 5000] : [10_000, 100_000, 1_000_000]),
-    out: out ?? `.bench-results/${stamp}.jsonl`,
-    repeat,
+    stores: options.stores ?? ['memory', 'sqlite', 'postgres', ...(process.env.KURRENTDB_CONNECTION_STRING ? (['kurrentdb'] as const) : [])],
+    learners: options.learners ?? (quick ? [1000, 5000] : [10_000, 100_000, 1_000_000]),
+    out: options.out ?? `.bench-results/${stamp}.jsonl`,
+    repeat: options.repeat,
   };
 };

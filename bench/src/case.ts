@@ -132,7 +132,7 @@ export const runCase = async (options: CaseOptions): Promise<{ readonly csvTarge
   await store.close();
 
   // The in-memory store cannot be handed to another process: the child seeds its own.
-  const csvTarget = copy ?? (kit.name === 'memory' ? ({ store: 'memory' } as const) : undefined);
+  const csvTarget = copy ?? (kit.name === 'memory' ? ({ kind: 'memory' } as const) : undefined);
   if (options.copyForCsv && !csvTarget) log(`${kit.name} n=${n}: CSV import end to end not measured (this store cannot be copied for a child process)`);
   return options.copyForCsv && csvTarget ? { csvTarget } : {};
 };

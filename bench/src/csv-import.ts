@@ -19,7 +19,7 @@ export const CSV_TARGET_TEAM = 'Team 01';
 export const importEndToEnd = async (input: CsvChildInput): Promise<CsvChildResult> => {
   const store = await openStoreAt(input.location!);
   const orgId = organizationWorkload(10).orgId;
-  if (input.location!.store === 'memory') {
+  if (input.location!.kind === 'memory') {
     // The in-memory store cannot come from another process: seed the same organization here (not timed).
     const w = organizationWorkload(input.learners!);
     const driver = new LedgerDriver(store);

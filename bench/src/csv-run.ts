@@ -40,14 +40,14 @@ export const csvEndToEnd =
       for (let i = 0; i < parseRuns; i++) parses.push(await runChild({ mode: 'parse', file }, heapMb));
       parses.sort((a, b) => b.seconds - a.seconds);
       const parse = parses[Math.floor((parses.length - 1) / 2)]!;
-      log(`${location.store} n=${n}: csv-parse alone: ${Math.round(parse.rows / parse.seconds)} rows/s`);
+      log(`${location.kind} n=${n}: csv-parse alone: ${Math.round(parse.rows / parse.seconds)} rows/s`);
       const result = await runChild({ mode: 'import', file, location, learners: n }, heapMb);
       const baseline = { ops: parse.rows, seconds: parse.seconds, perSecond: parse.rows / parse.seconds, runs: parses.length };
-      emit(measurement({ bench: 'raw.csv-parse', store: location.store, n, unit: 'rows/s', ops: parse.rows, seconds: parse.seconds, runs: parses.length, peakRssMb: parse.peakRssMb, baselineName: 'csv-parse 7 with named columns, alone, in its own process' }));
+      emit(measurement({ bench: 'raw.csv-parse', store: location.kind, n, unit: 'rows/s', ops: parse.rows, seconds: parse.seconds, runs: parses.length, peakRssMb: parse.peakRssMb, baselineName: 'csv-parse 7 with named columns, alone, in its own process' }));
       emit(
         measurement({
           bench: 'csv.e2e',
-          store: location.store,
+          store: location.kind,
           n,
           unit: 'rows/s',
           ops: result.rows,
@@ -62,7 +62,7 @@ export const csvEndToEnd =
         emit(
           measurement({
             bench: 'csv.e2e+load',
-            store: location.store,
+            store: location.kind,
             n,
             unit: 'rows/s',
             ops: result.rows,

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { CommanderError } from 'commander';
 import { parseArgs } from './args.js';
 import type { Measurement } from './measure.js';
 import { aggregate, scalingTable, summaryTable } from './report.js';
@@ -81,6 +82,8 @@ const main = async () => {
 };
 
 main().catch((error: unknown) => {
+  // commander has printed the help or the usage error already.
+  if (error instanceof CommanderError) return void (process.exitCode = error.exitCode);
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;
 });

@@ -1,4 +1,6 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same workload on every machine. */
+import { mulberry32 } from '@learner-ledger/core/testing';
+
+/** Seeded draws over mulberry32: the same seed gives the same workload on every machine. */
 export interface Random {
   /** A float in [0, 1). */
   next(): number;
@@ -12,14 +14,7 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 const VARIANT = ['8', '9', 'a', 'b'];
 
 export const seededRandom = (seed: number): Random => {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const word = (): string => {
     const v = Math.floor(next() * 0x100000000);
     return HEX[v >>> 24]! + HEX[(v >>> 16) & 0xff]! + HEX[(v >>> 8) & 0xff]! + HEX[v & 0xff]!;

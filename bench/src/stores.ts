@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { type EventStore, InMemoryEventStore } from '@learner-ledger/core';
+// Where a store lives and how to open it, as the command-line tool has it: the benchmark opens stores the way users do.
+import { openStoreAt, type StoreLocation } from '@learner-ledger/cli';
 import { KurrentDbBaseline, MemoryBaseline, PostgresBaseline, type RawBaseline, SqliteBaseline } from './raw.js';
 
 export type StoreName = 'memory' | 'sqlite' | 'postgres' | 'kurrentdb';
 export const STORE_NAMES: readonly StoreName[] = ['memory', 'sqlite', 'postgres', 'kurrentdb'];
-
-/** Where a child process finds a copy of a store (for the CSV import run in its own process). */
-export type StoreLocation = { readonly store: 'sqlite'; readonly path: string } | { readonly store: 'postgres'; readonly connectionString: string } | { readonly store: 'memory' } | { readonly store: 'kurrentdb'; readonly connectionString: string };
 
 /** How the benchmark opens, copies and cleans up one kind of store. */
 export interface StoreKit {
@@ -36,28 +35,11 @@ export interface StoreKit {
 /** Dynamic import by name, so the benchmark still runs the stores that are installed when one is not. */
 const importPackage = async <T>(name: string): Promise<T> => (await import(name)) as T;
 
-interface SqlitePackage {
-  openSqliteEventStore(options: { path: string }): EventStore | Promise<EventStore>;
-}
 interface KurrentDbPackage {
   openKurrentDbEventStore(options: { connectionString: string; streamPrefix?: string }): Promise<EventStore>;
 }
-interface PostgresPackage {
-  openPostgresEventStore(options: { connectionString: string; schema?: string }): EventStore | Promise<EventStore>;
-}
 
-export const openStoreAt = async (location: StoreLocation): Promise<EventStore> => {
-  switch (location.store) {
-    case 'memory':
-      return new InMemoryEventStore();
-    case 'sqlite':
-      return (await importPackage<SqlitePackage>('@learner-ledger/sqlite')).openSqliteEventStore({ path: location.path });
-    case 'postgres':
-      return (await importPackage<PostgresPackage>('@learner-ledger/postgres')).openPostgresEventStore({ connectionString: location.connectionString });
-    case 'kurrentdb':
-      throw new Error('KurrentDB stores are not copied for child processes');
-  }
-};
+export { openStoreAt, type StoreLocation };
 
 export const memoryKit = (): StoreKit => ({
   name: 'memory',
@@ -81,8 +63,8 @@ export const sqliteKit = (): StoreKit => {
   return {
     name: 'sqlite',
     orgPrefix: () => '',
-    open: async (label) => openStoreAt({ store: 'sqlite', path: pathOf(label) }),
-    reopen: async (label) => openStoreAt({ store: 'sqlite', path: pathOf(label) }),
+    open: async (label) => openStoreAt({ kind: 'sqlite', path: pathOf(label) }),
+    reopen: async (label) => openStoreAt({ kind: 'sqlite', path: pathOf(label) }),
     baseline: async () => new SqliteBaseline(SQLITE_PRAGMAS),
     closeBeforeCopy: false,
     copy: async (label, copyLabel) => {
@@ -93,7 +75,7 @@ export const sqliteKit = (): StoreKit => {
       } finally {
         db.close();
       }
-      return { store: 'sqlite', path: pathOf(copyLabel) };
+      return { kind: 'sqlite', path: pathOf(copyLabel) };
     },
     cleanup: async () => rmSync(dir, { recursive: true, force: true }),
   };
@@ -129,14 +111,14 @@ export const postgresKit = (serverUrl: string): StoreKit => {
     orgPrefix: () => '',
     open: async (label) => {
       await createDatabase(label);
-      return openStoreAt({ store: 'postgres', connectionString: urlOf(label) });
+      return openStoreAt({ kind: 'postgres', connectionString: urlOf(label) });
     },
-    reopen: async (label) => openStoreAt({ store: 'postgres', connectionString: urlOf(label) }),
+    reopen: async (label) => openStoreAt({ kind: 'postgres', connectionString: urlOf(label) }),
     baseline: async () => new PostgresBaseline(serverUrl),
     closeBeforeCopy: true,
     copy: async (label, copyLabel) => {
       await createDatabase(copyLabel, label);
-      return { store: 'postgres', connectionString: urlOf(copyLabel) };
+      return { kind: 'postgres', connectionString: urlOf(copyLabel) };
     },
     cleanup: async () => {
       await admin(async (c) => {

@@ -56,7 +56,7 @@ const main = async () => {
     // The case's store and ledger are out of scope now: collect them before a child needs the memory.
     (globalThis as { gc?: () => void }).gc?.();
     if (csvTarget) {
-      log(`${input.store} n=${input.learners}: CSV import end to end (child process${csvTarget.store === 'memory' ? ', seeding its own in-memory store' : ''})`);
+      log(`${input.store} n=${input.learners}: CSV import end to end (child process${csvTarget.kind === 'memory' ? ', seeding its own in-memory store' : ''})`);
       await csvEndToEnd(input.workDir, input.learners, emit, log, input.quick ? 1 : input.learners <= 100_000 ? 3 : 1)(csvTarget, organizationWorkload(input.learners));
     }
     const store = await kit.open('asof');

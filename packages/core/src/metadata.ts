@@ -14,7 +14,7 @@ export const Channel = t.keyof({
   'learner-page': null,
   api: null,
 });
-/** The way the change reached the library (spec §2), or `api`. */
+/** The way the change reached the library (see docs/design.md, The four ways administrators deactivate), or `api`. */
 export type Channel = t.TypeOf<typeof Channel>;
 export const CHANNELS: readonly Channel[] = ['learner-draft', 'learner-profile', 'data-services', 'learner-page', 'api'];
 

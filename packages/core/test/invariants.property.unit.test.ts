@@ -7,7 +7,8 @@ import { LogAuditor } from './log-auditor.js';
 /**
  * Random sequences of commands from three organizations (two whose ids are
  * prefixes of each other, one Oracle-synced without an inactive team), with
- * spec §5 invariants 1-5 and 7 checked from the raw log after every step.
+ * invariants 1-5 and 7 (docs/design.md, Invariants) checked from the raw log
+ * after every step.
  */
 const NUM_RUNS = 150;
 const ORGS = ['acme', 'acme-1', 'globex'] as const;
@@ -81,7 +82,7 @@ const prelude = (seats: Record<OrgId, number>): Command[] => [
 const START = Date.parse('2026-03-02T09:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
-describe('spec §5 invariants over random command sequences (in-memory store)', () => {
+describe('the invariants over random command sequences (in-memory store)', () => {
   it(`hold after every step (${NUM_RUNS} runs)`, async () => {
     const totals = { steps: 0, applied: 0, refused: 0, duplicates: 0, deactivations: 0 };
     await fc.assert(

@@ -2,8 +2,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import { decodeEvent, orgIdOfStream, type Command, type DomainEvent, type EventMetadata, type EventStore, type GlobalPosition, type StoredEvent } from '../src/index.js';
 
 /**
- * Re-derives, from the raw event log alone, what spec §5 says must hold, and
- * throws at the first event or command boundary where it does not. It keeps
+ * Re-derives, from the raw event log alone, what the invariants
+ * (docs/design.md, Invariants) say must hold, and throws at the first event or
+ * command boundary where it does not. It keeps
  * its own model of each organization and never looks at the decider's state.
  */
 interface LearnerModel {

@@ -4,7 +4,7 @@ import { createLedger, InMemoryEventStore } from '@learner-ledger/core';
 import { allProjections, dumpTables, foldEnvelopes, InMemoryProjectionStore, licenseCountAt, licenseCountOf, licenseCountsProjection, licenseSeries, type ProjectionStore } from '../src/index.js';
 import { randomScript, readAllEnvelopes, rebuiltTables, runIncrementally, runScript, storedTables } from '../src/testing/index.js';
 
-/** Spec §5.6: rebuilding any projection from position 0 gives exactly the state maintained incrementally. */
+/** Invariant 6 (docs/design.md, Invariants): rebuilding any projection from position 0 gives exactly the state maintained incrementally. */
 describe('replay determinism (in-memory store and projection store)', () => {
   test('incremental with random batches and restarts, fed while the log grows = rebuilt from 0', async () => {
     await fc.assert(

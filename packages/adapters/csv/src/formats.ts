@@ -15,7 +15,7 @@ const optional: readonly ColumnSpec[] = [
   { key: 'deactivationDate', header: 'Deactivation Date', required: false },
 ];
 
-/** The two file formats of spec §6, with their exact header lines. */
+/** The two file formats (docs/design.md, CSV files and imports), with their exact header lines. */
 export const FORMATS: Readonly<Record<ImportFormat, { readonly title: string; readonly columns: readonly ColumnSpec[]; readonly multipleTeams: boolean }>> = {
   'data-services': {
     title: 'Data Services Learners file',

@@ -1,7 +1,7 @@
 /**
  * @packageDocumentation
  * CSV import and export of learner files for learner-ledger: the Data
- * Services Learners file and the Learner page import template (spec §6).
+ * Services Learners file and the Learner page import template (see docs/design.md, CSV files and imports).
  * Imports stream, check the whole file before anything is written, plan every
  * line, apply the plan in a few large batches, are idempotent by file hash and
  * resumable after a crash, refuse mass deactivations, and can be scheduled.

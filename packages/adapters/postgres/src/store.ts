@@ -13,7 +13,7 @@ import {
   type WaitOptions,
 } from '@learner-ledger/core';
 import pg from 'pg';
-import { appendToStreams } from './schema/appendToStream.js';
+import { appendToStreams } from './schema/appendToStreams.js';
 import { STORE_NAME, describeTarget, messageOf, readFailure } from './schema/errors.js';
 import { headPosition } from './schema/headPosition.js';
 import { DEFAULT_SCHEMA, type SchemaNames, schemaNameProblem, schemaNames } from './schema/identifiers.js';

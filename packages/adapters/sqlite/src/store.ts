@@ -17,7 +17,7 @@ import {
   versionMatches,
 } from '@learner-ledger/core';
 import { SqliteStoreError, describeSqliteFailure, isUniqueViolation } from './errors.js';
-import { type AppendStatements, appendToStreams, currentStreamVersion, prepareAppend } from './schema/appendToStream.js';
+import { type AppendStatements, appendToStreams, currentStreamVersion, prepareAppend } from './schema/appendToStreams.js';
 import { type HeadStatement, headPosition, prepareHeadPosition } from './schema/headPosition.js';
 import { EVENT_LOG_COMPONENT, assertSchemaCurrent, assertSchemaNotNewer, eventLogMigrations, runMigrations } from './schema/migrations.js';
 import { type ReadAllStatements, prepareReadAll, readAll } from './schema/readAll.js';

@@ -1,8 +1,9 @@
 import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createLedger, type OrganizationState } from '@learner-ledger/core';
+import { mulberry32 } from '@learner-ledger/core/testing';
 import { importLearners } from '@learner-ledger/csv';
 import { openSqliteEventStore, type SqliteEventStore } from '@learner-ledger/sqlite';
-import { auditLog, readLog, rightOf, scaled, seededRandom, sleep, startChild, temporaryDirectory, TIMEOUT, type LogAudit } from './support.js';
+import { auditLog, readLog, rightOf, scaled, sleep, startChild, temporaryDirectory, TIMEOUT, type LogAudit } from './support.js';
 
 /**
  * A child process imports a large Data Services file into SQLite and is
@@ -156,7 +157,7 @@ describe('reliability: crash in the middle of an import into SQLite', () => {
   test.each(Array.from({ length: RUNS }, (_, run) => ({ run, kills: run % 2 === 1 ? 2 : 1 })))(
     'run $run: SIGKILL $kills time(s) at random points, then a re-run completes it: nothing half-applied, missing or duplicated',
     async ({ run, kills: killCount }) => {
-      const random = seededRandom(ROWS * 31 + run);
+      const random = mulberry32(ROWS * 31 + run);
       const db = temp.file(`run-${run}.db`);
       copyFileSync(setupDb, db);
       const kills: unknown[] = [];

@@ -137,7 +137,7 @@ describe.each(stores)('reliability: hostile input on %s', (storeName, open) => {
           rightOf(await ledger.execute({ type: 'ReactivateLearner', orgId: 'acme', learnerId: 'acme-0' }, admin()));
         });
       }
-      // Refusals carry input codes, never a store failure; the log is intact and the §5 audit passes.
+      // Refusals carry input codes, never a store failure; the log is intact and the invariant audit passes.
       for (const outcome of outcomes) if (outcome.verdict === 'refused') expect(outcome.code).toMatch(/^(INVALID_ID|INVALID_TEXT|INVALID_EMAIL|INVALID_EVENT|DUPLICATE_EMAIL|DUPLICATE_TEAM_NAME)$/);
       const audit = await auditLog(store);
       const summary = (field: string) => {

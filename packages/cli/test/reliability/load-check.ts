@@ -26,7 +26,7 @@ export interface LoadFigures {
  * id, nowhere else), was recognised as a duplicate of that one application,
  * changed nothing, or was refused with a known code and a message; every
  * command in the log was reported applied by exactly one delivery; and the
- * §5 invariants hold at every position (see {@link auditLog}).
+ * invariants of docs/design.md hold at every position (see {@link auditLog}).
  */
 export const checkLoadRun = async (store: EventStore, reports: readonly DeliveryReport[], setupCommandIds: ReadonlySet<string>, orgId: string): Promise<{ audit: LogAudit; figures: LoadFigures }> => {
   const audit = await auditLog(store);

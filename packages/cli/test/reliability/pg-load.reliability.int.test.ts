@@ -20,7 +20,7 @@ describe('reliability: PostgreSQL with many writer connections', () => {
     ],
   );
 
-  test.each(shapes)('seed $seed: $writers connections × $commandsPerWriter commands on $seats seats: nothing lost, nothing doubled, §5 at every position', async (shape) => {
+  test.each(shapes)('seed $seed: $writers connections × $commandsPerWriter commands on $seats seats: nothing lost, nothing doubled, the invariants at every position', async (shape) => {
     const schema = `ll_rel_load_${shape.seed}`;
     const store = await freshPostgresStore(schema, { maxConnections: 2, pollIntervalMs: 50 });
     const writerStores = await Promise.all(Array.from({ length: shape.writers }, () => openPostgres(schema, { maxConnections: 1 })));

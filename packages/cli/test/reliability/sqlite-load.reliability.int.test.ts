@@ -34,7 +34,7 @@ describe('reliability: SQLite file shared by several writer processes', () => {
     ],
   );
 
-  test.each(shapes)('seed $seed: $writers processes × $commandsPerWriter commands on $seats seats: nothing lost, nothing doubled, §5 at every position', async (shape) => {
+  test.each(shapes)('seed $seed: $writers processes × $commandsPerWriter commands on $seats seats: nothing lost, nothing doubled, the invariants at every position', async (shape) => {
     const file = temp.file(`load-${shape.seed}.db`);
     const store = openSqliteEventStore({ path: file, busyTimeoutMs: 30_000 });
     const ledger = createLedger({ store });

@@ -7,7 +7,7 @@ import { decodeEvent, orgIdOfStream, readAllBatches, type DomainEvent, type Even
 
 /**
  * Shared by the reliability tests: the light/heavy switch, an auditor that
- * re-derives spec §5 from the raw log alone, and child processes that run the
+ * re-derives the invariants (docs/design.md, Invariants) from the raw log alone, and child processes that run the
  * real packages from source.
  */
 
@@ -25,18 +25,6 @@ export const temporaryDirectory = (prefix = 'll-reliability-'): { dir: string; f
 export const rightOf = <A>(result: E.Either<{ readonly code?: string; readonly message: string }, A>): A => {
   if (E.isLeft(result)) throw new Error(`expected success, got ${result.left.code ?? ''}: ${result.left.message}`);
   return result.right;
-};
-
-/** A small seeded generator (mulberry32), so a failing workload can be replayed from its seed. */
-export const seededRandom = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 };
 
 export const readLog = async (store: EventStore): Promise<StoredEvent[]> => {

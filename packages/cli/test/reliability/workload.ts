@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command, CommandContext, GlobalPosition, Ledger } from '@learner-ledger/core';
-import { seededRandom } from './support.js';
+import { mulberry32 } from '@learner-ledger/core/testing';
 
 /**
  * The contended workload of the load tests: one organization whose seats are
@@ -53,7 +53,7 @@ export const setupCommands = (shape: WorkloadShape): Command[] => [
 
 /** Each writer's deliveries, in order. About one in ten is a command another writer also gets. */
 export const writerDeliveries = (shape: WorkloadShape): Delivery[][] => {
-  const random = seededRandom(shape.seed);
+  const random = mulberry32(shape.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   // With this mix a learner is active about 36% of the time (0.40 reactivations against 0.35 × 2 deactivated ids per
   // command), so three times as many candidates as seats means more learners want a license than there are seats.

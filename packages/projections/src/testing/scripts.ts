@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { DateTime } from 'luxon';
 import type { Command, CommandContext, Ledger } from '@learner-ledger/core';
+import { mulberry32 } from '@learner-ledger/core/testing';
 
 /** One step of a scripted history: a command and the context it is run with. */
 export interface ScriptStep {
@@ -8,16 +9,9 @@ export interface ScriptStep {
   readonly context: CommandContext;
 }
 
-/** A small deterministic PRNG (mulberry32), so a seed always gives the same script. */
+/** Seeded choices over {@link mulberry32}, so a seed always gives the same script. */
 export const prng = (seed: number) => {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const some = <T>(items: readonly T[], max = items.length): T[] => items.filter(() => next() < max / Math.max(1, items.length) / 2);
