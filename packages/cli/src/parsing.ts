@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { DateTime } from 'luxon';
+import { isIsoDate } from '@learner-ledger/core';
 
 /** Commander parser for a whole number (sign allowed: the library says why a negative is refused). */
 export const wholeNumber = (value: string): number => {
@@ -15,7 +16,7 @@ export const collect = (value: string, previous: readonly string[] = []): string
 /** Commander parser for an ISO date `YYYY-MM-DD` (a real calendar day). */
 export const isoDate = (value: string): string => {
   const text = value.trim();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || !DateTime.fromISO(text, { zone: 'utc' }).isValid) {
+  if (!isIsoDate(text)) {
     throw new InvalidArgumentError(`expected a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
   }
   return text;

@@ -120,7 +120,7 @@ export const resolveTeamId = (state: OrganizationState, text: string): string =>
   if (byName !== undefined) return byName;
   if (state.teams.has(text)) return text;
   const known = [...state.teams.values()].map((team) => team.name).join(', ');
-  throw new CliError('TEAM_NOT_FOUND', `Team ${JSON.stringify(text)} is not a team of organization ${state.orgId} (teams: ${known || 'none'})`);
+  throw new CliError('UNKNOWN_TEAM', `Team ${JSON.stringify(text)} is not a team of organization ${state.orgId} (teams: ${known || 'none'})`);
 };
 
 /** A team's display name, or its id when it no longer exists. */

@@ -1,6 +1,9 @@
+import type { Command, ImportOperation } from './commands.js';
+
 /**
  * Domain errors are values with a stable code (scripts and tests rely on it)
- * and a message a person can act on.
+ * and a message a person can act on. One meaning, one code: adapters (CSV,
+ * CLI) report the same code for the same refusal.
  */
 export const ERROR_CODES = [
   'ORGANIZATION_NOT_FOUND',
@@ -17,7 +20,7 @@ export const ERROR_CODES = [
   'SEATS_BELOW_IN_USE',
   'DUPLICATE_TEAM_NAME',
   'DUPLICATE_TEAM_ID',
-  'TEAM_NOT_IN_ORGANIZATION',
+  'UNKNOWN_TEAM',
   'LEARNER_NOT_FOUND',
   'DUPLICATE_LEARNER_ID',
   'DUPLICATE_EMAIL',
@@ -42,11 +45,25 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+type KeysOfEach<T> = T extends unknown ? keyof T : never;
+
+/**
+ * A field of a command, or of one planned import line, that a refusal points
+ * at (`learnerId`, `email`, `teams`, `effectiveAt`, `seats`, …). Fields of a
+ * nested value are named by the command field that holds them: an unknown
+ * team in `move.addTo` is `move`, a bad e-mail in `changes` is `email`.
+ */
+export type CommandField = Exclude<KeysOfEach<Command> | KeysOfEach<ImportOperation>, 'type' | 'op'>;
+
 export interface DomainError {
   readonly code: ErrorCode;
   readonly message: string;
   /** The learner, team, schedule or import the error is about. */
   readonly subject?: string;
+  /** The command field at fault, so an adapter can name its own column or attribute. */
+  readonly field?: CommandField;
+  /** The offending value, as text. */
+  readonly value?: string;
   /** CSV line (1-based) when the command came from an import. */
   readonly line?: number;
   /** For BATCH_REJECTED: every error of the batch. */

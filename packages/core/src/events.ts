@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { EntityIdCodec, OrgIdCodec } from './ids.js';
+import { isTimeOfDay } from './validation.js';
 
 /*
  * Every event is defined once, here, as an io-ts codec; its TypeScript type is
@@ -25,11 +26,10 @@ export const IsoInstant = new t.Type<string, string, unknown>(
       : t.failure(u, c, 'an ISO-8601 UTC instant like 2026-03-31T12:00:00Z'),
   t.identity,
 );
-const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const LocalTimeOfDay = new t.Type<string, string, unknown>(
   'LocalTimeOfDay',
-  (u): u is string => typeof u === 'string' && HH_MM.test(u),
-  (u, c) => (typeof u === 'string' && HH_MM.test(u) ? t.success(u) : t.failure(u, c, 'a time of day HH:mm')),
+  (u): u is string => typeof u === 'string' && isTimeOfDay(u),
+  (u, c) => (typeof u === 'string' && isTimeOfDay(u) ? t.success(u) : t.failure(u, c, 'a time of day HH:mm')),
   t.identity,
 );
 const Text = t.string;

@@ -1,25 +1,15 @@
 import * as t from 'io-ts';
+import { isEntityId, isOrgId, MAX_ID_LENGTH } from './validation.js';
 
 /**
  * Identifiers reach stream names and SQL parameters, so they are checked once,
- * here, before anything else sees them. Organization ids become part of a
- * stream name: letters, digits, `_`, `-` and `.` only. Learner and team ids are
- * payload only, so any printable text without control characters is kept
- * verbatim (leading zeros included).
+ * by the codecs here (with the rules of validation.ts), before anything else
+ * sees them. Organization ids become part of a stream name; learner and team
+ * ids are payload only and kept verbatim (leading zeros included).
  */
-const ORG_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
-export const MAX_ID_LENGTH = 128;
-export const MAX_TEXT_LENGTH = 512;
-
-export const isOrgId = (value: string): boolean => ORG_ID.test(value);
-
-export const isEntityId = (value: string): boolean =>
-  value.length > 0 && value.length <= MAX_ID_LENGTH && value.trim() === value && !CONTROL.test(value);
-
-export const isText = (value: string): boolean => value.length <= MAX_TEXT_LENGTH && !CONTROL.test(value);
+// The ledger and the stores check organization ids where they name streams.
+export { isOrgId } from './validation.js';
 
 /** io-ts codec for an organization id (see {@link isOrgId}). */
 export const OrgIdCodec = new t.Type<string, string, unknown>(

@@ -5,6 +5,7 @@
  * ledger that handles commands.
  */
 export * from './ids.js';
+export * from './validation.js';
 export * from './events.js';
 export * from './metadata.js';
 export * from './errors.js';
@@ -16,7 +17,10 @@ export * from './store/list-streams.js';
 export { InMemoryEventStore } from './store/in-memory.js';
 export * from './organization/state.js';
 export { evolve } from './organization/evolve.js';
-export { decide, teamIdFromName, type Decision, type DecisionContext, type Emitted, type Outcome } from './organization/decide.js';
+export { decide } from './organization/decide.js';
+export type { Decision, DecisionContext, Emitted } from './organization/decision.js';
+export * from './organization/outcomes.js';
+export { teamIdFromName } from './organization/teams.js';
 export { organizationDecider } from './organization/decider.js';
 export * from './ledger/index.js';
 export * from './snapshots/port.js';

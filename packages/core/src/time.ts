@@ -1,12 +1,11 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import type { ImportSchedule } from './events.js';
+import { isIsoDate } from './validation.js';
 
 /**
  * Time arrives as a value (an ISO instant); these helpers interpret it in an
  * organization's IANA time zone with luxon. Nothing here reads a clock.
  */
-
-export const isValidTimeZone = (zone: string): boolean => IANAZone.isValidZone(zone);
 
 /** Formats a luxon DateTime as the canonical UTC instant stored in events. */
 export const toInstant = (dateTime: DateTime): string => dateTime.toUTC().toISO({ suppressMilliseconds: false })!;
@@ -18,7 +17,7 @@ export const toInstant = (dateTime: DateTime): string => dateTime.toUTC().toISO(
  */
 export const parseInstantOrDate = (text: string, timeZone: string): DateTime | undefined => {
   const trimmed = text.trim();
-  if (/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) {
+  if (isIsoDate(trimmed)) {
     const day = DateTime.fromISO(trimmed, { zone: timeZone });
     return day.isValid ? day.startOf('day') : undefined;
   }

@@ -138,8 +138,8 @@ describe('deactivate learners', () => {
   it('moves only into the inactive team', () => {
     const error = givenCommands(acme()).when(deactivate(['0001'], { move: { addTo: 'support', removeFrom: 'all' } }), ctx).thenError('MOVE_TARGET_NOT_INACTIVE_TEAM');
     expect(error.subject).toBe('support');
-    givenCommands(acme()).when(deactivate(['0001'], { move: { addTo: 'nowhere', removeFrom: 'all' } }), ctx).thenError('TEAM_NOT_IN_ORGANIZATION');
-    givenCommands(acme()).when(deactivate(['0001'], { move: { addTo: 'inactive-learners', removeFrom: ['sales', 'nowhere'] } }), ctx).thenError('TEAM_NOT_IN_ORGANIZATION');
+    givenCommands(acme()).when(deactivate(['0001'], { move: { addTo: 'nowhere', removeFrom: 'all' } }), ctx).thenError('UNKNOWN_TEAM');
+    givenCommands(acme()).when(deactivate(['0001'], { move: { addTo: 'inactive-learners', removeFrom: ['sales', 'nowhere'] } }), ctx).thenError('UNKNOWN_TEAM');
     // addTo defaults to the inactive team
     givenCommands(acme()).when(deactivate(['0001'], { move: { removeFrom: 'all' } }), ctx).thenEventTypes(['TeamMembershipChanged', 'LearnerDeactivated', 'LicenseReleased']);
   });

@@ -36,7 +36,7 @@ describe('record import received', () => {
 
   it('refuses a second import with the same id, an unknown target team, an invalid id', () => {
     givenCommands([...acme(), received()]).when(received(), ctx).thenError('IMPORT_ALREADY_EXISTS');
-    givenCommands(acme()).when(received('imp-2', { targetTeamId: 'nowhere' }), ctx).thenError('TEAM_NOT_IN_ORGANIZATION');
+    givenCommands(acme()).when(received('imp-2', { targetTeamId: 'nowhere' }), ctx).thenError('UNKNOWN_TEAM');
     givenCommands(acme()).when(received(''), ctx).thenError('INVALID_ID');
   });
 });

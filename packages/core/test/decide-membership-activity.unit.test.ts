@@ -27,13 +27,13 @@ describe('change team membership', () => {
     givenCommands(acme()).when(change('0001', ['sales'], ['support']), ctx).thenNoEvents();
   });
 
-  it('refuses a team of another organization or an unknown team with TEAM_NOT_IN_ORGANIZATION', () => {
+  it('refuses a team of another organization or an unknown team with UNKNOWN_TEAM', () => {
     // "marketing" is a team of globex only; acme is decided on its own state and does not know it.
     givenCommands([onboard('globex'), team('Marketing', 'globex')]).when(change('0001', ['marketing']), ctx).thenError('ORGANIZATION_NOT_FOUND');
-    const error = givenCommands(acme()).when(change('0001', ['marketing']), ctx).thenError('TEAM_NOT_IN_ORGANIZATION');
+    const error = givenCommands(acme()).when(change('0001', ['marketing']), ctx).thenError('UNKNOWN_TEAM');
     expect(error.subject).toBe('marketing');
     expect(error.message).toContain('acme');
-    givenCommands(acme()).when(change('0001', [], ['ghost-team']), ctx).thenError('TEAM_NOT_IN_ORGANIZATION');
+    givenCommands(acme()).when(change('0001', [], ['ghost-team']), ctx).thenError('UNKNOWN_TEAM');
   });
 
   it('refuses an unknown learner', () => {

@@ -55,7 +55,7 @@ describe('reactivate learner', () => {
     givenCommands(acme()).when(reactivate('0001'), ctx).thenOutcomes([{ subject: '0001', status: 'skipped', code: 'ALREADY_ACTIVE' }]);
     givenCommands(acme()).when(reactivate('0001'), ctx).thenNoEvents();
     givenCommands(acme()).when(reactivate('ghost'), ctx).thenError('LEARNER_NOT_FOUND');
-    givenCommands([...acme(), deactivate(['0001'])]).when(reactivate('0001', ['nowhere']), ctx).thenError('TEAM_NOT_IN_ORGANIZATION');
+    givenCommands([...acme(), deactivate(['0001'])]).when(reactivate('0001', ['nowhere']), ctx).thenError('UNKNOWN_TEAM');
     givenCommands([...acme(), deactivate(['0001'])]).when(reactivate('0001', ['inactive-learners']), ctx).thenError('ACTIVE_LEARNER_ON_INACTIVE_TEAM');
   });
 

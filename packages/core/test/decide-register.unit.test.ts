@@ -59,7 +59,7 @@ describe('register learner', () => {
   });
 
   it('refuses teams the organization does not have', () => {
-    const error = givenCommands(acme()).when(learner('0003', { teams: ['marketing'] }), ctx).thenError('TEAM_NOT_IN_ORGANIZATION');
+    const error = givenCommands(acme()).when(learner('0003', { teams: ['marketing'] }), ctx).thenError('UNKNOWN_TEAM');
     expect(error.subject).toBe('0003');
     expect(error.message).toContain('marketing');
   });

@@ -4,15 +4,19 @@ import {
   decide,
   ERROR_CODES,
   InMemoryEventStore,
+  OUTCOME_NOTES,
   organizationStreamId,
   type Command,
+  type CommandField,
   type DomainError,
   type DomainEvent,
   type ErrorCode,
   type EventStore,
+  type Outcome,
+  type OutcomeNote,
 } from '../src/index.js';
-import { adminContext, eventsOf, foldEvents } from '../src/testing/index.js';
-import { acme, ctx, learner, onboard, team } from './support.js';
+import { adminContext, at, eventsOf, foldEvents, type TimedCommand } from '../src/testing/index.js';
+import { acme, connectorOrg, ctx, learner, onboard, team } from './support.js';
 
 /**
  * One scenario per error code: every code the library declares is produced
@@ -26,6 +30,12 @@ const refusal = (given: readonly (Command | DomainEvent)[], command: Command, no
   const result = decide(command, state, { now });
   if (E.isRight(result)) throw new Error(`${command.type} was not refused`);
   return result.left;
+};
+/** The outcomes of a command that was not refused. */
+const outcomesOf = (given: readonly (Command | TimedCommand)[], command: Command, now = ctx.now): readonly Outcome[] => {
+  const result = decide(command, foldEvents(eventsOf(given, ctx)), { now });
+  if (E.isLeft(result)) throw new Error(`${command.type} was refused: ${result.left.message}`);
+  return result.right.outcomes;
 };
 const viaLedger = async (command: Command, store: EventStore = new InMemoryEventStore(), options: { maxRetries?: number } = {}): Promise<DomainError> => {
   const ledger = createLedger({ store, ...options });
@@ -97,7 +107,7 @@ const SCENARIOS: Partial<Record<ErrorCode, () => DomainError | Promise<DomainErr
   SEATS_BELOW_IN_USE: () => refusal(acme(), { type: 'ResizeLicensePool', orgId: 'acme', seats: 1 }),
   DUPLICATE_TEAM_NAME: () => refusal(acme(), team('SALES')),
   DUPLICATE_TEAM_ID: () => refusal(acme(), { type: 'CreateTeam', orgId: 'acme', name: 'Other', teamId: 'sales' }),
-  TEAM_NOT_IN_ORGANIZATION: () => refusal(acme(), { type: 'ChangeTeamMembership', orgId: 'acme', learnerId: '0001', add: ['globex-team'] }),
+  UNKNOWN_TEAM: () => refusal(acme(), { type: 'ChangeTeamMembership', orgId: 'acme', learnerId: '0001', add: ['globex-team'] }),
   LEARNER_NOT_FOUND: () => refusal(acme(), { type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['9999'] }),
   DUPLICATE_LEARNER_ID: () => refusal(acme(), learner('0002', { email: 'other@acme.test' })),
   DUPLICATE_EMAIL: () => refusal(acme(), learner('0009', { email: '0002@Acme.Test' })),
@@ -148,6 +158,57 @@ const SCENARIOS: Partial<Record<ErrorCode, () => DomainError | Promise<DomainErr
 
 /** Codes declared but not produced by the core (none: every declared code has a scenario). */
 const NOT_PRODUCED: readonly ErrorCode[] = [];
+
+/** One scenario per outcome note: a note added without one does not compile, and fails below. */
+const deactivateAll: Command = { type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['0001'] };
+const scheduled: Command[] = [...acme(), { type: 'ScheduleDeactivation', orgId: 'acme', scheduleId: 's', learnerIds: ['0001'], effectiveAt: '2026-06-01' }];
+const NOTES: Record<OutcomeNote, () => readonly Outcome[]> = {
+  ALREADY_INACTIVE: () => outcomesOf([...acme(), deactivateAll], deactivateAll),
+  ALREADY_ACTIVE: () => outcomesOf(acme(), { type: 'ReactivateLearner', orgId: 'acme', learnerId: '0001' }),
+  UNCHANGED: () => outcomesOf(acme(), { type: 'ResizeLicensePool', orgId: 'acme', seats: 3 }),
+  MOVE_SKIPPED: () => outcomesOf(connectorOrg(), { type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['0001'], move: { removeFrom: 'all' } }),
+  CANCELLED: () =>
+    outcomesOf([...scheduled, { type: 'CancelScheduledDeactivation', orgId: 'acme', scheduleId: 's' }], { type: 'CancelScheduledDeactivation', orgId: 'acme', scheduleId: 's' }),
+  COMPLETED: () =>
+    outcomesOf([...scheduled, at('2026-06-02T00:00:00.000Z', { type: 'ProcessDueDeactivations', orgId: 'acme' })], { type: 'CancelScheduledDeactivation', orgId: 'acme', scheduleId: 's' }, '2026-07-01T00:00:00.000Z'),
+};
+
+/** Validation failures name the command field and the value at fault, so an adapter can name its own column. */
+const FIELDS: readonly (readonly [ErrorCode, CommandField, string, () => DomainError])[] = [
+  ['INVALID_ORGANIZATION_ID', 'orgId', '../acme', () => refusal([], onboard('../acme'))],
+  ['INVALID_ORGANIZATION_ID', 'orgId', 'a b', () => refusal(acme(), { type: 'ResizeLicensePool', orgId: 'a b', seats: 1 })],
+  ['INVALID_SEATS', 'seats', '-1', () => refusal([], onboard('acme', -1))],
+  ['INVALID_SEATS', 'seats', '2.5', () => refusal(acme(), { type: 'ResizeLicensePool', orgId: 'acme', seats: 2.5 })],
+  ['INVALID_TIME_ZONE', 'timeZone', 'Europe/Atlantis', () => refusal([], onboard('acme', 1, { timeZone: 'Europe/Atlantis' }))],
+  ['INVALID_TIME_OF_DAY', 'dailyImportTime', '7am', () => refusal([], onboard('acme', 1, { dailyImportTime: '7am' }))],
+  ['INVALID_ID', 'learnerId', 'bad\u0001id', () => refusal(acme(), learner('bad\u0001id'))],
+  ['INVALID_ID', 'teamId', ' sales', () => refusal(acme(), { type: 'CreateTeam', orgId: 'acme', name: 'Other', teamId: ' sales' })],
+  ['INVALID_TEXT', 'name', '\u0000', () => refusal([onboard()], team('\u0000'))],
+  ['INVALID_TEXT', 'firstName', 'x'.repeat(513), () => refusal(acme(), learner('0009', { firstName: 'x'.repeat(513) }))],
+  ['INVALID_TEXT', 'reason', 'a\u0007b', () => refusal(acme(), { type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['0001'], reason: 'a\u0007b' })],
+  ['INVALID_EMAIL', 'email', 'no-at-sign', () => refusal(acme(), learner('0009', { email: 'no-at-sign' }))],
+  ['INVALID_EMAIL', 'email', 'not@mail', () => refusal(acme(), { type: 'UpdateLearnerProfile', orgId: 'acme', learnerId: '0001', changes: { email: 'not@mail' } })],
+  ['INVALID_INSTANT', 'effectiveAt', 'next friday', () => refusal(acme(), { type: 'ScheduleDeactivation', orgId: 'acme', scheduleId: 's', learnerIds: ['0001'], effectiveAt: 'next friday' })],
+  ['SCHEDULE_IN_PAST', 'effectiveAt', '2026-01-01', () => refusal(acme(), { type: 'ScheduleDeactivation', orgId: 'acme', scheduleId: 's', learnerIds: ['0001'], effectiveAt: '2026-01-01' })],
+  ['UNKNOWN_TEAM', 'teams', 'marketing', () => refusal(acme(), learner('0009', { teams: ['marketing'] }))],
+  ['UNKNOWN_TEAM', 'add', 'globex-team', () => refusal(acme(), { type: 'ChangeTeamMembership', orgId: 'acme', learnerId: '0001', add: ['globex-team'] })],
+  ['UNKNOWN_TEAM', 'targetTeamId', 'nowhere', () => refusal(acme(), importReceived({ targetTeamId: 'nowhere' }))],
+  ['DUPLICATE_EMAIL', 'email', '0002@Acme.Test', () => refusal(acme(), learner('0009', { email: '0002@Acme.Test' }))],
+  ['DUPLICATE_LEARNER_ID', 'learnerId', '0002', () => refusal(acme(), learner('0002', { email: 'other@acme.test' }))],
+  ['LEARNER_NOT_FOUND', 'learnerIds', '9999', () => refusal(acme(), { type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['9999'] })],
+];
+
+describe('outcome notes', () => {
+  it.each(OUTCOME_NOTES)('%s is produced', (note) => {
+    expect(NOTES[note]().map((outcome) => outcome.code)).toContain(note);
+  });
+});
+
+describe('refusals name their field and value', () => {
+  it.each(FIELDS.map(([code, field, value, scenario], index) => [index, code, field, value, scenario] as const))('#%i %s names %s', (_index, code, field, value, scenario) => {
+    expect(scenario()).toMatchObject({ code, field, value });
+  });
+});
 
 describe('error codes', () => {
   it('has a scenario for every declared code', () => {

@@ -317,7 +317,7 @@ describe('ledger: tenant isolation', () => {
     const { store, ledger } = await both();
     const head = await store.headPosition();
     expect(left(await ledger.execute({ type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['0003'] }, adminContext())).code).toBe('LEARNER_NOT_FOUND');
-    expect(left(await ledger.execute({ type: 'ChangeTeamMembership', orgId: 'acme', learnerId: '0001', add: ['marketing'] }, adminContext())).code).toBe('TEAM_NOT_IN_ORGANIZATION');
+    expect(left(await ledger.execute({ type: 'ChangeTeamMembership', orgId: 'acme', learnerId: '0001', add: ['marketing'] }, adminContext())).code).toBe('UNKNOWN_TEAM');
     expect(left(await ledger.execute({ type: 'RecordActivity', orgId: 'acme', learnerId: '0003', activityId: 'a', kind: 'completion', courseId: 'c' }, adminContext())).code).toBe('LEARNER_NOT_FOUND');
     expect(left(await ledger.execute({ type: 'ResizeLicensePool', orgId: 'acme-2', seats: 5 }, adminContext())).code).toBe('ORGANIZATION_NOT_FOUND');
     for (const orgId of ['acme/../acme-1', 'acme*', '', ' acme', 'acme\n']) {

@@ -9,7 +9,6 @@
  */
 export * from './table.js';
 export * from './projection.js';
-export * from './decode.js';
 export * from './projection-store.js';
 export * from './runner.js';
 export * from './queries.js';

@@ -1,8 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { DateTime } from 'luxon';
 import {
+  checkOrganizationId,
+  decodeEvent,
   endOfDay,
-  isOrgId,
+  isKnownEventType,
   isValidTimeZone,
   organizationStreamId,
   parseInstantOrDate,
@@ -10,7 +12,6 @@ import {
   type EventEnvelope,
   type EventStore,
 } from '@learner-ledger/core';
-import { decodeStoredEvent, isKnownEventType } from './decode.js';
 import type { Projection } from './projection.js';
 import { anomaliesOf, anomaliesProjection, type Anomaly } from './projections/anomalies.js';
 import { auditEntriesForImport, auditEntriesForLearner, auditTrailProjection, type AuditEntry } from './projections/audit-trail.js';
@@ -153,7 +154,7 @@ export async function* organizationEvents(
     const page = await store.readStream(streamId, { fromVersion, maxCount: PAGE });
     for (const stored of page.events) {
       if (reads && isKnownEventType(stored.type) && !reads.has(stored.type)) continue;
-      const decoded = decodeStoredEvent(stored);
+      const decoded = decodeEvent(stored);
       if (E.isLeft(decoded)) {
         if (onUnknownEvent === 'skip') continue;
         throw failure(decoded.left.code, decoded.left.message);
@@ -165,18 +166,26 @@ export async function* organizationEvents(
   }
 }
 
-/** The organization's IANA time zone, from the first event of its stream. */
-const organizationTimeZone = async (store: EventStore, orgId: string): Promise<string> => {
-  if (!isOrgId(orgId)) throw failure('INVALID_ORGANIZATION_ID', `Organization id ${JSON.stringify(orgId)} is not valid: use 1-64 letters, digits, "_", "-" or "."`);
+/** The organization's IANA time zone, from the first event of its stream (no need to fold the organization). */
+const timeZoneOfStream = async (store: EventStore, orgId: string): Promise<string> => {
+  const invalid = checkOrganizationId(orgId);
+  if (invalid) throw failure('INVALID_ORGANIZATION_ID', invalid.message);
   const first = await store.readStream(organizationStreamId(orgId), { maxCount: 1 });
   const stored = first.events[0];
   if (!stored) throw failure('ORGANIZATION_NOT_FOUND', `Organization ${orgId} does not exist`);
-  const decoded = decodeStoredEvent(stored);
+  const decoded = decodeEvent(stored);
   if (E.isRight(decoded) && decoded.right.event.type === 'OrganizationOnboarded' && isValidTimeZone(decoded.right.event.data.timeZone)) {
     return decoded.right.event.data.timeZone;
   }
   return 'UTC';
 };
+
+/**
+ * The IANA time zone an organization was onboarded with (UTC when its first
+ * event does not say), read from the first event of its stream: what dates
+ * and times of that organization are read and shown in.
+ */
+export const organizationTimeZone = (store: EventStore, orgId: string): Promise<E.Either<QueryError, string>> => guard(() => timeZoneOfStream(store, orgId));
 
 /**
  * Reads an instant the way reports state it: a date means the END of that day
@@ -217,7 +226,7 @@ export const foldOrganization = async <S>(
   options: QueryOptions = {},
 ): Promise<E.Either<QueryError, { readonly state: S; readonly at: string; readonly timeZone: string }>> =>
   guard(async () => {
-    const timeZone = await organizationTimeZone(store, orgId);
+    const timeZone = await timeZoneOfStream(store, orgId);
     const at = options.at === undefined ? undefined : instantOrFail(options.at, timeZone);
     const limit = at === undefined ? Number.POSITIVE_INFINITY : at.toMillis();
     let state = projection.initialState();
@@ -263,7 +272,7 @@ export const seriesInstants = (every: SeriesInterval, from: DateTime, to: DateTi
 export const licenseSeries = async (store: EventStore, orgId: string, options: SeriesOptions): Promise<E.Either<QueryError, LicenseSeriesReport>> =>
   guard(async () => {
     if (!(options.every in UNITS)) throw failure('INVALID_SERIES', `Series interval ${JSON.stringify(options.every)} is not one of day, week, month`);
-    const timeZone = await organizationTimeZone(store, orgId);
+    const timeZone = await timeZoneOfStream(store, orgId);
     const from = instantOrFail(options.from, timeZone, 'start');
     const to = instantOrFail(options.to, timeZone, 'end');
     if (from > to) throw failure('INVALID_SERIES', `The series starts (${toInstant(from)}) after it ends (${toInstant(to)})`);

@@ -1,6 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeEvent, type EventDecodeError, type EventStore, type GlobalPosition, type StoredEvent } from '@learner-ledger/core';
-import { decodeStoredEvent, isKnownEventType } from './decode.js';
+import { decodeEvent, isKnownEventType, type EventDecodeError, type EventStore, type GlobalPosition, type StoredEvent } from '@learner-ledger/core';
 import type { AnyProjection, Projection } from './projection.js';
 import { describeProjection, type ProjectionDescription, type ProjectionStore } from './projection-store.js';
 import type { Row, Table } from './table.js';
@@ -281,7 +280,7 @@ export class ProjectionRunner {
         }
       }
       if (wanted) {
-        const decoded = known ? decodeStoredEvent(stored) : decodeEvent(stored);
+        const decoded = decodeEvent(stored);
         if (E.isLeft(decoded)) {
           const error = decoded.left;
           if (this.onUnknownEvent === 'stop') {

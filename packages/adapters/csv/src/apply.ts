@@ -99,7 +99,7 @@ export const applyBatch = async (ledger: Ledger, batch: ImportBatch, context: Ap
     const entry = outcome.line === 0 ? byLine.get(`0:${outcome.subject}`) : byLine.get(String(outcome.line));
     if (!entry) continue;
     entry.action = 'error';
-    entry.error = { code: outcome.code ?? 'REFUSED', message: outcome.message ?? 'refused by the ledger' };
+    entry.error = { code: outcome.code, message: outcome.message };
     delete entry.ops;
   }
   return E.right({ appended: result.right.status === 'applied' });

@@ -1,5 +1,8 @@
+import type { ErrorCode } from '@learner-ledger/core';
+
 // Why a file, or one of its lines, was refused. Codes are stable (scripts and
-// tests rely on them); messages say what a person must fix.
+// tests rely on them); messages say what a person must fix. A refusal that
+// means what a core error means has the core's code (UNKNOWN_TEAM, INVALID_EMAIL, …).
 
 /** Codes that refuse the file as a whole: nothing of it is applied, even with `partial`. */
 const FILE_ERROR_CODES = [
@@ -13,7 +16,6 @@ const FILE_ERROR_CODES = [
   'UNCLOSED_QUOTE',
   'INVALID_QUOTE',
   'RECORD_TOO_LARGE',
-  'UNKNOWN_TARGET_TEAM',
   'INVALID_TARGET_TEAM',
   'MASS_DEACTIVATION',
   'FILE_CHANGED',
@@ -45,14 +47,14 @@ const LINE_ERROR_CODES = [
 /** Every code the CSV adapter reports: the file-wide ones first, then the line ones. */
 export const CSV_ERROR_CODES = [...FILE_ERROR_CODES, ...LINE_ERROR_CODES] as const;
 
-/** A code of {@link CSV_ERROR_CODES}, or a core domain error code when the ledger refused a batch. */
-export type CsvErrorCode = (typeof CSV_ERROR_CODES)[number] | (string & {});
+/** A code of {@link CSV_ERROR_CODES}, or a core domain error code (the ledger refused a batch, or no such target team). */
+export type CsvErrorCode = (typeof CSV_ERROR_CODES)[number] | ErrorCode;
 
 export interface CsvImportError {
   readonly code: CsvErrorCode;
   /** The file name as given to the import. */
   readonly file: string;
-  /** 1-based line of the file (the header is line 1); absent for file-wide errors; 0 for a learner the file does not list. */
+  /** 1-based line of the file (the header is line 1); absent for errors about the file as a whole; 0 for a learner the file does not list. */
   readonly line?: number;
   /** The column's header, as the format spells it. */
   readonly column?: string;
@@ -65,6 +67,13 @@ export interface CsvImportError {
 
 /** Errors that stop the whole file whatever the options (structure, encoding, safety). */
 export const FILE_LEVEL_CODES: ReadonlySet<string> = new Set(FILE_ERROR_CODES);
+
+/**
+ * Whether an error refuses the whole file, even with `partial`: a file-wide
+ * code, or an error raised about the file rather than one of its lines (it
+ * names no line), such as an unknown target team.
+ */
+export const refusesFile = (error: CsvImportError): boolean => error.line === undefined || FILE_LEVEL_CODES.has(error.code);
 
 /** A structural problem found while reading: it ends the reading of the file. */
 export class CsvFileError extends Error {

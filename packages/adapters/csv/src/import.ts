@@ -116,7 +116,7 @@ const resolveTeam = (state: OrganizationState, team: string): { teamId: string }
   const teamId = state.teams.has(team) ? team : state.teamIdsByName.get(normalizeName(team));
   if (teamId === undefined) {
     const names = [...state.teams.values()].map((t) => t.name);
-    return { error: { code: 'UNKNOWN_TARGET_TEAM', value: team, expected: `one of ${names.map((n) => JSON.stringify(n)).join(', ')}`, message: `Organization ${state.orgId} has no team ${JSON.stringify(team)}` } };
+    return { error: { code: 'UNKNOWN_TEAM', value: team, expected: `one of ${names.map((n) => JSON.stringify(n)).join(', ')}`, message: `Organization ${state.orgId} has no team ${JSON.stringify(team)}` } };
   }
   if (teamId === state.inactiveTeamId) {
     return { error: { code: 'INVALID_TARGET_TEAM', value: team, expected: 'a standard team', message: `The inactive team cannot be the target of an import: choose the team the learners belong to` } };

@@ -12,7 +12,7 @@ import { runImport, type ImportLearnersOptions, type ImportReport } from './impo
 export { exportLearners, learnerRow, ExportError, type ExportLearnersOptions, type ExportResult } from './export.js';
 export { processDueImports, dueImports, type ProcessDueImportsOptions } from './schedule.js';
 export { deriveImportId, type ImportLearnersOptions, type ImportReport, type ImportStatus } from './import.js';
-export { CSV_ERROR_CODES, FILE_LEVEL_CODES, type CsvErrorCode, type CsvImportError } from './errors.js';
+export { CSV_ERROR_CODES, FILE_LEVEL_CODES, refusesFile, type CsvErrorCode, type CsvImportError } from './errors.js';
 export { FORMATS, IMPORT_FORMATS, headerLine, type ColumnKey, type ColumnSpec } from './formats.js';
 export { neutraliseCell, restoreCell, parseActive, ACTIVE_SPELLINGS } from './values.js';
 export { DEFAULT_THRESHOLD, type ImportCounts, type LineAction, type PlannedLine, type SafetyThreshold, type ThresholdCheck } from './plan.js';

@@ -1,7 +1,11 @@
 import {
   compareInstants,
+  firstControlCharacter,
+  isEmail,
   isEntityId,
   isText,
+  MAX_ID_LENGTH,
+  MAX_TEXT_LENGTH,
   normalizeEmail,
   normalizeName,
   parseInstantOrDate,
@@ -11,11 +15,11 @@ import {
   type OrganizationState,
   type ProfileChanges,
 } from '@learner-ledger/core';
-import { show, type CsvImportError } from './errors.js';
+import { show, type CsvErrorCode, type CsvImportError } from './errors.js';
 import { FORMATS, TEAM_SEPARATOR, type ColumnKey } from './formats.js';
 import type { HeaderMap } from './headers.js';
 import type { CsvRecord } from './parse.js';
-import { ACTIVE_SPELLINGS, EMAIL, firstControlCharacter, flattenLines, parseActive, parseIsoDate, restoreCell, trimSpaces } from './values.js';
+import { ACTIVE_SPELLINGS, flattenLines, parseActive, parseIsoDate, restoreCell, trimSpaces } from './values.js';
 
 // eslint-disable-next-line no-control-regex
 const SUSPICIOUS = /[\u0000-\u001f\u007f\ufeff]/;
@@ -103,7 +107,7 @@ export const countLines = (lines: Iterable<PlannedLine>): ImportCounts => {
 /** Why one line is refused (thrown inside the planner, kept on the entry; a plain value, no stack). */
 class LineError {
   constructor(
-    readonly code: string,
+    readonly code: CsvErrorCode,
     readonly column: string | undefined,
     readonly value: string | undefined,
     readonly expected: string | undefined,
@@ -213,7 +217,7 @@ export class Planner {
     const learnerId = entry.learnerId;
     const idColumn = this.column('learnerId');
     if (learnerId === '') throw new LineError('MISSING_VALUE', idColumn, '', 'a learner id', `Line ${line}: Learner ID is blank`);
-    if (!isEntityId(learnerId)) throw new LineError('INVALID_ID', idColumn, learnerId, 'an id of 1-128 characters', `Line ${line}, column ${idColumn}: ${show(learnerId)} is not a valid learner id (1-128 characters)`);
+    if (!isEntityId(learnerId)) throw new LineError('INVALID_ID', idColumn, learnerId, `an id of 1-${MAX_ID_LENGTH} characters`, `Line ${line}, column ${idColumn}: ${show(learnerId)} is not a valid learner id (1-${MAX_ID_LENGTH} characters)`);
     const earlier = this.byLearnerId.get(learnerId);
     if (earlier) {
       const message = `Learner ID ${show(learnerId)} appears on lines ${earlier.line} and ${line}: which line is meant cannot be told`;
@@ -245,8 +249,8 @@ export class Planner {
     }
     const reasonRaw = this.cell(fields, 'reason');
     const reason = reasonRaw === '' ? undefined : flattenLines(reasonRaw.trim());
-    if (reason !== undefined && (!isText(reason) || reason.length > 512)) {
-      throw new LineError('INVALID_TEXT', 'Reason', reasonRaw, 'at most 512 characters, no control characters', `Line ${line}, column Reason: the reason is longer than 512 characters or holds control characters`);
+    if (reason !== undefined && !isText(reason)) {
+      throw new LineError('INVALID_TEXT', 'Reason', reasonRaw, `at most ${MAX_TEXT_LENGTH} characters, no control characters`, `Line ${line}, column Reason: the reason is longer than ${MAX_TEXT_LENGTH} characters or holds control characters`);
     }
     const teamIds = this.teams(fields, line);
     const email = trimSpaces(this.cell(fields, 'email'));
@@ -255,10 +259,10 @@ export class Planner {
     const lastName = this.cell(fields, 'lastName').trim();
     const employeeId = trimSpaces(this.cell(fields, 'employeeId'));
     for (const [key, value] of [['firstName', firstName], ['lastName', lastName], ['employeeId', employeeId]] as const) {
-      if (!isText(value)) throw new LineError('INVALID_TEXT', this.column(key), value, 'at most 512 characters', `Line ${line}, column ${this.column(key)}: the value is longer than 512 characters`);
+      if (!isText(value)) throw new LineError('INVALID_TEXT', this.column(key), value, `at most ${MAX_TEXT_LENGTH} characters`, `Line ${line}, column ${this.column(key)}: the value is longer than ${MAX_TEXT_LENGTH} characters`);
     }
     if (email !== '') {
-      if (email.length > 254 || !EMAIL.test(email)) throw new LineError('INVALID_EMAIL', emailColumn, email, 'an e-mail address', `Line ${line}, column ${emailColumn}: ${show(email)} is not an e-mail address`);
+      if (!isEmail(email)) throw new LineError('INVALID_EMAIL', emailColumn, email, 'an e-mail address', `Line ${line}, column ${emailColumn}: ${show(email)} is not an e-mail address`);
       const key = normalizeEmail(email);
       const owner = this.state.learnerIdsByEmail.get(key);
       if (owner !== undefined && owner !== learnerId) {

@@ -1,7 +1,9 @@
+import { isIsoDate } from '@learner-ledger/core';
+
 /**
  * Cell values: the spellings `Active` accepts, formula-injection
- * neutralisation (and its exact inverse), dates, and the text rules the core
- * applies, checked here so a refusal can name its column.
+ * neutralisation (and its exact inverse), dates and multi-line text. The
+ * rules a value must meet (e-mail, text, ids) are the core's (validation.ts).
  */
 
 /** A cell a spreadsheet would run as a formula (or that hides a control character up front). */
@@ -54,27 +56,11 @@ export const parseActive = (raw: string): boolean | null | undefined => {
 
 export const formatActive = (active: boolean): string => (active ? 'TRUE' : 'FALSE');
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A real calendar date `YYYY-MM-DD`, or undefined. */
+/** A real calendar date `YYYY-MM-DD` (surrounding spaces aside), or undefined. */
 export const parseIsoDate = (raw: string): string | undefined => {
   const value = trimSpaces(raw);
-  const match = ISO_DATE.exec(value);
-  if (!match) return undefined;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? value : undefined;
+  return isIsoDate(value) ? value : undefined;
 };
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
-export const firstControlCharacter = (value: string): string | undefined => {
-  const match = CONTROL.exec(value);
-  return match ? `U+${match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : undefined;
-};
-
-/** Same rule as the core's e-mail check. */
-export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Line breaks in a free-text cell (a multi-line `Reason`) become single spaces. */
 export const flattenLines = (value: string): string => value.replace(/\s*(\r\n|\r|\n)\s*/g, ' ');

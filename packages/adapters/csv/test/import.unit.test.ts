@@ -89,7 +89,7 @@ describe('apply', () => {
     const ledger = await fixtureOrganization();
     const before = await snapshot(ledger.store);
     const unknown = await importLearners(ledger, { ...base, input: textInput(dataServicesFile([fixtureRow(1001, 'FALSE')])), targetTeam: 'Marketing' });
-    expect(unknown.errors[0]).toMatchObject({ code: 'UNKNOWN_TARGET_TEAM', value: 'Marketing' });
+    expect(unknown.errors[0]).toMatchObject({ code: 'UNKNOWN_TEAM', value: 'Marketing' });
     const inactive = await importLearners(ledger, { ...base, input: textInput(dataServicesFile([fixtureRow(1001, 'FALSE')])), targetTeam: 'inactive learners' });
     expect(inactive.errors[0]).toMatchObject({ code: 'INVALID_TARGET_TEAM' });
     const missingOrg = await importLearners(ledger, { ...base, orgId: 'nobody', input: textInput(dataServicesFile([fixtureRow(1001, 'FALSE')])) });

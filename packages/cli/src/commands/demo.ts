@@ -10,6 +10,7 @@ import { describeStoreLocation } from '../store.js';
 import type { Session } from '../session.js';
 import { importFailure } from './import.js';
 import { answer } from './report.js';
+import { effectsOf } from './results.js';
 import type { Register } from './action.js';
 
 const PEOPLE = [
@@ -45,10 +46,9 @@ const setInactive = (csv: string, learnerIds: readonly string[], spelling: strin
 
 const describeDeactivation = (result: CommandResult, teamNames: ReadonlyMap<string, string>): string[] =>
   result.outcomes.map((outcome) => {
-    const moved = result.events.find((c) => c.event.type === 'TeamMembershipChanged' && c.event.data.learnerId === outcome.subject);
-    const change = moved?.event.type === 'TeamMembershipChanged' ? moved.event.data : undefined;
+    const { addedTo, removedFrom } = effectsOf(outcome);
     const name = (id: string) => teamNames.get(id) ?? id;
-    return `${outcome.subject}: ${change ? `added to ${change.added.map(name).join(', ')}, removed from ${change.removed.map(name).join(', ') || 'no team'}, ` : ''}deactivated, license released`;
+    return `${outcome.subject}: ${addedTo && removedFrom ? `added to ${addedTo.map(name).join(', ')}, removed from ${removedFrom.map(name).join(', ') || 'no team'}, ` : ''}deactivated, license released`;
   });
 
 const describeImport = (report: ImportReport): string[] => [

@@ -4,7 +4,7 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Option } from 'commander';
 import { normalizeName, type ImportFormat, type ImportSchedule } from '@learner-ledger/core';
-import { ExportError, FILE_LEVEL_CODES, exportLearners, importLearners, type ImportReport } from '@learner-ledger/csv';
+import { ExportError, exportLearners, importLearners, refusesFile, type ImportReport } from '@learner-ledger/csv';
 import { CliError } from '../errors.js';
 import { plural, table } from '../output.js';
 import { progressBar, type Progress } from '../progress.js';
@@ -23,7 +23,7 @@ async function* counted(file: string, progress: Progress): AsyncGenerator<Uint8A
 
 /** Whether a report's errors refuse the file (rather than being recorded lines of a partial import). */
 export const importRefused = (report: ImportReport, partial: boolean): boolean =>
-  report.status === 'rejected' || report.status === 'interrupted' || report.errors.some((e) => FILE_LEVEL_CODES.has(e.code)) || (!partial && report.errors.length > 0);
+  report.status === 'rejected' || report.status === 'interrupted' || report.errors.some(refusesFile) || (!partial && report.errors.length > 0);
 
 const where = (e: ImportReport['errors'][number]): string =>
   `${e.file}${e.line !== undefined && e.line > 0 ? `:${e.line}` : ''}${e.column !== undefined ? ` column "${e.column}"` : ''}`;
@@ -197,7 +197,7 @@ export const registerImportExportCommands: Register = (program, action) => {
           });
           await piping;
         } catch (error) {
-          if (error instanceof ExportError) throw new CliError(error.code === 'UNKNOWN_TEAM' ? 'TEAM_NOT_FOUND' : error.code, error.message);
+          if (error instanceof ExportError) throw new CliError(error.code, error.message);
           throw new CliError('WRITE_FAILED', `Cannot export to ${file ?? 'stdout'}: ${(error as Error).message}`);
         } finally {
           bar.finish();

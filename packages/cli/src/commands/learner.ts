@@ -5,7 +5,7 @@ import { usageError } from '../errors.js';
 import { collect, isoDate } from '../parsing.js';
 import { licenseSummary, plural, table } from '../output.js';
 import { resolveTeamId, teamName, type Session } from '../session.js';
-import { eventsJson, licensesJson, statusNote } from './results.js';
+import { effectsOf, eventsJson, licensesJson, statusNote } from './results.js';
 import type { Register } from './action.js';
 
 /** `learner register`, `learner deactivate`, `learner reactivate`. */
@@ -111,8 +111,7 @@ export const registerLearnerCommands: Register = (program, action) => {
         const result = await session.execute({ type: 'ReactivateLearner', orgId, learnerId, ...(teams.length > 0 ? { teams } : {}) });
         const state = await session.organization(orgId);
         const record = state.learners.get(learnerId)!;
-        const reactivated = result.events.find((c) => c.event.type === 'LearnerReactivated');
-        const restored = reactivated?.event.type === 'LearnerReactivated' ? reactivated.event.data.restoredTeams : [];
+        const restored = effectsOf(result.outcomes[0]).restoredTeams ?? [];
         const skipped = result.outcomes.find((o) => o.status === 'skipped');
         return {
           json: {
@@ -173,8 +172,7 @@ const schedule = async (
     { channel },
   );
   const state = await session.organization(orgId);
-  const scheduled = result.events.find((c) => c.event.type === 'DeactivationScheduled');
-  const effectiveAt = scheduled?.event.type === 'DeactivationScheduled' ? scheduled.event.data.effectiveAt : null;
+  const effectiveAt = effectsOf(result.outcomes[0]).scheduledFor ?? null;
   return {
     json: { orgId, channel, status: 'scheduled', scheduleId, effectiveAt, learnerIds, licenses: licensesJson(state), events: eventsJson(result) },
     text:
@@ -185,18 +183,14 @@ const schedule = async (
 
 const deactivationOutput = (orgId: string, channel: Channel, result: CommandResult, before: OrganizationState, state: OrganizationState) => {
   const learners = result.outcomes.map((outcome) => {
-    const learnerId = outcome.subject;
-    const moved = result.events.find((c) => c.event.type === 'TeamMembershipChanged' && c.event.data.learnerId === learnerId);
-    const released = result.events.find((c) => c.event.type === 'LicenseReleased' && c.event.data.learnerId === learnerId);
-    const change = moved?.event.type === 'TeamMembershipChanged' ? moved.event.data : undefined;
-    const licenseId = released?.event.type === 'LicenseReleased' ? released.event.data.licenseId : undefined;
+    const { addedTo, removedFrom, licenseReleased } = effectsOf(outcome);
     return {
-      learnerId,
+      learnerId: outcome.subject,
       result: outcome.status === 'applied' ? 'deactivated' : outcome.status,
       ...(outcome.code ? { code: outcome.code } : {}),
       ...(outcome.message ? { message: outcome.message } : {}),
-      ...(change ? { addedTo: change.added.map((t) => teamName(state, t)), removedFrom: change.removed.map((t) => teamName(before, t)) } : {}),
-      ...(licenseId !== undefined ? { releasedLicense: licenseId } : {}),
+      ...(addedTo && removedFrom ? { addedTo: addedTo.map((t) => teamName(state, t)), removedFrom: removedFrom.map((t) => teamName(before, t)) } : {}),
+      ...(licenseReleased !== undefined ? { releasedLicense: licenseReleased } : {}),
     };
   });
   const rows = learners.map((l) => {

@@ -81,8 +81,7 @@ export const registerOrganizationCommands: Register = (program, action) => {
       action(async (session, [orgId, words], options) => {
         const name = (words as string[]).join(' ');
         const result = await session.execute({ type: 'CreateTeam', orgId, name, ...(options.teamId !== undefined ? { teamId: options.teamId } : {}) });
-        const created = result.events.find((change) => change.event.type === 'TeamCreated');
-        const teamId = created?.event.type === 'TeamCreated' ? created.event.data.teamId : undefined;
+        const teamId = result.outcomes.find((outcome) => outcome.action === 'create-team' && outcome.status === 'applied')?.subject;
         return {
           json: { orgId, teamId: teamId ?? null, name, status: result.status, events: eventsJson(result) },
           text: `Team "${name}" created in ${orgId}${teamId ? ` (id ${teamId})` : ''}${statusNote(result)}.\n`,

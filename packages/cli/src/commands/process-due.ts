@@ -2,6 +2,7 @@ import { listOrganizationIds } from '@learner-ledger/core';
 import { processDueImports } from '@learner-ledger/csv';
 import { isoInstant } from '../parsing.js';
 import { plural, table } from '../output.js';
+import { effectsOf } from './results.js';
 import type { Register } from './action.js';
 
 /** `process-due`: the scheduled work of every organization that is due. */
@@ -17,10 +18,10 @@ export const registerProcessDueCommand: Register = (program, action) => {
         const deactivations: { orgId: string; scheduleId: string; deactivated: string[]; skipped: string[] }[] = [];
         for (const orgId of await listOrganizationIds(store)) {
           const result = await session.execute({ type: 'ProcessDueDeactivations', orgId }, { now, actor: { kind: 'system', id: 'scheduler' } });
-          for (const change of result.events) {
-            if (change.event.type !== 'ScheduledDeactivationCompleted') continue;
-            const { scheduleId, deactivated, skipped } = change.event.data;
-            deactivations.push({ orgId, scheduleId, deactivated, skipped });
+          for (const outcome of result.outcomes) {
+            if (outcome.action !== 'complete-schedule') continue;
+            const { deactivated = [], skipped = [] } = effectsOf(outcome);
+            deactivations.push({ orgId, scheduleId: outcome.subject, deactivated: [...deactivated], skipped: [...skipped] });
           }
         }
         const reports = await processDueImports(await session.ledger(), { now });

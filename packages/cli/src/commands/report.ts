@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { Option } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { DateTime } from 'luxon';
-import { decodeEvent, isOrgId, organizationStreamId } from '@learner-ledger/core';
-import { anomalies, inactiveRoster, licenseCountAt, licenseSeries, teamRosters, type QueryError, type SeriesInterval } from '@learner-ledger/projections';
+import { isOrgId } from '@learner-ledger/core';
+import { anomalies, inactiveRoster, licenseCountAt, licenseSeries, organizationTimeZone, teamRosters, type QueryError, type SeriesInterval } from '@learner-ledger/projections';
 import { renderLicenseChart } from '../chart.js';
 import { CliError, usageError } from '../errors.js';
 import { isoDateOrInstant } from '../parsing.js';
@@ -24,12 +24,11 @@ export const localTime = (instant: string, timeZone: string): string => {
   return local.isValid ? `${local.toFormat('yyyy-MM-dd HH:mm')} ${timeZone}` : instant;
 };
 
-/** The organization's time zone, from the first event of its stream (no need to fold the whole organization). */
+/** The organization's time zone to show times in; UTC for an organization that does not exist. */
 export const timeZoneOf = async (session: Session, orgId: string): Promise<string> => {
-  if (!isOrgId(orgId)) return 'UTC';
-  const first = (await (await session.store()).readStream(organizationStreamId(orgId), { maxCount: 1 })).events[0];
-  const decoded = first ? decodeEvent(first) : undefined;
-  return decoded && E.isRight(decoded) && decoded.right.event.type === 'OrganizationOnboarded' ? decoded.right.event.data.timeZone : 'UTC';
+  const zone = await organizationTimeZone(await session.store(), orgId);
+  if (E.isLeft(zone) && (zone.left.code === 'ORGANIZATION_NOT_FOUND' || zone.left.code === 'INVALID_ORGANIZATION_ID')) return 'UTC';
+  return answer(zone);
 };
 
 /** `report licenses|inactive-roster|teams|anomalies`. */

@@ -1,4 +1,4 @@
-import type { CommandResult, OrganizationState } from '@learner-ledger/core';
+import type { CommandResult, Outcome, OutcomeEffects, OrganizationState } from '@learner-ledger/core';
 
 /** The events a command appended, for `--json` output. */
 export const eventsJson = (result: CommandResult) =>
@@ -10,3 +10,6 @@ export const licensesJson = (state: OrganizationState) => ({ seats: state.seats,
 /** `applied` / `unchanged` / `duplicate` explained for people. */
 export const statusNote = (result: CommandResult): string =>
   result.status === 'duplicate' ? ' (already applied earlier under this command id: nothing new was written)' : result.status === 'unchanged' ? ' (nothing to change)' : '';
+
+/** What an outcome changed: its effects when it was applied, nothing otherwise. */
+export const effectsOf = (outcome: Outcome | undefined): OutcomeEffects => (outcome?.status === 'applied' ? (outcome.effects ?? {}) : {});

@@ -1,5 +1,5 @@
 import type { EventMetadata } from '../metadata.js';
-import type { Emitted } from '../organization/decide.js';
+import type { Emitted } from '../organization/decision.js';
 import type { CommandContext, RecordedChange } from './types.js';
 
 /** What every event of one command shares: its organization, command id, instant and caller. */

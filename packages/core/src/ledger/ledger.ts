@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from '../commands.js';
 import type { DomainError } from '../errors.js';
 import { isOrgId, organizationStreamId } from '../ids.js';
-import type { Outcome } from '../organization/decide.js';
+import type { Outcome } from '../organization/outcomes.js';
 import { organizationDecider } from '../organization/decider.js';
 import type { OrganizationState } from '../organization/state.js';
 import { encodeEvent } from '../serialization.js';

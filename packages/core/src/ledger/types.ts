@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../events.js';
 import type { Actor, Channel, EventMetadata } from '../metadata.js';
-import type { Outcome } from '../organization/decide.js';
+import type { Outcome } from '../organization/outcomes.js';
 import type { GlobalPosition } from '../store/port.js';
 
 /** Who asks, through which channel, and under which ids. */

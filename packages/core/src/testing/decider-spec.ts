@@ -3,7 +3,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from '../commands.js';
 import type { DomainError } from '../errors.js';
 import type { DomainEvent } from '../events.js';
-import { decide, type Decision, type Outcome } from '../organization/decide.js';
+import { decide } from '../organization/decide.js';
+import type { Decision } from '../organization/decision.js';
+import type { Outcome } from '../organization/outcomes.js';
 import { evolve } from '../organization/evolve.js';
 import { initialOrganizationState, type OrganizationState } from '../organization/state.js';
 

@@ -38,7 +38,7 @@ export const describeTenantIsolation = (context: LedgerContractContext): void =>
       const { a, b, ledger } = await both();
       const versions = [await versionOf(store, a), await versionOf(store, b)];
       expect(left(await ledger.execute({ type: 'DeactivateLearners', orgId: a, learnerIds: ['0005'] }, adminContext())).code).toBe('LEARNER_NOT_FOUND');
-      expect(left(await ledger.execute({ type: 'ChangeTeamMembership', orgId: a, learnerId: '0001', add: ['marketing'] }, adminContext())).code).toBe('TEAM_NOT_IN_ORGANIZATION');
+      expect(left(await ledger.execute({ type: 'ChangeTeamMembership', orgId: a, learnerId: '0001', add: ['marketing'] }, adminContext())).code).toBe('UNKNOWN_TEAM');
       expect(left(await ledger.execute({ type: 'RecordActivity', orgId: a, learnerId: '0005', activityId: 'x', kind: 'completion', courseId: 'c' }, adminContext())).code).toBe('LEARNER_NOT_FOUND');
       for (const orgId of [`${a}/../${b}`, `${a}*`, '', ` ${a}`, `${a}\n`]) {
         expect(left(await ledger.execute({ type: 'ResizeLicensePool', orgId, seats: 5 }, adminContext())).code).toBe('INVALID_ORGANIZATION_ID');

@@ -185,7 +185,7 @@ export const randomScript = (seed: number, length: number, start = '2026-02-20T1
           outcome:
             r.next() < 0.8
               ? { applied: true, counts: { registered: 0, deactivated: 0, reactivated: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0 } }
-              : { applied: false, code: 'MASS_DEACTIVATION_REFUSED', message: 'the file would deactivate too many learners' },
+              : { applied: false, code: 'MASS_DEACTIVATION', message: 'the file would deactivate too many learners' },
         },
         context,
       });

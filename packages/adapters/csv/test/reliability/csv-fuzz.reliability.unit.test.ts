@@ -16,7 +16,7 @@ const RUNS = STRESS ? 2000 : 150;
 const HEADER = 'Learner ID,First Name,Last Name,Email,Employee ID,Teams,Active';
 const KNOWN_CODES = new Set<string>(CSV_ERROR_CODES);
 /** Errors about the file as a whole, which name no line when there is none to name. */
-const WHOLE_FILE = new Set(['EMPTY_FILE', 'FILE_UNREADABLE', 'MASS_DEACTIVATION', 'UNKNOWN_TARGET_TEAM', 'INVALID_TARGET_TEAM', 'ORGANIZATION_NOT_FOUND', 'INVALID_OPTION', 'LOCATION_REQUIRED', 'FILE_CHANGED']);
+const WHOLE_FILE = new Set(['EMPTY_FILE', 'FILE_UNREADABLE', 'MASS_DEACTIVATION', 'INVALID_TARGET_TEAM', 'ORGANIZATION_NOT_FOUND', 'INVALID_OPTION', 'LOCATION_REQUIRED', 'FILE_CHANGED']);
 
 const organization = async (): Promise<Ledger> => {
   const ledger = createLedger({ store: new InMemoryEventStore() });
