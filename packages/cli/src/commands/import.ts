@@ -74,11 +74,12 @@ export const importFailure = (report: ImportReport): { code: string; message: st
   };
 };
 
+/** Standard output as a stream; it ends the export early once the reader has gone away (`| head -1`). */
 const toWritable = (io: CliIo): Writable =>
   new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
       io.stdout(chunk.toString());
-      callback();
+      callback(io.stdoutClosed?.() ? new Error('standard output was closed by its reader') : null);
     },
   });
 
@@ -197,6 +198,8 @@ export const registerImportExportCommands: Register = (program, action) => {
           });
           await piping;
         } catch (error) {
+          // The reader of stdout stopped reading: not a failure of the export.
+          if (file === undefined && session.io.stdoutClosed?.()) return { json: null, text: '' };
           if (error instanceof ExportError) throw new CliError(error.code === 'UNKNOWN_TEAM' ? 'TEAM_NOT_FOUND' : error.code, error.message);
           throw new CliError('WRITE_FAILED', `Cannot export to ${file ?? 'stdout'}: ${(error as Error).message}`);
         } finally {
