@@ -39,6 +39,7 @@ const readEverything = async (store: EventStore, after = 0n, maxCount = 7): Prom
   }
 };
 
+/** Declares the event-store contract suite for one store. Call it at the top level of a Jest test file: it uses the Jest globals. */
 export const describeEventStoreContract = (name: string, factory: StoreFactory): void => {
   describe(`event store contract: ${name}`, () => {
     let store: EventStore;
