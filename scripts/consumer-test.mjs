@@ -28,6 +28,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PNPM = ['-y', 'pnpm@12.4.2'];
 const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+const ts = createRequire(path.join(ROOT, 'package.json'))('typescript');
 const keep = process.argv.includes('--keep');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'learner-ledger-consumer-'));
 const packs = path.join(work, 'packs');
@@ -119,6 +121,31 @@ const packAll = () => {
   return tarballs;
 };
 
+/** The packages a file imports, statically, dynamically or in a type (TypeScript's own scan), Node's own modules aside. */
+const importsOf = (source) =>
+  ts
+    .preProcessFile(source, true, true)
+    .importedFiles.map((f) => f.fileName)
+    .filter((spec) => !spec.startsWith('.') && !spec.startsWith('node:'))
+    .map((spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/'));
+
+/** Every import of the shipped code is declared, and every declared dependency is imported (`@types/x` by the declarations of x). */
+const declaredAndUsed = (where, pkg, list, m) => {
+  const declared = new Set([...Object.keys(m.dependencies ?? {}), ...Object.keys(m.peerDependencies ?? {})]);
+  const used = new Set();
+  for (const file of list.filter((f) => f.endsWith('.js') || f.endsWith('.d.ts'))) {
+    for (const name of importsOf(fs.readFileSync(path.join(pkg, file), 'utf8'))) {
+      if (name === m.name) continue;
+      check(declared.has(name), `${where}: ${file} imports ${name}, which package.json does not declare`);
+      used.add(name);
+    }
+  }
+  for (const name of declared) {
+    const typed = name.startsWith('@types/') ? name.slice('@types/'.length).replace(/^(.+)__(.+)$/, '@$1/$2') : undefined;
+    check(used.has(name) || (typed !== undefined && used.has(typed)), `${where}: declares ${name} but never imports it`);
+  }
+};
+
 const inspect = (tarballs) => {
   const rootLicense = fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8');
   let maps = 0;
@@ -142,6 +169,7 @@ const inspect = (tarballs) => {
     for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
       for (const [dep, range] of Object.entries(m[field] ?? {})) check(!String(range).startsWith('workspace:'), `${where}: ${field}.${dep} is ${range}`);
     }
+    declaredAndUsed(where, pkg, list, m);
     check(!list.some((f) => f.startsWith('dist/test') || f.endsWith('.tsbuildinfo') || f.endsWith('.test.js')), `${where}: ships tests or build info`);
     check(!list.some((f) => f.endsWith('.d.ts.map')), `${where}: ships declaration maps that point at sources it does not ship`);
     for (const js of list.filter((f) => f.endsWith('.js'))) {
@@ -388,7 +416,7 @@ const npmConsumer = async (tarballs, sqlite) => {
 
 try {
   const tarballs = await step('pack every package', packAll);
-  const maps = await step('tarballs: LICENSE, README, publish metadata, no workspace ranges, no tests', () => inspect(tarballs));
+  const maps = await step('tarballs: LICENSE, README, publish metadata, dependencies declared and used, no workspace ranges, no tests', () => inspect(tarballs));
   console.log(`  ${maps} source maps, each with its sources`);
   const sqlite = localPrebuild();
   await pnpmConsumer(tarballs, sqlite);
