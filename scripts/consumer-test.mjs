@@ -4,19 +4,23 @@
  * links them.
  *
  * 1. Packs every package (`pnpm pack`) and checks each tarball: LICENSE,
- *    README, publish metadata, no `workspace:` ranges, no tests, source maps
- *    that carry their sources.
- * 2. Installs the tarballs into a blank strict pnpm workspace (`overrides`
- *    pointing at the tarballs, `allowBuilds` for better-sqlite3): one project
- *    per README, holding exactly the packages that README says to install.
- *    Each README snippet is type-checked (`moduleResolution: nodenext`) and
- *    run, except those that need a PostgreSQL or KurrentDB server; the root
- *    README's embedding example is also type-checked with `bundler` and its
- *    result checked; the packed CLI runs `--help`, `--version`, `demo`, and
- *    refuses a PostgreSQL store without its package; the store contract of
- *    `@learner-ledger/core/testing` runs under Jest.
+ *    README, publish metadata, every import declared and every dependency
+ *    imported, no `workspace:` ranges, no tests, source maps that carry their
+ *    sources.
+ * 2. Installs the tarballs into blank strict pnpm workspaces (`overrides`
+ *    pointing at the tarballs, `allowBuilds`, no hoisting): one project per
+ *    README, holding exactly the packages that README says to install, the
+ *    CLI in a workspace of its own. Each README snippet is type-checked
+ *    (`nodenext`) and run, except those that need a PostgreSQL or KurrentDB
+ *    server; every package's declarations are type-checked without
+ *    skipLibCheck, next to the embedding example, with `nodenext` and
+ *    `bundler`; the embedding example's result is checked; the packed CLI runs
+ *    `--help`, `--version`, `demo`, and refuses a PostgreSQL store without its
+ *    package; the store contract of `@learner-ledger/core/testing` runs under
+ *    Jest.
  * 3. Installs the tarballs into a blank npm project (the embedding example,
- *    nodenext and bundler) and the CLI with `npm install -g` into a prefix.
+ *    `nodenext` and `bundler`, run) and the CLI with `npm install -g` into a
+ *    prefix (the same CLI checks).
  *
  * better-sqlite3 would compile from source in each install where its
  * prebuilt binaries cannot be downloaded; the binary the workspace built is
@@ -24,19 +28,19 @@
  * the way a machine without a compiler installs it), and pinned to the
  * workspace's version. The pnpm installs share the workspace's pnpm store.
  *
- * Usage: node scripts/consumer-test.mjs [--keep]   (run after a build: `pnpm build`)
+ * Usage: node scripts/consumer-test.mjs [--keep]   (after a build, `pnpm build`;
+ * the consumer projects are kept in a temporary folder with --keep or on failure)
  */
-import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { check, Failure, must, mustAll, run, step, writeJson } from './consumer-test/support.mjs';
+import { inspect, localPrebuild, packAll } from './consumer-test/tarballs.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PNPM = ['-y', 'pnpm@12.4.2'];
 const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-const ts = createRequire(path.join(ROOT, 'package.json'))('typescript');
 const keep = process.argv.includes('--keep');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'learner-ledger-consumer-'));
 const packs = path.join(work, 'packs');
@@ -55,137 +59,8 @@ const READMES = [
   'packages/cli/README.md',
 ];
 
-class Failure extends Error {}
-
-const run = (command, args, options = {}) => {
-  const result = spawnSync(command, args, { cwd: options.cwd ?? work, env: options.env ?? process.env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, input: options.input });
-  return { code: result.status ?? 1, out: result.stdout ?? '', err: (result.stderr ?? '') + (result.error ? String(result.error) : '') };
-};
-const must = (command, args, options = {}) => {
-  const result = run(command, args, options);
-  if (result.code !== 0) throw new Failure(`${command} ${args.join(' ')} (in ${options.cwd ?? work}) exited ${result.code}:\n${result.out}\n${result.err}`);
-  return result;
-};
-const check = (condition, message) => {
-  if (!condition) throw new Failure(message);
-};
-const step = async (name, work_) => {
-  const t0 = Date.now();
-  const result = await work_();
-  console.log(`✓ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  return result;
-};
-/** Runs commands two at a time (the CI machine has two cores); rejects with the output of the first that fails. */
-const mustAll = async (commands) => {
-  const queue = [...commands];
-  const worker = async () => {
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-      const [command, args, options] = next;
-      const result = await new Promise((resolve) => {
-        const child = spawn(command, args, { cwd: options.cwd, env: process.env });
-        let out = '';
-        child.stdout.on('data', (d) => (out += d));
-        child.stderr.on('data', (d) => (out += d));
-        child.on('close', (code) => resolve({ code, out }));
-      });
-      if (result.code !== 0) throw new Failure(`${command} ${args.join(' ')} (in ${options.cwd}) exited ${result.code}:\n${result.out}`);
-    }
-  };
-  await Promise.all([worker(), worker()]);
-};
-const writeJson = (file, value) => {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(value, null, 2) + '\n');
-};
-const files = (dir) => fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)));
-
 // ---------------------------------------------------------------------------------------------------------------------
-// 1. Pack and inspect
-
-const workspacePackages = () => {
-  const dirs = ['packages', 'packages/adapters'].flatMap((parent) =>
-    fs.readdirSync(path.join(ROOT, parent)).map((name) => path.join(parent, name)).filter((dir) => fs.existsSync(path.join(ROOT, dir, 'package.json'))),
-  );
-  return dirs.map((dir) => ({ dir, manifest: JSON.parse(fs.readFileSync(path.join(ROOT, dir, 'package.json'), 'utf8')) })).filter((p) => !p.manifest.private);
-};
-
-const packAll = () => {
-  must('npx', [...PNPM, '-r', '--filter', './packages/**', 'pack', '--pack-destination', packs], { cwd: ROOT });
-  const tarballs = new Map();
-  for (const { dir, manifest } of workspacePackages()) {
-    const file = path.join(packs, `${manifest.name.replace(/^@/, '').replace('/', '-')}-${manifest.version}.tgz`);
-    check(fs.existsSync(file), `${manifest.name}: no tarball ${file}`);
-    tarballs.set(manifest.name, { file, dir, version: manifest.version });
-  }
-  check(tarballs.size === 7, `expected 7 packages, packed ${tarballs.size}`);
-  return tarballs;
-};
-
-/** The packages a file imports, statically, dynamically or in a type (TypeScript's own scan), Node's own modules aside. */
-const importsOf = (source) =>
-  ts
-    .preProcessFile(source, true, true)
-    .importedFiles.map((f) => f.fileName)
-    .filter((spec) => !spec.startsWith('.') && !spec.startsWith('node:'))
-    .map((spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/'));
-
-/** Every import of the shipped code is declared, and every declared dependency is imported (`@types/x` by the declarations of x). */
-const declaredAndUsed = (where, pkg, list, m) => {
-  const declared = new Set([...Object.keys(m.dependencies ?? {}), ...Object.keys(m.peerDependencies ?? {})]);
-  const used = new Set();
-  for (const file of list.filter((f) => f.endsWith('.js') || f.endsWith('.d.ts'))) {
-    for (const name of importsOf(fs.readFileSync(path.join(pkg, file), 'utf8'))) {
-      if (name === m.name) continue;
-      check(declared.has(name), `${where}: ${file} imports ${name}, which package.json does not declare`);
-      used.add(name);
-    }
-  }
-  for (const name of declared) {
-    const typed = name.startsWith('@types/') ? name.slice('@types/'.length).replace(/^(.+)__(.+)$/, '@$1/$2') : undefined;
-    check(used.has(name) || (typed !== undefined && used.has(typed)), `${where}: declares ${name} but never imports it`);
-  }
-};
-
-const inspect = (tarballs) => {
-  const rootLicense = fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8');
-  let maps = 0;
-  for (const [name, { file, dir }] of tarballs) {
-    const into = path.join(work, 'unpacked', name);
-    fs.mkdirSync(into, { recursive: true });
-    must('tar', ['xzf', file, '-C', into]);
-    const pkg = path.join(into, 'package');
-    const list = files(pkg);
-    const m = JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf8'));
-    const where = `${name} (${path.basename(file)})`;
-    check(fs.readFileSync(path.join(pkg, 'LICENSE'), 'utf8') === rootLicense, `${where}: LICENSE missing or not the repository's`);
-    check(list.includes('README.md'), `${where}: no README.md`);
-    check(m.license === 'MIT', `${where}: license ${m.license}`);
-    check(m.type === 'module' && m.exports?.['.']?.types && m.exports?.['.']?.default, `${where}: not an ES module with typed exports`);
-    check(typeof m.engines?.node === 'string', `${where}: no engines.node`);
-    check(/^git\+https:\/\/.+\.git$/.test(m.repository?.url ?? '') && m.repository?.directory === dir, `${where}: repository ${JSON.stringify(m.repository)}`);
-    check(typeof m.homepage === 'string' && typeof m.bugs?.url === 'string', `${where}: homepage or bugs missing`);
-    check(m.publishConfig?.access === 'public', `${where}: publishConfig.access is not public`);
-    check(Array.isArray(m.files) && m.files.length > 0, `${where}: no files list`);
-    for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
-      for (const [dep, range] of Object.entries(m[field] ?? {})) check(!String(range).startsWith('workspace:'), `${where}: ${field}.${dep} is ${range}`);
-    }
-    declaredAndUsed(where, pkg, list, m);
-    check(!list.some((f) => f.startsWith('dist/test') || f.endsWith('.tsbuildinfo') || f.endsWith('.test.js')), `${where}: ships tests or build info`);
-    check(!list.some((f) => f.endsWith('.d.ts.map')), `${where}: ships declaration maps that point at sources it does not ship`);
-    for (const js of list.filter((f) => f.endsWith('.js'))) {
-      const map = `${js}.map`;
-      check(list.includes(map), `${where}: ${js} has no source map`);
-      const parsed = JSON.parse(fs.readFileSync(path.join(pkg, map), 'utf8'));
-      const complete = Array.isArray(parsed.sourcesContent) && parsed.sourcesContent.length === parsed.sources.length && parsed.sourcesContent.every((s) => typeof s === 'string' && s.length > 0);
-      check(complete, `${where}: ${map} does not carry its sources (sourcesContent)`);
-      maps++;
-    }
-  }
-  return maps;
-};
-
-// ---------------------------------------------------------------------------------------------------------------------
-// 2. README snippets and what each says to install
+// README snippets and what each says to install
 
 const PACKAGE_NAME = /^(@[a-z0-9-]+\/)?[a-z0-9][a-z0-9._-]*$/;
 
@@ -237,28 +112,7 @@ const overridesFor = (tarballs, sqliteVersion) => ({
 });
 
 // ---------------------------------------------------------------------------------------------------------------------
-// better-sqlite3: the workspace's binary as a local prebuild
-
-const localPrebuild = () => {
-  const module = fs.realpathSync(path.join(ROOT, 'packages/adapters/sqlite/node_modules/better-sqlite3'));
-  const { version } = JSON.parse(fs.readFileSync(path.join(module, 'package.json'), 'utf8'));
-  const binary = path.join(module, 'build/Release/better_sqlite3.node');
-  const env = { ...process.env };
-  if (fs.existsSync(binary)) {
-    const glibc = process.platform !== 'linux' || process.report.getReport().header.glibcVersionRuntime !== undefined;
-    const name = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}${glibc ? '' : 'musl'}-${process.arch}.tar.gz`;
-    const dir = path.join(work, 'prebuilds');
-    fs.mkdirSync(dir);
-    must('tar', ['czf', path.join(dir, name), '-C', module, 'build/Release/better_sqlite3.node']);
-    env.npm_config_better_sqlite3_local_prebuilds = dir;
-  } else {
-    console.log(`  (no built better-sqlite3 in the workspace: the consumer installs compile it)`);
-  }
-  return { version, env };
-};
-
-// ---------------------------------------------------------------------------------------------------------------------
-// 3. The blank pnpm workspace
+// The blank pnpm workspaces
 
 const pnpmConsumer = async (tarballs, sqlite) => {
   const root = path.join(work, 'pnpm');
@@ -379,7 +233,7 @@ const checkCli = (bin, cwd, tarballs) => {
 };
 
 // ---------------------------------------------------------------------------------------------------------------------
-// 4. The blank npm project and a global npm install of the CLI
+// The blank npm project and a global npm install of the CLI
 
 const npmConsumer = async (tarballs, sqlite) => {
   const dir = path.join(work, 'npm');
@@ -415,10 +269,10 @@ const npmConsumer = async (tarballs, sqlite) => {
 // ---------------------------------------------------------------------------------------------------------------------
 
 try {
-  const tarballs = await step('pack every package', packAll);
-  const maps = await step('tarballs: LICENSE, README, publish metadata, dependencies declared and used, no workspace ranges, no tests', () => inspect(tarballs));
+  const tarballs = await step('pack every package', () => packAll(ROOT, packs));
+  const maps = await step('tarballs: LICENSE, README, publish metadata, dependencies declared and used, no workspace ranges, no tests', () => inspect(ROOT, work, tarballs));
   console.log(`  ${maps} source maps, each with its sources`);
-  const sqlite = localPrebuild();
+  const sqlite = localPrebuild(ROOT, work);
   await pnpmConsumer(tarballs, sqlite);
   await npmConsumer(tarballs, sqlite);
   console.log(`consumer test passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
