@@ -53,7 +53,10 @@ const watchOutputs = (): void => {
   });
 };
 
-/** The real process: `process.stdout`, `process.stderr`, `process.env`, `process.cwd()`. */
+/**
+ * The real process: `process.stdout`, `process.stderr`, `process.env`, `process.cwd()`.
+ * The first call adds error listeners to `process.stdout` and `process.stderr`, so a closed pipe ends the output quietly.
+ */
 export const processIo = (): CliIo => {
   watchOutputs();
   return {
