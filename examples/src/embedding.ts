@@ -23,8 +23,8 @@ export async function main(path = join(mkdtempSync(join(tmpdir(), 'ledger-')), '
   await run({ type: 'RegisterLearner', orgId: 'acme', learnerId: '0042', email: 'ada@acme.test', firstName: 'Ada', lastName: 'Lovelace', teams: ['sales'] });
   // Learner Profile → Deactivate Learner: moved to Inactive Learners, out of Sales, license released — in one atomic append.
   await run({ type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['0042'], reason: 'left the company' }, { ...admin, channel: 'learner-profile' });
-  const licenses = await licenseCountAt(store, 'acme', '2099-12-31'); // { orgId, at, seats: 50, inUse: 0, available: 50 }
-  const roster = await inactiveRoster(store, 'acme'); // who is inactive, since when, by whom, through which channel
+  const licenses = await licenseCountAt(store, 'acme', '2099-12-31'); // Right({ orgId, at, seats: 50, inUse: 0, available: 50 }), or Left({ code, message })
+  const roster = await inactiveRoster(store, 'acme'); // Right: who is inactive, since when, by whom, through which channel
   await store.close();
   return { licenses, roster };
 }

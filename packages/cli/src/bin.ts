@@ -2,5 +2,7 @@
 import { runCli } from './cli.js';
 import { processIo } from './io.js';
 
-// Set the exit code instead of calling process.exit, so piped output is flushed first.
-process.exitCode = await runCli(process.argv.slice(2), processIo());
+// Set the exit code instead of calling process.exit, so piped output is flushed first;
+// a failed write to stdout may already have set it to 1.
+const code = await runCli(process.argv.slice(2), processIo());
+process.exitCode = Math.max(code, Number(process.exitCode ?? 0));

@@ -12,6 +12,7 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerReplayCommand } from './commands/replay.js';
 import { registerImportExportCommands } from './commands/import.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { CLI_VERSION } from './version.js';
 
 const USAGE_CODES: Record<string, string> = {
   'commander.unknownOption': 'UNKNOWN_OPTION',
@@ -39,7 +40,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     session = new Session(io, command.optsWithGlobals<GlobalOptions>(), { createsStore: actionOptions.createsStore === true });
     output = await handler(session, all.slice(0, -2), options);
   };
-  const program = buildProgram(io, action);
+  const program = buildProgram(io, action, { json: wantsJson });
   try {
     await program.parseAsync([...argv], { from: 'user' });
     if (!output) return EXIT_OK;
@@ -60,10 +61,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-/** The commander program with every command. */
-export const buildProgram = (io: CliIo, action: Action): Command => {
+/** The commander program with every command; with `json`, `--version` prints `{"version": "…"}`. */
+export const buildProgram = (io: CliIo, action: Action, options: { readonly json?: boolean } = {}): Command => {
   const program = new Command('learner-ledger')
     .description('The learner-account lifecycle of a corporate learning platform: licenses, teams, deactivation, imports, audit.')
+    .version(options.json === true ? toJson({ version: CLI_VERSION }) : CLI_VERSION, '-V, --version', 'print the version of learner-ledger')
     .option('--store <location>', 'event store: a file path or sqlite:<path>, postgres://…, kurrentdb://… or esdb://…, memory: (env LEARNER_LEDGER_STORE; default ./learner-ledger.db)')
     .option('--json', 'print exactly one JSON document on stdout')
     .option('--actor <id>', 'who is acting, for the audit trail (env LEARNER_LEDGER_ACTOR; default the system user)')

@@ -5,9 +5,20 @@
  * function, so it can be embedded or tested without spawning a process.
  */
 export { runCli } from './cli.js';
+export { CLI_VERSION } from './version.js';
 export { processIo, programNameOf, type CliIo } from './io.js';
 export { CliError, EXIT_OK, EXIT_FAILED, EXIT_USAGE, usageError } from './errors.js';
-export { parseStoreLocation, chooseStoreLocation, describeStoreLocation, openStoreAt, DEFAULT_STORE, type StoreLocation } from './store.js';
+export {
+  parseStoreLocation,
+  chooseStoreLocation,
+  describeStoreLocation,
+  openStoreAt,
+  importStorePackage,
+  OPTIONAL_STORE_PACKAGES,
+  DEFAULT_STORE,
+  type StoreLocation,
+  type OptionalStorePackage,
+} from './store.js';
 export { progressBar, type Progress } from './progress.js';
 export type { Output } from './output.js';
 export type { GlobalOptions } from './session.js';

@@ -11,6 +11,8 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   /** Standard error: messages for people, progress bars. */
   readonly stderr: (text: string) => void;
+  /** True once the reader of standard output has gone away (a closed pipe): commands that stream output stop early. */
+  readonly stdoutClosed?: () => boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Relative paths (store files, CSV files, charts) are resolved against this folder. */
   readonly cwd: string;
@@ -26,20 +28,52 @@ export interface CliIo {
   readonly openStore?: (location: StoreLocation) => Promise<EventStore>;
 }
 
-/** The real process: `process.stdout`, `process.stderr`, `process.env`, `process.cwd()`. */
-export const processIo = (): CliIo => ({
-  stdout: (text) => {
-    process.stdout.write(text);
-  },
-  stderr: (text) => {
-    process.stderr.write(text);
-  },
-  env: process.env,
-  cwd: process.cwd(),
-  stderrIsTTY: process.stderr.isTTY === true,
-  stderrColumns: process.stderr.columns,
-  programName: programNameOf(process.argv[1], process.cwd()),
-});
+/** Whether the reader of standard output or standard error went away (`learner-ledger export … | head -1`). */
+const closed = { stdout: false, stderr: false };
+let watching = false;
+
+/**
+ * A closed pipe ends the output quietly: the reader chose to stop reading, so
+ * further output is dropped instead of crashing on EPIPE. Another write error
+ * on stdout (a full disk behind `> file`) is said once on stderr and makes the
+ * exit code 1.
+ */
+const watchOutputs = (): void => {
+  if (watching) return;
+  watching = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    const first = !closed.stdout;
+    closed.stdout = true;
+    if (!first || error.code === 'EPIPE') return;
+    process.exitCode = 1;
+    if (!closed.stderr) process.stderr.write(`learner-ledger: error: cannot write to standard output: ${error.message}\n`);
+  });
+  process.stderr.on('error', () => {
+    closed.stderr = true;
+  });
+};
+
+/**
+ * The real process: `process.stdout`, `process.stderr`, `process.env`, `process.cwd()`.
+ * The first call adds error listeners to `process.stdout` and `process.stderr`, so a closed pipe ends the output quietly.
+ */
+export const processIo = (): CliIo => {
+  watchOutputs();
+  return {
+    stdout: (text) => {
+      if (!closed.stdout) process.stdout.write(text);
+    },
+    stderr: (text) => {
+      if (!closed.stderr) process.stderr.write(text);
+    },
+    stdoutClosed: () => closed.stdout,
+    env: process.env,
+    cwd: process.cwd(),
+    stderrIsTTY: process.stderr.isTTY === true,
+    stderrColumns: process.stderr.columns,
+    programName: programNameOf(process.argv[1], process.cwd()),
+  };
+};
 
 /** `node packages/cli/dist/src/bin.js` when the script was started by path, else `learner-ledger`. */
 export const programNameOf = (script: string | undefined, cwd: string): string => {

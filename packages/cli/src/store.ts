@@ -77,7 +77,42 @@ export const describeStoreLocation = (location: StoreLocation): string => {
   }
 };
 
-/** Opens the store behind a location with its adapter package (loaded only when used). */
+/** A store the CLI opens with a package installed beside it, not with the CLI. */
+export interface OptionalStorePackage {
+  readonly store: string;
+  readonly packageName: string;
+}
+
+/** SQLite comes with the CLI; these stores need their package installed next to it. */
+export const OPTIONAL_STORE_PACKAGES = {
+  postgres: { store: 'PostgreSQL', packageName: '@learner-ledger/postgres' },
+  kurrentdb: { store: 'KurrentDB', packageName: '@learner-ledger/kurrentdb' },
+} as const satisfies Record<string, OptionalStorePackage>;
+
+/** Node (ERR_MODULE_NOT_FOUND) and CommonJS loaders (MODULE_NOT_FOUND) name the package they could not find in quotes. */
+const isMissing = (error: unknown, packageName: string): boolean => {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && typeof message === 'string' && message.includes(`'${packageName}'`);
+};
+
+/**
+ * Loads an optional store package; when it is not installed, a
+ * STORE_PACKAGE_MISSING error names the package and how to install it.
+ */
+export const importStorePackage = async <T>(optional: OptionalStorePackage, load: () => Promise<T>): Promise<T> => {
+  try {
+    return await load();
+  } catch (error) {
+    if (!isMissing(error, optional.packageName)) throw error;
+    throw new CliError(
+      'STORE_PACKAGE_MISSING',
+      `The ${optional.store} store needs ${optional.packageName}, which is not installed: install it with the CLI ` +
+        `(npm install @learner-ledger/cli ${optional.packageName}; the CLI's README says how for a global install)`,
+    );
+  }
+};
+
+/** Opens the store behind a location with its adapter package (PostgreSQL and KurrentDB loaded only when used). */
 export const openStoreAt = async (location: StoreLocation): Promise<EventStore> => {
   try {
     switch (location.kind) {
@@ -90,11 +125,11 @@ export const openStoreAt = async (location: StoreLocation): Promise<EventStore> 
         return await openSqliteEventStore({ path: location.path });
       }
       case 'postgres': {
-        const { openPostgresEventStore } = await import('@learner-ledger/postgres');
+        const { openPostgresEventStore } = await importStorePackage(OPTIONAL_STORE_PACKAGES.postgres, () => import('@learner-ledger/postgres'));
         return await openPostgresEventStore({ connectionString: location.connectionString, ...(location.schema !== undefined ? { schema: location.schema } : {}) });
       }
       case 'kurrentdb': {
-        const { openKurrentDbEventStore } = await import('@learner-ledger/kurrentdb');
+        const { openKurrentDbEventStore } = await importStorePackage(OPTIONAL_STORE_PACKAGES.kurrentdb, () => import('@learner-ledger/kurrentdb'));
         return await openKurrentDbEventStore({ connectionString: location.connectionString });
       }
     }

@@ -27,7 +27,9 @@ async function* chunksOf(input: ImportInput): AsyncGenerator<Uint8Array> {
     try {
       for await (const chunk of stream) yield chunk as Buffer;
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      // Node's message ends with ", open '<path>'": the path is said once, before the reason.
+      const { message } = (error ?? {}) as { message?: unknown };
+      const reason = (typeof message === 'string' ? message : String(error)).replace(/, \w+ '[^']*'$/, '');
       throw new CsvFileError({ code: 'FILE_UNREADABLE', message: `Cannot read ${input}: ${reason}` });
     }
     return;
@@ -104,7 +106,7 @@ export async function* utf8Chunks(input: ImportInput, facts: FileFacts): AsyncGe
       code: 'ENCODING',
       line,
       expected: `valid ${ENCODING_NAMES[facts.encoding]} text`,
-      message: `Line ${line} holds bytes that are not valid ${ENCODING_NAMES[facts.encoding]}${facts.encoding === 'utf-8' ? ' (the file may be saved as Windows-1252/Latin-1: save it as "CSV UTF-8")' : ''}`,
+      message: `Bytes that are not valid ${ENCODING_NAMES[facts.encoding]}${facts.encoding === 'utf-8' ? ' (the file may be saved as Windows-1252/Latin-1: save it as "CSV UTF-8")' : ''}`,
     });
   /** Passes on the complete lines of `carry + data` (all of it when `final`), checked; keeps the rest. */
   function* pieces(data: Uint8Array, final: boolean): Generator<Uint8Array> {

@@ -45,7 +45,8 @@ const list = (names: readonly string[]): string => names.map((n) => JSON.stringi
  * Matches a header line to a format by name, ignoring letter case and
  * surrounding spaces, in any order. Without a requested format, the one whose
  * columns the header has is taken. A missing, unknown or repeated column is an
- * error that lists the expected and the found headers.
+ * error; the first of them also lists the expected and the found headers (once
+ * for the whole header, however many columns are wrong).
  */
 export const matchHeader = (found: readonly string[], requested?: ImportFormat): { header: HeaderMap } | { errors: HeaderError[] } => {
   const candidates = requested ? [requested] : IMPORT_FORMATS;
@@ -64,13 +65,14 @@ export const matchHeader = (found: readonly string[], requested?: ImportFormat):
   const hint = requested && other ? ` (the header looks like the ${FORMATS[other].title}: import it with format ${other})` : '';
   const errors: HeaderError[] = [];
   for (const column of best.missing) {
-    errors.push({ code: 'HEADER_MISSING', line: 1, column: column.header, expected, message: `Column ${JSON.stringify(column.header)} is missing. ${context}${hint}` });
+    errors.push({ code: 'HEADER_MISSING', line: 1, column: column.header, expected, message: 'Missing from the header' });
   }
   for (const { name } of best.unknown) {
-    errors.push({ code: 'HEADER_UNKNOWN', line: 1, column: name, value: name, expected, message: `Column ${JSON.stringify(name)} is not a column of the ${spec.title}. ${context}${hint}` });
+    errors.push({ code: 'HEADER_UNKNOWN', line: 1, column: name, value: name, expected, message: `Not a column of the ${spec.title}` });
   }
   for (const { name } of best.duplicates) {
-    errors.push({ code: 'HEADER_DUPLICATE', line: 1, column: name, value: name, expected, message: `Column ${JSON.stringify(name)} appears more than once. ${context}` });
+    errors.push({ code: 'HEADER_DUPLICATE', line: 1, column: name, value: name, expected, message: 'Appears more than once in the header' });
   }
-  return { errors };
+  const [first, ...rest] = errors;
+  return { errors: [{ ...first!, message: `${first!.message}. ${context}${hint}` }, ...rest] };
 };

@@ -163,11 +163,11 @@ const readPlan = async (state: OrganizationState, options: ImportLearnersOptions
   if (!reading.header) {
     fail(
       facts.bytes === 0
-        ? { code: 'EMPTY_FILE', message: `${fileName} is empty`, expected: 'a header line and at least one learner' }
-        : { code: 'EMPTY_FILE', line: 1, message: `${fileName} holds only blank lines`, expected: 'a header line and at least one learner' },
+        ? { code: 'EMPTY_FILE', message: 'The file is empty', expected: 'a header line and at least one learner' }
+        : { code: 'EMPTY_FILE', line: 1, message: 'The file holds only blank lines', expected: 'a header line and at least one learner' },
     );
   } else if (reading.planner!.entries.every((e) => e.action === 'skipped')) {
-    fail({ code: 'HEADER_ONLY', line: 1, message: `${fileName} has a header but no learners`, expected: 'at least one learner row after the header' });
+    fail({ code: 'HEADER_ONLY', line: 1, message: 'The file has a header but no learners', expected: 'at least one learner row after the header' });
   }
   return reading;
 };
@@ -245,12 +245,12 @@ export const runImport = async (ledger: Ledger, options: ImportLearnersOptions, 
         file: fileName,
         value: `${threshold.deactivations} deactivations`,
         expected: `at most ${Math.round(threshold.limit.share * 100)}% of the ${threshold.activeInTargetTeam} active learners of the target team, or allowMassDeactivation`,
-        message: `${fileName} would deactivate ${threshold.deactivations} learners, ${percent}% of the ${threshold.activeInTargetTeam} active learners of team ${state.teams.get(targetTeamId)!.name} (the limit is ${Math.round(threshold.limit.share * 100)}% from ${threshold.limit.minimum} deactivations): refused — check that the file is complete and meant for this team, or allow a mass deactivation explicitly`,
+        message: `The file would deactivate ${threshold.deactivations} learners, ${percent}% of the ${threshold.activeInTargetTeam} active learners of team ${state.teams.get(targetTeamId)!.name} (the limit is ${Math.round(threshold.limit.share * 100)}% from ${threshold.limit.minimum} deactivations): refused — check that the file is complete and meant for this team, or allow a mass deactivation explicitly`,
       });
     }
   }
   if (received && reading.facts.sha256 !== '' && reading.facts.sha256 !== received.sha256) {
-    fileErrors.push({ code: 'FILE_CHANGED', file: fileName, value: reading.facts.sha256, expected: received.sha256, message: `${fileName} changed since it was received (SHA-256 ${received.sha256.slice(0, 12)}… then, ${reading.facts.sha256.slice(0, 12)}… now): refused` });
+    fileErrors.push({ code: 'FILE_CHANGED', file: fileName, value: reading.facts.sha256, expected: received.sha256, message: `The file changed since it was received (SHA-256 ${received.sha256.slice(0, 12)}… then, ${reading.facts.sha256.slice(0, 12)}… now): refused` });
   }
   const entries: PlanEntry[] = planner?.entries ?? [];
   const rowErrors = planner ? planner.lineErrors() : [];

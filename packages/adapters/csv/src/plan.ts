@@ -190,7 +190,7 @@ export class Planner {
         undefined,
         undefined,
         `${this.header.width} values, one per column`,
-        `Line ${line} has ${raw.length} value${raw.length === 1 ? '' : 's'} but the header has ${this.header.width} columns (a missing or extra comma, or an unquoted value with a comma)`,
+        `The line has ${raw.length} value${raw.length === 1 ? '' : 's'} but the header has ${this.header.width} columns (a missing or extra comma, or an unquoted value with a comma)`,
       );
     }
     if (entry.learnerId === '' && raw.every((value) => trimSpaces(value) === '')) {
@@ -204,23 +204,23 @@ export class Planner {
       if (!SUSPICIOUS.test(value)) continue;
       // A joined file puts its byte-order mark at the start of a cell; inside a value U+FEFF is text the API accepts.
       if (value.charCodeAt(0) === 0xfeff) {
-        throw new LineError('MISPLACED_BOM', this.names[i], value, 'text without a byte-order mark', `Line ${line}, column ${this.names[i]}: a byte-order mark (U+FEFF) in the middle of the file — were two files joined? Value ${show(value)}`);
+        throw new LineError('MISPLACED_BOM', this.names[i], value, 'text without a byte-order mark', `A byte-order mark (U+FEFF) in the middle of the file — were two files joined? Value ${show(value)}`);
       }
       const control = i === this.header.index.reason ? undefined : firstControlCharacter(value);
       if (control) {
-        throw new LineError('CONTROL_CHARACTER', this.names[i], value, 'text without control characters', `Line ${line}, column ${this.names[i]}: the value ${show(value)} contains the control character ${control}`);
+        throw new LineError('CONTROL_CHARACTER', this.names[i], value, 'text without control characters', `The value ${show(value)} contains the control character ${control}`);
       }
     }
     if (this.isHeaderAgain(fields)) {
-      throw new LineError('REPEATED_HEADER', this.column('learnerId'), fields[this.header.index.learnerId!], 'a learner row', `Line ${line} repeats the header line — were two files joined?`);
+      throw new LineError('REPEATED_HEADER', this.column('learnerId'), fields[this.header.index.learnerId!], 'a learner row', 'The header line again — were two files joined?');
     }
     const learnerId = entry.learnerId;
     const idColumn = this.column('learnerId');
-    if (learnerId === '') throw new LineError('MISSING_VALUE', idColumn, '', 'a learner id', `Line ${line}: Learner ID is blank`);
-    if (!isEntityId(learnerId)) throw new LineError('INVALID_ID', idColumn, learnerId, `an id of 1-${MAX_ID_LENGTH} characters`, `Line ${line}, column ${idColumn}: ${show(learnerId)} is not a valid learner id (1-${MAX_ID_LENGTH} characters)`);
+    if (learnerId === '') throw new LineError('MISSING_VALUE', idColumn, '', 'a learner id', 'Blank: every learner row needs a learner id');
+    if (!isEntityId(learnerId)) throw new LineError('INVALID_ID', idColumn, learnerId, `an id of 1-${MAX_ID_LENGTH} characters`, `${show(learnerId)} is not a valid learner id (1-${MAX_ID_LENGTH} characters)`);
     const earlier = this.byLearnerId.get(learnerId);
     if (earlier) {
-      const message = `Learner ID ${show(learnerId)} appears on lines ${earlier.line} and ${line}: which line is meant cannot be told`;
+      const message = `${show(learnerId)} appears on lines ${earlier.line} and ${line}: which line is meant cannot be told`;
       if (earlier.action !== 'error') this.fail(earlier, new LineError('DUPLICATE_LEARNER_ID', idColumn, learnerId, 'each learner once per file', message));
       throw new LineError('DUPLICATE_LEARNER_ID', idColumn, learnerId, 'each learner once per file', message);
     }
@@ -233,7 +233,7 @@ export class Planner {
     const activeRaw = this.cell(fields, 'active');
     const active = parseActive(activeRaw);
     if (active === undefined) {
-      throw new LineError('INVALID_ACTIVE', activeColumn, activeRaw, ACTIVE_SPELLINGS, `Line ${line}, column ${activeColumn}: ${show(activeRaw)} is not one of ${ACTIVE_SPELLINGS}`);
+      throw new LineError('INVALID_ACTIVE', activeColumn, activeRaw, ACTIVE_SPELLINGS, `${show(activeRaw)} is not one of ${ACTIVE_SPELLINGS}`);
     }
     const dateColumn = 'Deactivation Date';
     const dateRaw = this.cell(fields, 'deactivationDate');
@@ -241,39 +241,39 @@ export class Planner {
     if (trimSpaces(dateRaw) !== '') {
       const date = parseIsoDate(dateRaw);
       const parsed = date === undefined ? undefined : parseInstantOrDate(date, this.state.timeZone);
-      if (!parsed) throw new LineError('INVALID_DATE', dateColumn, dateRaw, 'a date YYYY-MM-DD', `Line ${line}, column ${dateColumn}: ${show(dateRaw)} is not a date YYYY-MM-DD`);
+      if (!parsed) throw new LineError('INVALID_DATE', dateColumn, dateRaw, 'a date YYYY-MM-DD', `${show(dateRaw)} is not a date YYYY-MM-DD`);
       if (active === true) {
-        throw new LineError('DATE_CONFLICT', dateColumn, dateRaw, 'Active FALSE or blank with a Deactivation Date', `Line ${line}: Active is ${show(activeRaw)} but a Deactivation Date ${date} is given`);
+        throw new LineError('DATE_CONFLICT', dateColumn, dateRaw, 'Active FALSE or blank with a Deactivation Date', `A date here needs Active FALSE or blank, and Active is ${show(activeRaw)}`);
       }
       effectiveAt = toInstant(parsed);
     }
     const reasonRaw = this.cell(fields, 'reason');
     const reason = reasonRaw === '' ? undefined : flattenLines(reasonRaw.trim());
     if (reason !== undefined && !isText(reason)) {
-      throw new LineError('INVALID_TEXT', 'Reason', reasonRaw, `at most ${MAX_TEXT_LENGTH} characters, no control characters`, `Line ${line}, column Reason: the reason is longer than ${MAX_TEXT_LENGTH} characters or holds control characters`);
+      throw new LineError('INVALID_TEXT', 'Reason', reasonRaw, `at most ${MAX_TEXT_LENGTH} characters, no control characters`, `Longer than ${MAX_TEXT_LENGTH} characters, or holds control characters`);
     }
-    const teamIds = this.teams(fields, line);
+    const teamIds = this.teams(fields);
     const email = trimSpaces(this.cell(fields, 'email'));
     const emailColumn = this.column('email');
     const firstName = this.cell(fields, 'firstName').trim();
     const lastName = this.cell(fields, 'lastName').trim();
     const employeeId = trimSpaces(this.cell(fields, 'employeeId'));
     for (const [key, value] of [['firstName', firstName], ['lastName', lastName], ['employeeId', employeeId]] as const) {
-      if (!isText(value)) throw new LineError('INVALID_TEXT', this.column(key), value, `at most ${MAX_TEXT_LENGTH} characters`, `Line ${line}, column ${this.column(key)}: the value is longer than ${MAX_TEXT_LENGTH} characters`);
+      if (!isText(value)) throw new LineError('INVALID_TEXT', this.column(key), value, `at most ${MAX_TEXT_LENGTH} characters`, `Longer than ${MAX_TEXT_LENGTH} characters`);
     }
     if (email !== '') {
-      if (!isEmail(email)) throw new LineError('INVALID_EMAIL', emailColumn, email, 'an e-mail address', `Line ${line}, column ${emailColumn}: ${show(email)} is not an e-mail address`);
+      if (!isEmail(email)) throw new LineError('INVALID_EMAIL', emailColumn, email, 'an e-mail address', `${show(email)} is not an e-mail address`);
       const key = normalizeEmail(email);
       const owner = this.state.learnerIdsByEmail.get(key);
       if (owner !== undefined && owner !== learnerId) {
-        throw new LineError('DUPLICATE_EMAIL', emailColumn, email, 'an e-mail no other learner has', `Line ${line}, column ${emailColumn}: ${show(email)} already belongs to learner ${show(owner)}`);
+        throw new LineError('DUPLICATE_EMAIL', emailColumn, email, 'an e-mail no other learner has', `${show(email)} already belongs to learner ${show(owner)}`);
       }
       // An e-mail the organization knows is guarded by the check above (another line claiming it is refused); only new
       // e-mails are tracked within the file, and two lines claiming the same new one are both refused.
       if (owner === undefined) {
         const other = this.byEmail.get(key);
         if (other) {
-          const message = `E-mail ${show(email)} appears on lines ${other.line} and ${line}: which learner it belongs to cannot be told`;
+          const message = `${show(email)} appears on lines ${other.line} and ${line}: which learner it belongs to cannot be told`;
           if (other.action !== 'error') this.fail(other, new LineError('DUPLICATE_EMAIL', emailColumn, undefined, 'each e-mail once per file', message));
           throw new LineError('DUPLICATE_EMAIL', emailColumn, email, 'each e-mail once per file', message);
         }
@@ -286,7 +286,7 @@ export class Planner {
     const deactivateNow = !future && (active === false || effectiveAt !== undefined);
     const learner = this.state.learners.get(learnerId);
     if (!learner) {
-      if (email === '') throw new LineError('MISSING_VALUE', emailColumn, '', 'an e-mail address for a new learner', `Line ${line}: learner ${show(learnerId)} is new and needs an ${emailColumn}`);
+      if (email === '') throw new LineError('MISSING_VALUE', emailColumn, '', 'an e-mail address for a new learner', `Blank, and learner ${show(learnerId)} is new: a new learner needs an e-mail address`);
       const registerActive = !deactivateNow;
       const teams = registerActive ? [...new Set([this.context.targetTeamId, ...teamIds])] : [];
       entry.action = 'register';
@@ -335,7 +335,7 @@ export class Planner {
           this.column('teams'),
           name,
           'Active TRUE to reactivate the learner into a team',
-          `Line ${line}: learner ${show(learnerId)} is inactive and cannot join team ${show(name)} (set Active to TRUE to reactivate them)`,
+          `Learner ${show(learnerId)} is inactive and cannot join team ${show(name)} (set Active to TRUE to reactivate them)`,
         );
       }
     }
@@ -345,7 +345,7 @@ export class Planner {
     }
   }
 
-  private teams(fields: readonly string[], line: number): string[] {
+  private teams(fields: readonly string[]): string[] {
     const raw = this.cell(fields, 'teams');
     // Teams cells repeat (a whole file for one team): each distinct cell is resolved once.
     const known = this.teamCells.get(raw);
@@ -358,7 +358,7 @@ export class Planner {
       const teamId = this.state.teamIdsByName.get(normalizeName(trimmed));
       if (teamId === undefined) {
         const column = this.column('teams');
-        throw new LineError('UNKNOWN_TEAM', column, trimmed, 'the name of a team of the organization', `Line ${line}, column ${column}: there is no team named ${show(trimmed)} (create it first, or correct the name)`);
+        throw new LineError('UNKNOWN_TEAM', column, trimmed, 'the name of a team of the organization', `There is no team named ${show(trimmed)} (create it first, or correct the name)`);
       }
       if (teamId !== this.state.inactiveTeamId && !ids.includes(teamId)) ids.push(teamId);
     }
@@ -427,7 +427,7 @@ export class Planner {
           this.column('active'),
           undefined,
           'a free license',
-          `Line ${entry.line}: no free license for learner ${show(entry.learnerId)} — all ${this.state.seats} seats of ${this.state.orgId} are in use after this file's deactivations (resize the pool, or set Active to FALSE)`,
+          `No free license for learner ${show(entry.learnerId)} — all ${this.state.seats} seats of ${this.state.orgId} are in use after this file's deactivations (resize the pool, or set Active to FALSE)`,
         ),
       );
     }

@@ -25,8 +25,17 @@ async function* counted(file: string, progress: Progress): AsyncGenerator<Uint8A
 export const importRefused = (report: ImportReport, partial: boolean): boolean =>
   report.status === 'rejected' || report.status === 'interrupted' || report.errors.some(refusesFile) || (!partial && report.errors.length > 0);
 
-const where = (e: ImportReport['errors'][number]): string =>
-  `${e.file}${e.line !== undefined && e.line > 0 ? `:${e.line}` : ''}${e.column !== undefined ? ` column "${e.column}"` : ''}`;
+/**
+ * Where an error is: `sales.csv:3 column "Active"`, or without the file name
+ * (`line 3, column "Active"`) inside a report that has named it already. The
+ * library's messages say what is wrong and leave the place to these fields.
+ */
+const where = (e: ImportReport['errors'][number], withFile = true): string => {
+  const line = e.line !== undefined && e.line > 0 ? e.line : undefined;
+  const column = e.column !== undefined ? `column "${e.column}"` : undefined;
+  if (withFile) return `${e.file}${line !== undefined ? `:${line}` : ''}${column !== undefined ? ` ${column}` : ''}`;
+  return [line !== undefined ? `line ${line}` : undefined, column].filter((part) => part !== undefined).join(', ');
+};
 
 /** The import report for people: what happened, the counts, the lines that change something, the errors. */
 export const importText = (report: ImportReport, teamName: string, options: { maxLines?: number } = {}): string => {
@@ -52,7 +61,8 @@ export const importText = (report: ImportReport, teamName: string, options: { ma
     if (changing.length > maxLines) lines.push(`  … ${changing.length - maxLines} more (use --json for every line)`);
   }
   for (const e of report.errors.slice(0, maxLines)) {
-    lines.push(`  error ${e.code} at ${where(e)}: ${e.message}`);
+    const place = where(e, false);
+    lines.push(`  error ${e.code}${place !== '' ? ` at ${place}` : ''}: ${e.message}`);
   }
   const omitted = report.omittedErrors ?? 0;
   const more = Math.max(0, report.errors.length - maxLines) + omitted;
@@ -63,22 +73,29 @@ export const importText = (report: ImportReport, teamName: string, options: { ma
 /** The `import --json` document: the library's import report as it is (fields may be added, never removed). */
 export const importJson = (report: ImportReport): ImportReport => report;
 
-/** The refusal of an import as a one-line message. */
-export const importFailure = (report: ImportReport): { code: string; message: string } => {
+/**
+ * The refusal of an import as a one-line message: the first error, or, when
+ * the report printed above already lists the errors (`listed`), only where
+ * the first one is.
+ */
+export const importFailure = (report: ImportReport, options: { listed?: boolean } = {}): { code: string; message: string } => {
   const first = report.errors[0];
   if (!first) return { code: 'IMPORT_REFUSED', message: `Import of ${report.fileName} was ${report.status}` };
-  const more = report.errors.length > 1 ? ` (and ${report.errors.length - 1} more errors)` : '';
-  return {
-    code: first.code,
-    message: `${report.fileName} was refused, nothing was changed: ${where(first)}: ${first.message}${more}`,
-  };
+  if (options.listed === true) {
+    const place = where(first, false);
+    const above = report.errors.length === 1 ? `the error above${place !== '' ? `, at ${place}` : ''}` : `${report.errors.length} errors above${place !== '' ? `, the first at ${place}` : ''}`;
+    return { code: first.code, message: `${report.fileName} was refused, nothing was changed (${above})` };
+  }
+  const more = report.errors.length > 1 ? ` (and ${plural(report.errors.length - 1, 'more error')})` : '';
+  return { code: first.code, message: `Refused, nothing was changed: ${where(first)}: ${first.message}${more}` };
 };
 
+/** Standard output as a stream; it ends the export early once the reader has gone away (`| head -1`). */
 const toWritable = (io: CliIo): Writable =>
   new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
       io.stdout(chunk.toString());
-      callback();
+      callback(io.stdoutClosed?.() ? new Error('standard output was closed by its reader') : null);
     },
   });
 
@@ -137,7 +154,8 @@ export const registerImportExportCommands: Register = (program, action) => {
         return {
           json: { ...importJson(report), ...(failure ? { error: { ...failure, errors: report.errors } } : {}) },
           text: importText(report, teamName),
-          ...(failure ? { failure } : {}),
+          // Without --json the report on stdout lists the errors: stderr says where the first is, not all of it again.
+          ...(failure ? { failure: session.json ? failure : importFailure(report, { listed: true }) } : {}),
         };
       }),
     );
@@ -197,6 +215,8 @@ export const registerImportExportCommands: Register = (program, action) => {
           });
           await piping;
         } catch (error) {
+          // The reader of stdout stopped reading: not a failure of the export.
+          if (file === undefined && session.io.stdoutClosed?.()) return { json: null, text: '' };
           if (error instanceof ExportError) throw new CliError(error.code, error.message);
           throw new CliError('WRITE_FAILED', `Cannot export to ${file ?? 'stdout'}: ${(error as Error).message}`);
         } finally {

@@ -60,6 +60,7 @@ const sample = (orgId: string, overrides: Partial<OrganizationSnapshot> = {}): O
   ...overrides,
 });
 
+/** Declares the snapshot-store contract suite for one store. Call it at the top level of a Jest test file: it uses the Jest globals. */
 export const describeSnapshotStoreContract = (name: string, factory: SnapshotStoreFactory): void => {
   describe(`snapshot store contract: ${name}`, () => {
     let setup: SnapshotStoreFactoryResult;

@@ -94,6 +94,7 @@ export const verifyMultiStreamAppends = async (store: EventStore): Promise<void>
   expect(await store.headPosition()).toBe(head);
 };
 
+/** Declares the event-store contract suite for one store. Call it at the top level of a Jest test file: it uses the Jest globals. */
 export const describeEventStoreContract = (name: string, factory: StoreFactory): void => {
   describe(`event store contract: ${name}`, () => {
     let store: EventStore;
