@@ -104,7 +104,7 @@ export async function* utf8Chunks(input: ImportInput, facts: FileFacts): AsyncGe
       code: 'ENCODING',
       line,
       expected: `valid ${ENCODING_NAMES[facts.encoding]} text`,
-      message: `Line ${line} holds bytes that are not valid ${ENCODING_NAMES[facts.encoding]}${facts.encoding === 'utf-8' ? ' (the file may be saved as Windows-1252/Latin-1: save it as "CSV UTF-8")' : ''}`,
+      message: `The line holds bytes that are not valid ${ENCODING_NAMES[facts.encoding]}${facts.encoding === 'utf-8' ? ' (the file may be saved as Windows-1252/Latin-1: save it as "CSV UTF-8")' : ''}`,
     });
   /** Passes on the complete lines of `carry + data` (all of it when `final`), checked; keeps the rest. */
   function* pieces(data: Uint8Array, final: boolean): Generator<Uint8Array> {

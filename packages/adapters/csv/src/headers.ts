@@ -62,15 +62,17 @@ export const matchHeader = (found: readonly string[], requested?: ImportFormat):
   const context = `${spec.title} headers expected: ${expected}; found: ${list(found)}`;
   const other = IMPORT_FORMATS.find((f) => f !== best.format && match(f, found).missing.length === 0);
   const hint = requested && other ? ` (the header looks like the ${FORMATS[other].title}: import it with format ${other})` : '';
+  // The expected and found headers are said once, in the first error.
   const errors: HeaderError[] = [];
+  const about = (what: string): string => (errors.length === 0 ? `${what}. ${context}${hint}` : what);
   for (const column of best.missing) {
-    errors.push({ code: 'HEADER_MISSING', line: 1, column: column.header, expected, message: `Column ${JSON.stringify(column.header)} is missing. ${context}${hint}` });
+    errors.push({ code: 'HEADER_MISSING', line: 1, column: column.header, expected, message: about('A required column is missing') });
   }
   for (const { name } of best.unknown) {
-    errors.push({ code: 'HEADER_UNKNOWN', line: 1, column: name, value: name, expected, message: `Column ${JSON.stringify(name)} is not a column of the ${spec.title}. ${context}${hint}` });
+    errors.push({ code: 'HEADER_UNKNOWN', line: 1, column: name, value: name, expected, message: about(`Not a column of the ${spec.title}`) });
   }
   for (const { name } of best.duplicates) {
-    errors.push({ code: 'HEADER_DUPLICATE', line: 1, column: name, value: name, expected, message: `Column ${JSON.stringify(name)} appears more than once. ${context}` });
+    errors.push({ code: 'HEADER_DUPLICATE', line: 1, column: name, value: name, expected, message: about('The column appears more than once') });
   }
   return { errors };
 };

@@ -58,7 +58,7 @@ const parseFailure = (error: CsvError, line: number): CsvFileError => {
         code: 'UNCLOSED_QUOTE',
         line,
         expected: 'a closing quote (")',
-        message: `The quoted value that starts on line ${line} is never closed: the rest of the file would be read as one value`,
+        message: 'A quoted value starts here and is never closed: the rest of the file would be read as one value',
       }, column);
     case 'CSV_INVALID_CLOSING_QUOTE':
     case 'INVALID_OPENING_QUOTE':
@@ -66,17 +66,17 @@ const parseFailure = (error: CsvError, line: number): CsvFileError => {
         code: 'INVALID_QUOTE',
         line,
         expected: 'a value either without quotes, or entirely in quotes with inner quotes doubled ("O""Brien")',
-        message: `Line ${line} has a quote (") inside a value that is not properly quoted`,
+        message: 'A quote (") sits inside a value that is not properly quoted',
       }, column);
     case 'CSV_MAX_RECORD_SIZE':
       return new CsvFileError({
         code: 'RECORD_TOO_LARGE',
         line,
         expected: `a record of at most ${MAX_RECORD_SIZE} characters`,
-        message: `The record starting on line ${line} is longer than ${MAX_RECORD_SIZE} characters: the file is not a learners file, or a quote is missing`,
+        message: `The record is longer than ${MAX_RECORD_SIZE} characters: the file is not a learners file, or a quote is missing`,
       });
     default:
-      return new CsvFileError({ code: 'INVALID_QUOTE', line, message: `Line ${line} cannot be read as CSV: ${error.message}` });
+      return new CsvFileError({ code: 'INVALID_QUOTE', line, message: `The record cannot be read as CSV: ${error.message}` });
   }
 };
 
