@@ -8,7 +8,7 @@ export { runCli } from './cli.js';
 export { processIo, programNameOf, type CliIo } from './io.js';
 export { CliError, EXIT_OK, EXIT_FAILED, EXIT_USAGE, usageError } from './errors.js';
 export { parseStoreLocation, chooseStoreLocation, describeStoreLocation, openStoreAt, DEFAULT_STORE, type StoreLocation } from './store.js';
-export { progressBar, type Progress } from './progress.js';
+export { progressBar, importProgress, importProgressLine, type Progress, type ImportProgressDisplay, type Ticker } from './progress.js';
 export type { Output } from './output.js';
 export type { GlobalOptions } from './session.js';
 export { renderLicenseChart, type LicensePoint, type LicenseChartOptions } from './chart.js';

@@ -96,7 +96,7 @@ const linesOf = (operations: readonly ImportOperation[]): ImportOperation[][] =>
 
 /**
  * Decides import operations on `draft`, line by line, folding each accepted
- * line onto it: what {@link applyImportBatch} decides, without the audit and
+ * line onto it: what `ApplyImportBatch` decides, without the audit and
  * without writing. A dry run calls it batch after batch, in the order the
  * batches are applied, on one draft of the organization (see `draftOf`), and
  * learns from the rejected outcomes which lines the ledger would refuse.
