@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { DomainError } from '../../errors.js';
 import type { Ledger } from '../../ledger/ledger.js';
-import type { ImportBatch } from './batches.js';
+import type { BatchPlan, ImportBatch } from './batches.js';
 import { commandContext, type ImportContext } from './context.js';
 import { lineKey, refuseLine, type PlanEntry } from './plan.js';
 import type { ImportProgress } from './progress.js';
@@ -37,23 +37,18 @@ export interface Applied {
 }
 
 /** Applies the batches in order, reporting batch k of n; the first refusal or failure stops them. */
-export const applyInBatches = async <C extends string>(
-  ledger: Ledger,
-  batches: readonly ImportBatch<C>[],
-  context: ImportContext,
-  onProgress?: (progress: ImportProgress) => void,
-): Promise<Applied> => {
-  let total = 0;
-  for (const batch of batches) total += batch.entries.length;
+export const applyInBatches = async <C extends string>(ledger: Ledger, plan: BatchPlan<C>, context: ImportContext, onProgress?: (progress: ImportProgress) => void): Promise<Applied> => {
+  const { count, rows: total } = plan;
   let appends = 0;
   let rows = 0;
-  for (const [index, batch] of batches.entries()) {
-    onProgress?.({ stage: 'applying', batch: index + 1, batches: batches.length, rows, total });
+  let index = 0;
+  for (const batch of plan.batches) {
+    onProgress?.({ stage: 'applying', batch: ++index, batches: count, rows, total });
     const applied = await applyBatch(ledger, batch, context);
     if (E.isLeft(applied)) return { appends, stoppedBy: applied.left };
     if (applied.right.appended) appends++;
     rows += batch.entries.length;
   }
-  if (batches.length > 0) onProgress?.({ stage: 'applying', batch: batches.length, batches: batches.length, rows, total });
+  if (count > 0) onProgress?.({ stage: 'applying', batch: count, batches: count, rows, total });
   return { appends };
 };

@@ -54,6 +54,33 @@ export const operationsOf = <C extends string>(importId: string, entry: PlanEntr
   return ops.map((op) => (op.op === 'schedule' ? { ...op, scheduleId: `${importId}-${entry.line === 0 ? entry.learnerId : entry.line}` } : op));
 };
 
+/** The lines of a plan grouped as they are applied, with their operations, one batch at a time. */
+function* groupsOf<C extends string>(importId: string, entries: readonly PlanEntry<C>[], batchSize: number): Generator<{ entries: PlanEntry<C>[]; operations: ImportOperation[] }> {
+  const { changing, quiet } = applyOrder(entries);
+  let group: PlanEntry<C>[] = [];
+  let operations: ImportOperation[] = [];
+  for (const list of [changing, quiet]) {
+    for (const entry of list) {
+      const ops = list === changing ? operationsOf(importId, entry) : [];
+      if ((operations.length > 0 && operations.length + ops.length > batchSize) || group.length >= LINES_PER_AUDIT_BATCH) {
+        yield { entries: group, operations };
+        group = [];
+        operations = [];
+      }
+      group.push(entry);
+      for (const op of ops) operations.push(op);
+    }
+  }
+  if (group.length > 0) yield { entries: group, operations };
+}
+
+/** The batches of a plan: how many, and each one made when it is applied (its audit records are not all held at once). */
+export interface BatchPlan<C extends string> {
+  readonly count: number;
+  readonly rows: number;
+  readonly batches: Iterable<ImportBatch<C>>;
+}
+
 /**
  * Cuts a plan into batches of at most `batchSize` operations and
  * {@link LINES_PER_AUDIT_BATCH} line records, in {@link applyOrder} (within a
@@ -61,28 +88,17 @@ export const operationsOf = <C extends string>(importId: string, entry: PlanEntr
  * derived from the import id and the batch content, so a re-run of the same
  * plan is recognised batch by batch.
  */
-export const planBatches = <C extends string>(importId: string, entries: readonly PlanEntry<C>[], batchSize = DEFAULT_BATCH_SIZE): ImportBatch<C>[] => {
-  const { changing, quiet } = applyOrder(entries);
-  const batches: ImportBatch<C>[] = [];
-  let group: PlanEntry<C>[] = [];
-  let operations: ImportOperation[] = [];
-  const seal = (): void => {
-    if (group.length === 0) return;
-    const lines = group.map(lineRecord);
-    const digest = createHash('sha256');
-    digest.update(importId);
-    for (const line of lines) digest.update(`|${line.line}:${line.learnerId}:${line.action}`);
-    batches.push({ commandId: `${importId}:batch:${digest.digest('hex').slice(0, 32)}`, entries: group, operations, lines });
-    group = [];
-    operations = [];
-  };
-  const add = (entry: PlanEntry<C>, ops: readonly ImportOperation[]): void => {
-    if ((operations.length > 0 && operations.length + ops.length > batchSize) || group.length >= LINES_PER_AUDIT_BATCH) seal();
-    group.push(entry);
-    for (const op of ops) operations.push(op);
-  };
-  for (const entry of changing) add(entry, operationsOf(importId, entry));
-  for (const entry of quiet) add(entry, []);
-  seal();
-  return batches;
+export const planBatches = <C extends string>(importId: string, entries: readonly PlanEntry<C>[], batchSize = DEFAULT_BATCH_SIZE): BatchPlan<C> => {
+  let count = 0;
+  for (const _ of groupsOf(importId, entries, batchSize)) count++;
+  function* batches(): Generator<ImportBatch<C>> {
+    for (const { entries: group, operations } of groupsOf(importId, entries, batchSize)) {
+      const lines = group.map(lineRecord);
+      const digest = createHash('sha256');
+      digest.update(importId);
+      for (const line of lines) digest.update(`|${line.line}:${line.learnerId}:${line.action}`);
+      yield { commandId: `${importId}:batch:${digest.digest('hex').slice(0, 32)}`, entries: group, operations, lines };
+    }
+  }
+  return { count, rows: entries.length, batches: { [Symbol.iterator]: batches } };
 };
