@@ -145,3 +145,35 @@ test('a line is decided whole: when one of its operations is refused, the others
   const state = await ledger.state('acme');
   expect(E.isRight(state) && state.right.learners.get('L1')!.status).toBe('active');
 });
+
+test('with partial, a line the ledger refuses at apply time (the organization changed since the check) is an error line with its column', async () => {
+  const store = new InMemoryEventStore();
+  const ledger = createLedger({ store });
+  await execute(ledger, { type: 'OnboardOrganization', orgId: 'acme', name: 'Acme', seats: 10, timeZone: 'Europe/Berlin' });
+  await execute(ledger, { type: 'CreateTeam', orgId: 'acme', name: 'Sales' });
+  // Right after the import is received, an administrator registers someone with the e-mail the file's first new learner uses.
+  const admin = createLedger({ store });
+  const append = store.appendToStream.bind(store);
+  let interfered = false;
+  store.appendToStream = async (streamId, events, options) => {
+    const appended = await append(streamId, events, options);
+    if (!interfered && events.some((e) => e.type === 'ImportReceived')) {
+      interfered = true;
+      await execute(admin, { type: 'RegisterLearner', orgId: 'acme', learnerId: 'X9', email: 'n1@acme.test', firstName: 'X', lastName: 'Y' });
+    }
+    return appended;
+  };
+  const report = await runImport(ledger, {
+    orgId: 'acme',
+    targetTeam: 'Sales',
+    now: NOW,
+    partial: true,
+    source: sheet([row(2, { learnerId: 'N1', email: 'n1@acme.test', active: true }), row(3, { learnerId: 'N2', email: 'n2@acme.test', active: true })]),
+  });
+  expect(report.status).toBe('applied');
+  expect(report.lines.map((l) => [l.line, l.action, l.error?.code, l.error?.column])).toEqual([
+    [2, 'error', 'DUPLICATE_EMAIL', 'Mail'],
+    [3, 'register', undefined, undefined],
+  ]);
+  expect(report.counts).toMatchObject({ registered: 1, errors: 1 });
+});

@@ -1,8 +1,6 @@
 import type { ImportFormat } from '../../events.js';
 import type { CommandContext } from '../../ledger/types.js';
 import type { Actor } from '../../metadata.js';
-import type { OrganizationState } from '../../organization/state.js';
-import type { ColumnNames } from './source.js';
 
 /** What every command of one import carries: who, through which channel, for which file, at which instant. */
 export interface ImportContext {
@@ -13,9 +11,6 @@ export interface ImportContext {
   readonly actor: Actor;
   readonly now: string;
   readonly partial: boolean;
-  /** The organization as the file was checked against (team names for errors). */
-  readonly state: OrganizationState;
-  readonly columns: ColumnNames;
 }
 
 /** The context of one of the import's commands; its id derives from the import id, so a re-run is recognised. */

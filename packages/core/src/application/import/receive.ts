@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { DomainError } from '../../errors.js';
 import type { ImportOptions, ImportSchedule } from '../../events.js';
 import type { Ledger } from '../../ledger/ledger.js';
-import type { ImportRecord } from '../../organization/state.js';
+import type { ImportRecord, OrganizationState } from '../../organization/state.js';
 import { importDueAt } from '../../time.js';
 import { commandContext, type ImportContext } from './context.js';
 
@@ -20,8 +20,7 @@ export interface Receipt {
  * target team, options, location and when it is due — now, or at the next
  * top of the hour or daily import time in the organization's time zone.
  */
-export const receiveImport = async (ledger: Ledger, context: ImportContext, receipt: Receipt): Promise<E.Either<DomainError, ImportRecord>> => {
-  const { state } = context;
+export const receiveImport = async (ledger: Ledger, context: ImportContext, state: OrganizationState, receipt: Receipt): Promise<E.Either<DomainError, ImportRecord>> => {
   const dueAt = importDueAt(receipt.schedule, context.now, state.timeZone, state.dailyImportTime);
   const record: ImportRecord = {
     importId: context.importId,

@@ -96,10 +96,7 @@ export const runImport = async <C extends string = never>(ledger: Ledger, option
     return reportOf(basis, 'scheduled', { dueAt: record.dueAt });
   }
 
-  const context: ImportContext = {
-    orgId, importId, fileName, format: format ?? 'data-services', actor: options.actor ?? { kind: 'import', id: fileName }, now, partial: opts.partial, state,
-    columns: columns ?? { learnerId: '', firstName: '', lastName: '', email: '', employeeId: '', teams: '', active: '', reason: '', deactivationDate: '' },
-  };
+  const context: ImportContext = { orgId, importId, fileName, format: format ?? 'data-services', actor: options.actor ?? { kind: 'import', id: fileName }, now, partial: opts.partial };
   let appends = 0;
   const finish = async (end: ImportEnd): Promise<ImportReport<C>> => {
     onProgress?.({ stage: 'finishing' });
@@ -117,12 +114,12 @@ export const runImport = async <C extends string = never>(ledger: Ledger, option
     const first = errors[0]!;
     return finish({ applied: false, code: first.code, message: `${errors.length} error${errors.length === 1 ? '' : 's'}; first: ${first.line !== undefined ? `line ${first.line}: ` : ''}${first.message}` });
   }
-  if (!format || facts.sha256 === '') return reportOf(basis, 'rejected');
+  if (!format || !columns || facts.sha256 === '') return reportOf(basis, 'rejected');
 
   // Receive, resume, apply in batches, finish.
   const resuming = record !== undefined;
   if (!record) {
-    const receipt = await receiveImport(ledger, context, {
+    const receipt = await receiveImport(ledger, context, state, {
       sha256: facts.sha256, targetTeamId, rowCount: basis.rowCount, schedule, options: opts, ...(options.location !== undefined ? { location: options.location } : {}),
     });
     if (E.isLeft(receipt)) return reportOf(basis, 'interrupted', { errors: [...errors, { code: receipt.left.code, file: fileName, message: receipt.left.message }] });
@@ -136,7 +133,7 @@ export const runImport = async <C extends string = never>(ledger: Ledger, option
     basis.recorded = resumed.recorded;
     pending = resumed.pending;
   }
-  const applied = await applyInBatches(ledger, planBatches(importId, pending, batchSize), context, onProgress);
+  const applied = await applyInBatches(ledger, planBatches(importId, pending, batchSize), context, { state, columns }, onProgress);
   appends += applied.appends;
   const stop = applied.stoppedBy;
   if (!stop) return finish({ applied: true });
