@@ -48,8 +48,8 @@ const execute = async (ledger: Ledger, command: Command) => {
 };
 
 /** acme: `seats` seats, team Sales, learners L1..Ln in Sales. */
-const organization = async (learners: number, seats = learners + 5): Promise<Ledger> => {
-  const ledger = createLedger({ store: new InMemoryEventStore() });
+const organization = async (learners: number, seats = learners + 5, store = new InMemoryEventStore()): Promise<Ledger> => {
+  const ledger = createLedger({ store });
   await execute(ledger, { type: 'OnboardOrganization', orgId: 'acme', name: 'Acme', seats, timeZone: 'Europe/Berlin' });
   await execute(ledger, { type: 'CreateTeam', orgId: 'acme', name: 'Sales' });
   for (let n = 1; n <= learners; n++) {
@@ -57,6 +57,9 @@ const organization = async (learners: number, seats = learners + 5): Promise<Led
   }
   return ledger;
 };
+
+/** Imports the rows for team Sales with `partial`: the lines that can be applied are. */
+const importPartially = (ledger: Ledger, items: readonly LearnerFileItem<SheetCode>[]) => runImport(ledger, { orgId: 'acme', targetTeam: 'Sales', now: NOW, partial: true, source: sheet(items) });
 
 const known = (n: number, active: boolean | null): LearnerRow => row(n + 1, { learnerId: `L${n}`, firstName: 'F', lastName: `L${n}`, email: `l${n}@acme.test`, teams: ['Sales'], active });
 
@@ -100,12 +103,7 @@ test("the decider's refusals are the lines' errors, in line order, named by the 
   const ledger = await organization(3, 3); // no free seat
   await execute(ledger, { type: 'CreateTeam', orgId: 'acme', name: 'Support' });
   await execute(ledger, { type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['L3'] }); // one seat free
-  const report = await runImport(ledger, {
-    orgId: 'acme',
-    targetTeam: 'Sales',
-    now: NOW,
-    partial: true,
-    source: sheet([
+  const report = await importPartially(ledger, [
       row(2, { learnerId: 'N1', email: 'not-an-address', active: true }),
       row(3, { learnerId: 'N2', email: '', firstName: 'No', lastName: 'Mail' }),
       { kind: 'line-error', line: 4, learnerId: 'N3', error: { code: 'BAD_CELL', column: 'Enabled', value: 'perhaps', message: 'Enabled is TRUE or FALSE' } },
@@ -114,8 +112,7 @@ test("the decider's refusals are the lines' errors, in line order, named by the 
       row(7, { learnerId: 'N5', email: 'n5@acme.test', active: true }), // takes the free seat
       row(8, { learnerId: 'N6', email: 'n6@acme.test', active: true }), // none left
       row(9, { learnerId: 'L1', email: 'l2@acme.test' }), // another learner's e-mail
-    ]),
-  });
+    ]);
   expect(report.errors.map((e) => [e.line, e.code, e.column, e.value])).toEqual([
     [2, 'INVALID_EMAIL', 'Mail', 'not-an-address'],
     [3, 'MISSING_VALUE', 'Mail', ''],
@@ -134,13 +131,7 @@ test("the decider's refusals are the lines' errors, in line order, named by the 
 test('a line is decided whole: when one of its operations is refused, the others change nothing either', async () => {
   const ledger = await organization(2, 2);
   // L1 set inactive with a new e-mail that L2 has: the profile change is refused, so L1 is not deactivated and no seat frees up for N1.
-  const report = await runImport(ledger, {
-    orgId: 'acme',
-    targetTeam: 'Sales',
-    now: NOW,
-    partial: true,
-    source: sheet([row(2, { learnerId: 'L1', email: 'l2@acme.test', active: false }), row(3, { learnerId: 'N1', email: 'n1@acme.test', active: true })]),
-  });
+  const report = await importPartially(ledger, [row(2, { learnerId: 'L1', email: 'l2@acme.test', active: false }), row(3, { learnerId: 'N1', email: 'n1@acme.test', active: true })]);
   expect(report.errors.map((e) => [e.line, e.code])).toEqual([[2, 'DUPLICATE_EMAIL'], [3, 'LICENSE_POOL_EXHAUSTED']]);
   const state = await ledger.state('acme');
   expect(E.isRight(state) && state.right.learners.get('L1')!.status).toBe('active');
@@ -148,9 +139,7 @@ test('a line is decided whole: when one of its operations is refused, the others
 
 test('with partial, a line the ledger refuses at apply time (the organization changed since the check) is an error line with its column', async () => {
   const store = new InMemoryEventStore();
-  const ledger = createLedger({ store });
-  await execute(ledger, { type: 'OnboardOrganization', orgId: 'acme', name: 'Acme', seats: 10, timeZone: 'Europe/Berlin' });
-  await execute(ledger, { type: 'CreateTeam', orgId: 'acme', name: 'Sales' });
+  const ledger = await organization(0, 10, store);
   // Right after the import is received, an administrator registers someone with the e-mail the file's first new learner uses.
   const admin = createLedger({ store });
   const append = store.appendToStream.bind(store);
@@ -163,13 +152,7 @@ test('with partial, a line the ledger refuses at apply time (the organization ch
     }
     return appended;
   };
-  const report = await runImport(ledger, {
-    orgId: 'acme',
-    targetTeam: 'Sales',
-    now: NOW,
-    partial: true,
-    source: sheet([row(2, { learnerId: 'N1', email: 'n1@acme.test', active: true }), row(3, { learnerId: 'N2', email: 'n2@acme.test', active: true })]),
-  });
+  const report = await importPartially(ledger, [row(2, { learnerId: 'N1', email: 'n1@acme.test', active: true }), row(3, { learnerId: 'N2', email: 'n2@acme.test', active: true })]);
   expect(report.status).toBe('applied');
   expect(report.lines.map((l) => [l.line, l.action, l.error?.code, l.error?.column])).toEqual([
     [2, 'error', 'DUPLICATE_EMAIL', 'Mail'],
