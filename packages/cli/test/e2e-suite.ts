@@ -148,6 +148,8 @@ export const describeCliEndToEnd = (name: string, newStore: () => Promise<E2eSto
       file('support.csv', template.replace(/^(0002,.*),TRUE$/m, '$1,False'));
       const page = await ok('import', 'acme', 'support.csv', '--format', 'learner-page', '--team', 'Customer Support');
       expect(page.out).toMatch(/0002\s+deactivate/);
+      // stderr is a pipe here, not a terminal: no progress is drawn on it
+      expect(page.err).toBe('');
       expect((await ok('report', 'inactive-roster', 'acme', '--json')).json().learners).toContainEqual(expect.objectContaining({ learnerId: '0002', channel: 'learner-page' }));
     });
 

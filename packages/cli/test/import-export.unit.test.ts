@@ -103,6 +103,25 @@ describe('import and export', () => {
     expect(quiet.err).toBe('');
   });
 
+  test('an import shows its stages in rows on a terminal, and prints nothing on stderr off one', async () => {
+    for (const tty of [true, false]) {
+      const { run } = cliHarness({ tty });
+      await seedAcme(run);
+      const out = path.join(dir, `stages-${tty}.csv`);
+      await run('export', 'acme', '--format', 'data-services', '--output', out);
+      fs.writeFileSync(out, fs.readFileSync(out, 'utf8').replace(/^(0001,.*)TRUE$/m, '$1FALSE'));
+      const imported = await run('import', 'acme', out, '--format', 'data-services', '--team', 'Sales');
+      expect(imported.code).toBe(0);
+      expect(imported.out).toContain('deactivated 1');
+      if (!tty) {
+        expect(imported.err).toBe('');
+        continue;
+      }
+      for (const stage of ['Loading organization acme', 'Reading [', ' rows', 'Checking [', 'Applying batch 1 of 1 [', 'Finishing']) expect(imported.err).toContain(stage);
+      expect(imported.err.endsWith('\r\u001b[K')).toBe(true);
+    }
+  });
+
   test('export to a file', async () => {
     const { run } = cliHarness();
     await seedAcme(run);

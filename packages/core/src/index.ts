@@ -1,8 +1,9 @@
 /**
  * @packageDocumentation
  * The pure domain of learner-ledger: events and their codecs, commands, the
- * organization decider, the event-store port, the in-memory store and the
- * ledger that handles commands.
+ * organization decider, the event-store port, the in-memory store, the
+ * ledger that handles commands, and the application workflows over it
+ * (imports, due work, organization listing).
  */
 export * from './ids.js';
 export * from './validation.js';
@@ -20,9 +21,11 @@ export { evolve } from './organization/evolve.js';
 export { decide } from './organization/decide.js';
 export type { Decision, DecisionContext, Emitted } from './organization/decision.js';
 export * from './organization/outcomes.js';
-export { teamIdFromName } from './organization/teams.js';
+export { teamIdFromName, findTeam, teamIdsNamed } from './organization/teams.js';
+export { decideImportOperations } from './organization/imports.js';
 export { organizationDecider } from './organization/decider.js';
 export * from './ledger/index.js';
+export * from './application/index.js';
 export * from './snapshots/port.js';
 export { InMemorySnapshotStore } from './snapshots/in-memory.js';
 export {

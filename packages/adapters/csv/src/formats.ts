@@ -1,7 +1,7 @@
-import type { ImportFormat } from '@learner-ledger/core';
+import type { ColumnNames, ImportFormat, LearnerColumn } from '@learner-ledger/core';
 
-/** What a column means, whatever the format calls it. */
-export type ColumnKey = 'learnerId' | 'firstName' | 'lastName' | 'email' | 'employeeId' | 'teams' | 'active' | 'reason' | 'deactivationDate';
+/** What a column means, whatever the format calls it: the import's column keys. */
+export type ColumnKey = LearnerColumn;
 
 export interface ColumnSpec {
   readonly key: ColumnKey;
@@ -54,3 +54,19 @@ export const headerLine = (format: ImportFormat): string[] => FORMATS[format].co
 
 /** Team names inside a Data Services `Teams` cell are separated by this. */
 export const TEAM_SEPARATOR = ';';
+
+/** The header each column has in a format: what an import's errors name. */
+export const columnNames = (format: ImportFormat): ColumnNames => {
+  const header = (key: ColumnKey): string => FORMATS[format].columns.find((c) => c.key === key)!.header;
+  return {
+    learnerId: header('learnerId'),
+    firstName: header('firstName'),
+    lastName: header('lastName'),
+    email: header('email'),
+    employeeId: header('employeeId'),
+    teams: header('teams'),
+    active: header('active'),
+    reason: header('reason'),
+    deactivationDate: header('deactivationDate'),
+  };
+};

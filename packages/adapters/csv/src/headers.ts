@@ -45,8 +45,7 @@ const list = (names: readonly string[]): string => names.map((n) => JSON.stringi
  * Matches a header line to a format by name, ignoring letter case and
  * surrounding spaces, in any order. Without a requested format, the one whose
  * columns the header has is taken. A missing, unknown or repeated column is an
- * error; the first of them also lists the expected and the found headers (once
- * for the whole header, however many columns are wrong).
+ * error that lists the expected and the found headers.
  */
 export const matchHeader = (found: readonly string[], requested?: ImportFormat): { header: HeaderMap } | { errors: HeaderError[] } => {
   const candidates = requested ? [requested] : IMPORT_FORMATS;
@@ -63,16 +62,17 @@ export const matchHeader = (found: readonly string[], requested?: ImportFormat):
   const context = `${spec.title} headers expected: ${expected}; found: ${list(found)}`;
   const other = IMPORT_FORMATS.find((f) => f !== best.format && match(f, found).missing.length === 0);
   const hint = requested && other ? ` (the header looks like the ${FORMATS[other].title}: import it with format ${other})` : '';
+  // The expected and found headers are said once, in the first error.
   const errors: HeaderError[] = [];
+  const about = (what: string): string => (errors.length === 0 ? `${what}. ${context}${hint}` : what);
   for (const column of best.missing) {
-    errors.push({ code: 'HEADER_MISSING', line: 1, column: column.header, expected, message: 'Missing from the header' });
+    errors.push({ code: 'HEADER_MISSING', line: 1, column: column.header, expected, message: about('A required column is missing') });
   }
   for (const { name } of best.unknown) {
-    errors.push({ code: 'HEADER_UNKNOWN', line: 1, column: name, value: name, expected, message: `Not a column of the ${spec.title}` });
+    errors.push({ code: 'HEADER_UNKNOWN', line: 1, column: name, value: name, expected, message: about(`Not a column of the ${spec.title}`) });
   }
   for (const { name } of best.duplicates) {
-    errors.push({ code: 'HEADER_DUPLICATE', line: 1, column: name, value: name, expected, message: 'Appears more than once in the header' });
+    errors.push({ code: 'HEADER_DUPLICATE', line: 1, column: name, value: name, expected, message: about('The column appears more than once') });
   }
-  const [first, ...rest] = errors;
-  return { errors: [{ ...first!, message: `${first!.message}. ${context}${hint}` }, ...rest] };
+  return { errors };
 };

@@ -2,22 +2,24 @@
  * @packageDocumentation
  * CSV import and export of learner files for learner-ledger: the Data
  * Services Learners file and the Learner page import template (see docs/design.md, CSV files and imports).
- * Imports stream, check the whole file before anything is written, plan every
- * line, apply the plan in a few large batches, are idempotent by file hash and
- * resumable after a crash, refuse mass deactivations, and can be scheduled.
+ * The CSV adapter: parse, encoding, headers, formats, values, export, and the
+ * CSV learner file source the core's import workflow reads (streamed, checked
+ * whole before anything is written, applied in a few large batches,
+ * idempotent by file hash, resumable, refusing mass deactivations, queueable).
  */
 import type { Ledger } from '@learner-ledger/core';
-import { runImport, type ImportLearnersOptions, type ImportReport } from './import.js';
+import { importCsv, type ImportLearnersOptions, type ImportReport } from './import.js';
 
 export { exportLearners, learnerRow, ExportError, type ExportLearnersOptions, type ExportResult } from './export.js';
-export { processDueImports, dueImports, type ProcessDueImportsOptions } from './schedule.js';
-export { deriveImportId, type ImportLearnersOptions, type ImportReport, type ImportStatus } from './import.js';
-export { CSV_ERROR_CODES, FILE_LEVEL_CODES, refusesFile, type CsvErrorCode, type CsvImportError } from './errors.js';
-export { FORMATS, IMPORT_FORMATS, headerLine, type ColumnKey, type ColumnSpec } from './formats.js';
+export { processDueImports, type ProcessDueImportsOptions } from './schedule.js';
+export type { ImportLearnersOptions, ImportReport, ImportStatus } from './import.js';
+export { csvLearnerFile } from './source.js';
+export { CSV_ERROR_CODES, FILE_LEVEL_CODES, refusesFile, type CsvErrorCode, type CsvImportError, type CsvSyntaxCode } from './errors.js';
+export { FORMATS, IMPORT_FORMATS, headerLine, columnNames, type ColumnKey, type ColumnSpec } from './formats.js';
 export { neutraliseCell, restoreCell, parseActive, ACTIVE_SPELLINGS } from './values.js';
-export { DEFAULT_THRESHOLD, type ImportCounts, type LineAction, type PlannedLine, type SafetyThreshold, type ThresholdCheck } from './plan.js';
-export { DEFAULT_BATCH_SIZE } from './apply.js';
 export type { ImportInput } from './encoding.js';
+// The import workflow's constants and types live in the core's application layer; the names a CSV caller reaches for.
+export { DEFAULT_BATCH_SIZE, DEFAULT_THRESHOLD, deriveImportId, dueImports, type PlannedLine, type SafetyThreshold, type ThresholdCheck } from '@learner-ledger/core';
 
 /**
  * Imports a learners file into an organization: checks the whole file, plans
@@ -29,7 +31,7 @@ export type { ImportInput } from './encoding.js';
  * const report = await importLearners(ledger, { orgId: 'acme', input: 'learners.csv', targetTeam: 'Sales' });
  * if (!report.applied) console.error(report.errors);
  */
-export const importLearners = (ledger: Ledger, options: ImportLearnersOptions): Promise<ImportReport> => runImport(ledger, options);
+export const importLearners = (ledger: Ledger, options: ImportLearnersOptions): Promise<ImportReport> => importCsv(ledger, options);
 
 /** The plan of an import without writing anything: {@link importLearners} with `dryRun: true`. */
-export const planImport = (ledger: Ledger, options: Omit<ImportLearnersOptions, 'dryRun'>): Promise<ImportReport> => runImport(ledger, { ...options, dryRun: true });
+export const planImport = (ledger: Ledger, options: Omit<ImportLearnersOptions, 'dryRun'>): Promise<ImportReport> => importCsv(ledger, { ...options, dryRun: true });

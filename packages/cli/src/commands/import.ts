@@ -3,23 +3,13 @@ import * as path from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Option } from 'commander';
-import { normalizeName, type ImportFormat, type ImportSchedule } from '@learner-ledger/core';
+import { normalizeName, type ImportFormat, type ImportSchedule, type OrganizationState } from '@learner-ledger/core';
 import { ExportError, exportLearners, importLearners, refusesFile, type ImportReport } from '@learner-ledger/csv';
 import { CliError } from '../errors.js';
 import { plural, table } from '../output.js';
-import { progressBar, type Progress } from '../progress.js';
+import { importProgress, progressBar } from '../progress.js';
 import type { CliIo } from '../io.js';
 import type { Register } from './action.js';
-
-/** Reads a file as chunks, reporting the bytes read to a progress bar. */
-async function* counted(file: string, progress: Progress): AsyncGenerator<Uint8Array> {
-  let read = 0;
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 256 * 1024 })) {
-    read += (chunk as Buffer).length;
-    progress.update(read);
-    yield chunk as Buffer;
-  }
-}
 
 /** Whether a report's errors refuse the file (rather than being recorded lines of a partial import). */
 export const importRefused = (report: ImportReport, partial: boolean): boolean =>
@@ -76,18 +66,19 @@ export const importJson = (report: ImportReport): ImportReport => report;
 /**
  * The refusal of an import as a one-line message: the first error, or, when
  * the report printed above already lists the errors (`listed`), only where
- * the first one is.
+ * the first one is; and whether anything was changed.
  */
 export const importFailure = (report: ImportReport, options: { listed?: boolean } = {}): { code: string; message: string } => {
   const first = report.errors[0];
   if (!first) return { code: 'IMPORT_REFUSED', message: `Import of ${report.fileName} was ${report.status}` };
+  const interrupted = report.status === 'interrupted';
   if (options.listed === true) {
     const place = where(first, false);
     const above = report.errors.length === 1 ? `the error above${place !== '' ? `, at ${place}` : ''}` : `${report.errors.length} errors above${place !== '' ? `, the first at ${place}` : ''}`;
-    return { code: first.code, message: `${report.fileName} was refused, nothing was changed (${above})` };
+    return { code: first.code, message: `${report.fileName} ${interrupted ? 'stopped part-way' : 'was refused, nothing was changed'} (${above})` };
   }
   const more = report.errors.length > 1 ? ` (and ${plural(report.errors.length - 1, 'more error')})` : '';
-  return { code: first.code, message: `Refused, nothing was changed: ${where(first)}: ${first.message}${more}` };
+  return { code: first.code, message: `${interrupted ? 'Stopped part-way' : 'Refused, nothing was changed'}: ${where(first)}: ${first.message}${more}` };
 };
 
 /** Standard output as a stream; it ends the export early once the reader has gone away (`| head -1`). */
@@ -117,21 +108,16 @@ export const registerImportExportCommands: Register = (program, action) => {
     .action(
       action(async (session, [orgId, file], options) => {
         const absolute = path.resolve(session.io.cwd, file as string);
-        const state = await session.organization(orgId);
-        const ledger = await session.ledger();
-        let size = 0;
-        try {
-          size = fs.statSync(absolute).size;
-        } catch {
-          // the import reports an unreadable file itself
-        }
-        const bar = progressBar(session.io, 'Reading', { json: session.json, total: size });
-        const input = size > 0 && session.io.stderrIsTTY && !session.json ? counted(absolute, bar) : absolute;
+        const progress = importProgress(session.io, { json: session.json });
+        let state: OrganizationState;
         let report: ImportReport;
         try {
+          progress.stage(`Loading organization ${orgId}`);
+          state = await session.organization(orgId);
+          const ledger = await session.ledger();
           report = await importLearners(ledger, {
             orgId,
-            input,
+            input: absolute,
             fileName: path.basename(absolute),
             location: absolute,
             format: options.format as ImportFormat,
@@ -144,9 +130,10 @@ export const registerImportExportCommands: Register = (program, action) => {
             schedule: options.schedule as ImportSchedule,
             actor: session.actor(),
             now: session.now(),
+            onProgress: progress.onProgress,
           });
         } finally {
-          bar.finish();
+          progress.finish();
         }
         const teamName = report.targetTeamId !== null ? (state.teams.get(report.targetTeamId)?.name ?? options.team) : options.team;
         const refused = importRefused(report, options.partial === true);

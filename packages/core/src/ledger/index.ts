@@ -6,4 +6,3 @@
 export { createLedger, Ledger, systemClock, type LedgerOptions } from './ledger.js';
 export type { CommandContext, CommandResult, RecordedChange } from './types.js';
 export type { SnapshotCounters } from './snapshots.js';
-export { listOrganizationIds } from './organizations.js';

@@ -4,7 +4,7 @@ import { domainError, type DomainError } from '../errors.js';
 import type { MoveInstruction } from '../events.js';
 import { checkText } from '../validation.js';
 import { runSteps } from './batch.js';
-import { lineOf, ok, type Emitted, type Result, type Step } from './decision.js';
+import { fromStep, lineOf, ok, type Emitted, type Result, type Step } from './decision.js';
 import type { OutcomeAction, OutcomeEffects } from './outcomes.js';
 import { learnerNotFound, unknownTeam } from './refusals.js';
 import type { OrganizationState } from './state.js';
@@ -124,7 +124,7 @@ export const deactivateLearners = (state: OrganizationState, c: DeactivateLearne
     if (invalid) return E.left(invalid);
   }
   const details = c.reason !== undefined ? { reason: c.reason } : {};
-  const result = runSteps(state, c.learnerIds, (draft, learnerId) => deactivateLearner(draft, learnerId, resolved.right, details), c.partial ?? false, () => 'deactivate');
+  const result = runSteps(state, c.learnerIds, (draft, learnerId) => fromStep(deactivateLearner(draft, learnerId, resolved.right, details)), c.partial ?? false, () => 'deactivate');
   if (E.isLeft(result)) return result;
   return ok(result.right.events, result.right.outcomes);
 };

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { CancelScheduledDeactivation, ScheduleDeactivation } from '../commands.js';
 import { domainError, type DomainError } from '../errors.js';
 import { compareInstants, parseInstantOrDate, toInstant } from '../time.js';
-import { checkId } from '../validation.js';
+import { checkId, checkText } from '../validation.js';
 import { foldOnto, lineOf, ok, type Emitted, type Result, type Step } from './decision.js';
 import { deactivateLearner, resolveMove, type ResolvedMove } from './deactivate.js';
 import type { Outcome } from './outcomes.js';
@@ -25,6 +25,8 @@ export const scheduleDeactivation = (state: OrganizationState, c: DeactivationSc
     return E.left(domainError('DUPLICATE_SCHEDULE', `Schedule ${c.scheduleId} already exists`, { subject: c.scheduleId, field: 'scheduleId', value: c.scheduleId, ...where }));
   }
   if (c.learnerIds.length === 0) return E.left(domainError('EMPTY_COMMAND', 'A scheduled deactivation needs at least one learner id', { field: 'learnerIds', ...where }));
+  const invalidReason = c.reason !== undefined ? checkText('reason', 'Reason', c.reason, false) : undefined;
+  if (invalidReason) return E.left({ ...invalidReason, subject: c.scheduleId, ...where });
   for (const learnerId of c.learnerIds) {
     // An import line names one learner (`learnerId`); the command names several (`learnerIds`).
     if (!state.learners.has(learnerId)) return E.left({ ...learnerNotFound(state, learnerId, line !== undefined ? 'learnerId' : 'learnerIds'), ...where });

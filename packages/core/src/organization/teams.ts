@@ -1,9 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { CreateTeam } from '../commands.js';
-import { domainError } from '../errors.js';
+import { domainError, type CommandField, type DomainError } from '../errors.js';
 import { checkId, checkText } from '../validation.js';
 import { ok, type Result } from './decision.js';
-import { normalizeName, type OrganizationState } from './state.js';
+import { normalizeName, type OrganizationState, type TeamRecord } from './state.js';
 
 /** A team id derived from its name: `Sales EMEA` → `sales-emea`. */
 export const teamIdFromName = (name: string): string => {
@@ -45,4 +45,31 @@ export const createTeam = (state: OrganizationState, c: CreateTeam): Result => {
     for (let n = 2; state.teams.has(teamId); n++) teamId = `${base}-${n}`;
   }
   return ok([{ event: { type: 'TeamCreated', data: { teamId, name, kind: 'standard' } } }], [{ subject: teamId, action: 'create-team', status: 'applied' }]);
+};
+
+/** No team of the organization has this name (compared ignoring case). */
+const noTeamNamed = (state: OrganizationState, name: string, field: CommandField): DomainError =>
+  domainError('UNKNOWN_TEAM', `Organization ${state.orgId} has no team named ${JSON.stringify(name)} (create it first, or correct the name)`, { subject: name, field, value: name });
+
+/** The team a person names by its id or by its name (any letter case), or `UNKNOWN_TEAM`. */
+export const findTeam = (state: OrganizationState, idOrName: string, field: CommandField): E.Either<DomainError, TeamRecord> => {
+  const team = state.teams.get(idOrName) ?? state.teams.get(state.teamIdsByName.get(normalizeName(idOrName)) ?? '');
+  return team ? E.right(team) : E.left(noTeamNamed(state, idOrName.trim(), field));
+};
+
+/**
+ * The ids of the teams named (names as written, any letter case, surrounding
+ * spaces ignored, blanks skipped), in order and each once, or `UNKNOWN_TEAM`
+ * for the first name no team has.
+ */
+export const teamIdsNamed = (state: OrganizationState, names: readonly string[], field: CommandField = 'teams'): E.Either<DomainError, string[]> => {
+  const ids: string[] = [];
+  for (const name of names) {
+    const trimmed = name.trim();
+    if (trimmed === '') continue;
+    const teamId = state.teamIdsByName.get(normalizeName(trimmed));
+    if (teamId === undefined) return E.left(noTeamNamed(state, trimmed, field));
+    if (!ids.includes(teamId)) ids.push(teamId);
+  }
+  return E.right(ids);
 };

@@ -1,5 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeEvent, organizationStreamId, type ImportCounts as CoreImportCounts, type ImportLineRecord, type Ledger } from '@learner-ledger/core';
+import type { ImportCounts, ImportLineRecord } from '../../events.js';
+import { organizationStreamId } from '../../ids.js';
+import type { Ledger } from '../../ledger/ledger.js';
+import { decodeEvent } from '../../serialization.js';
 
 const PAGE = 5000;
 const IMPORT_EVENTS = new Set(['ImportReceived', 'ImportLinesRecorded', 'ImportApplied', 'ImportRejected']);
@@ -7,11 +10,8 @@ const IMPORT_EVENTS = new Set(['ImportReceived', 'ImportLinesRecorded', 'ImportA
 /** What the log says about one import: its recorded lines and how it ended. */
 export interface RecordedImport {
   readonly lines: ImportLineRecord[];
-  readonly outcome?: { readonly applied: true; readonly counts: CoreImportCounts } | { readonly applied: false; readonly code: string; readonly message: string };
+  readonly outcome?: { readonly applied: true; readonly counts: ImportCounts } | { readonly applied: false; readonly code: string; readonly message: string };
 }
-
-/** The key of a recorded line: its number, or (line 0, full sync) the learner it is about. */
-export const lineKey = (line: number, learnerId: string): string => (line === 0 ? `0:${learnerId}` : String(line));
 
 /**
  * Reads an import's audit back from the organization's stream: the per-line

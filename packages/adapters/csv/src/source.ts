@@ -1,0 +1,69 @@
+import type { ImportFormat, LearnerFileItem, LearnerFileSource } from '@learner-ledger/core';
+import type { FileFacts, ImportInput } from './encoding.js';
+import { CsvFileError, type CsvSyntaxCode } from './errors.js';
+import { matchHeader } from './headers.js';
+import { readRecords } from './parse.js';
+import { RowReader } from './rows.js';
+
+type Item = LearnerFileItem<CsvSyntaxCode>;
+
+/** Where a failure of the parser is: the column of the cell at fault, once the header names it. */
+const columnAt = (error: CsvFileError, reader: RowReader | undefined, format: ImportFormat | undefined): string | undefined => {
+  if (error.fieldIndex === undefined) return undefined;
+  if (reader) return reader.header.names[error.fieldIndex];
+  // Parsing runs ahead of reading: the header may not have been read yet when the error surfaced.
+  const matched = error.headerCells ? matchHeader(error.headerCells, format) : undefined;
+  return matched && 'header' in matched ? matched.header.names[error.fieldIndex] : undefined;
+};
+
+/** The items of a CSV file: blank lines before the header skipped, the header matched, then each record as a row. */
+async function* itemsOf(input: ImportInput, format: ImportFormat | undefined, facts: FileFacts): AsyncGenerator<Item> {
+  let reader: RowReader | undefined;
+  try {
+    for await (const record of readRecords(input, facts)) {
+      if (reader) {
+        const item = reader.read(record);
+        if (item) yield item;
+        continue;
+      }
+      if (record.fields.every((f) => f.trim() === '')) continue; // blank lines before the header
+      const matched = matchHeader(record.fields.map((f, i) => (i === 0 && record.line === 1 ? f.replace(/^\ufeff/, '') : f)), format);
+      if ('errors' in matched) {
+        for (const error of matched.errors) yield { kind: 'file-error', error: { ...error, line: record.line } };
+        return;
+      }
+      reader = new RowReader(matched.header);
+      yield { kind: 'header', format: matched.header.format, columns: reader.columns };
+    }
+  } catch (error) {
+    if (!(error instanceof CsvFileError)) throw error;
+    const column = error.detail.column ?? columnAt(error, reader, format);
+    yield { kind: 'file-error', error: { ...error.detail, ...(column !== undefined ? { column } : {}) } };
+    return;
+  }
+  if (!reader) {
+    yield {
+      kind: 'file-error',
+      error: facts.bytes === 0
+        ? { code: 'EMPTY_FILE', expected: 'a header line and at least one learner', message: 'The file is empty' }
+        : { code: 'EMPTY_FILE', line: 1, expected: 'a header line and at least one learner', message: 'The file holds only blank lines' },
+    };
+  }
+}
+
+/**
+ * A CSV learners file (Data Services or Learner page template) as the import
+ * workflow reads it: bytes hashed and decoded (`encoding.ts`), records cut
+ * with their line numbers (`parse.ts`), the header matched by name
+ * (`headers.ts`) and each record read as a row (`rows.ts`). Streams: the
+ * file is never held whole.
+ */
+export const csvLearnerFile = (input: ImportInput, options: { readonly fileName: string; readonly format?: ImportFormat }): LearnerFileSource<CsvSyntaxCode> => {
+  const facts: FileFacts = { sha256: '', bytes: 0, encoding: 'utf-8', bom: false };
+  return {
+    fileName: options.fileName,
+    ...(options.format !== undefined ? { format: options.format } : {}),
+    read: () => itemsOf(input, options.format, facts),
+    facts: () => ({ sha256: facts.sha256, bytes: facts.bytes, encoding: facts.encoding }),
+  };
+};

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import type { ImportOperation } from '../../commands.js';
+import type { ImportLineRecord } from '../../events.js';
+import type { PlanEntry } from './plan.js';
+
+/** Operations per `ApplyImportBatch`: one append each. */
+export const DEFAULT_BATCH_SIZE = 2000;
+/** Line records (the per-line audit) per batch at most. */
+export const LINES_PER_AUDIT_BATCH = 10_000;
+
+/** One `ApplyImportBatch`: its command id, its lines, their operations and their audit records. */
+export interface ImportBatch<C extends string = never> {
+  readonly commandId: string;
+  readonly entries: readonly PlanEntry<C>[];
+  readonly operations: readonly ImportOperation[];
+  readonly lines: readonly ImportLineRecord[];
+}
+
+/** What the audit records of a line. */
+export const lineRecord = <C extends string>(entry: PlanEntry<C>): ImportLineRecord => ({
+  line: entry.line,
+  learnerId: entry.learnerId,
+  action: entry.action,
+  ...(entry.error ? { code: entry.error.code, ...(entry.error.column !== undefined ? { column: entry.error.column } : {}), message: entry.error.message } : {}),
+  ...(!entry.error && entry.message !== undefined ? { message: entry.message } : {}),
+});
+
+/** Registrations and reactivations take licenses, so they run after every deactivation has released one. */
+const takesSeat = (ops: readonly ImportOperation[]): boolean => ops.some((op) => op.op === 'register' || op.op === 'reactivate');
+
+/**
+ * The order a plan is applied in: first the lines that deactivate, schedule
+ * or update, then those that register or reactivate (so every license the
+ * file releases is free before one is taken), then the lines that change
+ * nothing. The check against the decider runs in the same order.
+ */
+export const applyOrder = <C extends string>(entries: readonly PlanEntry<C>[]): { readonly changing: PlanEntry<C>[]; readonly quiet: PlanEntry<C>[] } => {
+  const first: PlanEntry<C>[] = [];
+  const second: PlanEntry<C>[] = [];
+  const quiet: PlanEntry<C>[] = [];
+  for (const entry of entries) {
+    if (!entry.ops || entry.ops.length === 0 || entry.action === 'error') quiet.push(entry);
+    else if (takesSeat(entry.ops)) second.push(entry);
+    else first.push(entry);
+  }
+  for (const entry of second) first.push(entry);
+  return { changing: first, quiet };
+};
+
+/** A line's operations with their schedule ids, derived from the import id and the line (or, at line 0, the learner). */
+export const operationsOf = <C extends string>(importId: string, entry: PlanEntry<C>): readonly ImportOperation[] => {
+  const ops = entry.ops ?? [];
+  if (!ops.some((op) => op.op === 'schedule')) return ops;
+  return ops.map((op) => (op.op === 'schedule' ? { ...op, scheduleId: `${importId}-${entry.line === 0 ? entry.learnerId : entry.line}` } : op));
+};
+
+/** The lines of a plan grouped as they are applied, with their operations, one batch at a time. */
+function* groupsOf<C extends string>(importId: string, entries: readonly PlanEntry<C>[], batchSize: number): Generator<{ entries: PlanEntry<C>[]; operations: ImportOperation[] }> {
+  const { changing, quiet } = applyOrder(entries);
+  let group: PlanEntry<C>[] = [];
+  let operations: ImportOperation[] = [];
+  for (const list of [changing, quiet]) {
+    for (const entry of list) {
+      const ops = list === changing ? operationsOf(importId, entry) : [];
+      if ((operations.length > 0 && operations.length + ops.length > batchSize) || group.length >= LINES_PER_AUDIT_BATCH) {
+        yield { entries: group, operations };
+        group = [];
+        operations = [];
+      }
+      group.push(entry);
+      for (const op of ops) operations.push(op);
+    }
+  }
+  if (group.length > 0) yield { entries: group, operations };
+}
+
+/** The batches of a plan: how many, and each one made when it is applied (its audit records are not all held at once). */
+export interface BatchPlan<C extends string> {
+  readonly count: number;
+  readonly rows: number;
+  readonly batches: Iterable<ImportBatch<C>>;
+}
+
+/**
+ * Cuts a plan into batches of at most `batchSize` operations and
+ * {@link LINES_PER_AUDIT_BATCH} line records, in {@link applyOrder} (within a
+ * batch too). A line's operations stay together. Each batch's command id is
+ * derived from the import id and the batch content, so a re-run of the same
+ * plan is recognised batch by batch.
+ */
+export const planBatches = <C extends string>(importId: string, entries: readonly PlanEntry<C>[], batchSize = DEFAULT_BATCH_SIZE): BatchPlan<C> => {
+  let count = 0;
+  for (const _ of groupsOf(importId, entries, batchSize)) count++;
+  function* batches(): Generator<ImportBatch<C>> {
+    for (const { entries: group, operations } of groupsOf(importId, entries, batchSize)) {
+      const lines = group.map(lineRecord);
+      const digest = createHash('sha256');
+      digest.update(importId);
+      for (const line of lines) digest.update(`|${line.line}:${line.learnerId}:${line.action}`);
+      yield { commandId: `${importId}:batch:${digest.digest('hex').slice(0, 32)}`, entries: group, operations, lines };
+    }
+  }
+  return { count, rows: entries.length, batches: { [Symbol.iterator]: batches } };
+};

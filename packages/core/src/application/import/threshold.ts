@@ -1,0 +1,51 @@
+import type { OrganizationState } from '../../organization/state.js';
+import type { FileIssue } from './errors.js';
+import type { PlanEntry } from './plan.js';
+
+/** How many of a team's active learners one file may deactivate. */
+export interface SafetyThreshold {
+  /** Largest share of the target team's active learners one file may deactivate. Default 0.2. */
+  readonly share: number;
+  /** Below this many deactivations the share is not checked. Default 10. */
+  readonly minimum: number;
+}
+
+export const DEFAULT_THRESHOLD: SafetyThreshold = { share: 0.2, minimum: 10 };
+
+/** What the threshold check saw. */
+export interface ThresholdCheck {
+  readonly deactivations: number;
+  readonly activeInTargetTeam: number;
+  readonly share: number;
+  readonly limit: SafetyThreshold;
+  readonly exceeded: boolean;
+  readonly allowed: boolean;
+}
+
+/**
+ * The safety threshold: how many of the target team's active learners the
+ * plan deactivates now or schedules, and whether that is too many. A
+ * truncated or wrong file must not wipe out an organization.
+ */
+export const checkThreshold = <C extends string>(state: OrganizationState, targetTeamId: string, entries: readonly PlanEntry<C>[], limit: SafetyThreshold, allowed: boolean): ThresholdCheck => {
+  let activeInTargetTeam = 0;
+  for (const learner of state.learners.values()) {
+    if (learner.status === 'active' && learner.teams.includes(targetTeamId)) activeInTargetTeam++;
+  }
+  let deactivations = 0;
+  for (const entry of entries) if (entry.action === 'deactivate' || entry.action === 'schedule') deactivations++;
+  const share = activeInTargetTeam === 0 ? (deactivations === 0 ? 0 : 1) : deactivations / activeInTargetTeam;
+  const exceeded = deactivations >= limit.minimum && share > limit.share;
+  return { deactivations, activeInTargetTeam, share, limit, exceeded, allowed };
+};
+
+/** The refusal of a file over the threshold: how many, which share, and how to go on. */
+export const massDeactivation = <C extends string>(check: ThresholdCheck, teamName: string): FileIssue<C> => {
+  const limit = `${Math.round(check.limit.share * 100)}%`;
+  return {
+    code: 'MASS_DEACTIVATION',
+    value: `${check.deactivations} deactivations`,
+    expected: `at most ${limit} of the ${check.activeInTargetTeam} active learners of the target team, or allowMassDeactivation`,
+    message: `The file would deactivate ${check.deactivations} learners, ${(check.share * 100).toFixed(1)}% of the ${check.activeInTargetTeam} active learners of team ${teamName} (the limit is ${limit} from ${check.limit.minimum} deactivations): check that the file is complete and meant for this team, or allow a mass deactivation explicitly`,
+  };
+};

@@ -1,0 +1,112 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { DomainError } from '../errors.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { Actor } from '../metadata.js';
+import type { ImportRecord } from '../organization/state.js';
+import { compareInstants } from '../time.js';
+import type { ImportReport } from './import/options.js';
+import { runImport } from './import/run-import.js';
+import type { LearnerFileSource } from './import/source.js';
+import { listOrganizationIds } from './organizations.js';
+
+export interface ProcessDueOptions<C extends string = never> {
+  /** The instant of the run (ISO, UTC); default: the ledger's clock. */
+  readonly now?: string;
+  /** Only this organization; default: every organization in the store. */
+  readonly orgId?: string;
+  /** Run the scheduled deactivations that are due; default true. */
+  readonly deactivations?: boolean;
+  /** Opens the file a received import recorded (its location) as a source; without it, due imports are left alone. */
+  readonly openSource?: (location: string, record: ImportRecord) => LearnerFileSource<C>;
+  /** Operations per append of an import; default 2000. */
+  readonly batchSize?: number;
+  /**
+   * An import applied at once (`schedule: 'now'`) that is still only received this many minutes later was
+   * interrupted, and is resumed; a younger one may still be running in another process and is left alone. Default 15.
+   */
+  readonly resumeInterruptedAfterMinutes?: number;
+  /** Who runs the due work; default `{ kind: 'system', id: 'scheduler' }`. */
+  readonly actor?: Actor;
+}
+
+/** A scheduled deactivation that came due: whom it deactivated, whom it left alone (already inactive, or gone). */
+export interface CompletedSchedule {
+  readonly orgId: string;
+  readonly scheduleId: string;
+  readonly deactivated: readonly string[];
+  readonly skipped: readonly string[];
+}
+
+/** What a due-work run did. */
+export interface DueWork<C extends string = never> {
+  readonly now: string;
+  readonly deactivations: readonly CompletedSchedule[];
+  /** One report per import processed, oldest due first within an organization. */
+  readonly imports: readonly ImportReport<C>[];
+  /** Organizations whose scheduled deactivations the ledger could not run (a store failure), with why. */
+  readonly failures: readonly { readonly orgId: string; readonly error: DomainError }[];
+}
+
+/**
+ * Imports of an organization that are received, due at `now`, and can be read again (they have a location); an
+ * immediate import only once `graceMinutes` have passed since it was received (it is then taken as interrupted).
+ */
+export const dueImports = (imports: Iterable<ImportRecord>, now: string, graceMinutes = 15): ImportRecord[] =>
+  [...imports]
+    .filter((record) => {
+      if (record.status !== 'received' || record.location === undefined) return false;
+      const due = record.schedule === 'now' ? new Date(Date.parse(record.dueAt) + graceMinutes * 60_000).toISOString() : record.dueAt;
+      return compareInstants(due, now) <= 0;
+    })
+    .sort((a, b) => compareInstants(a.dueAt, b.dueAt) || (a.importId < b.importId ? -1 : 1));
+
+/**
+ * The due work of every organization (or one), organization by
+ * organization: the scheduled deactivations that are due
+ * (`ProcessDueDeactivations`), then the received imports that are due — each
+ * file read again from its location, refused if its bytes changed, planned
+ * against the organization as it is now and applied — and the immediate
+ * imports interrupted half-way, resumed once clearly not running any more.
+ */
+export const processDue = async <C extends string = never>(ledger: Ledger, options: ProcessDueOptions<C> = {}): Promise<DueWork<C>> => {
+  const now = options.now ?? ledger.now();
+  const actor = options.actor ?? { kind: 'system' as const, id: 'scheduler' };
+  const orgIds = options.orgId !== undefined ? [options.orgId] : await listOrganizationIds(ledger.store);
+  const deactivations: CompletedSchedule[] = [];
+  const imports: ImportReport<C>[] = [];
+  const failures: { orgId: string; error: DomainError }[] = [];
+  for (const orgId of orgIds) {
+    if (options.deactivations ?? true) {
+      const result = await ledger.execute({ type: 'ProcessDueDeactivations', orgId }, { actor, channel: 'api', now });
+      if (E.isLeft(result)) failures.push({ orgId, error: result.left });
+      else {
+        for (const outcome of result.right.outcomes) {
+          if (outcome.action !== 'complete-schedule' || outcome.status !== 'applied') continue;
+          deactivations.push({ orgId, scheduleId: outcome.subject, deactivated: outcome.effects?.deactivated ?? [], skipped: outcome.effects?.skipped ?? [] });
+        }
+      }
+    }
+    const { openSource } = options;
+    if (!openSource) continue;
+    const state = await ledger.state(orgId);
+    if (E.isLeft(state)) continue;
+    for (const record of dueImports(state.right.imports.values(), now, options.resumeInterruptedAfterMinutes)) {
+      const { partial, fullSync, allowMassDeactivation, move } = record.options;
+      imports.push(
+        await runImport(ledger, {
+          orgId,
+          source: openSource(record.location!, record),
+          targetTeam: record.targetTeamId,
+          partial,
+          fullSync,
+          allowMassDeactivation,
+          move,
+          now,
+          received: record,
+          ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+        }),
+      );
+    }
+  }
+  return { now, deactivations, imports, failures };
+};
