@@ -6,6 +6,16 @@ import { openSqliteEventStore, type SqliteEventStore } from '@learner-ledger/sql
 import { auditLog, readLog, rightOf, scaled, sleep, startChild, temporaryDirectory, TIMEOUT, type LogAudit } from './support.js';
 
 /**
+ * Puts a fresh copy of `source` at `db`. The WAL and shared-memory files of the earlier run go first: a read-only
+ * watcher cannot checkpoint the WAL when it closes last, and frames left there would be replayed onto the new copy.
+ */
+const restartFrom = (source: string, db: string): void => {
+  rmSync(`${db}-wal`, { force: true });
+  rmSync(`${db}-shm`, { force: true });
+  copyFileSync(source, db);
+};
+
+/**
  * A child process imports a large Data Services file into SQLite and is
  * killed with SIGKILL at random points. After every kill the file must open
  * cleanly with no half-applied command, and re-running the same import must
@@ -177,7 +187,7 @@ describe('reliability: crash in the middle of an import into SQLite', () => {
           if (outcome.ms !== undefined) pace = Math.min(pace, outcome.ms);
           kills.push({ plan: 'killAt' in plan ? `head >= ${plan.killAt}` : `${plan.killAfterMs} ms`, finishedBeforeTheKill: true });
           if (k > 0) break;
-          copyFileSync(setupDb, db);
+          restartFrom(setupDb, db);
           k--;
           continue;
         }
