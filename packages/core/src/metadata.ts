@@ -33,6 +33,12 @@ export const EventMetadata = t.intersection([
     importId: EntityIdCodec,
     fileName: t.string,
     line: t.number,
+    /**
+     * What the deciding writer's clock read, when it read earlier than the
+     * organization's last event: `occurredAt` is then that event's instant,
+     * so time never runs backwards within an organization's stream.
+     */
+    clockReading: IsoInstant,
   }),
 ]);
 /** Metadata carried by every event. */

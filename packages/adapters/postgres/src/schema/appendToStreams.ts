@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import {
+  AppendOutcomeUnknownError,
   type AppendRequest,
   type AppendResult,
   type ExpectedVersion,
@@ -22,7 +23,7 @@ export interface AppendContext {
 }
 
 /** An append ready for SQL: validated, payloads already JSON text. */
-interface PreparedAppend {
+export interface PreparedAppend {
   readonly requests: readonly AppendRequest[];
   readonly streamIds: string[];
   readonly expected: string[];
@@ -36,7 +37,7 @@ interface PreparedAppend {
 }
 
 /** What `reserve_positions` / `append_events` answer. */
-interface Reservation {
+export interface Reservation {
   readonly current_versions: number[];
   readonly first_position: string;
   readonly conflict: number | null;
@@ -85,7 +86,8 @@ export const appendToStreams = async (context: AppendContext, requests: readonly
   }
 };
 
-const appendInOneStatement = async (client: pg.PoolClient, names: SchemaNames, p: PreparedAppend): Promise<Reservation> => {
+/** The whole append in one statement (`append_events`): its own transaction, or part of the caller's. */
+export const appendInOneStatement = async (client: pg.PoolClient, names: SchemaNames, p: PreparedAppend): Promise<Reservation> => {
   const requestIndexes = new Array<number>(p.total);
   const offsets = new Array<number>(p.total);
   let k = 0;
@@ -112,47 +114,53 @@ const COPY_ROWS_PER_WRITE = 1000;
 const appendWithCopy = async (client: pg.PoolClient, names: SchemaNames, p: PreparedAppend): Promise<Reservation> => {
   await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
   try {
-    const result = await client.query<Reservation>({
-      text: `SELECT current_versions, first_position, conflict FROM ${names.reservePositions}($1::text[], $2::text[], $3::integer[])`,
-      values: [p.streamIds, p.expected, p.counts],
-      types: queryTypes,
-    });
-    const reservation = result.rows[0]!;
-    throwOnConflict(p, reservation);
-    const copy = client.query(
-      copyFrom(`COPY ${names.events} (global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata) FROM STDIN`),
-    );
-    const finished = new Promise<void>((resolve, reject) => {
-      copy.on('finish', resolve);
-      copy.on('error', reject);
-    });
-    finished.catch(() => undefined); // observed below; avoids an unhandled rejection while still writing
-    let position = BigInt(reservation.first_position);
-    let k = 0;
-    let lines: string[] = [];
-    for (let index = 0; index < p.requests.length; index++) {
-      const streamId = copyText(p.streamIds[index]!);
-      let version = reservation.current_versions[index]!;
-      for (let n = 0; n < p.counts[index]!; n++, k++) {
-        version++;
-        lines.push(
-          `${position}\t${streamId}\t${version}\t${copyText(p.eventIds[k]!)}\t${copyText(p.types[k]!)}\t${p.schemaVersions[k]}\t${copyText(p.data[k]!)}\t${copyText(p.metadata[k]!)}\n`,
-        );
-        position++;
-        if (lines.length === COPY_ROWS_PER_WRITE) {
-          if (!copy.write(lines.join(''))) await Promise.race([once(copy, 'drain'), finished]);
-          lines = [];
-        }
-      }
-    }
-    copy.end(lines.join(''));
-    await finished;
+    const reservation = await copyInTransaction(client, names, p);
     await client.query('COMMIT');
     return reservation;
   } catch (error) {
     if (!isConnectionLost(error)) await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
+};
+
+/** Reserves the positions and streams the rows with COPY, inside the caller's transaction. */
+export const copyInTransaction = async (client: pg.PoolClient, names: SchemaNames, p: PreparedAppend): Promise<Reservation> => {
+  const result = await client.query<Reservation>({
+    text: `SELECT current_versions, first_position, conflict FROM ${names.reservePositions}($1::text[], $2::text[], $3::integer[])`,
+    values: [p.streamIds, p.expected, p.counts],
+    types: queryTypes,
+  });
+  const reservation = result.rows[0]!;
+  throwOnConflict(p, reservation);
+  const copy = client.query(
+    copyFrom(`COPY ${names.events} (global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata) FROM STDIN`),
+  );
+  const finished = new Promise<void>((resolve, reject) => {
+    copy.on('finish', resolve);
+    copy.on('error', reject);
+  });
+  finished.catch(() => undefined); // observed below; avoids an unhandled rejection while still writing
+  let position = BigInt(reservation.first_position);
+  let k = 0;
+  let lines: string[] = [];
+  for (let index = 0; index < p.requests.length; index++) {
+    const streamId = copyText(p.streamIds[index]!);
+    let version = reservation.current_versions[index]!;
+    for (let n = 0; n < p.counts[index]!; n++, k++) {
+      version++;
+      lines.push(
+        `${position}\t${streamId}\t${version}\t${copyText(p.eventIds[k]!)}\t${copyText(p.types[k]!)}\t${p.schemaVersions[k]}\t${copyText(p.data[k]!)}\t${copyText(p.metadata[k]!)}\n`,
+      );
+      position++;
+      if (lines.length === COPY_ROWS_PER_WRITE) {
+        if (!copy.write(lines.join(''))) await Promise.race([once(copy, 'drain'), finished]);
+        lines = [];
+      }
+    }
+  }
+  copy.end(lines.join(''));
+  await finished;
+  return reservation;
 };
 
 /** COPY text format: backslash, newline, carriage return and tab are escaped. */
@@ -166,7 +174,7 @@ const throwOnConflict = (p: PreparedAppend, reservation: Reservation): void => {
   throw new WrongExpectedVersionError(request.streamId, request.expectedVersion ?? 'any', reservation.current_versions[index]!);
 };
 
-const toResults = (p: PreparedAppend, reservation: Reservation): AppendResult[] => {
+export const toResults = (p: PreparedAppend, reservation: Reservation): AppendResult[] => {
   let position = BigInt(reservation.first_position);
   return p.requests.map((request, index) => {
     const count = p.counts[index]!;
@@ -190,15 +198,16 @@ const toResults = (p: PreparedAppend, reservation: Reservation): AppendResult[] 
  * append of ours can still be in flight once we hold it) and check whether
  * the events are there.
  */
-const confirmAfterLostConnection = async (context: AppendContext, p: PreparedAppend, lost: unknown): Promise<AppendResult[]> => {
+export const confirmAfterLostConnection = async (context: AppendContext, p: PreparedAppend, lost: unknown): Promise<AppendResult[]> => {
   const what = `connection to ${context.target} lost during ${describe(p)} (${messageOf(lost)})`;
   let landed: AppendResult[] | undefined;
   try {
     landed = await findLandedAppend(context, p);
   } catch (error) {
-    throw new StoreUnavailableError(
+    throw new AppendOutcomeUnknownError(
       STORE_NAME,
-      `${what}; whether the append committed could not be confirmed (${messageOf(error)}): read the streams before appending again`,
+      p.streamIds,
+      `${what}; whether the append committed could not be confirmed (${messageOf(error)}): it landed whole or not at all, so running the same command again is safe`,
       lost,
     );
   }
@@ -250,7 +259,7 @@ const findLandedAppend = async (context: AppendContext, p: PreparedAppend): Prom
   }
 };
 
-const conflictFromUniqueViolation = async (client: pg.PoolClient, names: SchemaNames, p: PreparedAppend, error: unknown): Promise<Error> => {
+export const conflictFromUniqueViolation = async (client: pg.PoolClient, names: SchemaNames, p: PreparedAppend, error: unknown): Promise<Error> => {
   // Key (stream_id, stream_version)=(<stream>, <version>) already exists.
   const detail = (error as { detail?: string }).detail ?? '';
   const match = /=\((.*), (\d+)\) already exists/.exec(detail);
@@ -267,7 +276,7 @@ const conflictFromUniqueViolation = async (client: pg.PoolClient, names: SchemaN
   }
 };
 
-const describe = (p: PreparedAppend): string =>
+export const describe = (p: PreparedAppend): string =>
   p.requests.length === 1
     ? `the append of ${p.total} event(s) to stream ${p.streamIds[0]}`
     : `the append of ${p.total} event(s) to ${p.requests.length} streams (${p.streamIds.slice(0, 3).join(', ')}${p.requests.length > 3 ? ', …' : ''})`;
@@ -293,7 +302,7 @@ const toJson = (value: unknown, what: string): string => {
   }
 };
 
-const prepare = (requests: readonly AppendRequest[]): PreparedAppend => {
+export const prepare = (requests: readonly AppendRequest[]): PreparedAppend => {
   const seen = new Set<string>();
   const p: PreparedAppend = {
     requests,
