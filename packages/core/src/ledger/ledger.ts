@@ -58,6 +58,8 @@ export const systemClock = (): string => new Date().toISOString();
 /** What one attempt at a batch came to. */
 type Attempt =
   | { readonly kind: 'conflict' }
+  /** Decided on the cached state, without events to append: only a caught-up state can confirm the answers. */
+  | { readonly kind: 'unconfirmed' }
   /** Settled already, with these to queue again. */
   | { readonly kind: 'settled'; readonly again: readonly QueuedCommand[] };
 
@@ -140,15 +142,21 @@ export class Ledger {
   /** Runs one batch to its end: every command is answered or handed back. Never rejects. */
   private async runBatch(orgId: string, batch: readonly QueuedCommand[]): Promise<readonly QueuedCommand[]> {
     let queue = batch;
+    // A cached state is decided on as it is: the append's expected version catches a stale one (a lost race, then a reload).
+    let reload = false;
     try {
       for (;;) {
-        const loaded = await this.loadForDecision(orgId);
+        const loaded = await this.loadForDecision(orgId, reload);
         if (E.isLeft(loaded)) {
           settleAll(queue, loaded.left);
           return [];
         }
-        const attempt = await this.attempt(orgId, loaded.right, queue);
+        const attempt = await this.attempt(orgId, loaded.right, queue, reload);
         if (attempt.kind === 'settled') return attempt.again;
+        if (attempt.kind === 'unconfirmed') {
+          reload = true;
+          continue;
+        }
         // Another writer got in first: catch up and decide again; give up on commands out of retries.
         this.contention.lostRace(orgId);
         const still: QueuedCommand[] = [];
@@ -159,7 +167,9 @@ export class Ledger {
         }
         if (still.length === 0) return [];
         queue = still;
-        if (!this.lockedNext(orgId)) await sleep(backoffMs(Math.min(...queue.map((q) => q.retries))));
+        // Under the lock, the events this ledger lacks are read with the lock held.
+        reload = !this.lockedNext(orgId);
+        if (reload) await sleep(backoffMs(Math.min(...queue.map((q) => q.retries))));
       }
     } catch (error) {
       settleAll(queue, toDomainError(error));
@@ -172,7 +182,7 @@ export class Ledger {
   }
 
   /** Decides the batch and appends it, optimistically or under the store's lock; answers its commands once settled. */
-  private async attempt(orgId: string, entry: CacheEntry, queue: readonly QueuedCommand[]): Promise<Attempt> {
+  private async attempt(orgId: string, entry: CacheEntry, queue: readonly QueuedCommand[], caughtUp: boolean): Promise<Attempt> {
     const streamId = organizationStreamId(orgId);
     const limits = { maxEvents: this.maxEvents, newId: this.newId };
     let decision: BatchDecision | undefined;
@@ -193,6 +203,8 @@ export class Ledger {
         appended = outcome.append;
       } else {
         decision = decideBatch(entry, orgId, queue, limits);
+        // Refusals and no-ops are confirmed by a state caught up with the stream; events, by the append's expected version.
+        if (decision.encoded.length === 0 && !caughtUp) return { kind: 'unconfirmed' };
         if (decision.encoded.length > 0) appended = await this.store.appendToStream(streamId, decision.encoded, { expectedVersion: entry.version });
       }
     } catch (error) {
@@ -229,9 +241,10 @@ export class Ledger {
     return { store: this.store, orgId, streamId: organizationStreamId(orgId), version: entry.version };
   }
 
-  /** The organization's cached state caught up with its stream, and the instant of its last event known. */
-  private async loadForDecision(orgId: string): Promise<E.Either<DomainError, CacheEntry>> {
-    const loaded = await this.load(orgId);
+  /** The organization's state to decide on (as cached, or caught up with its stream), and the instant of its last event known. */
+  private async loadForDecision(orgId: string, reload: boolean): Promise<E.Either<DomainError, CacheEntry>> {
+    const cached = reload ? undefined : this.cache.cached(orgId);
+    const loaded = cached ? E.right(cached) : await this.load(orgId);
     if (E.isLeft(loaded)) return loaded;
     const entry = loaded.right;
     if (entry.version > 0 && entry.lastOccurredAt === undefined) {

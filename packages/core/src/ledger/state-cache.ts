@@ -116,6 +116,11 @@ export class StateCache {
     return entry;
   }
 
+  /** The organization's entry as cached, without asking the store (undefined when not cached). */
+  cached(orgId: string): CacheEntry | undefined {
+    return this.entries.get(orgId);
+  }
+
   clear(): void {
     this.entries.clear();
   }
