@@ -10,6 +10,7 @@ import { compareInstants } from '../time.js';
 import type { CommandRange } from './command-index.js';
 import { encodingFailure, toDomainError } from './errors.js';
 import { recordChanges, type CommandStamp } from './event-metadata.js';
+import { outcomesToRecord } from './recorded-outcomes.js';
 import type { CacheEntry } from './state-cache.js';
 import type { CommandContext, CommandResult, RecordedChange } from './types.js';
 
@@ -110,6 +111,9 @@ export const decideBatch = (entry: CacheEntry, orgId: string, queue: readonly Qu
     let mine: NewStoredEvent[];
     try {
       recorded = recordChanges(stamp, events, version, limits.newId);
+      // What the events cannot tell of the outcomes travels with the first event, for a repeated delivery to answer with.
+      const toRecord = outcomesToRecord(recorded, outcomes);
+      if (toRecord !== undefined) recorded[0] = { ...recorded[0]!, metadata: { ...recorded[0]!.metadata, outcomes: toRecord } };
     } catch (error) {
       items.push({ kind: 'refused', queued, error: toDomainError(error), afterOthers });
       continue;
