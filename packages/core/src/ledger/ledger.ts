@@ -10,7 +10,7 @@ import { normalizeInstant } from '../time.js';
 import { decideBatch, type BatchDecision, type QueuedCommand } from './batch.js';
 import { CommandQueue } from './command-queue.js';
 import { backoffMs, ContentionTracker, sleep } from './contention.js';
-import { concurrencyConflict, invalidInstant, invalidOrganizationId, LedgerLoadError, toDomainError } from './errors.js';
+import { appendFailure, concurrencyConflict, invalidInstant, invalidOrganizationId, LedgerLoadError, toDomainError } from './errors.js';
 import { KeyedMutex } from './mutex.js';
 import { appendedPositions, settleAll, settleAppended, settleFailed, type BatchPlace } from './settle.js';
 import { SnapshotKeeper, type SnapshotCounters } from './snapshots.js';
@@ -212,7 +212,8 @@ export class Ledger {
       // A tail that does not decode leaves a half-folded entry: no later command may decide on it.
       if (error instanceof LedgerLoadError) this.cache.clear();
       if (decision === undefined) {
-        settleAll(queue, toDomainError(error));
+        // Failed before anything was decided (the lock was not granted, the tail was unreadable): nothing was written.
+        for (const queued of queue) queued.settle(E.left(appendFailure(error, queued.commandId)));
         return { kind: 'settled', again: [] };
       }
       return this.failed(orgId, entry, decision, error);
