@@ -52,6 +52,14 @@ export const describeLockedAppendContract = (name: string, factory: StoreFactory
       expect(created).toMatchObject({ value: 0, append: { nextExpectedVersion: 1, createdNewStream: true } });
     });
 
+    it("takes any stream id, quotes and spaces included", async () => {
+      const streamId = `${uniqueStreamId('locked')} it's "quoted"; --`;
+      await store.appendToStream(streamId, [sampleEvent(0)]);
+      const outcome = await lockedOf(store)(streamId, 0, (tail) => ({ events: [sampleEvent(tail.length)], value: numbers(tail) }));
+      expect(outcome).toMatchObject({ value: [0], append: { streamId, nextExpectedVersion: 2 } });
+      expect(numbers((await store.readStream(streamId)).events)).toEqual([0, 1]);
+    });
+
     it('writes nothing when the decision has no events or throws', async () => {
       const streamId = uniqueStreamId('locked-none');
       await store.appendToStream(streamId, [sampleEvent(0)]);

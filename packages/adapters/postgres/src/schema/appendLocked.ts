@@ -14,6 +14,7 @@ import {
 } from './appendToStreams.js';
 import { STORE_NAME, isConnectionLost, isServerBusy, messageOf } from './errors.js';
 import { readStream } from './readStream.js';
+import { EVENT_COLUMNS, type EventRow, queryTypes, toStoredEvent } from './rows.js';
 
 const UNIQUE_VIOLATION = '23505';
 // eslint-disable-next-line no-control-regex
@@ -26,6 +27,30 @@ const NUL = /\u0000/;
  */
 export const streamLockKey = (schema: string, streamId: string): bigint =>
   createHash('sha256').update(`learner-ledger:stream:${schema}\u0000${streamId}`).digest().readBigInt64BE(0);
+
+/** Stream ids that may be written into SQL text between single quotes as they are: what the ledger's organization streams look like. */
+const PLAIN_STREAM_ID = /^[A-Za-z0-9_.:-]{1,200}$/;
+
+/**
+ * Opens the transaction, waits for the stream's lock and reads the events
+ * after `afterVersion`. A plain stream id needs one round trip (three
+ * statements in one message, each reading what committed before it ran, so
+ * the read sees the last holder's commit); any other id is passed as a
+ * parameter, in a second round trip.
+ */
+const lockAndReadTail = async (client: pg.PoolClient, context: AppendContext, streamId: string, afterVersion: number): Promise<StoredEvent[]> => {
+  const lock = `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${streamLockKey(context.names.schema, streamId)})`;
+  if (!PLAIN_STREAM_ID.test(streamId) || !Number.isSafeInteger(afterVersion)) {
+    await client.query(lock);
+    return [...(await readStream(client, context.names, streamId, { fromVersion: afterVersion + 1 })).events];
+  }
+  const results = (await client.query({
+    text: `${lock}; SELECT ${EVENT_COLUMNS} FROM ${context.names.events} WHERE stream_id = '${streamId}' AND stream_version > ${Math.max(0, afterVersion)} ORDER BY stream_version`,
+    rowMode: 'array',
+    types: queryTypes,
+  })) as unknown as pg.QueryArrayResult<EventRow>[];
+  return results[results.length - 1]!.rows.map(toStoredEvent);
+};
 
 /**
  * Decide-and-append under a transaction-level advisory lock keyed by the
@@ -56,8 +81,7 @@ export const appendLocked = async <T>(
   let decision: LockedDecision<T> | undefined;
   let sent: PreparedAppend | undefined;
   try {
-    await client.query(`BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${streamLockKey(context.names.schema, streamId)})`);
-    const tail = (await readStream(client, context.names, streamId, { fromVersion: afterVersion + 1 })).events;
+    const tail = await lockAndReadTail(client, context, streamId, afterVersion);
     step = 'decide';
     decision = decide(tail);
     step = 'append';
