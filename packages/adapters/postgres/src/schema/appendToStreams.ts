@@ -4,6 +4,7 @@ import {
   type AppendRequest,
   type AppendResult,
   type ExpectedVersion,
+  type NewStoredEvent,
   StoreUnavailableError,
   WrongExpectedVersionError,
 } from '@learner-ledger/core';
@@ -32,8 +33,8 @@ export interface PreparedAppend {
   readonly eventIds: string[];
   readonly types: string[];
   readonly schemaVersions: number[];
-  readonly data: string[];
-  readonly metadata: string[];
+  /** Every event, in order; its data and metadata become JSON text only when written. */
+  readonly events: NewStoredEvent[];
 }
 
 /** What `reserve_positions` / `append_events` answer. */
@@ -86,7 +87,12 @@ export const appendToStreams = async (context: AppendContext, requests: readonly
   }
 };
 
-/** The whole append in one statement (`append_events`): its own transaction, or part of the caller's. */
+/**
+ * The whole append in one statement: its own transaction, or part of the
+ * caller's. The events travel as one JSON document (an array of
+ * `[event id, type, schema version, data, metadata]`), serialized once and
+ * split by the server, which keeps each payload's text as written.
+ */
 export const appendInOneStatement = async (client: pg.PoolClient, names: SchemaNames, p: PreparedAppend): Promise<Reservation> => {
   const requestIndexes = new Array<number>(p.total);
   const offsets = new Array<number>(p.total);
@@ -98,15 +104,41 @@ export const appendInOneStatement = async (client: pg.PoolClient, names: SchemaN
     }
   });
   const result = await client.query<Reservation>({
-    name: `ll_${names.statementTag}_append`,
-    text: `SELECT current_versions, first_position, conflict FROM ${names.appendEvents}(
-             $1::text[], $2::text[], $3::integer[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::integer[], $9::json[], $10::json[])`,
-    values: [p.streamIds, p.expected, p.counts, requestIndexes, offsets, p.eventIds, p.types, p.schemaVersions, p.data, p.metadata],
+    name: `ll_${names.statementTag}_append_json`,
+    text: `WITH r AS (SELECT current_versions, first_position, conflict FROM ${names.reservePositions}($1::text[], $2::text[], $3::integer[])),
+           ins AS (
+             INSERT INTO ${names.events} (global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata)
+             SELECT r.first_position + u.ord - 1, ($1::text[])[u.req], r.current_versions[u.req] + u.off, e.v->>0, e.v->>1, (e.v->>2)::integer, e.v->3, e.v->4
+               FROM r, unnest($4::integer[], $5::integer[]) WITH ORDINALITY AS u(req, off, ord)
+               JOIN json_array_elements($6::json) WITH ORDINALITY AS e(v, ord) ON e.ord = u.ord
+              WHERE r.conflict IS NULL)
+           SELECT current_versions, first_position, conflict FROM r`,
+    values: [p.streamIds, p.expected, p.counts, requestIndexes, offsets, eventsDocument(p)],
     types: queryTypes,
   });
   const reservation = result.rows[0]!;
   throwOnConflict(p, reservation);
   return reservation;
+};
+
+/** The events as one JSON document; an event JSON cannot hold is named in the error. */
+const eventsDocument = (p: PreparedAppend): string => {
+  try {
+    return JSON.stringify(p.events.map((event) => [event.eventId, event.type, event.schemaVersion, event.data ?? null, event.metadata ?? null]));
+  } catch {
+    p.events.forEach((_, k) => payloadsOf(p, k));
+    throw new TypeError(`${STORE_NAME} store: ${describe(p)} cannot be stored as JSON; nothing was written`);
+  }
+};
+
+/** The data and metadata of the `k`-th event as JSON text. */
+const payloadsOf = (p: PreparedAppend, k: number): [string, string] => {
+  const event = p.events[k]!;
+  let request = 0;
+  let index = k;
+  while (index >= p.counts[request]!) index -= p.counts[request++]!;
+  const where = `event ${index + 1} of the append to stream ${p.streamIds[request]}`;
+  return [toJson(event.data, `the data of ${where}`), toJson(event.metadata, `the metadata of ${where}`)];
 };
 
 const COPY_ROWS_PER_WRITE = 1000;
@@ -148,9 +180,8 @@ export const copyInTransaction = async (client: pg.PoolClient, names: SchemaName
     let version = reservation.current_versions[index]!;
     for (let n = 0; n < p.counts[index]!; n++, k++) {
       version++;
-      lines.push(
-        `${position}\t${streamId}\t${version}\t${copyText(p.eventIds[k]!)}\t${copyText(p.types[k]!)}\t${p.schemaVersions[k]}\t${copyText(p.data[k]!)}\t${copyText(p.metadata[k]!)}\n`,
-      );
+      const [data, metadata] = payloadsOf(p, k);
+      lines.push(`${position}\t${streamId}\t${version}\t${copyText(p.eventIds[k]!)}\t${copyText(p.types[k]!)}\t${p.schemaVersions[k]}\t${copyText(data)}\t${copyText(metadata)}\n`);
       position++;
       if (lines.length === COPY_ROWS_PER_WRITE) {
         if (!copy.write(lines.join(''))) await Promise.race([once(copy, 'drain'), finished]);
@@ -313,8 +344,7 @@ export const prepare = (requests: readonly AppendRequest[]): PreparedAppend => {
     eventIds: [],
     types: [],
     schemaVersions: [],
-    data: [],
-    metadata: [],
+    events: [],
   };
   let total = 0;
   for (const request of requests) {
@@ -331,8 +361,7 @@ export const prepare = (requests: readonly AppendRequest[]): PreparedAppend => {
       p.types.push(checkText(event.type, `the type of ${where}`));
       if (!Number.isInteger(event.schemaVersion)) throw new TypeError(`${STORE_NAME} store: the schema version of ${where} must be an integer; nothing was written`);
       p.schemaVersions.push(event.schemaVersion);
-      p.data.push(toJson(event.data, `the data of ${where}`));
-      p.metadata.push(toJson(event.metadata, `the metadata of ${where}`));
+      p.events.push(event);
     });
   }
   return { ...p, total };
