@@ -151,7 +151,7 @@ export class Ledger {
           settleAll(queue, loaded.left);
           return [];
         }
-        const attempt = await this.attempt(orgId, loaded.right, queue, reload);
+        const attempt = await this.attempt(orgId, loaded.right.entry, queue, loaded.right.caughtUp);
         if (attempt.kind === 'settled') return attempt.again;
         if (attempt.kind === 'unconfirmed') {
           reload = true;
@@ -243,11 +243,12 @@ export class Ledger {
   }
 
   /** The organization's state to decide on (as cached, or caught up with its stream), and the instant of its last event known. */
-  private async loadForDecision(orgId: string, reload: boolean): Promise<E.Either<DomainError, CacheEntry>> {
+  private async loadForDecision(orgId: string, reload: boolean): Promise<E.Either<DomainError, { entry: CacheEntry; caughtUp: boolean }>> {
     const cached = reload ? undefined : this.cache.cached(orgId);
     const loaded = cached ? E.right(cached) : await this.load(orgId);
     if (E.isLeft(loaded)) return loaded;
     const entry = loaded.right;
+    const caughtUp = cached === undefined;
     if (entry.version > 0 && entry.lastOccurredAt === undefined) {
       // Restored from a snapshot with nothing after it: the instant is in the event it was taken at.
       try {
@@ -258,7 +259,7 @@ export class Ledger {
         return E.left(toDomainError(error));
       }
     }
-    return E.right(entry);
+    return E.right({ entry, caughtUp });
   }
 
   /** The organization's cached state caught up with its stream, saving a snapshot when one is due. */
