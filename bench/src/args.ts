@@ -8,6 +8,10 @@ export interface BenchArgs {
   readonly out: string;
   /** Repetitions of each whole case (the median per figure is reported). */
   readonly repeat: number;
+  /** Learners of the many-writers cases (contention.*), run on SQLite and PostgreSQL. */
+  readonly contention: readonly number[];
+  /** Which groups of cases run: `main` (every store and size), `contention`. */
+  readonly cases: readonly ('main' | 'contention')[];
 }
 
 const parseStores = (text: string): StoreName[] =>
@@ -28,6 +32,16 @@ const parseSize = (text: string): number => {
   return value;
 };
 
+const parseCases = (text: string): ('main' | 'contention')[] =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      if (s !== 'main' && s !== 'contention') throw new InvalidArgumentError(`unknown cases ${JSON.stringify(s)}; expected some of main, contention`);
+      return s;
+    });
+
 const parseRepeat = (text: string): number => {
   const repeat = Number(text);
   if (!Number.isInteger(repeat) || repeat < 1) throw new InvalidArgumentError('must be a positive whole number');
@@ -43,6 +57,8 @@ export const benchProgram = (): Command =>
     .option('--learners <list>', 'workload sizes, learners per organization (default 10000,100000,1000000; --quick: 1000,5000)', (text: string) => text.split(',').filter(Boolean).map(parseSize))
     .option('--repeat <K>', 'run each store and size K times and report medians', parseRepeat, 1)
     .option('--out <file>', 'JSON-lines result file (default .bench-results/<timestamp>.jsonl)')
+    .option('--contention <list>', 'learners of the many-writers cases, on SQLite and PostgreSQL (default 2000,20000; --quick: 500)', (text: string) => text.split(',').filter(Boolean).map(parseSize))
+    .option('--cases <list>', 'which cases run, of main,contention (default both)', parseCases)
     .addHelpText('after', '\nPostgreSQL: DATABASE_URL when set, otherwise a throwaway cluster started from the PostgreSQL binaries.')
     .exitOverride();
 
@@ -52,7 +68,7 @@ export const parseArgs = (argv: readonly string[], program: Command = benchProgr
     argv.filter((arg) => arg !== '--'),
     { from: 'user' },
   );
-  const options = program.opts<{ quick?: boolean; stores?: StoreName[]; learners?: number[]; repeat: number; out?: string }>();
+  const options = program.opts<{ quick?: boolean; stores?: StoreName[]; learners?: number[]; repeat: number; out?: string; contention?: number[]; cases?: ('main' | 'contention')[] }>();
   const quick = options.quick === true;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   return {
@@ -61,5 +77,7 @@ export const parseArgs = (argv: readonly string[], program: Command = benchProgr
     learners: options.learners ?? (quick ? [1000, 5000] : [10_000, 100_000, 1_000_000]),
     out: options.out ?? `.bench-results/${stamp}.jsonl`,
     repeat: options.repeat,
+    contention: options.contention ?? (quick ? [500] : [2000, 20_000]),
+    cases: options.cases ?? ['main', 'contention'],
   };
 };

@@ -13,15 +13,16 @@ import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { parseArgs } from './args.js';
 import type { Measurement } from './measure.js';
-import { aggregate, scalingTable, summaryTable } from './report.js';
+import { aggregate, contentionTable, scalingTable, summaryTable } from './report.js';
 import { startPostgres, type StoreName } from './stores.js';
+import type { ContentionWorkerInput } from './contention-worker.js';
 import type { WorkerInput } from './worker.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-const runWorker = (input: WorkerInput, heapMb: number, onLine: (m: Measurement) => void): Promise<void> =>
+const runWorker = (input: WorkerInput | ContentionWorkerInput, heapMb: number, onLine: (m: Measurement) => void, script = 'worker.js'): Promise<void> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', `--max-old-space-size=${heapMb}`, join(here, 'worker.js'), JSON.stringify(input)], {
+    const child = spawn(process.execPath, ['--expose-gc', `--max-old-space-size=${heapMb}`, join(here, script), JSON.stringify(input)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -36,15 +37,22 @@ const main = async () => {
   const args = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const workDir = mkdtempSync(join(tmpdir(), 'll-bench-'));
-  const needsPostgres = args.stores.includes('postgres');
+  const needsPostgres = args.stores.includes('postgres') && args.cases.includes('main');
   const server = needsPostgres ? await startPostgres() : undefined;
+  const contentionStores = args.cases.includes('contention') ? (['sqlite', 'postgres'] as const).filter((s) => args.stores.includes(s)) : [];
   const results: Measurement[] = [];
   const failures: string[] = [];
   mkdirSync(dirname(args.out), { recursive: true });
   writeFileSync(args.out, '');
-  process.stderr.write(`learner-ledger bench: stores ${args.stores.join(', ')}; learners ${args.learners.join(', ')}; ${args.repeat} run(s) each; out ${args.out}\n`);
+  process.stderr.write(
+    `learner-ledger bench: stores ${args.stores.join(', ')}; learners ${args.learners.join(', ')}; many writers ${args.contention.join(', ')}; cases ${args.cases.join(', ')}; ${args.repeat} run(s) each; out ${args.out}\n`,
+  );
+  const record = (m: Measurement) => {
+    results.push(m);
+    process.stdout.write(`${JSON.stringify(m)}\n`);
+  };
   try {
-    for (const store of args.stores) {
+    for (const store of args.cases.includes('main') ? args.stores : []) {
       if (store === 'kurrentdb' && !process.env.KURRENTDB_CONNECTION_STRING) {
         failures.push('kurrentdb: KURRENTDB_CONNECTION_STRING is not set, not measured');
         continue;
@@ -55,15 +63,30 @@ const main = async () => {
           const input: WorkerInput = { store: store as StoreName, learners, quick: args.quick, workDir, ...(server ? { postgresUrl: server.url } : {}) };
           const caseStarted = Date.now();
           try {
-            await runWorker(input, learners >= 1_000_000 ? 16_384 : 4096, (m) => {
-              results.push(m);
-              process.stdout.write(`${JSON.stringify(m)}\n`);
-            });
+            await runWorker(input, learners >= 1_000_000 ? 16_384 : 4096, record);
             process.stderr.write(`  ${store} n=${learners}: done in ${((Date.now() - caseStarted) / 1000).toFixed(1)} s\n`);
           } catch (error) {
             failures.push(error instanceof Error ? error.message : String(error));
           }
         }
+      }
+    }
+    for (const store of contentionStores) {
+      // The many-writers figures are about durable commits: PostgreSQL runs a second server, with fsync on.
+      const durable = store === 'postgres' ? await startPostgres(true) : undefined;
+      try {
+        for (const learners of args.contention) {
+          process.stderr.write(`${store}, contention, ${learners} learners\n`);
+          const caseStarted = Date.now();
+          try {
+            await runWorker({ store, learners, ...(durable ? { postgresUrl: durable.url } : {}) }, 4096, record, 'contention-worker.js');
+            process.stderr.write(`  ${store} contention n=${learners}: done in ${((Date.now() - caseStarted) / 1000).toFixed(1)} s\n`);
+          } catch (error) {
+            failures.push(`${store} contention n=${learners}: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        }
+      } finally {
+        durable?.stop();
       }
     }
   } finally {
@@ -73,6 +96,7 @@ const main = async () => {
   const final = aggregate(results);
   writeFileSync(args.out, final.map((m) => JSON.stringify(m)).join('\n') + (final.length ? '\n' : ''));
   process.stdout.write(`\n${summaryTable(final)}\n`);
+  if (final.some((m) => m.bench.startsWith('contention.'))) process.stdout.write(`\n${contentionTable(final)}\n`);
   if (args.learners.length > 1) process.stdout.write(`\n${scalingTable(final)}\n`);
   process.stdout.write(`\n${final.length} measurements written to ${args.out} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   if (failures.length > 0) {

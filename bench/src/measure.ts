@@ -24,6 +24,13 @@ export interface Measurement {
   /** How many repetitions the figure is the median of. */
   readonly runs?: number;
   readonly note?: string;
+  /** Contention figures: commands answered per second, commands that failed (by code), lost races retried, latency percentiles. */
+  readonly commandsPerSecond?: number;
+  readonly failed?: number;
+  readonly failedByCode?: Record<string, number>;
+  readonly retries?: number;
+  readonly p50Ms?: number;
+  readonly p99Ms?: number;
 }
 
 export const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);

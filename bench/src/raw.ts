@@ -112,7 +112,7 @@ export class MemoryBaseline implements RawBaseline {
 }
 
 // The same table the SQLite store creates (packages/adapters/sqlite/src/schema/migrations.ts).
-const SQLITE_TABLE = `CREATE TABLE events (
+export const SQLITE_TABLE = `CREATE TABLE events (
   position INTEGER PRIMARY KEY,
   stream_id TEXT NOT NULL,
   stream_version INTEGER NOT NULL,
@@ -201,7 +201,7 @@ export class SqliteBaseline implements RawBaseline {
 }
 
 // The same table the PostgreSQL store creates (packages/adapters/postgres/src/schema/migrations.ts).
-const PG_TABLE = (table: string) => `CREATE TABLE ${table} (
+export const PG_TABLE = (table: string) => `CREATE TABLE ${table} (
   global_position BIGSERIAL PRIMARY KEY,
   stream_id TEXT NOT NULL,
   stream_version INTEGER NOT NULL,
@@ -214,7 +214,7 @@ const PG_TABLE = (table: string) => `CREATE TABLE ${table} (
   UNIQUE (stream_id, stream_version)
 )`;
 
-const COLUMNS = 'event_id, stream_id, stream_version, type, schema_version, data, metadata';
+export const COLUMNS = 'event_id, stream_id, stream_version, type, schema_version, data, metadata';
 
 const copyText = (value: string): string => value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 

@@ -76,3 +76,24 @@ export const ratioTable = (results: readonly Measurement[]): string => {
   });
   return table(['bench', 'store', 'unit', ...sizes.map((n) => `n=${n}: rate / baseline = ratio`)], rows);
 };
+
+/** The many-writers figures: throughput, failed commands, retries and latency beside the baseline each is compared with. */
+export const contentionTable = (results: readonly Measurement[]): string =>
+  table(
+    ['bench', 'store', 'n', 'commands/s', 'events/s', 'failed', 'retries', 'p50 ms', 'p99 ms', 'baseline events/s', 'ratio'],
+    results
+      .filter((m) => m.commandsPerSecond !== undefined)
+      .map((m) => [
+        m.bench,
+        m.store,
+        String(m.n),
+        fmt(m.commandsPerSecond),
+        fmt(m.perSecond),
+        String(m.failed ?? 0),
+        String(m.retries ?? 0),
+        fmt(m.p50Ms),
+        fmt(m.p99Ms),
+        fmt(m.baseline),
+        m.ratio === null ? '—' : m.ratio.toFixed(3),
+      ]),
+  );

@@ -149,16 +149,20 @@ export const kurrentdbKit = (connectionString: string): StoreKit => {
   };
 };
 
-/** Starts a throwaway PostgreSQL cluster the way the test suite does (packages/adapters/postgres/test/pg-cluster.cjs). */
-export const startPostgres = async (): Promise<{ url: string; stop: () => void }> => {
+/**
+ * Starts a throwaway PostgreSQL cluster the way the test suite does
+ * (packages/adapters/postgres/test/pg-cluster.cjs): without fsync, or with
+ * fsync and synchronous commits on (`durable`), for figures about durable commits.
+ */
+export const startPostgres = async (durable = false): Promise<{ url: string; stop: () => void }> => {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: () => undefined };
   const { createRequire } = await import('node:module');
   const require = createRequire(import.meta.url);
   const clusterModule = require('../../../packages/adapters/postgres/test/pg-cluster.cjs') as {
-    startCluster(): Promise<{ url: string }>;
+    startCluster(options?: { durable?: boolean }): Promise<{ url: string }>;
     stopCluster(cluster: unknown): void;
   };
-  const cluster = await clusterModule.startCluster();
+  const cluster = await clusterModule.startCluster({ durable });
   return { url: cluster.url, stop: () => clusterModule.stopCluster(cluster) };
 };
 

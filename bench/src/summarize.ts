@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Measurement } from './measure.js';
-import { aggregate, ratioTable, scalingTable, summaryTable } from './report.js';
+import { aggregate, contentionTable, ratioTable, scalingTable, summaryTable } from './report.js';
 
 const files = process.argv.slice(2);
 if (files.length === 0) {
@@ -20,4 +20,4 @@ const results: Measurement[] = files.flatMap((file) =>
     .map((line) => JSON.parse(line) as Measurement),
 );
 const final = aggregate(results);
-process.stdout.write(`${summaryTable(final)}\n\n${ratioTable(final)}\n\n${scalingTable(final)}\n`);
+process.stdout.write(`${summaryTable(final)}\n\n${ratioTable(final)}\n\n${scalingTable(final)}\n\n${contentionTable(final)}\n`);

@@ -5,7 +5,7 @@ import { CliError, usageError } from './errors.js';
 /** Where the events live, as chosen by `--store`, `LEARNER_LEDGER_STORE` or the default. */
 export type StoreLocation =
   | { readonly kind: 'memory' }
-  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'sqlite'; readonly path: string; readonly synchronous?: 'NORMAL' | 'FULL' }
   | { readonly kind: 'postgres'; readonly connectionString: string; readonly schema?: string }
   | { readonly kind: 'kurrentdb'; readonly connectionString: string };
 
@@ -13,7 +13,8 @@ export type StoreLocation =
 export const DEFAULT_STORE = './learner-ledger.db';
 
 /**
- * Reads a store location: `memory:`, `sqlite:<path>` or a plain file path,
+ * Reads a store location: `memory:`, `sqlite:<path>` (with `?synchronous=full`
+ * for commits synced to disk before they return) or a plain file path,
  * `postgres://…` / `postgresql://…` (an optional `schema` query parameter picks
  * the schema), `kurrentdb://…` / `esdb://…` (and their `+discover` forms).
  * Relative file paths are resolved against `cwd`.
@@ -24,9 +25,10 @@ export const parseStoreLocation = (text: string, cwd: string): StoreLocation => 
   if (value === 'memory:' || value === 'memory') return { kind: 'memory' };
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1]?.toLowerCase();
   if (scheme === 'sqlite') {
-    const file = value.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    const [rest, query] = splitOnce(value.slice('sqlite:'.length), '?');
+    const file = rest.replace(/^\/\/(?=\/)/, '');
     if (file === '') throw usageError('sqlite: needs a file path, e.g. sqlite:./learner-ledger.db', 'INVALID_STORE');
-    return { kind: 'sqlite', path: path.resolve(cwd, file) };
+    return { kind: 'sqlite', path: path.resolve(cwd, file), ...sqliteOptions(query) };
   }
   if (scheme === 'postgres' || scheme === 'postgresql') {
     let url: URL;
@@ -55,6 +57,25 @@ export const parseStoreLocation = (text: string, cwd: string): StoreLocation => 
   return { kind: 'sqlite', path: path.resolve(cwd, value) };
 };
 
+const splitOnce = (text: string, separator: string): [string, string | undefined] => {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+};
+
+/** The options after `?` in `sqlite:<path>?synchronous=full`: only `synchronous` (`normal` or `full`, any case). */
+const sqliteOptions = (query: string | undefined): { synchronous?: 'NORMAL' | 'FULL' } => {
+  if (query === undefined || query === '') return {};
+  const params = new URLSearchParams(query);
+  for (const key of params.keys()) {
+    if (key !== 'synchronous') throw usageError(`Unknown SQLite option ${JSON.stringify(key)} in the store location: the one option is synchronous=normal|full`, 'INVALID_STORE');
+  }
+  const value = params.get('synchronous')?.trim().toUpperCase();
+  if (value !== 'NORMAL' && value !== 'FULL') {
+    throw usageError(`synchronous=${params.get('synchronous')} is not a SQLite durability level: use synchronous=normal (the default) or synchronous=full`, 'INVALID_STORE');
+  }
+  return { synchronous: value };
+};
+
 /** `--store`, else `LEARNER_LEDGER_STORE`, else `./learner-ledger.db`. */
 export const chooseStoreLocation = (flag: string | undefined, env: Readonly<Record<string, string | undefined>>, cwd: string): StoreLocation => {
   const env_ = env['LEARNER_LEDGER_STORE'];
@@ -68,7 +89,7 @@ export const describeStoreLocation = (location: StoreLocation): string => {
     case 'memory':
       return 'memory: (in-memory, gone when the command ends)';
     case 'sqlite':
-      return `SQLite file ${location.path}`;
+      return `SQLite file ${location.path}${location.synchronous === 'FULL' ? ' (synchronous=FULL)' : ''}`;
     case 'postgres':
     case 'kurrentdb': {
       const safe = location.connectionString.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
@@ -122,7 +143,7 @@ export const openStoreAt = async (location: StoreLocation): Promise<EventStore> 
       }
       case 'sqlite': {
         const { openSqliteEventStore } = await import('@learner-ledger/sqlite');
-        return await openSqliteEventStore({ path: location.path });
+        return await openSqliteEventStore({ path: location.path, ...(location.synchronous ? { synchronous: location.synchronous } : {}) });
       }
       case 'postgres': {
         const { openPostgresEventStore } = await importStorePackage(OPTIONAL_STORE_PACKAGES.postgres, () => import('@learner-ledger/postgres'));

@@ -50,3 +50,12 @@ test('hints name the program the way it was started', () => {
   expect(programNameOf('/repo/packages/cli/dist/src/bin.js', '/elsewhere')).toBe('node /repo/packages/cli/dist/src/bin.js');
   expect(programNameOf(undefined, '/')).toBe('learner-ledger');
 });
+
+test('sqlite:<path>?synchronous=full asks for commits synced to disk; normal is the default; anything else is a usage error', () => {
+  expect(parseStoreLocation('sqlite:./x.db?synchronous=full', cwd)).toEqual({ kind: 'sqlite', path: path.resolve(cwd, 'x.db'), synchronous: 'FULL' });
+  expect(parseStoreLocation('sqlite:///var/x.db?synchronous=NORMAL', cwd)).toEqual({ kind: 'sqlite', path: '/var/x.db', synchronous: 'NORMAL' });
+  expect(parseStoreLocation('sqlite:./x.db?', cwd)).toEqual({ kind: 'sqlite', path: path.resolve(cwd, 'x.db') });
+  expect(describeStoreLocation(parseStoreLocation('sqlite:./x.db?synchronous=full', cwd))).toBe(`SQLite file ${path.resolve(cwd, 'x.db')} (synchronous=FULL)`);
+  expect(() => parseStoreLocation('sqlite:./x.db?synchronous=off', cwd)).toThrow(expect.objectContaining({ exitCode: 2, code: 'INVALID_STORE', message: expect.stringMatching(/synchronous=off is not/) }));
+  expect(() => parseStoreLocation('sqlite:./x.db?journal=wal', cwd)).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/Unknown SQLite option "journal"/) }));
+});

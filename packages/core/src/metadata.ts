@@ -1,6 +1,7 @@
 import * as t from 'io-ts';
 import { EntityIdCodec, OrgIdCodec } from './ids.js';
 import { IsoInstant } from './events.js';
+import { RecordedOutcome } from './organization/outcome-codec.js';
 
 export const ActorKind = t.keyof({ admin: null, import: null, connector: null, system: null });
 export const Actor = t.type({ kind: ActorKind, id: t.string });
@@ -33,6 +34,18 @@ export const EventMetadata = t.intersection([
     importId: EntityIdCodec,
     fileName: t.string,
     line: t.number,
+    /**
+     * What the deciding writer's clock read, when it read earlier than the
+     * organization's last event: `occurredAt` is then that event's instant,
+     * so time never runs backwards within an organization's stream.
+     */
+    clockReading: IsoInstant,
+    /**
+     * On a command's first event, when its events alone do not tell what the
+     * command did to each subject (skipped and rejected subjects, notes): the
+     * outcomes it was applied with, for a repeated delivery to answer with.
+     */
+    outcomes: t.readonlyArray(RecordedOutcome),
   }),
 ]);
 /** Metadata carried by every event. */

@@ -1,27 +1,14 @@
 /**
- * Failures of an append that the port's errors cannot state honestly:
- * `StoreUnavailableError` means nothing was written, and these appends may
- * have been, or were.
+ * Failures of an append that `StoreUnavailableError` cannot state honestly
+ * (it means nothing was written): these appends may have been, or were.
  */
 
 /**
  * The connection was lost or the server did not answer in time during an
  * append: it may have been written (whole: a KurrentDB append is atomic) or
- * not at all. Running the same command again is safe; the ledger finds it
- * done by its command id.
+ * not at all. The core's error, so the ledger maps it like every store's.
  */
-export class AppendOutcomeUnknownError extends Error {
-  override readonly name = 'AppendOutcomeUnknownError';
-  readonly code = 'APPEND_OUTCOME_UNKNOWN';
-  constructor(
-    readonly store: string,
-    readonly streamIds: readonly string[],
-    message: string,
-    override readonly cause?: unknown,
-  ) {
-    super(`${store} store: ${message}`);
-  }
-}
+export { AppendOutcomeUnknownError } from '@learner-ledger/core';
 
 /**
  * The append was written, but the store could not establish its result (the

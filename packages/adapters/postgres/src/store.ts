@@ -6,15 +6,19 @@ import {
   type GlobalPosition,
   type ListStreamsOptions,
   type ListStreamsResult,
+  type LockedAppendResult,
+  type LockedDecision,
   type NewStoredEvent,
   type ReadAllBatch,
   type ReadAllOptions,
   type ReadStreamOptions,
   type ReadStreamResult,
   StoreUnavailableError,
+  type StoredEvent,
   type WaitOptions,
 } from '@learner-ledger/core';
 import pg from 'pg';
+import { appendLocked } from './schema/appendLocked.js';
 import { appendToStreams } from './schema/appendToStreams.js';
 import { STORE_NAME, describeTarget, messageOf, readFailure } from './schema/errors.js';
 import { headPosition } from './schema/headPosition.js';
@@ -98,7 +102,22 @@ export class PostgresEventStore implements EventStore {
 
   async appendMany(requests: readonly AppendRequest[]): Promise<readonly AppendResult[]> {
     this.assertOpen();
-    return appendToStreams({ pool: this.pool, names: this.names, target: this.target, copyThreshold: this.copyThreshold }, requests);
+    return appendToStreams(this.appendContext(), requests);
+  }
+
+  private appendContext() {
+    return { pool: this.pool, names: this.names, target: this.target, copyThreshold: this.copyThreshold };
+  }
+
+  /**
+   * {@link EventStore.appendLocked}: one transaction holding an advisory lock
+   * keyed by the stream, so writers of every process that use it take turns
+   * (each waits up to `lockTimeoutMs`, then fails with a `StoreUnavailableError`
+   * having written nothing). Appends to other streams are not held up.
+   */
+  async appendLocked<T>(streamId: string, afterVersion: number, decide: (tail: readonly StoredEvent[]) => LockedDecision<T>): Promise<LockedAppendResult<T>> {
+    this.assertOpen();
+    return appendLocked(this.appendContext(), streamId, afterVersion, decide);
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<ReadStreamResult> {

@@ -90,6 +90,11 @@ function run(args, options = {}) {
   return execFileSync(cmd, rest, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
 }
 
+/**
+ * Starts a throwaway cluster. Without fsync by default (tests need speed, not
+ * durability); `durable: true` keeps fsync and synchronous commits on, for
+ * figures that must pay for durability.
+ */
 async function startCluster(options = {}) {
   const binDir = findBinDir(options.candidates, options.explicit === undefined ? process.env.PG_BIN_DIR : options.explicit);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'learner-ledger-pg-'));
@@ -108,7 +113,7 @@ async function startCluster(options = {}) {
     try {
       run([
         path.join(binDir, 'pg_ctl'), '-D', data, '-l', path.join(root, 'server.log'), '-w', '-t', '60',
-        '-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c synchronous_commit=off`,
+        '-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 ${options.durable ? '-c fsync=on -c synchronous_commit=on' : '-c fsync=off -c synchronous_commit=off'} -c max_connections=200`,
         'start',
       ]);
       return { root, data, binDir, port, url: `postgres://postgres@127.0.0.1:${port}/postgres` };

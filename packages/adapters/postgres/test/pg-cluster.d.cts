@@ -6,6 +6,6 @@ export interface TestCluster {
   readonly port: number;
   readonly url: string;
 }
-export function startCluster(options?: { candidates?: readonly string[]; explicit?: string }): Promise<TestCluster>;
+export function startCluster(options?: { candidates?: readonly string[]; explicit?: string; durable?: boolean }): Promise<TestCluster>;
 export function stopCluster(cluster: TestCluster): void;
 export function findBinDir(candidates?: readonly string[], explicit?: string): string;

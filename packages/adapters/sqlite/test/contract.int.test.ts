@@ -1,4 +1,4 @@
-import { describeEventStoreContract } from '@learner-ledger/core/testing';
+import { describeEventStoreContract, describeLockedAppendContract } from '@learner-ledger/core/testing';
 import { openSqliteEventStore } from '../src/index.js';
 import { temporaryDirectory } from './support.js';
 
@@ -16,3 +16,15 @@ describeEventStoreContract('sqlite file', async () => {
 });
 
 describeEventStoreContract('sqlite :memory:', async () => ({ store: openSqliteEventStore({ path: ':memory:' }), multiStreamAppends: 'atomic' }));
+
+describeLockedAppendContract('sqlite file', async () => {
+  const temp = temporaryDirectory();
+  const store = openSqliteEventStore({ path: temp.file() });
+  return {
+    store,
+    teardown: async () => {
+      await store.close();
+      temp.remove();
+    },
+  };
+});

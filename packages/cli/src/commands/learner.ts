@@ -173,10 +173,13 @@ const schedule = async (
   );
   const state = await session.organization(orgId);
   const effectiveAt = effectsOf(result.outcomes[0]).scheduledFor ?? null;
+  // A repeated --command-id answers with the schedule its first run recorded.
+  const recorded = result.events.find((change) => change.event.type === 'DeactivationScheduled')?.event;
+  const scheduled = recorded?.type === 'DeactivationScheduled' ? recorded.data.scheduleId : scheduleId;
   return {
-    json: { orgId, channel, status: 'scheduled', scheduleId, effectiveAt, learnerIds, licenses: licensesJson(state), events: eventsJson(result) },
+    json: { orgId, channel, status: 'scheduled', scheduleId: scheduled, effectiveAt, learnerIds, licenses: licensesJson(state), events: eventsJson(result) },
     text:
-      `Deactivation of ${plural(learnerIds.length, 'learner')} (${learnerIds.join(', ')}) scheduled for ${options.on} in ${state.timeZone} (${effectiveAt}), id ${scheduleId}.\n` +
+      `Deactivation of ${plural(learnerIds.length, 'learner')} (${learnerIds.join(', ')}) scheduled for ${options.on} in ${state.timeZone} (${effectiveAt}), id ${scheduled}.\n` +
       `It takes effect when \`learner-ledger process-due\` runs at or after that instant.\n`,
   };
 };

@@ -60,8 +60,10 @@ export const registerOrganizationCommands: Register = (program, action) => {
     .action(
       action(async (session, [orgId, seats]) => {
         const before = await session.organization(orgId);
-        const previousSeats = before.seats;
         const result = await session.execute({ type: 'ResizeLicensePool', orgId, seats });
+        // A repeated --command-id answers with the seats its first run changed.
+        const resized = result.events.find((change) => change.event.type === 'LicensePoolResized')?.event;
+        const previousSeats = resized?.type === 'LicensePoolResized' ? resized.data.previousSeats : before.seats;
         const state = await session.organization(orgId);
         return {
           json: { orgId, previousSeats, ...licensesJson(state), status: result.status, events: eventsJson(result) },

@@ -4,6 +4,7 @@ import { decodeEvent, type EventEnvelope } from '../serialization.js';
 import type { EventStore } from '../store/port.js';
 import type { CommandRange } from './command-index.js';
 import { toDomainError } from './errors.js';
+import { outcomesOfRecorded } from './recorded-outcomes.js';
 import type { CommandResult } from './types.js';
 
 /** Where a command already applied stands, and what the caller asked under its id. */
@@ -18,7 +19,7 @@ export interface DuplicateCommand {
   readonly retries: number;
 }
 
-/** The answer to a command delivered again: the events it appended the first time, read back from the stream. */
+/** The answer to a command delivered again: the events it appended the first time, read back from the stream, and the outcomes it had. */
 export const duplicateResult = async (store: EventStore, duplicate: DuplicateCommand): Promise<E.Either<DomainError, CommandResult>> => {
   const { range } = duplicate;
   try {
@@ -29,13 +30,14 @@ export const duplicateResult = async (store: EventStore, duplicate: DuplicateCom
       if (E.isLeft(decoded)) return E.left(domainError('EVENT_DECODE_FAILED', decoded.left.message));
       envelopes.push(decoded.right);
     }
+    const events = envelopes.map((e) => ({ event: e.event, metadata: e.metadata, streamVersion: e.streamVersion }));
     return E.right({
       status: 'duplicate',
       commandId: duplicate.commandId,
       orgId: duplicate.orgId,
       streamId: duplicate.streamId,
-      events: envelopes.map((e) => ({ event: e.event, metadata: e.metadata, streamVersion: e.streamVersion })),
-      outcomes: [],
+      events,
+      outcomes: outcomesOfRecorded(events),
       streamVersion: duplicate.version,
       firstPosition: envelopes[0]?.globalPosition ?? 0n,
       lastPosition: envelopes[envelopes.length - 1]?.globalPosition ?? 0n,

@@ -1,6 +1,6 @@
 import { domainError, type DomainError } from '../errors.js';
 import { InvalidEventError } from '../serialization.js';
-import { StoreUnavailableError } from '../store/port.js';
+import { AppendOutcomeUnknownError, StoreUnavailableError } from '../store/port.js';
 
 /** A stored event of the organization's stream does not decode: the stream, not the command, is at fault. */
 export class LedgerLoadError extends Error {
@@ -12,7 +12,7 @@ export const toDomainError = (error: unknown): DomainError => {
   if (error instanceof LedgerLoadError) return domainError('EVENT_DECODE_FAILED', error.message);
   // The store's own message says whether anything was written; re-running is safe either way.
   const rerun = 'Run the command again with the same command id: it is applied at most once';
-  if (error instanceof StoreUnavailableError) return domainError('STORE_FAILURE', `${error.message}. ${rerun}`);
+  if (error instanceof StoreUnavailableError || error instanceof AppendOutcomeUnknownError) return domainError('STORE_FAILURE', `${error.message}. ${rerun}`);
   const message = error instanceof Error ? error.message : String(error);
   return domainError('STORE_FAILURE', `The event store failed: ${message}. ${rerun}`);
 };

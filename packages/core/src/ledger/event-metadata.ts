@@ -8,6 +8,8 @@ export interface CommandStamp {
   readonly commandId: string;
   /** The canonical UTC instant the command is decided at. */
   readonly now: string;
+  /** The clock's reading, when it was earlier than `now` (the organization's last instant). */
+  readonly clockReading?: string;
   readonly context: CommandContext;
 }
 
@@ -27,6 +29,7 @@ export const eventMetadata = (stamp: CommandStamp, emitted: Emitted, eventId: st
     ...(context.importId !== undefined ? { importId: context.importId } : {}),
     ...(context.fileName !== undefined ? { fileName: context.fileName } : {}),
     ...(line !== undefined ? { line } : {}),
+    ...(stamp.clockReading !== undefined ? { clockReading: stamp.clockReading } : {}),
   };
 };
 

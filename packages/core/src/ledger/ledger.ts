@@ -3,21 +3,19 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from '../commands.js';
 import type { DomainError } from '../errors.js';
 import { isOrgId, organizationStreamId } from '../ids.js';
-import type { Outcome } from '../organization/outcomes.js';
-import { organizationDecider } from '../organization/decider.js';
 import type { OrganizationState } from '../organization/state.js';
-import { encodeEvent } from '../serialization.js';
 import { SNAPSHOT_CODE_VERSION, type SnapshotStore } from '../snapshots/port.js';
-import { type AppendResult, type EventStore, type NewStoredEvent, WrongExpectedVersionError } from '../store/port.js';
+import { type AppendResult, type EventStore, WrongExpectedVersionError } from '../store/port.js';
 import { normalizeInstant } from '../time.js';
-import type { CommandRange } from './command-index.js';
-import { duplicateResult } from './duplicate.js';
-import { appendFailure, concurrencyConflict, encodingFailure, invalidInstant, invalidOrganizationId, toDomainError } from './errors.js';
-import { recordChanges, type CommandStamp } from './event-metadata.js';
+import { decideBatch, type BatchDecision, type QueuedCommand } from './batch.js';
+import { CommandQueue } from './command-queue.js';
+import { backoffMs, ContentionTracker, sleep } from './contention.js';
+import { appendFailure, concurrencyConflict, invalidInstant, invalidOrganizationId, LedgerLoadError, toDomainError } from './errors.js';
 import { KeyedMutex } from './mutex.js';
+import { appendedPositions, settleAll, settleAppended, settleFailed, type BatchPlace } from './settle.js';
 import { SnapshotKeeper, type SnapshotCounters } from './snapshots.js';
-import { StateCache, foldRecorded, viewOf, type CacheEntry } from './state-cache.js';
-import type { CommandContext, CommandResult, RecordedChange } from './types.js';
+import { StateCache, foldRecorded, foldStored, viewOf, type CacheEntry } from './state-cache.js';
+import type { CommandContext, CommandResult } from './types.js';
 
 export interface LedgerOptions {
   readonly store: EventStore;
@@ -39,54 +37,70 @@ export interface LedgerOptions {
   readonly snapshotEvery?: number;
   /** The code version snapshots are written with; snapshots of any other are ignored. Default {@link SNAPSHOT_CODE_VERSION}. */
   readonly snapshotCodeVersion?: string;
+  /**
+   * Commands of one organization queued in this process are decided one after
+   * another and appended together, in one transaction, up to these bounds
+   * (a command's events are never split). `maxCommands: 1` appends each on
+   * its own. Default 100 commands, 1,000 events.
+   */
+  readonly groupCommit?: { readonly maxCommands?: number; readonly maxEvents?: number };
+  /**
+   * Once another writer got in first, decide under the store's lock when it
+   * offers one (`appendLocked`), so writers wait their turn instead of
+   * retrying. Default true.
+   */
+  readonly waitForLock?: boolean;
 }
 
 /** The instant now, as the canonical UTC ISO string. */
 export const systemClock = (): string => new Date().toISOString();
 
-/** A command decided on an organization's state, before anything is written. */
-export type CacheDecision =
-  | { readonly kind: 'duplicate'; readonly range: CommandRange }
-  | { readonly kind: 'unchanged'; readonly outcomes: readonly Outcome[] }
-  | DecidedCommand;
-
-/** A command whose events are decided and encoded, ready to append after `version`. */
-export interface DecidedCommand {
-  readonly kind: 'decided';
-  readonly changes: readonly RecordedChange[];
-  readonly encoded: readonly NewStoredEvent[];
-  readonly outcomes: readonly Outcome[];
-}
-
-/** What became of an append: landed, lost the race to another writer, or failed. */
-export type AppendOutcome =
-  | { readonly kind: 'appended'; readonly result: AppendResult }
+/** What one attempt at a batch came to. */
+type Attempt =
   | { readonly kind: 'conflict' }
-  | { readonly kind: 'failed'; readonly cause: unknown };
+  /** Decided on the cached state, without events to append: only a caught-up state can confirm the answers. */
+  | { readonly kind: 'unconfirmed' }
+  /** Settled already, with these to queue again. */
+  | { readonly kind: 'settled'; readonly again: readonly QueuedCommand[] };
+
+const positiveWhole = (value: number, what: string): number => {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${what} must be a whole number ≥ 1, got ${String(value)}`);
+  return value;
+};
 
 /**
- * The ledger: load → decide → append with the expected version, retried on a
- * concurrent write, idempotent by command id. One organization is one stream,
- * so every command is a single atomic append on every store.
+ * The ledger: commands queue per organization; each batch is loaded, decided
+ * command after command, and appended in one transaction with the expected
+ * version, idempotent by command id. A lost race is decided again; once
+ * another writer shows up, batches decide under the store's lock when it
+ * has one. One organization is one stream, so every batch is one atomic
+ * append on every store.
  */
 export class Ledger {
   readonly store: EventStore;
   private readonly clock: () => string;
   private readonly newId: () => string;
   private readonly maxRetries: number;
+  private readonly maxEvents: number;
+  private readonly waitForLock: boolean;
   private readonly snapshots: SnapshotKeeper;
   private readonly cache: StateCache;
   private readonly mutex = new KeyedMutex();
+  private readonly queue: CommandQueue<QueuedCommand>;
+  private readonly contention = new ContentionTracker();
 
   constructor(options: LedgerOptions) {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
     this.newId = options.newId ?? randomUUID;
     this.maxRetries = options.maxRetries ?? 20;
-    const every = options.snapshotEvery ?? 1000;
-    if (!Number.isInteger(every) || every < 1) throw new RangeError(`snapshotEvery must be a whole number ≥ 1, got ${String(every)}`);
+    this.maxEvents = positiveWhole(options.groupCommit?.maxEvents ?? 1000, 'groupCommit.maxEvents');
+    this.waitForLock = options.waitForLock ?? true;
+    const every = positiveWhole(options.snapshotEvery ?? 1000, 'snapshotEvery');
     this.snapshots = new SnapshotKeeper({ store: this.store, snapshots: options.snapshots, every, codeVersion: options.snapshotCodeVersion ?? SNAPSHOT_CODE_VERSION });
     this.cache = new StateCache({ store: this.store, keep: options.cacheStates ?? true, restore: (orgId, streamId) => this.snapshots.restore(orgId, streamId) });
+    const maxCommands = positiveWhole(options.groupCommit?.maxCommands ?? 100, 'groupCommit.maxCommands');
+    this.queue = new CommandQueue(this.mutex, maxCommands, (orgId, batch) => this.runBatch(orgId, batch));
   }
 
   /** What the ledger did with snapshots so far (loads, ignored snapshots, saves, failed saves). */
@@ -97,7 +111,13 @@ export class Ledger {
   /** Decides and appends one command. Domain refusals and store failures come back as values. */
   execute(command: Command, context: CommandContext): Promise<E.Either<DomainError, CommandResult>> {
     if (!isOrgId(command.orgId)) return Promise.resolve(E.left(invalidOrganizationId(command.orgId)));
-    return this.mutex.run(command.orgId, () => this.handle(command, context));
+    const fromClock = context.now === undefined;
+    const given = context.now ?? this.clock();
+    // Events carry the canonical UTC instant, whatever offset the caller's clock wrote it in.
+    const now = normalizeInstant(given);
+    if (now === undefined) return Promise.resolve(E.left(invalidInstant(given)));
+    const commandId = context.commandId ?? this.newId();
+    return new Promise((settle) => this.queue.push(command.orgId, { command, context, commandId, now, fromClock, retries: 0, settle }));
   }
 
   /**
@@ -119,39 +139,127 @@ export class Ledger {
     this.cache.clear();
   }
 
-  /** Load → decide → append; on a lost race, again from the load, up to `maxRetries` times. */
-  private async handle(command: Command, context: CommandContext): Promise<E.Either<DomainError, CommandResult>> {
-    const commandId = context.commandId ?? this.newId();
-    const givenNow = context.now ?? this.clock();
-    // Events carry the canonical UTC instant, whatever offset the caller's clock wrote it in.
-    const now = normalizeInstant(givenNow);
-    if (now === undefined) return E.left(invalidInstant(givenNow));
-    const { orgId } = command;
-    const stamp: CommandStamp = { orgId, commandId, now, context };
-    const streamId = organizationStreamId(orgId);
-    for (let retries = 0; ; retries++) {
-      const loaded = await this.load(orgId);
-      if (E.isLeft(loaded)) return loaded;
-      const entry = loaded.right;
-      const decision = this.decideOnCache(entry, command, stamp);
-      if (E.isLeft(decision)) return decision;
-      const decided = decision.right;
-      if (decided.kind === 'duplicate') {
-        return duplicateResult(this.store, { orgId, streamId, commandId, range: decided.range, version: entry.version, retries });
+  /** Runs one batch to its end: every command is answered or handed back. Never rejects. */
+  private async runBatch(orgId: string, batch: readonly QueuedCommand[]): Promise<readonly QueuedCommand[]> {
+    let queue = batch;
+    // A cached state is decided on as it is: the append's expected version catches a stale one (a lost race, then a reload).
+    let reload = false;
+    try {
+      for (;;) {
+        const loaded = await this.loadForDecision(orgId, reload);
+        if (E.isLeft(loaded)) {
+          settleAll(queue, loaded.left);
+          return [];
+        }
+        const attempt = await this.attempt(orgId, loaded.right.entry, queue, loaded.right.caughtUp);
+        if (attempt.kind === 'settled') return attempt.again;
+        if (attempt.kind === 'unconfirmed') {
+          reload = true;
+          continue;
+        }
+        // Another writer got in first: catch up and decide again; give up on commands out of retries.
+        this.contention.lostRace(orgId);
+        const still: QueuedCommand[] = [];
+        for (const queued of queue) {
+          queued.retries++;
+          if (queued.retries > this.maxRetries) queued.settle(E.left(concurrencyConflict(orgId, queued.retries - 1)));
+          else still.push(queued);
+        }
+        if (still.length === 0) return [];
+        queue = still;
+        // Under the lock, the events this ledger lacks are read with the lock held.
+        reload = !this.lockedNext(orgId);
+        if (reload) await sleep(backoffMs(Math.min(...queue.map((q) => q.retries))));
       }
-      const { outcomes } = decided;
-      if (decided.kind === 'unchanged') {
-        return E.right({ status: 'unchanged', commandId, orgId, streamId, events: [], outcomes, streamVersion: entry.version, firstPosition: 0n, lastPosition: 0n, retries });
-      }
-      const appended = await this.appendDecided(orgId, streamId, entry, decided);
-      if (appended.kind === 'conflict') {
-        if (retries < this.maxRetries) continue; // another writer got there first: catch up and decide again
-        return E.left(concurrencyConflict(orgId, retries));
-      }
-      if (appended.kind === 'failed') return E.left(appendFailure(appended.cause, commandId));
-      const { nextExpectedVersion, firstPosition, lastPosition } = appended.result;
-      return E.right({ status: 'applied', commandId, orgId, streamId, events: decided.changes, outcomes, streamVersion: nextExpectedVersion, firstPosition, lastPosition, retries });
+    } catch (error) {
+      settleAll(queue, toDomainError(error));
+      return [];
     }
+  }
+
+  private lockedNext(orgId: string): boolean {
+    return this.waitForLock && this.store.appendLocked !== undefined && this.contention.useLock(orgId);
+  }
+
+  /** Decides the batch and appends it, optimistically or under the store's lock; answers its commands once settled. */
+  private async attempt(orgId: string, entry: CacheEntry, queue: readonly QueuedCommand[], caughtUp: boolean): Promise<Attempt> {
+    const streamId = organizationStreamId(orgId);
+    const limits = { maxEvents: this.maxEvents, newId: this.newId };
+    let decision: BatchDecision | undefined;
+    let appended: AppendResult | undefined;
+    try {
+      if (this.lockedNext(orgId)) {
+        let othersWrote = false;
+        const outcome = await this.store.appendLocked!(streamId, entry.version, (tail) => {
+          othersWrote = tail.length > 0;
+          foldStored(entry, tail);
+          // Kept outside too: a failed append still answers each decided command.
+          const decided = decideBatch(entry, orgId, queue, limits);
+          decision = decided;
+          return { events: decided.encoded, value: decided };
+        });
+        this.contention.lockedBatch(orgId, othersWrote);
+        decision = outcome.value;
+        appended = outcome.append;
+      } else {
+        decision = decideBatch(entry, orgId, queue, limits);
+        // Refusals and no-ops are confirmed by a state caught up with the stream; events, by the append's expected version.
+        if (decision.encoded.length === 0 && !caughtUp) return { kind: 'unconfirmed' };
+        if (decision.encoded.length > 0) appended = await this.store.appendToStream(streamId, decision.encoded, { expectedVersion: entry.version });
+      }
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) return { kind: 'conflict' };
+      // A tail that does not decode leaves a half-folded entry: no later command may decide on it.
+      if (error instanceof LedgerLoadError) this.cache.clear();
+      if (decision === undefined) {
+        // Failed before anything was decided (the lock was not granted, the tail was unreadable): nothing was written.
+        for (const queued of queue) queued.settle(E.left(appendFailure(error, queued.commandId)));
+        return { kind: 'settled', again: [] };
+      }
+      return this.failed(orgId, entry, decision, error);
+    }
+    if (appended !== undefined) {
+      foldRecorded(entry, decision.changes);
+      await this.snapshots.saveIfDue(orgId, entry);
+    }
+    let positionAt = (_index: number): bigint => 0n;
+    try {
+      if (appended !== undefined) positionAt = await appendedPositions(this.store, streamId, appended, decision.encoded.length);
+    } catch (error) {
+      // The events landed; a run of the same command id finds them.
+      return this.failed(orgId, entry, decision, error);
+    }
+    await settleAppended(this.placeOf(orgId, entry), decision, positionAt);
+    return { kind: 'settled', again: decision.deferred };
+  }
+
+  private async failed(orgId: string, entry: CacheEntry, decision: BatchDecision, error: unknown): Promise<Attempt> {
+    const again = await settleFailed(this.placeOf(orgId, entry), decision, error);
+    return { kind: 'settled', again: [...again, ...decision.deferred] };
+  }
+
+  private placeOf(orgId: string, entry: CacheEntry): BatchPlace {
+    return { store: this.store, orgId, streamId: organizationStreamId(orgId), version: entry.version };
+  }
+
+  /** The organization's state to decide on (as cached, or caught up with its stream), and the instant of its last event known. */
+  private async loadForDecision(orgId: string, reload: boolean): Promise<E.Either<DomainError, { entry: CacheEntry; caughtUp: boolean }>> {
+    const cached = reload ? undefined : this.cache.cached(orgId);
+    const loaded = cached ? E.right(cached) : await this.load(orgId);
+    if (E.isLeft(loaded)) return loaded;
+    const entry = loaded.right;
+    const caughtUp = cached === undefined;
+    if (entry.version > 0 && entry.lastOccurredAt === undefined) {
+      // Restored from a snapshot with nothing after it: the instant is in the event it was taken at.
+      try {
+        const [last] = (await this.store.readStream(organizationStreamId(orgId), { fromVersion: entry.version, maxCount: 1 })).events;
+        const occurredAt = (last?.metadata as { occurredAt?: unknown } | undefined)?.occurredAt;
+        entry.lastOccurredAt = typeof occurredAt === 'string' ? normalizeInstant(occurredAt) : undefined;
+      } catch (error) {
+        return E.left(toDomainError(error));
+      }
+    }
+    return E.right({ entry, caughtUp });
   }
 
   /** The organization's cached state caught up with its stream, saving a snapshot when one is due. */
@@ -162,46 +270,6 @@ export class Ledger {
       return E.right(entry);
     } catch (error) {
       return E.left(toDomainError(error));
-    }
-  }
-
-  /**
-   * Decides one command on a state without writing anything: a duplicate when
-   * the command id is already in the stream, else the decider's answer with
-   * its events stamped and encoded for the versions after `entry.version`.
-   */
-  private decideOnCache(entry: Pick<CacheEntry, 'state' | 'version' | 'commands'>, command: Command, stamp: CommandStamp): E.Either<DomainError, CacheDecision> {
-    const range = entry.commands.get(stamp.commandId);
-    if (range) return E.right({ kind: 'duplicate', range });
-    const decision = organizationDecider.decide(command, entry.state, { now: stamp.now });
-    if (E.isLeft(decision)) return decision;
-    const { events, outcomes } = decision.right;
-    if (events.length === 0) return E.right({ kind: 'unchanged', outcomes });
-    let changes: RecordedChange[];
-    try {
-      changes = recordChanges(stamp, events, entry.version, this.newId);
-    } catch (error) {
-      return E.left(toDomainError(error));
-    }
-    let encoded: NewStoredEvent[];
-    try {
-      encoded = changes.map((change) => encodeEvent(change.event, change.metadata));
-    } catch (error) {
-      return E.left(encodingFailure(error));
-    }
-    return E.right({ kind: 'decided', changes, encoded, outcomes });
-  }
-
-  /** Appends decided events after `entry.version` and folds them into the cache once they landed. */
-  private async appendDecided(orgId: string, streamId: string, entry: CacheEntry, decided: DecidedCommand): Promise<AppendOutcome> {
-    try {
-      const result = await this.store.appendToStream(streamId, decided.encoded, { expectedVersion: entry.version });
-      foldRecorded(entry, decided.changes);
-      await this.snapshots.saveIfDue(orgId, entry);
-      return { kind: 'appended', result };
-    } catch (error) {
-      if (error instanceof WrongExpectedVersionError) return { kind: 'conflict' };
-      return { kind: 'failed', cause: error };
     }
   }
 }

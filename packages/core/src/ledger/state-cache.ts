@@ -5,7 +5,7 @@ import type { EventMetadata } from '../metadata.js';
 import { organizationDecider } from '../organization/decider.js';
 import { copyState, draftOf, type OrganizationState } from '../organization/state.js';
 import { decodeEvent } from '../serialization.js';
-import type { EventStore } from '../store/port.js';
+import type { EventStore, StoredEvent } from '../store/port.js';
 import { commandIndex, type CommandIndex } from './command-index.js';
 import { LedgerLoadError } from './errors.js';
 import type { RecordedChange } from './types.js';
@@ -22,6 +22,8 @@ export interface CacheEntry {
   lastEventId: string | undefined;
   /** The version of the last snapshot loaded or saved (0: none). */
   snapshotVersion: number;
+  /** The `occurredAt` of the event at `version`, once folded (undefined at version 0, and after a snapshot until read). */
+  lastOccurredAt?: string | undefined;
 }
 
 /** An organization before its first event. */
@@ -43,6 +45,7 @@ const foldNext = (entry: CacheEntry, event: DomainEvent, metadata: EventMetadata
   entry.state = organizationDecider.evolve(entry.state, event, metadata);
   entry.version = version;
   entry.lastEventId = eventId;
+  entry.lastOccurredAt = metadata.occurredAt;
   entry.commands.track(metadata.commandId, version);
 };
 
@@ -66,13 +69,18 @@ const LOAD_PAGE = 10_000;
 export const catchUp = async (store: EventStore, streamId: string, entry: CacheEntry): Promise<void> => {
   for (;;) {
     const read = await store.readStream(streamId, { fromVersion: entry.version + 1, maxCount: LOAD_PAGE });
-    for (const stored of read.events) {
-      if (stored.streamVersion !== entry.version + 1) continue;
-      const decoded = decodeEvent(stored);
-      if (E.isLeft(decoded)) throw new LedgerLoadError(decoded.left.message);
-      foldNext(entry, decoded.right.event, decoded.right.metadata, stored.streamVersion, stored.eventId);
-    }
+    foldStored(entry, read.events);
     if (read.events.length < LOAD_PAGE) return;
+  }
+};
+
+/** Folds stored events that follow the entry's version (others are passed over). Throws {@link LedgerLoadError} on an event that does not decode. */
+export const foldStored = (entry: CacheEntry, events: readonly StoredEvent[]): void => {
+  for (const stored of events) {
+    if (stored.streamVersion !== entry.version + 1) continue;
+    const decoded = decodeEvent(stored);
+    if (E.isLeft(decoded)) throw new LedgerLoadError(decoded.left.message);
+    foldNext(entry, decoded.right.event, decoded.right.metadata, stored.streamVersion, stored.eventId);
   }
 };
 
@@ -106,6 +114,11 @@ export class StateCache {
       throw error;
     }
     return entry;
+  }
+
+  /** The organization's entry as cached, without asking the store (undefined when not cached). */
+  cached(orgId: string): CacheEntry | undefined {
+    return this.entries.get(orgId);
   }
 
   clear(): void {

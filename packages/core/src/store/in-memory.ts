@@ -6,6 +6,8 @@ import {
   type ExpectedVersion,
   type GlobalPosition,
   type ListStreamsOptions,
+  type LockedAppendResult,
+  type LockedDecision,
   type ListStreamsResult,
   type NewStoredEvent,
   type ReadAllBatch,
@@ -27,10 +29,22 @@ import {
 export class InMemoryEventStore implements EventStore {
   readonly name = 'memory';
   readonly capabilities = { atomicMultiStreamAppend: true } as const;
+  /** Present when the store was created with `lockedAppends: true`. */
+  readonly appendLocked?: <T>(streamId: string, afterVersion: number, decide: (tail: readonly StoredEvent[]) => LockedDecision<T>) => Promise<LockedAppendResult<T>>;
   private readonly log: StoredEvent[] = [];
   private readonly streams = new Map<string, number[]>();
   private readonly waiters = new Set<(closing: boolean) => void>();
   private closed = false;
+
+  /**
+   * `lockedAppends`: offer {@link EventStore.appendLocked} (the decision and
+   * the append run in one turn of the event loop, so nothing gets between
+   * them). Off by default: several ledgers on one in-memory store then race
+   * optimistically, as ledgers of a store without locks do.
+   */
+  constructor(options: { readonly lockedAppends?: boolean } = {}) {
+    if (options.lockedAppends) this.appendLocked = (streamId, afterVersion, decide) => Promise.resolve().then(() => this.decideAndAppend(streamId, afterVersion, decide));
+  }
 
   async appendToStream(
     streamId: string,
@@ -42,6 +56,20 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async appendMany(requests: readonly AppendRequest[]): Promise<readonly AppendResult[]> {
+    return this.appendNow(requests);
+  }
+
+  private decideAndAppend<T>(streamId: string, afterVersion: number, decide: (tail: readonly StoredEvent[]) => LockedDecision<T>): LockedAppendResult<T> {
+    this.assertOpen();
+    const indexes = this.streams.get(streamId) ?? [];
+    const tail = indexes.slice(Math.max(0, afterVersion)).map((index) => this.log[index]!);
+    const { events, value } = decide(tail);
+    if (events.length === 0) return { value };
+    const [append] = this.appendNow([{ streamId, events, expectedVersion: afterVersion + tail.length }]);
+    return { value, append: append! };
+  }
+
+  private appendNow(requests: readonly AppendRequest[]): AppendResult[] {
     this.assertOpen();
     const seen = new Set<string>();
     for (const request of requests) {

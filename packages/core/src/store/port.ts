@@ -110,6 +110,21 @@ export interface StoreCapabilities {
   readonly atomicMultiStreamAppend: boolean;
 }
 
+/** What a decision taken under a stream's lock writes (see {@link EventStore.appendLocked}). */
+export interface LockedDecision<T> {
+  /** Appended right after the events the decision saw; none: nothing is written. */
+  readonly events: readonly NewStoredEvent[];
+  /** Handed back to the caller with the append's result. */
+  readonly value: T;
+}
+
+/** The answer of {@link EventStore.appendLocked}. */
+export interface LockedAppendResult<T> {
+  readonly value: T;
+  /** The append, when the decision wrote events. */
+  readonly append?: AppendResult;
+}
+
 export interface EventStore {
   /** A short name for messages: `memory`, `sqlite`, `postgres`, `kurrentdb`. */
   readonly name: string;
@@ -123,6 +138,17 @@ export interface EventStore {
    * ledger never needs it: one organization is one stream.
    */
   appendMany?(requests: readonly AppendRequest[]): Promise<readonly AppendResult[]>;
+  /**
+   * Decide-and-append under the stream's write lock, when the store offers
+   * it: writers that use it wait their turn instead of racing. The store
+   * locks the stream (waiting up to its lock timeout), reads the events after
+   * `afterVersion`, calls `decide` with them once and synchronously, appends
+   * what it returns right after them, and commits, which releases the lock.
+   * The append still checks the stream's version, so a writer that appended
+   * without the lock makes it fail with {@link WrongExpectedVersionError};
+   * when `decide` throws, nothing is written and its error is rethrown.
+   */
+  appendLocked?<T>(streamId: string, afterVersion: number, decide: (tail: readonly StoredEvent[]) => LockedDecision<T>): Promise<LockedAppendResult<T>>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<ReadStreamResult>;
   /** The ids of the streams that hold events, by prefix, in order, a page at a time. */
   listStreams(options?: ListStreamsOptions): Promise<ListStreamsResult>;
@@ -154,6 +180,26 @@ export class StoreUnavailableError extends Error {
   readonly code = 'STORE_UNAVAILABLE';
   constructor(
     readonly store: string,
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(`${store} store: ${message}`);
+  }
+}
+
+/**
+ * An append whose outcome is not known: the connection was lost or the store
+ * did not answer after the append was sent, so it may have been written or
+ * not. An append lands whole or not at all, and the ledger recognises a
+ * command it already applied by its command id: running the same command
+ * again with the same id is the safe answer.
+ */
+export class AppendOutcomeUnknownError extends Error {
+  override readonly name = 'AppendOutcomeUnknownError';
+  readonly code = 'APPEND_OUTCOME_UNKNOWN';
+  constructor(
+    readonly store: string,
+    readonly streamIds: readonly string[],
     message: string,
     override readonly cause?: unknown,
   ) {

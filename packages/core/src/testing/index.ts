@@ -14,6 +14,7 @@
  */
 export * from './decider-spec.js';
 export * from './store-contract.js';
+export * from './store-contract-locked.js';
 export * from './fixtures.js';
 export * from './snapshot-contract.js';
 export * from './random.js';

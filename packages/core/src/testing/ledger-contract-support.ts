@@ -66,11 +66,17 @@ export const snapshotsOf = (context: LedgerContractContext, handle: LedgerStoreH
   return handle.snapshots;
 };
 
-/** The store as the ledger sees it, with a hook run before each append: a write by someone else landing between load and append. */
+/**
+ * The store as the ledger sees it, with a hook run before each append: a
+ * write by someone else landing between load and append. Only an optimistic
+ * append leaves that gap, so the wrapped store offers no lock
+ * (`appendLocked`): these tests are about the retries of the optimistic path.
+ */
 export const interleaved = (store: EventStore) => {
   const control: { before?: (() => Promise<void>) | undefined; appends: number } = { appends: 0 };
   const wrapped = new Proxy(store, {
     get(target, property) {
+      if (property === 'appendLocked') return undefined;
       if (property === 'appendToStream') {
         return async (...args: Parameters<EventStore['appendToStream']>) => {
           control.appends++;

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import {
+  AppendOutcomeUnknownError,
   type AppendRequest,
   type AppendResult,
-  type ExpectedVersion,
   StoreUnavailableError,
   WrongExpectedVersionError,
 } from '@learner-ledger/core';
@@ -10,6 +10,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { STORE_NAME, isConnectionLost, isServerBusy, messageOf } from './errors.js';
 import type { SchemaNames } from './identifiers.js';
+import { type PreparedAppend, describe, eventsDocument, payloadArrays, payloadsOf, prepare } from './prepareAppend.js';
 import { queryTypes } from './rows.js';
 
 export interface AppendContext {
@@ -21,22 +22,8 @@ export interface AppendContext {
   readonly copyThreshold: number;
 }
 
-/** An append ready for SQL: validated, payloads already JSON text. */
-interface PreparedAppend {
-  readonly requests: readonly AppendRequest[];
-  readonly streamIds: string[];
-  readonly expected: string[];
-  readonly counts: number[];
-  readonly total: number;
-  readonly eventIds: string[];
-  readonly types: string[];
-  readonly schemaVersions: number[];
-  readonly data: string[];
-  readonly metadata: string[];
-}
-
 /** What `reserve_positions` / `append_events` answer. */
-interface Reservation {
+export interface Reservation {
   readonly current_versions: number[];
   readonly first_position: string;
   readonly conflict: number | null;
@@ -44,8 +31,6 @@ interface Reservation {
 
 const UNIQUE_VIOLATION = '23505';
 const STREAM_VERSION_CONSTRAINT = 'events_stream_version_unique';
-// eslint-disable-next-line no-control-regex
-const NUL = /\u0000/;
 
 /**
  * Appends to one or more streams in one transaction: every expected version
@@ -55,7 +40,7 @@ const NUL = /\u0000/;
  */
 export const appendToStreams = async (context: AppendContext, requests: readonly AppendRequest[]): Promise<AppendResult[]> => {
   if (requests.length === 0) return [];
-  const prepared = prepare(requests);
+  const prepared = prepare(context.names.schema, requests);
   let client: pg.PoolClient;
   try {
     client = await context.pool.connect();
@@ -85,7 +70,25 @@ export const appendToStreams = async (context: AppendContext, requests: readonly
   }
 };
 
-const appendInOneStatement = async (client: pg.PoolClient, names: SchemaNames, p: PreparedAppend): Promise<Reservation> => {
+/**
+ * The stream ids parameter, handed to `reserve_positions` only once the
+ * append holds a shared advisory lock on each stream's key (the argument is
+ * evaluated before the call): an append waits for a locked decide-and-append
+ * of its streams to commit (see appendLocked.ts), so a decision taken under
+ * the lock is never overtaken; shared locks do not wait for each other.
+ */
+const afterSharedLocks = (streamIds: string, lockKeys: string): string =>
+  `(SELECT ${streamIds}::text[] FROM (SELECT count(pg_advisory_xact_lock_shared(k)) FROM unnest(${lockKeys}::bigint[]) AS k) AS locked)`;
+
+/**
+ * The whole append in one statement: its own transaction, or part of the
+ * caller's. The events travel as one JSON document (an array of
+ * `[event id, type, schema version, data, metadata]`), serialized once and
+ * split by the server, which keeps each payload's text as written. With
+ * `unlockKey`, the statement also lets go of that session-level advisory lock
+ * once the events are in, just before it commits (see appendLocked.ts).
+ */
+export const appendInOneStatement = async (client: pg.PoolClient, names: SchemaNames, p: PreparedAppend, unlockKey?: bigint): Promise<Reservation> => {
   const requestIndexes = new Array<number>(p.total);
   const offsets = new Array<number>(p.total);
   let k = 0;
@@ -95,13 +98,31 @@ const appendInOneStatement = async (client: pg.PoolClient, names: SchemaNames, p
       offsets[k] = offset;
     }
   });
-  const result = await client.query<Reservation>({
-    name: `ll_${names.statementTag}_append`,
-    text: `SELECT current_versions, first_position, conflict FROM ${names.appendEvents}(
-             $1::text[], $2::text[], $3::integer[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::integer[], $9::json[], $10::json[])`,
-    values: [p.streamIds, p.expected, p.counts, requestIndexes, offsets, p.eventIds, p.types, p.schemaVersions, p.data, p.metadata],
-    types: queryTypes,
-  });
+  const unlock = (parameter: number) => (unlockKey === undefined ? '' : `, pg_advisory_unlock($${parameter})`);
+  const suffix = unlockKey === undefined ? '' : '_unlock';
+  const unlockValue = unlockKey === undefined ? [] : [unlockKey.toString()];
+  const document = eventsDocument(p);
+  // PostgreSQL's JSON functions refuse the escape \u0000 (the json type stores it): such payloads go as json[] instead.
+  const statement = document.includes('\\u0000')
+    ? {
+        name: `ll_${names.statementTag}_append_arrays${suffix}`,
+        text: `SELECT current_versions, first_position, conflict${unlock(12)} FROM ${names.appendEvents}(
+                 ${afterSharedLocks('$1', '$11')}, $2::text[], $3::integer[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::integer[], $9::json[], $10::json[])`,
+        values: [p.streamIds, p.expected, p.counts, requestIndexes, offsets, p.eventIds, p.types, p.schemaVersions, ...payloadArrays(p), p.lockKeys, ...unlockValue],
+      }
+    : {
+        name: `ll_${names.statementTag}_append_json${suffix}`,
+        text: `WITH r AS (SELECT current_versions, first_position, conflict FROM ${names.reservePositions}(${afterSharedLocks('$1', '$7')}, $2::text[], $3::integer[])),
+               ins AS (
+                 INSERT INTO ${names.events} (global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata)
+                 SELECT r.first_position + u.ord - 1, ($1::text[])[u.req], r.current_versions[u.req] + u.off, e.v->>0, e.v->>1, (e.v->>2)::integer, e.v->3, e.v->4
+                   FROM r, unnest($4::integer[], $5::integer[]) WITH ORDINALITY AS u(req, off, ord)
+                   JOIN json_array_elements($6::json) WITH ORDINALITY AS e(v, ord) ON e.ord = u.ord
+                  WHERE r.conflict IS NULL)
+               SELECT current_versions, first_position, conflict${unlock(8)} FROM r`,
+        values: [p.streamIds, p.expected, p.counts, requestIndexes, offsets, document, p.lockKeys, ...unlockValue],
+      };
+  const result = await client.query<Reservation>({ ...statement, types: queryTypes });
   const reservation = result.rows[0]!;
   throwOnConflict(p, reservation);
   return reservation;
@@ -112,47 +133,52 @@ const COPY_ROWS_PER_WRITE = 1000;
 const appendWithCopy = async (client: pg.PoolClient, names: SchemaNames, p: PreparedAppend): Promise<Reservation> => {
   await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
   try {
-    const result = await client.query<Reservation>({
-      text: `SELECT current_versions, first_position, conflict FROM ${names.reservePositions}($1::text[], $2::text[], $3::integer[])`,
-      values: [p.streamIds, p.expected, p.counts],
-      types: queryTypes,
-    });
-    const reservation = result.rows[0]!;
-    throwOnConflict(p, reservation);
-    const copy = client.query(
-      copyFrom(`COPY ${names.events} (global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata) FROM STDIN`),
-    );
-    const finished = new Promise<void>((resolve, reject) => {
-      copy.on('finish', resolve);
-      copy.on('error', reject);
-    });
-    finished.catch(() => undefined); // observed below; avoids an unhandled rejection while still writing
-    let position = BigInt(reservation.first_position);
-    let k = 0;
-    let lines: string[] = [];
-    for (let index = 0; index < p.requests.length; index++) {
-      const streamId = copyText(p.streamIds[index]!);
-      let version = reservation.current_versions[index]!;
-      for (let n = 0; n < p.counts[index]!; n++, k++) {
-        version++;
-        lines.push(
-          `${position}\t${streamId}\t${version}\t${copyText(p.eventIds[k]!)}\t${copyText(p.types[k]!)}\t${p.schemaVersions[k]}\t${copyText(p.data[k]!)}\t${copyText(p.metadata[k]!)}\n`,
-        );
-        position++;
-        if (lines.length === COPY_ROWS_PER_WRITE) {
-          if (!copy.write(lines.join(''))) await Promise.race([once(copy, 'drain'), finished]);
-          lines = [];
-        }
-      }
-    }
-    copy.end(lines.join(''));
-    await finished;
+    const reservation = await copyInTransaction(client, names, p);
     await client.query('COMMIT');
     return reservation;
   } catch (error) {
     if (!isConnectionLost(error)) await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
+};
+
+/** Reserves the positions and streams the rows with COPY, inside the caller's transaction. */
+export const copyInTransaction = async (client: pg.PoolClient, names: SchemaNames, p: PreparedAppend): Promise<Reservation> => {
+  const result = await client.query<Reservation>({
+    text: `SELECT current_versions, first_position, conflict FROM ${names.reservePositions}(${afterSharedLocks('$1', '$4')}, $2::text[], $3::integer[])`,
+    values: [p.streamIds, p.expected, p.counts, p.lockKeys],
+    types: queryTypes,
+  });
+  const reservation = result.rows[0]!;
+  throwOnConflict(p, reservation);
+  const copy = client.query(
+    copyFrom(`COPY ${names.events} (global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata) FROM STDIN`),
+  );
+  const finished = new Promise<void>((resolve, reject) => {
+    copy.on('finish', resolve);
+    copy.on('error', reject);
+  });
+  finished.catch(() => undefined); // observed below; avoids an unhandled rejection while still writing
+  let position = BigInt(reservation.first_position);
+  let k = 0;
+  let lines: string[] = [];
+  for (let index = 0; index < p.requests.length; index++) {
+    const streamId = copyText(p.streamIds[index]!);
+    let version = reservation.current_versions[index]!;
+    for (let n = 0; n < p.counts[index]!; n++, k++) {
+      version++;
+      const [data, metadata] = payloadsOf(p, k);
+      lines.push(`${position}\t${streamId}\t${version}\t${copyText(p.eventIds[k]!)}\t${copyText(p.types[k]!)}\t${p.schemaVersions[k]}\t${copyText(data)}\t${copyText(metadata)}\n`);
+      position++;
+      if (lines.length === COPY_ROWS_PER_WRITE) {
+        if (!copy.write(lines.join(''))) await Promise.race([once(copy, 'drain'), finished]);
+        lines = [];
+      }
+    }
+  }
+  copy.end(lines.join(''));
+  await finished;
+  return reservation;
 };
 
 /** COPY text format: backslash, newline, carriage return and tab are escaped. */
@@ -166,7 +192,7 @@ const throwOnConflict = (p: PreparedAppend, reservation: Reservation): void => {
   throw new WrongExpectedVersionError(request.streamId, request.expectedVersion ?? 'any', reservation.current_versions[index]!);
 };
 
-const toResults = (p: PreparedAppend, reservation: Reservation): AppendResult[] => {
+export const toResults = (p: PreparedAppend, reservation: Reservation): AppendResult[] => {
   let position = BigInt(reservation.first_position);
   return p.requests.map((request, index) => {
     const count = p.counts[index]!;
@@ -190,15 +216,16 @@ const toResults = (p: PreparedAppend, reservation: Reservation): AppendResult[] 
  * append of ours can still be in flight once we hold it) and check whether
  * the events are there.
  */
-const confirmAfterLostConnection = async (context: AppendContext, p: PreparedAppend, lost: unknown): Promise<AppendResult[]> => {
+export const confirmAfterLostConnection = async (context: AppendContext, p: PreparedAppend, lost: unknown): Promise<AppendResult[]> => {
   const what = `connection to ${context.target} lost during ${describe(p)} (${messageOf(lost)})`;
   let landed: AppendResult[] | undefined;
   try {
     landed = await findLandedAppend(context, p);
   } catch (error) {
-    throw new StoreUnavailableError(
+    throw new AppendOutcomeUnknownError(
       STORE_NAME,
-      `${what}; whether the append committed could not be confirmed (${messageOf(error)}): read the streams before appending again`,
+      p.streamIds,
+      `${what}; whether the append committed could not be confirmed (${messageOf(error)}): it landed whole or not at all, so running the same command again is safe`,
       lost,
     );
   }
@@ -250,7 +277,7 @@ const findLandedAppend = async (context: AppendContext, p: PreparedAppend): Prom
   }
 };
 
-const conflictFromUniqueViolation = async (client: pg.PoolClient, names: SchemaNames, p: PreparedAppend, error: unknown): Promise<Error> => {
+export const conflictFromUniqueViolation = async (client: pg.PoolClient, names: SchemaNames, p: PreparedAppend, error: unknown): Promise<Error> => {
   // Key (stream_id, stream_version)=(<stream>, <version>) already exists.
   const detail = (error as { detail?: string }).detail ?? '';
   const match = /=\((.*), (\d+)\) already exists/.exec(detail);
@@ -267,64 +294,3 @@ const conflictFromUniqueViolation = async (client: pg.PoolClient, names: SchemaN
   }
 };
 
-const describe = (p: PreparedAppend): string =>
-  p.requests.length === 1
-    ? `the append of ${p.total} event(s) to stream ${p.streamIds[0]}`
-    : `the append of ${p.total} event(s) to ${p.requests.length} streams (${p.streamIds.slice(0, 3).join(', ')}${p.requests.length > 3 ? ', …' : ''})`;
-
-const expectedText = (expected: ExpectedVersion | undefined, streamId: string): string => {
-  if (expected === undefined || expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') return expected ?? 'any';
-  if (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0 && expected <= 2_147_483_647) return String(expected);
-  throw new TypeError(`${STORE_NAME} store: expected version ${JSON.stringify(expected)} for stream ${streamId} is not valid: use 'any', 'no_stream', 'stream_exists' or a count ≥ 0`);
-};
-
-const checkText = (value: unknown, what: string): string => {
-  if (typeof value !== 'string' || value.length === 0 || NUL.test(value)) {
-    throw new TypeError(`${STORE_NAME} store: ${what} must be a non-empty string without NUL characters, got ${JSON.stringify(value)}; nothing was written`);
-  }
-  return value;
-};
-
-const toJson = (value: unknown, what: string): string => {
-  try {
-    return JSON.stringify(value) ?? 'null';
-  } catch (error) {
-    throw new TypeError(`${STORE_NAME} store: ${what} cannot be stored as JSON (${messageOf(error)}); nothing was written`);
-  }
-};
-
-const prepare = (requests: readonly AppendRequest[]): PreparedAppend => {
-  const seen = new Set<string>();
-  const p: PreparedAppend = {
-    requests,
-    streamIds: [],
-    expected: [],
-    counts: [],
-    total: 0,
-    eventIds: [],
-    types: [],
-    schemaVersions: [],
-    data: [],
-    metadata: [],
-  };
-  let total = 0;
-  for (const request of requests) {
-    const streamId = checkText(request.streamId, 'a stream id');
-    if (seen.has(streamId)) throw new Error(`${STORE_NAME} store: appendMany: stream ${streamId} appears twice in one call; nothing was written`);
-    seen.add(streamId);
-    p.streamIds.push(streamId);
-    p.expected.push(expectedText(request.expectedVersion, streamId));
-    p.counts.push(request.events.length);
-    total += request.events.length;
-    request.events.forEach((event, index) => {
-      const where = `event ${index + 1} of the append to stream ${streamId}`;
-      p.eventIds.push(checkText(event.eventId, `the event id of ${where}`));
-      p.types.push(checkText(event.type, `the type of ${where}`));
-      if (!Number.isInteger(event.schemaVersion)) throw new TypeError(`${STORE_NAME} store: the schema version of ${where} must be an integer; nothing was written`);
-      p.schemaVersions.push(event.schemaVersion);
-      p.data.push(toJson(event.data, `the data of ${where}`));
-      p.metadata.push(toJson(event.metadata, `the metadata of ${where}`));
-    });
-  }
-  return { ...p, total };
-};

@@ -1,0 +1,117 @@
+import type { AppendRequest, ExpectedVersion, NewStoredEvent } from '@learner-ledger/core';
+import { STORE_NAME, messageOf } from './errors.js';
+import { streamLockKey } from './lock-key.js';
+
+// eslint-disable-next-line no-control-regex
+const NUL = /\u0000/;
+
+/** An append ready for SQL: validated; payloads become JSON text when written. */
+export interface PreparedAppend {
+  readonly requests: readonly AppendRequest[];
+  readonly streamIds: string[];
+  /** The advisory-lock key of each stream (as text, for a `bigint[]` parameter). */
+  readonly lockKeys: string[];
+  readonly expected: string[];
+  readonly counts: number[];
+  readonly total: number;
+  readonly eventIds: string[];
+  readonly types: string[];
+  readonly schemaVersions: number[];
+  /** Every event, in order; its data and metadata become JSON text only when written. */
+  readonly events: NewStoredEvent[];
+}
+
+/** The append in words, for messages: its size and its streams. */
+export const describe = (p: PreparedAppend): string =>
+  p.requests.length === 1
+    ? `the append of ${p.total} event(s) to stream ${p.streamIds[0]}`
+    : `the append of ${p.total} event(s) to ${p.requests.length} streams (${p.streamIds.slice(0, 3).join(', ')}${p.requests.length > 3 ? ', …' : ''})`;
+
+/** The data and the metadata of every event as JSON text, for `append_events`. */
+export const payloadArrays = (p: PreparedAppend): [string[], string[]] => {
+  const data: string[] = [];
+  const metadata: string[] = [];
+  p.events.forEach((_, k) => {
+    const [d, m] = payloadsOf(p, k);
+    data.push(d);
+    metadata.push(m);
+  });
+  return [data, metadata];
+};
+
+/** The events as one JSON document; an event JSON cannot hold is named in the error. */
+export const eventsDocument = (p: PreparedAppend): string => {
+  try {
+    return JSON.stringify(p.events.map((event) => [event.eventId, event.type, event.schemaVersion, event.data ?? null, event.metadata ?? null]));
+  } catch {
+    p.events.forEach((_, k) => payloadsOf(p, k));
+    throw new TypeError(`${STORE_NAME} store: ${describe(p)} cannot be stored as JSON; nothing was written`);
+  }
+};
+
+/** The data and metadata of the `k`-th event as JSON text. */
+export const payloadsOf = (p: PreparedAppend, k: number): [string, string] => {
+  const event = p.events[k]!;
+  let request = 0;
+  let index = k;
+  while (index >= p.counts[request]!) index -= p.counts[request++]!;
+  const where = `event ${index + 1} of the append to stream ${p.streamIds[request]}`;
+  return [toJson(event.data, `the data of ${where}`), toJson(event.metadata, `the metadata of ${where}`)];
+};
+
+const expectedText = (expected: ExpectedVersion | undefined, streamId: string): string => {
+  if (expected === undefined || expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') return expected ?? 'any';
+  if (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0 && expected <= 2_147_483_647) return String(expected);
+  throw new TypeError(`${STORE_NAME} store: expected version ${JSON.stringify(expected)} for stream ${streamId} is not valid: use 'any', 'no_stream', 'stream_exists' or a count ≥ 0`);
+};
+
+const checkText = (value: unknown, what: string): string => {
+  if (typeof value !== 'string' || value.length === 0 || NUL.test(value)) {
+    throw new TypeError(`${STORE_NAME} store: ${what} must be a non-empty string without NUL characters, got ${JSON.stringify(value)}; nothing was written`);
+  }
+  return value;
+};
+
+const toJson = (value: unknown, what: string): string => {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch (error) {
+    throw new TypeError(`${STORE_NAME} store: ${what} cannot be stored as JSON (${messageOf(error)}); nothing was written`);
+  }
+};
+
+export const prepare = (schema: string, requests: readonly AppendRequest[]): PreparedAppend => {
+  const seen = new Set<string>();
+  const p: PreparedAppend = {
+    requests,
+    streamIds: [],
+    lockKeys: [],
+    expected: [],
+    counts: [],
+    total: 0,
+    eventIds: [],
+    types: [],
+    schemaVersions: [],
+    events: [],
+  };
+  let total = 0;
+  for (const request of requests) {
+    const streamId = checkText(request.streamId, 'a stream id');
+    if (seen.has(streamId)) throw new Error(`${STORE_NAME} store: appendMany: stream ${streamId} appears twice in one call; nothing was written`);
+    seen.add(streamId);
+    p.streamIds.push(streamId);
+    p.lockKeys.push(streamLockKey(schema, streamId).toString());
+    p.expected.push(expectedText(request.expectedVersion, streamId));
+    p.counts.push(request.events.length);
+    total += request.events.length;
+    request.events.forEach((event, index) => {
+      const where = `event ${index + 1} of the append to stream ${streamId}`;
+      p.eventIds.push(checkText(event.eventId, `the event id of ${where}`));
+      p.types.push(checkText(event.type, `the type of ${where}`));
+      if (!Number.isInteger(event.schemaVersion)) throw new TypeError(`${STORE_NAME} store: the schema version of ${where} must be an integer; nothing was written`);
+      p.schemaVersions.push(event.schemaVersion);
+      p.events.push(event);
+    });
+  }
+  return { ...p, total };
+};
