@@ -172,6 +172,9 @@ export const describeEventStoreContract = (name: string, factory: StoreFactory):
         leadingZeros: '000123',
         big: 'x'.repeat(10_000),
         number: 1.5,
+        // Strings JavaScript holds but some JSON parsers refuse: a NUL and a lone surrogate.
+        nul: 'a\u0000b',
+        loneSurrogate: 'a\ud800b',
       };
       const event: NewStoredEvent = { eventId: randomUUID(), type: 'Tricky', schemaVersion: 3, data: tricky, metadata: { actor: { kind: 'admin', id: "o'brien" } } };
       await store.appendToStream(streamId, [event]);

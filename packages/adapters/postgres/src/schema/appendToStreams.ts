@@ -13,6 +13,9 @@ import type { SchemaNames } from './identifiers.js';
 import { type PreparedAppend, describe, eventsDocument, payloadArrays, payloadsOf, prepare } from './prepareAppend.js';
 import { queryTypes } from './rows.js';
 
+/** Escapes PostgreSQL's JSON functions refuse although the json type stores them: NUL, and a UTF-16 surrogate (JSON.stringify escapes only lone ones). */
+const JSON_FUNCTIONS_REFUSE = /\\u0000|\\ud[89a-f]/;
+
 export interface AppendContext {
   readonly pool: pg.Pool;
   readonly names: SchemaNames;
@@ -102,8 +105,8 @@ export const appendInOneStatement = async (client: pg.PoolClient, names: SchemaN
   const suffix = unlockKey === undefined ? '' : '_unlock';
   const unlockValue = unlockKey === undefined ? [] : [unlockKey.toString()];
   const document = eventsDocument(p);
-  // PostgreSQL's JSON functions refuse the escape \u0000 (the json type stores it): such payloads go as json[] instead.
-  const statement = document.includes('\\u0000')
+  // PostgreSQL's JSON functions refuse the escape \u0000 and lone surrogates (JSON.stringify writes those as \udXXX; the json type stores both): such payloads go as json[] instead.
+  const statement = JSON_FUNCTIONS_REFUSE.test(document)
     ? {
         name: `ll_${names.statementTag}_append_arrays${suffix}`,
         text: `SELECT current_versions, first_position, conflict${unlock(12)} FROM ${names.appendEvents}(
