@@ -1,5 +1,4 @@
-import { closeSync, openSync, readSync, statSync, accessSync, constants as fsConstants } from 'node:fs';
-import { dirname, resolve as resolvePath } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   type AppendRequest,
@@ -14,11 +13,13 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type ReadStreamResult,
+  type SnapshotStore,
   type WaitOptions,
   WrongExpectedVersionError,
   versionMatches,
 } from '@learner-ledger/core';
 import { SqliteStoreError, describeSqliteFailure, isUniqueViolation } from './errors.js';
+import { inspectFile } from './inspect-file.js';
 import { type AppendStatements, appendToStreams, currentStreamVersion, prepareAppend } from './schema/appendToStreams.js';
 import { type HeadStatement, headPosition, prepareHeadPosition } from './schema/headPosition.js';
 import { EVENT_LOG_COMPONENT, assertSchemaCurrent, assertSchemaNotNewer, eventLogMigrations, runMigrations } from './schema/migrations.js';
@@ -26,6 +27,7 @@ import { ListStreamsStatements, listStreams } from './schema/listStreams.js';
 import { type ReadAllStatements, prepareReadAll, readAll } from './schema/readAll.js';
 import { type ReadStreamStatements, prepareReadStream, readStream } from './schema/readStream.js';
 import { waitForEvents } from './schema/waitForEvents.js';
+import { createSqliteSnapshotStore } from './snapshot-store.js';
 
 /** The file used when no path is given. */
 export const DEFAULT_DATABASE_PATH = './learner-ledger.db';
@@ -49,8 +51,6 @@ export interface SqliteEventStoreOptions {
   /** How often `waitForEvents` looks for events written by other processes, in ms. Default 25. */
   readonly pollIntervalMs?: number;
 }
-
-const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 /**
  * The SQLite event store: one file, WAL mode, writes in `BEGIN IMMEDIATE`
@@ -88,6 +88,7 @@ export class SqliteEventStore implements EventStore {
   private readonly readAllTransaction: Database.Transaction<(options: ReadAllOptions) => ReadAllBatch>;
   private readonly wakers = new Set<() => void>();
   private closed = false;
+  private snapshots: SnapshotStore | undefined;
 
   /** Use {@link openSqliteEventStore}; this takes an open, migrated connection. */
   constructor(database: Database.Database, options: { file: string; readonly: boolean; busyTimeoutMs: number; pollIntervalMs: number }) {
@@ -231,6 +232,11 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
+  /** The organization snapshots kept in this file (`ll_snapshots`), set up on first use: the ledger uses them unless told otherwise. */
+  snapshotStore(): SnapshotStore {
+    return (this.snapshots ??= createSqliteSnapshotStore(this));
+  }
+
   /** Closes the connection (the WAL is checkpointed into the file). Waiting readers resolve false. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -322,73 +328,3 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions = {}): Sql
 
 /** {@link openSqliteEventStore} returning a Promise, for code written against stores that connect asynchronously. */
 export const createSqliteEventStore = async (options: SqliteEventStoreOptions = {}): Promise<SqliteEventStore> => openSqliteEventStore(options);
-
-/**
- * Checks an existing file before SQLite touches it: it must start with the
- * SQLite header, be writable unless read-only was asked, and not carry a newer
- * schema (looked at through a read-only connection, which cannot change it).
- */
-const inspectFile = (file: string, readonly: boolean, busyTimeoutMs: number): void => {
-  let size: number;
-  try {
-    const stats = statSync(file);
-    if (!stats.isFile()) throw new SqliteStoreError('cannot-open', file, `${file} is not a file`);
-    size = stats.size;
-  } catch (error) {
-    if (error instanceof SqliteStoreError) throw error;
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      if (readonly) throw new SqliteStoreError('cannot-open', file, `${file} does not exist (it was to be opened read-only, so it is not created)`, error);
-      let directory: ReturnType<typeof statSync> | undefined;
-      try {
-        directory = statSync(dirname(file));
-      } catch {
-        directory = undefined;
-      }
-      if (!directory?.isDirectory()) {
-        throw new SqliteStoreError('cannot-open', file, `${file} cannot be created: the directory ${dirname(file)} does not exist`, error);
-      }
-      return;
-    }
-    throw new SqliteStoreError('cannot-open', file, `${file} cannot be examined: ${(error as Error).message}`, error);
-  }
-  if (size > 0) {
-    const header = Buffer.alloc(SQLITE_HEADER.length);
-    let read = 0;
-    try {
-      const fd = openSync(file, 'r');
-      try {
-        read = readSync(fd, header, 0, header.length, 0);
-      } finally {
-        closeSync(fd);
-      }
-    } catch (error) {
-      throw new SqliteStoreError('cannot-open', file, `${file} cannot be read: ${(error as Error).message}`, error);
-    }
-    if (read < header.length || !header.equals(SQLITE_HEADER)) {
-      throw new SqliteStoreError('not-a-database', file, `${file} is not a SQLite database (it does not start with the SQLite header); it was not changed`);
-    }
-  }
-  if (!readonly) {
-    try {
-      accessSync(file, fsConstants.W_OK);
-    } catch (error) {
-      throw new SqliteStoreError(
-        'read-only',
-        file,
-        `${file} is read-only (no permission to write it); nothing was written. Open it with readonly: true to read it, or make it writable`,
-        error,
-      );
-    }
-  }
-  if (size > 0 && !readonly) {
-    let probe: Database.Database | undefined;
-    try {
-      probe = new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
-      assertSchemaNotNewer(probe, file, EVENT_LOG_COMPONENT, eventLogMigrations);
-    } catch (error) {
-      throw describeSqliteFailure(error, file, { action: 'opening it', busyTimeoutMs, wroteNothing: false });
-    } finally {
-      probe?.close();
-    }
-  }
-};

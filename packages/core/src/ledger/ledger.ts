@@ -11,6 +11,7 @@ import { SNAPSHOT_CODE_VERSION, type SnapshotStore } from '../snapshots/port.js'
 import { type AppendResult, type EventStore, type NewStoredEvent, WrongExpectedVersionError } from '../store/port.js';
 import { normalizeInstant } from '../time.js';
 import type { CommandRange } from './command-index.js';
+import { findCommand } from './command-lookup.js';
 import { duplicateResult } from './duplicate.js';
 import { appendFailure, concurrencyConflict, encodingFailure, invalidInstant, invalidOrganizationId, toDomainError } from './errors.js';
 import { recordChanges, type CommandStamp } from './event-metadata.js';
@@ -32,9 +33,11 @@ export interface LedgerOptions {
   /**
    * Where organization snapshots are kept. With one, an organization is loaded
    * from its latest valid snapshot and caught up from the stream, instead of
-   * folded from the first event. Default: none (every load folds the stream).
+   * folded from the first event. Default: the store's own
+   * (`store.snapshotStore()`: SQLite and PostgreSQL keep them beside the
+   * events), else none; `false`: none (every load folds the stream).
    */
-  readonly snapshots?: SnapshotStore;
+  readonly snapshots?: SnapshotStore | false;
   /** Save a new snapshot once at least this many events were folded past the last one. Default 1000. */
   readonly snapshotEvery?: number;
   /** The code version snapshots are written with; snapshots of any other are ignored. Default {@link SNAPSHOT_CODE_VERSION}. */
@@ -85,13 +88,19 @@ export class Ledger {
     this.maxRetries = options.maxRetries ?? 20;
     const every = options.snapshotEvery ?? 1000;
     if (!Number.isInteger(every) || every < 1) throw new RangeError(`snapshotEvery must be a whole number ≥ 1, got ${String(every)}`);
-    this.snapshots = new SnapshotKeeper({ store: this.store, snapshots: options.snapshots, every, codeVersion: options.snapshotCodeVersion ?? SNAPSHOT_CODE_VERSION });
+    const snapshots = options.snapshots === false ? undefined : (options.snapshots ?? this.store.snapshotStore?.());
+    this.snapshots = new SnapshotKeeper({ store: this.store, snapshots, every, codeVersion: options.snapshotCodeVersion ?? SNAPSHOT_CODE_VERSION });
     this.cache = new StateCache({ store: this.store, keep: options.cacheStates ?? true, restore: (orgId, streamId) => this.snapshots.restore(orgId, streamId) });
   }
 
   /** What the ledger did with snapshots so far (loads, ignored snapshots, saves, failed saves). */
   snapshotCounters(): SnapshotCounters {
     return this.snapshots.counters();
+  }
+
+  /** Resolves once every snapshot save started so far has ended: saves run beside the commands; wait for them before closing the store. */
+  flushSnapshots(): Promise<void> {
+    return this.snapshots.flush();
   }
 
   /** Decides and appends one command. Domain refusals and store failures come back as values. */
@@ -133,7 +142,9 @@ export class Ledger {
       const loaded = await this.load(orgId);
       if (E.isLeft(loaded)) return loaded;
       const entry = loaded.right;
-      const decision = this.decideOnCache(entry, command, stamp);
+      const seen = await this.commandRange(streamId, entry, commandId);
+      if (E.isLeft(seen)) return seen;
+      const decision = seen.right ? E.right<DomainError, CacheDecision>({ kind: 'duplicate', range: seen.right }) : this.decideOnCache(entry, command, stamp);
       if (E.isLeft(decision)) return decision;
       const decided = decision.right;
       if (decided.kind === 'duplicate') {
@@ -154,25 +165,28 @@ export class Ledger {
     }
   }
 
-  /** The organization's cached state caught up with its stream, saving a snapshot when one is due. */
+  /** The organization's cached state caught up with its stream, starting a snapshot save when one is due. */
   private async load(orgId: string): Promise<E.Either<DomainError, CacheEntry>> {
     try {
       const entry = await this.cache.load(orgId);
-      await this.snapshots.saveIfDue(orgId, entry);
+      this.snapshots.saveIfDue(orgId, entry);
       return E.right(entry);
     } catch (error) {
       return E.left(toDomainError(error));
     }
   }
 
-  /**
-   * Decides one command on a state without writing anything: a duplicate when
-   * the command id is already in the stream, else the decider's answer with
-   * its events stamped and encoded for the versions after `entry.version`.
-   */
-  private decideOnCache(entry: Pick<CacheEntry, 'state' | 'version' | 'commands'>, command: Command, stamp: CommandStamp): E.Either<DomainError, CacheDecision> {
-    const range = entry.commands.get(stamp.commandId);
-    if (range) return E.right({ kind: 'duplicate', range });
+  /** Where the stream already holds the command's events (a duplicate), or undefined. */
+  private async commandRange(streamId: string, entry: CacheEntry, commandId: string): Promise<E.Either<DomainError, CommandRange | undefined>> {
+    try {
+      return E.right(await findCommand(this.store, streamId, entry.commands, commandId));
+    } catch (error) {
+      return E.left(toDomainError(error));
+    }
+  }
+
+  /** Decides one command on a state without writing anything: the decider's answer with its events stamped and encoded for the versions after `entry.version`. */
+  private decideOnCache(entry: Pick<CacheEntry, 'state' | 'version'>, command: Command, stamp: CommandStamp): E.Either<DomainError, CacheDecision> {
     const decision = organizationDecider.decide(command, entry.state, { now: stamp.now });
     if (E.isLeft(decision)) return decision;
     const { events, outcomes } = decision.right;
@@ -197,7 +211,7 @@ export class Ledger {
     try {
       const result = await this.store.appendToStream(streamId, decided.encoded, { expectedVersion: entry.version });
       foldRecorded(entry, decided.changes);
-      await this.snapshots.saveIfDue(orgId, entry);
+      this.snapshots.saveIfDue(orgId, entry);
       return { kind: 'appended', result };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) return { kind: 'conflict' };
