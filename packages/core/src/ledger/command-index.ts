@@ -53,9 +53,15 @@ export class CommandIndex {
   /** The latest command ids → their numbers, oldest first. */
   private readonly recent = new Map<string, number>();
 
+  /**
+   * An index of no commands, or of those a snapshot kept. `fingerprint` and
+   * `recentCommands` are for tests that force shared fingerprints and older
+   * matches.
+   */
   constructor(
     parts?: CommandIndexParts,
     private readonly fingerprint: (commandId: string) => number = commandFingerprint,
+    private readonly recentCommands: number = RECENT_COMMANDS,
   ) {
     this.count = parts?.count ?? 0;
     this.lastVersionTracked = parts?.lastVersion ?? 0;
@@ -88,7 +94,7 @@ export class CommandIndex {
     else this.place(number);
     this.recent.delete(commandId);
     this.recent.set(commandId, number);
-    if (this.recent.size > RECENT_COMMANDS) this.recent.delete(this.recent.keys().next().value!);
+    if (this.recent.size > this.recentCommands) this.recent.delete(this.recent.keys().next().value!);
   }
 
   /** The range of `commandId` when it is among the latest commands (exact). */

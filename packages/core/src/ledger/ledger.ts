@@ -88,8 +88,7 @@ export class Ledger {
     this.maxRetries = options.maxRetries ?? 20;
     const every = options.snapshotEvery ?? 1000;
     if (!Number.isInteger(every) || every < 1) throw new RangeError(`snapshotEvery must be a whole number ≥ 1, got ${String(every)}`);
-    const snapshots = options.snapshots === false ? undefined : (options.snapshots ?? this.store.snapshotStore?.());
-    this.snapshots = new SnapshotKeeper({ store: this.store, snapshots, every, codeVersion: options.snapshotCodeVersion ?? SNAPSHOT_CODE_VERSION });
+    this.snapshots = new SnapshotKeeper({ store: this.store, snapshots: options.snapshots, every, codeVersion: options.snapshotCodeVersion ?? SNAPSHOT_CODE_VERSION });
     this.cache = new StateCache({ store: this.store, keep: options.cacheStates ?? true, restore: (orgId, streamId) => this.snapshots.restore(orgId, streamId) });
   }
 

@@ -20,8 +20,8 @@ export interface SnapshotCounters {
 
 export interface SnapshotKeeperOptions {
   readonly store: EventStore;
-  /** Where snapshots are kept; without one, nothing is restored or saved. */
-  readonly snapshots: SnapshotStore | undefined;
+  /** Where snapshots are kept: undefined for the store's own (when it keeps them), false for none. */
+  readonly snapshots: SnapshotStore | false | undefined;
   /** Save once at least this many events were folded past the last snapshot. */
   readonly every: number;
   /** The code version snapshots are written with; snapshots of any other are ignored. */
@@ -42,8 +42,19 @@ export class SnapshotKeeper {
   private readonly saving = new Map<string, Promise<void>>();
   /** Organizations whose save came due while one was running: saved again, at their latest version, when it ends. */
   private readonly due = new Map<string, CacheEntry>();
+  private readonly snapshots: SnapshotStore | undefined;
 
-  constructor(private readonly options: SnapshotKeeperOptions) {}
+  constructor(private readonly options: SnapshotKeeperOptions) {
+    this.snapshots = options.snapshots === false ? undefined : options.snapshots;
+    if (options.snapshots === undefined) {
+      // Snapshots only save time: a store whose snapshots cannot be set up is used without them.
+      try {
+        this.snapshots = options.store.snapshotStore?.();
+      } catch (error) {
+        this.tally.lastProblem = `snapshots not used: ${messageOf(error)}`;
+      }
+    }
+  }
 
   counters(): SnapshotCounters {
     return { ...this.tally };
@@ -56,7 +67,8 @@ export class SnapshotKeeper {
    * Anything else is ignored.
    */
   async restore(orgId: string, streamId: string): Promise<CacheEntry | undefined> {
-    const { snapshots, store, codeVersion } = this.options;
+    const { store, codeVersion } = this.options;
+    const snapshots = this.snapshots;
     if (!snapshots) return undefined;
     let snapshot: OrganizationSnapshot | undefined;
     try {
@@ -97,7 +109,8 @@ export class SnapshotKeeper {
    * is then. A failure is counted, never raised.
    */
   saveIfDue(orgId: string, entry: CacheEntry): void {
-    const { snapshots, every } = this.options;
+    const { every } = this.options;
+    const snapshots = this.snapshots;
     const lastEventId = entry.lastEventId;
     if (!snapshots || lastEventId === undefined || entry.version - entry.snapshotVersion < every) return;
     if (this.saving.has(orgId)) {

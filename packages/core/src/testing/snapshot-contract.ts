@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from '../commands.js';
 import type { DomainError } from '../errors.js';
 import { createLedger, type Ledger } from '../ledger/index.js';
-import { CommandIndex } from '../ledger/command-index.js';
+import type { OrganizationState } from '../organization/state.js';
 import { SNAPSHOT_CODE_VERSION, SNAPSHOT_SCHEMA_VERSION, type OrganizationSnapshot, type SnapshotStore } from '../snapshots/port.js';
 import { decodeSnapshot, type DecodedSnapshot } from '../snapshots/snapshot-decode.js';
 import { captureSnapshot, encodeSnapshot } from '../snapshots/snapshot-encode.js';
@@ -84,12 +84,22 @@ const decoded = async (snapshot: OrganizationSnapshot): Promise<DecodedSnapshot>
   return result.right;
 };
 
-/** The snapshot's bytes with the organization's seats changed (a lie a trusted snapshot would show), re-encoded whole. */
-const withSeats = async (snapshot: OrganizationSnapshot, seats: number): Promise<Uint8Array> => {
+/**
+ * A snapshot whose organization `edit` changed, re-encoded whole (a false
+ * record that a ledger trusting the snapshot would show, for tests).
+ */
+export const editSnapshotState = async (snapshot: OrganizationSnapshot, edit: (state: OrganizationState) => void): Promise<OrganizationSnapshot> => {
   const { state, commands } = await decoded(snapshot);
-  state.seats = seats;
-  return encodeSnapshot(captureSnapshot(state, commands as CommandIndex));
+  edit(state);
+  return { ...snapshot, bytes: await encodeSnapshot(captureSnapshot(state, commands)) };
 };
+
+const withSeats = async (snapshot: OrganizationSnapshot, seats: number): Promise<Uint8Array> =>
+  (
+    await editSnapshotState(snapshot, (state) => {
+      state.seats = seats;
+    })
+  ).bytes;
 
 /** A copy of `bytes` with one byte changed. */
 const withByte = (bytes: Uint8Array, at: number, value: (byte: number) => number): Uint8Array => {
