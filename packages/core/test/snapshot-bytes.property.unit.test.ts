@@ -33,7 +33,7 @@ const damageArb: fc.Arbitrary<Damage> = fc.oneof(
   fc.nat().map((cut): Damage => (bytes) => bytes.subarray(0, cut % bytes.length)),
   fc.uint8Array({ minLength: 1, maxLength: 40 }).map((extra): Damage => (bytes) => Buffer.concat([bytes, extra])),
   fc.uint8Array({ maxLength: 400 }).map((random): Damage => () => random),
-  fc.uint8Array({ maxLength: 400 }).map((random): Damage => () => Buffer.concat([snapshotHeader(random.length), random])),
+  fc.uint8Array({ maxLength: 400 }).map((random): Damage => () => Buffer.concat([snapshotHeader([{ deflated: random.length, inflated: Math.min(random.length, 1000) }]), random])),
   fc.constant<Damage>(() => Buffer.from(JSON.stringify({ state: { seats: 999 }, commands: [] }))),
 );
 

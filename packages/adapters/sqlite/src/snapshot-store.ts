@@ -54,8 +54,8 @@ export class SqliteSnapshotStore implements SnapshotStore {
       await nextTurn();
       this.store.transaction(() => {
         // Another process cleaning up after its own save may have removed chunks of this one: then it is not named.
-        const written = statements.countChunks.get(orgId, snapshotId) as { chunks: number; bytes: number };
-        if (written.chunks !== chunks || written.bytes !== bytes.length) throw new IncompleteSnapshotError(`${written.chunks} of its ${chunks} chunks are left`);
+        const written = statements.countChunks.get(orgId, snapshotId) as { chunks: number };
+        if (written.chunks !== chunks) throw new IncompleteSnapshotError(`${written.chunks} of its ${chunks} chunks are left`);
         const { streamVersion, lastEventId, schemaVersion, codeVersion } = snapshot;
         statements.saveHeader.run(orgId, streamVersion, lastEventId, schemaVersion, codeVersion, snapshotId, chunks, bytes.length, new Date().toISOString());
       });

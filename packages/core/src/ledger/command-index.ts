@@ -43,6 +43,8 @@ export interface CommandIndexParts {
  */
 export class CommandIndex {
   private count: number;
+  /** Commands that came from a snapshot (their ids are not known here). */
+  private readonly restored: number;
   private lastVersionTracked: number;
   private lastCommandId: string | undefined = undefined;
   private readonly fingerprints: PagedColumn<Uint32Array>;
@@ -50,8 +52,10 @@ export class CommandIndex {
   /** Command number + 1 (0: empty), at the slot of its fingerprint (linear probing). */
   private slots: PagedColumn<Uint32Array> = PagedColumn.empty(U32);
   private mask = 0;
-  /** The latest command ids → their numbers, oldest first. */
+  /** The latest command ids → their numbers. */
   private readonly recent = new Map<string, number>();
+  /** The same ids in a ring, by command number modulo its length: the one to forget when a new one comes. */
+  private readonly recentRing: (string | undefined)[];
 
   /**
    * An index of no commands, or of those a snapshot kept. `fingerprint` and
@@ -64,10 +68,17 @@ export class CommandIndex {
     private readonly recentCommands: number = RECENT_COMMANDS,
   ) {
     this.count = parts?.count ?? 0;
+    this.restored = this.count;
     this.lastVersionTracked = parts?.lastVersion ?? 0;
     this.fingerprints = parts?.fingerprints ?? PagedColumn.empty(U32);
     this.starts = parts?.starts ?? PagedColumn.empty(U32);
+    this.recentRing = new Array<string | undefined>(recentCommands);
     this.resize(this.count);
+  }
+
+  /** How many of the latest commands the ring holds (none before the index tracked any). */
+  private get recentWindow(): number {
+    return Math.min(this.recentCommands, this.count - this.restored);
   }
 
   /** Commands indexed. */
@@ -92,9 +103,13 @@ export class CommandIndex {
     this.starts.set(number, version);
     if (this.count * 4 > (this.mask + 1) * 3) this.resize(this.count);
     else this.place(number);
-    this.recent.delete(commandId);
-    this.recent.set(commandId, number);
-    if (this.recent.size > this.recentCommands) this.recent.delete(this.recent.keys().next().value!);
+    if (this.recentCommands > 0) {
+      const slot = number % this.recentCommands;
+      const forgotten = this.recentRing[slot];
+      if (forgotten !== undefined && this.recent.get(forgotten) === number - this.recentCommands) this.recent.delete(forgotten);
+      this.recentRing[slot] = commandId;
+      this.recent.set(commandId, number);
+    }
   }
 
   /** The range of `commandId` when it is among the latest commands (exact). */
@@ -109,7 +124,8 @@ export class CommandIndex {
    */
   candidates(commandId: string): CommandRange[] {
     const fingerprint = this.fingerprint(commandId) >>> 0;
-    const recentFrom = this.count - this.recent.size;
+    // The ids of the latest commands are all in the ring: a match among them was found by id already.
+    const recentFrom = this.count - this.recentWindow;
     const ranges: CommandRange[] = [];
     for (let slot = fingerprint & this.mask; ; slot = (slot + 1) & this.mask) {
       const value = this.slots.get(slot);

@@ -38,7 +38,11 @@ export interface LedgerOptions {
    * events), else none; `false`: none (every load folds the stream).
    */
   readonly snapshots?: SnapshotStore | false;
-  /** Save a new snapshot once at least this many events were folded past the last one. Default 1000. */
+  /**
+   * Save a new snapshot once at least this many events were folded past the
+   * last one (and at least one per 16 learners and commands the organization
+   * holds, so saving stays a small share of the work at any size). Default 1000.
+   */
   readonly snapshotEvery?: number;
   /** The code version snapshots are written with; snapshots of any other are ignored. Default {@link SNAPSHOT_CODE_VERSION}. */
   readonly snapshotCodeVersion?: string;

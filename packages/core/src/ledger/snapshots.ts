@@ -14,6 +14,8 @@ export interface SnapshotCounters {
   readonly saved: number;
   /** Snapshots that could not be saved: the commands went on regardless. */
   readonly failedSaves: number;
+  /** Saves running now, beside the commands. */
+  readonly saving: number;
   /** Why the last snapshot was ignored or failed to save. */
   readonly lastProblem?: string;
 }
@@ -29,6 +31,17 @@ export interface SnapshotKeeperOptions {
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * A save costs time in proportion to the organization (its learners and
+ * commands): it comes due only once the events since the last one number at
+ * least 1/16 of that size, so saving takes a bounded share of the work however
+ * large the organization grows (and a load catches up at most that many events).
+ */
+const SIZE_PER_EVENT_BEFORE_A_SAVE = 16;
+
+/** Events to fold past the last snapshot before saving the next one. */
+const eventsBetweenSaves = (entry: CacheEntry, every: number): number => Math.max(every, Math.ceil((entry.state.learners.size + entry.commands.size) / SIZE_PER_EVENT_BEFORE_A_SAVE));
 
 /**
  * Restores organizations from snapshots it can trust and saves new ones as
@@ -57,7 +70,7 @@ export class SnapshotKeeper {
   }
 
   counters(): SnapshotCounters {
-    return { ...this.tally };
+    return { ...this.tally, saving: this.saving.size };
   }
 
   /**
@@ -103,7 +116,7 @@ export class SnapshotKeeper {
 
   /**
    * Starts saving a snapshot once enough events were folded past the last
-   * one. Returns at once: the save runs beside the commands
+   * one (`every`, and 1/16 of the organization's size). Returns at once: the save runs beside the commands
    * ({@link SnapshotKeeper.flush} waits for it). While one runs for the
    * organization, the next waits for it to end and then takes the state as it
    * is then. A failure is counted, never raised.
@@ -112,7 +125,7 @@ export class SnapshotKeeper {
     const { every } = this.options;
     const snapshots = this.snapshots;
     const lastEventId = entry.lastEventId;
-    if (!snapshots || lastEventId === undefined || entry.version - entry.snapshotVersion < every) return;
+    if (!snapshots || lastEventId === undefined || entry.version - entry.snapshotVersion < eventsBetweenSaves(entry, every)) return;
     if (this.saving.has(orgId)) {
       this.due.set(orgId, entry);
       return;

@@ -8,7 +8,7 @@ import { LicenseIds, TeamLists } from '../organization/table/interned.js';
 import { recordSize } from '../organization/table/learner-text.js';
 import { type ColumnKind, type ColumnArray, I32, LITTLE_ENDIAN, PagedColumn, U32, U8 } from '../organization/table/paged-column.js';
 import { TextArena } from '../organization/table/text-arena.js';
-import { HEADER_BYTES, SectionReader, readHeader } from './format.js';
+import { SectionReader, readHeader } from './format.js';
 import { SnapshotMeta } from './snapshot-meta.js';
 import { byId, describeFailure } from './state-codec.js';
 
@@ -35,13 +35,21 @@ export const decodeSnapshot = async (bytes: Uint8Array): Promise<E.Either<string
   if (!LITTLE_ENDIAN) return E.left('snapshots are little-endian and this machine is not');
   const header = readHeader(bytes);
   if ('problem' in header) return E.left(header.problem);
-  let payload: Buffer;
+  const payload = Buffer.allocUnsafeSlow(header.payloadLength);
   try {
-    payload = await inflateAsync(bytes.subarray(HEADER_BYTES), { maxOutputLength: Math.max(1, header.payloadLength) });
+    // Side by side in the thread pool; each block's Adler-32 is checked by zlib.
+    const inflated = await Promise.all(
+      header.blocks.map((block) => inflateAsync(bytes.subarray(block.at, block.at + block.deflated), { maxOutputLength: Math.max(1, block.inflated), chunkSize: Math.max(64, block.inflated) })),
+    );
+    let at = 0;
+    for (let i = 0; i < inflated.length; i++) {
+      if (inflated[i]!.length !== header.blocks[i]!.inflated) return E.left(`its block ${i} inflates to ${inflated[i]!.length} bytes, its header says ${header.blocks[i]!.inflated}`);
+      payload.set(inflated[i]!, at);
+      at += inflated[i]!.length;
+    }
   } catch (error) {
     return E.left(`its payload does not inflate: ${messageOf(error)}`);
   }
-  if (payload.length !== header.payloadLength) return E.left(`its payload is ${payload.length} bytes, its header says ${header.payloadLength}`);
   const sections = new SectionReader(payload);
   const metaBytes = sections.next();
   if (metaBytes === undefined) return E.left('its payload has no first section');

@@ -1,12 +1,12 @@
-import { once } from 'node:events';
-import { type Deflate, createDeflate } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflate } from 'node:zlib';
 import type { CommandIndex, CommandIndexParts } from '../ledger/command-index.js';
 import type { LearnerTableParts } from '../organization/learner-table.js';
 import type { FoldedOrganizationState } from '../organization/state.js';
 import { recordSize } from '../organization/table/learner-text.js';
 import { type ColumnArray, type PagedColumn, LITTLE_ENDIAN, PAGE_ROWS } from '../organization/table/paged-column.js';
 import { offsetOf } from '../organization/table/text-arena.js';
-import { paddingOf, sectionLength, snapshotHeader } from './format.js';
+import { BLOCK_BYTES, type Block, paddingOf, sectionLength, snapshotHeader } from './format.js';
 import { organizationFields, type SnapshotMeta } from './snapshot-meta.js';
 
 /*
@@ -55,25 +55,29 @@ export interface EncodeOptions {
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Feeds a deflate stream, counting the bytes fed, and keeps what comes out. */
-class DeflatedPayload {
-  private readonly deflate: Deflate;
-  private readonly output: Buffer[] = [];
-  private failure: unknown = undefined;
-  length = 0;
+const deflateAsync = promisify(deflate);
 
-  constructor(level: number) {
-    this.deflate = createDeflate({ level });
-    this.deflate.on('data', (chunk: Buffer) => this.output.push(chunk));
-    this.deflate.on('error', (error) => (this.failure = error));
-  }
+/**
+ * Collects the payload in blocks of {@link BLOCK_BYTES} and deflates each
+ * full block in the thread pool, one at a time (a save leaves the other
+ * core to the commands).
+ */
+class BlockedPayload {
+  private readonly blocks: Block[] = [];
+  private readonly deflated: Buffer[] = [];
+  private block = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+  private filled = 0;
+
+  constructor(private readonly level: number) {}
 
   async write(bytes: Uint8Array): Promise<void> {
-    if (this.failure !== undefined) throw this.failure;
-    if (bytes.length === 0) return;
-    this.length += bytes.length;
-    // Deflated in the thread pool; the bytes are frozen pages, never written again.
-    if (!this.deflate.write(bytes)) await once(this.deflate, 'drain');
+    for (let from = 0; from < bytes.length; ) {
+      const taken = Math.min(bytes.length - from, BLOCK_BYTES - this.filled);
+      this.block.set(bytes.subarray(from, from + taken), this.filled);
+      this.filled += taken;
+      from += taken;
+      if (this.filled === BLOCK_BYTES) await this.deflateBlock();
+    }
   }
 
   async section(length: number, parts: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<void> {
@@ -87,11 +91,20 @@ class DeflatedPayload {
     await this.write(new Uint8Array(paddingOf(length)));
   }
 
-  async end(): Promise<Buffer[]> {
-    this.deflate.end();
-    await once(this.deflate, 'end');
-    if (this.failure !== undefined) throw this.failure;
-    return this.output;
+  /** The header, then the blocks. */
+  async end(): Promise<Uint8Array> {
+    if (this.filled > 0) await this.deflateBlock();
+    return Buffer.concat([snapshotHeader(this.blocks), ...this.deflated]);
+  }
+
+  private async deflateBlock(): Promise<void> {
+    const input = this.block.subarray(0, this.filled);
+    const output = await deflateAsync(input, { level: this.level });
+    this.blocks.push({ deflated: output.length, inflated: input.length });
+    this.deflated.push(output);
+    // The block went to the thread pool: the next one gets a buffer of its own.
+    this.block = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+    this.filled = 0;
   }
 }
 
@@ -138,14 +151,14 @@ const columnBytes = (column: AnyColumn, rows: number): [number, Iterable<Uint8Ar
 
 /**
  * The bytes of a snapshot of a capture (see format.ts). Runs beside the
- * commands: deflating happens in the thread pool and the walk over the rows
- * gives the event loop back every `rowsPerTurn` rows, so no step holds a
- * command up for long.
+ * commands: deflating happens in the thread pool, a block at a time, and the
+ * walk over the rows gives the event loop back every `rowsPerTurn` rows, so
+ * no step holds a command up for long.
  */
 export const encodeSnapshot = async (capture: SnapshotCapture, options: EncodeOptions = {}): Promise<Uint8Array> => {
   if (!LITTLE_ENDIAN) throw new Error('Snapshots are written in little-endian byte order; this machine is big-endian');
   const { meta, table, commands } = capture;
-  const payload = new DeflatedPayload(options.level ?? 1);
+  const payload = new BlockedPayload(options.level ?? 1);
   const json = Buffer.from(JSON.stringify(meta), 'utf8');
   await payload.section(json.length, [json]);
   const columns: AnyColumn[] = [table.flags, table.license, table.activity, table.teams, table.before];
@@ -153,6 +166,5 @@ export const encodeSnapshot = async (capture: SnapshotCapture, options: EncodeOp
   await payload.section(table.textBytes, textRuns(table, options.rowsPerTurn ?? 16_384));
   await payload.section(...columnBytes(commands.fingerprints, commands.count));
   await payload.section(commands.count * 4, startDeltas(commands));
-  const deflated = await payload.end();
-  return Buffer.concat([snapshotHeader(payload.length), ...deflated]);
+  return payload.end();
 };

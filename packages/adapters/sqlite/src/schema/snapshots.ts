@@ -63,7 +63,8 @@ export const prepareSnapshots = (db: Database.Database): SnapshotStatements => {
     loadChunks,
     readWhole: (orgId) => readWhole.deferred(orgId),
     insertChunk: db.prepare('INSERT INTO ll_snapshot_chunks (org_id, snapshot_id, chunk, bytes) VALUES (?, ?, ?, ?)'),
-    countChunks: db.prepare('SELECT COUNT(*) AS chunks, COALESCE(SUM(length(bytes)), 0) AS bytes FROM ll_snapshot_chunks WHERE org_id = ? AND snapshot_id = ?'),
+    // Counted on the key alone: reading the blobs' lengths would read every chunk's pages.
+    countChunks: db.prepare('SELECT COUNT(*) AS chunks FROM ll_snapshot_chunks WHERE org_id = ? AND snapshot_id = ?'),
     saveHeader: db.prepare(`
       INSERT INTO ll_snapshots (org_id, stream_version, last_event_id, schema_version, code_version, snapshot_id, chunk_count, byte_length, saved_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

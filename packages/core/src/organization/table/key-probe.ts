@@ -23,9 +23,11 @@ export const hashBytes = (bytes: Uint8Array, start: number, end: number, utf16 =
   return hash >>> 0;
 };
 
-/** A key being looked up: its bytes (in a buffer reused from one lookup to the next) and their hash. */
+/** A key being looked up: its bytes (a string's, in a buffer reused from one lookup to the next, or stored ones in place) and their hash. */
 export class KeyProbe {
-  private bytes = Buffer.allocUnsafeSlow(256);
+  private scratch = Buffer.allocUnsafeSlow(256);
+  private bytes: Uint8Array = this.scratch;
+  private offset = 0;
   length = 0;
   utf16 = false;
   hash = 0;
@@ -33,20 +35,22 @@ export class KeyProbe {
   /** Takes `key` as the key to look up; returns its hash. */
   load(key: string): number {
     // Three bytes of UTF-8 (or two of UTF-16) at most per UTF-16 unit: always room after this.
-    if (key.length * 3 > this.bytes.length) this.bytes = Buffer.allocUnsafeSlow(key.length * 3);
+    if (key.length * 3 > this.scratch.length) this.scratch = Buffer.allocUnsafeSlow(key.length * 3);
     this.utf16 = needsUtf16(key);
-    this.length = this.bytes.write(key, 0, this.utf16 ? 'utf16le' : 'utf8');
-    this.hash = hashBytes(this.bytes, 0, this.length, this.utf16);
+    this.bytes = this.scratch;
+    this.offset = 0;
+    this.length = this.scratch.write(key, 0, this.utf16 ? 'utf16le' : 'utf8');
+    this.hash = hashBytes(this.scratch, 0, this.length, this.utf16);
     return this.hash;
   }
 
-  /** Takes stored key bytes as the key to look up (rebuilding an index from its rows). */
+  /** Takes stored key bytes, where they are, as the key to look up (rebuilding an index from its rows). */
   loadBytes(bytes: Uint8Array, start: number, end: number, utf16: boolean): number {
-    if (end - start > this.bytes.length) this.bytes = Buffer.allocUnsafeSlow(end - start);
-    this.bytes.set(bytes.subarray(start, end));
+    this.bytes = bytes;
+    this.offset = start;
     this.length = end - start;
     this.utf16 = utf16;
-    this.hash = hashBytes(this.bytes, 0, this.length, utf16);
+    this.hash = hashBytes(bytes, start, end, utf16);
     return this.hash;
   }
 
@@ -54,7 +58,8 @@ export class KeyProbe {
   equals(bytes: Uint8Array, start: number, end: number, utf16: boolean): boolean {
     if (end - start !== this.length || utf16 !== this.utf16) return false;
     const own = this.bytes;
-    for (let i = 0; i < this.length; i++) if (own[i] !== bytes[start + i]) return false;
+    const offset = this.offset - start;
+    for (let i = start; i < end; i++) if (own[i + offset] !== bytes[i]) return false;
     return true;
   }
 }

@@ -56,19 +56,22 @@ export class RowIndex {
   /** Points the key at `row`, replacing the row it pointed at (returned; -1 when the key was not there). */
   set(hash: number, row: number, matches: RowMatcher, keys: RowKeys): number {
     if (row > MAX_INDEXED_ROWS) throw new RangeError(`An organization holds at most ${MAX_INDEXED_ROWS} learners`);
-    const tagged = ((tagOf(hash) << ROW_BITS) | (row + 1)) >>> 0;
-    const slot = this.slotOf(hash, matches);
-    if (slot >= 0) {
-      const previous = (this.slots.get(slot) & ROW_MASK) - 1;
-      this.slots.set(slot, tagged);
-      return previous;
-    }
+    // Grown first (even when the key is there), so one probe finds the key or the empty slot it goes to.
     if ((this.count + 1) * MAX_LOAD_DENOMINATOR > (this.mask + 1) * MAX_LOAD_NUMERATOR) this.grow(keys);
-    let index = hash & this.mask;
-    while (this.slots.get(index) !== 0) index = (index + 1) & this.mask;
-    this.slots.set(index, tagged);
-    this.count++;
-    return -1;
+    const tag = tagOf(hash);
+    const tagged = ((tag << ROW_BITS) | (row + 1)) >>> 0;
+    for (let index = hash & this.mask; ; index = (index + 1) & this.mask) {
+      const value = this.slots.get(index);
+      if (value === 0) {
+        this.slots.set(index, tagged);
+        this.count++;
+        return -1;
+      }
+      if (value >>> ROW_BITS === tag && matches((value & ROW_MASK) - 1)) {
+        this.slots.set(index, tagged);
+        return (value & ROW_MASK) - 1;
+      }
+    }
   }
 
   /** Removes the key; returns the row it pointed at, or -1. */
