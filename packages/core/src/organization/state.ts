@@ -45,8 +45,8 @@ export interface ImportRecord {
  * maps are owned by whoever folds them (evolve updates them in place, for
  * speed on large organizations); records read from them are immutable
  * values, and `decide` never mutates what it is given. The learners are a
- * {@link LearnerTable} (column-wise, compact) in a folded state and a
- * {@link LearnerDraft} over one in a draft.
+ * compact table (column-wise) in a folded state and a copy-on-write draft
+ * over one in a draft.
  */
 export interface OrganizationState {
   exists: boolean;
