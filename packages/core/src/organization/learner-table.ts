@@ -2,7 +2,7 @@ import type { LearnerPatch, LearnerRecord, Learners } from './learners.js';
 import { normalizeEmail } from './normalize.js';
 import { LicenseIds, TeamLists } from './table/interned.js';
 import { KeyProbe, hashBytes } from './table/key-probe.js';
-import { type LearnerText, type Span, TextField, fieldSpan, learnerText, recordSize, textField, writeLearnerText } from './table/learner-text.js';
+import { type Span, TextField, fieldSpan, learnerText, recordSize, textField, textOf, writeLearnerText, type LearnerText } from './table/learner-text.js';
 import { I32, PagedColumn, U32, U8 } from './table/paged-column.js';
 import { RowIndex, type RowKeys } from './table/row-index.js';
 import { TextArena, offsetOf } from './table/text-arena.js';
@@ -26,6 +26,9 @@ import { TextArena, offsetOf } from './table/text-arena.js';
 const INACTIVE = 1;
 const DELETED = 2;
 const EMAIL_INDEXED = 4;
+
+/** The record's fields that live in the text arena. */
+const TEXT_FIELDS = { learnerId: TextField.LearnerId, email: TextField.Email, firstName: TextField.FirstName, lastName: TextField.LastName, employeeId: TextField.EmployeeId } as const;
 
 /** The structures a table is made of, as a snapshot writes and restores them. */
 export interface LearnerTableParts {
@@ -220,7 +223,7 @@ export class LearnerTable implements Learners {
     if (row < 0) return false;
     if (patch.email !== undefined || patch.firstName !== undefined || patch.lastName !== undefined || patch.employeeId !== undefined) {
       const current = learnerText(this.arena, this.text.get(row));
-      this.writeText(row, { ...current, ...pickText(patch) }, true);
+      this.writeText(row, { ...current, ...textOf(patch) }, true);
     }
     if (patch.status !== undefined) this.flags.set(row, (this.flags.get(row) & ~INACTIVE) | (patch.status === 'inactive' ? INACTIVE : 0));
     if (patch.licenseId !== undefined) this.license.set(row, this.licenses.encode(patch.licenseId));
@@ -321,30 +324,20 @@ export class LearnerTable implements Learners {
   }
 
   private field<K extends keyof LearnerRecord>(row: number, field: K): LearnerRecord[K] {
-    const value = (() => {
-      switch (field) {
-        case 'learnerId':
-          return textField(this.arena, this.text.get(row), TextField.LearnerId);
-        case 'email':
-          return textField(this.arena, this.text.get(row), TextField.Email);
-        case 'firstName':
-          return textField(this.arena, this.text.get(row), TextField.FirstName);
-        case 'lastName':
-          return textField(this.arena, this.text.get(row), TextField.LastName);
-        case 'employeeId':
-          return textField(this.arena, this.text.get(row), TextField.EmployeeId);
-        case 'status':
-          return (this.flags.get(row) & INACTIVE) !== 0 ? 'inactive' : 'active';
-        case 'licenseId':
-          return this.licenses.decode(this.license.get(row));
-        case 'teams':
-          return this.teamLists.get(this.teams.get(row));
-        case 'teamsBeforeDeactivation':
-          return this.teamLists.get(this.before.get(row));
-        default:
-          return this.activity.get(row);
-      }
-    })();
+    const text = TEXT_FIELDS[field as keyof typeof TEXT_FIELDS] as TextField | undefined;
+    if (text !== undefined) return textField(this.arena, this.text.get(row), text) as LearnerRecord[K];
+    const value =
+      field === 'status'
+        ? (this.flags.get(row) & INACTIVE) !== 0
+          ? 'inactive'
+          : 'active'
+        : field === 'licenseId'
+          ? this.licenses.decode(this.license.get(row))
+          : field === 'teams'
+            ? this.teamLists.get(this.teams.get(row))
+            : field === 'teamsBeforeDeactivation'
+              ? this.teamLists.get(this.before.get(row))
+              : this.activity.get(row);
     return value as LearnerRecord[K];
   }
 
@@ -397,10 +390,3 @@ export class LearnerTable implements Learners {
     return this.probe.equals(this.span.page, this.span.start, this.span.end, this.span.utf16);
   }
 }
-
-const pickText = (patch: LearnerPatch): Partial<LearnerText> => ({
-  ...(patch.email !== undefined ? { email: patch.email } : {}),
-  ...(patch.firstName !== undefined ? { firstName: patch.firstName } : {}),
-  ...(patch.lastName !== undefined ? { lastName: patch.lastName } : {}),
-  ...(patch.employeeId !== undefined ? { employeeId: patch.employeeId } : {}),
-});

@@ -24,6 +24,14 @@ export interface LearnerText {
   readonly employeeId: string | null;
 }
 
+/** The text fields a change gives (the others stay as they are). */
+export const textOf = (patch: Partial<LearnerText>): Partial<LearnerText> => ({
+  ...(patch.email !== undefined ? { email: patch.email } : {}),
+  ...(patch.firstName !== undefined ? { firstName: patch.firstName } : {}),
+  ...(patch.lastName !== undefined ? { lastName: patch.lastName } : {}),
+  ...(patch.employeeId !== undefined ? { employeeId: patch.employeeId } : {}),
+});
+
 /** Where one field's bytes are: filled in by {@link fieldSpan}. */
 export interface Span {
   page: Buffer;
