@@ -4,6 +4,8 @@ import { LedgerDriver } from './ledger-driver.js';
 import { type Measurement, type Rate, measurement, medianRate, now, seconds } from './measure.js';
 import { type RawBaseline, type RawRow, rawRowsOf } from './raw.js';
 import type { StoreKit, StoreLocation } from './stores.js';
+import { snapshotFigures } from './snapshot-load.js';
+import { measureStateMemory } from './state-memory.js';
 import { MOVE_TO_INACTIVE, type OrganizationWorkload, WORKLOAD_SEED, deactivateCommand, organizationWorkload, registerCommand, setupCommands } from './workload.js';
 
 export interface CaseOptions {
@@ -21,6 +23,8 @@ export interface CaseOptions {
   readonly replay?: (store: EventStore) => Promise<number>;
   /** Take a copy of the store for the CSV import end to end (run by the caller afterwards, in a child process). */
   readonly copyForCsv?: boolean;
+  /** Also time a fresh process folding the organization without its snapshot (the snapshot load's baseline). */
+  readonly foldBaseline?: boolean;
 }
 
 /** Lines a CSV import batch applies at once (the CSV adapter's DEFAULT_BATCH_SIZE). */
@@ -41,6 +45,7 @@ export const warmUp = async (kit: StoreKit, learners = 3000): Promise<void> => {
     for (const learnerId of w.profileDeactivations) await driver.execute(deactivateCommand(w, [learnerId]), 'learner-profile');
     for (const batch of w.draftBatches) await driver.execute(deactivateCommand(w, batch), 'learner-draft');
     await applyImportBatches(driver, w);
+    await driver.ledger.flushSnapshots();
   } finally {
     await store.close();
   }
@@ -66,6 +71,7 @@ export const runCase = async (options: CaseOptions): Promise<{ readonly csvTarge
   for (const learner of w.learners) await driver.execute(registerCommand(w, learner), 'api');
   for (const learnerId of w.profileDeactivations) await driver.execute(deactivateCommand(w, [learnerId]), 'learner-profile');
   const command = { events: driver.events, commands: driver.commands, seconds: seconds(start) };
+  const pauses = { ...driver.pauses };
 
   // Bulk path: Learner Draft deactivations, 50 learners a command.
   log(`${kit.name} n=${n}: bulk deactivation (${w.draftBatches.length} commands of 50)`);
@@ -77,6 +83,7 @@ export const runCase = async (options: CaseOptions): Promise<{ readonly csvTarge
   // The CSV end to end runs on a copy of the store as it is now (before the import batches below apply the same rows).
   let copy: StoreLocation | undefined;
   if (options.copyForCsv) {
+    await driver.ledger.flushSnapshots();
     if (kit.closeBeforeCopy) await store.close();
     copy = await kit.copy('main', 'csv');
     if (kit.closeBeforeCopy) {
@@ -129,6 +136,13 @@ export const runCase = async (options: CaseOptions): Promise<{ readonly csvTarge
   emit(measurement({ ...common, bench: 'bulk.import-batches', unit: 'events/s', ops: importBatches.events, seconds: importBatches.seconds, baseline: bulk, baselineName: baseline.describe.bulk, note: `${importBatches.batches} batches of ${IMPORT_BATCH_LINES} lines` }));
   if (replay) emit(measurement({ ...common, bench: 'replay', unit: 'events/s', ops: replay.events, seconds: replay.seconds, baseline: read, baselineName: baseline.describe.read }));
   rows.length = 0;
+
+  // The state's memory (store-independent: measured on the in-memory store) and the snapshots (where the store keeps them).
+  if (kit.name === 'memory') {
+    log(`${kit.name} n=${n}: memory of the folded organization`);
+    await measureStateMemory(store, w.orgId, n, emit);
+  }
+  await snapshotFigures({ store, ledger: driver.ledger, pauses, location: kit.location('main'), orgId: w.orgId, n, emit, log, foldBaseline: options.foldBaseline ?? true });
   await store.close();
 
   // The in-memory store cannot be handed to another process: the child seeds its own.

@@ -36,6 +36,7 @@ export const importEndToEnd = async (input: CsvChildInput): Promise<CsvChildResu
   start = now();
   const report = await importLearners(ledger, { orgId, input: input.file, targetTeam: CSV_TARGET_TEAM, allowMassDeactivation: true, reportLines: 'changes' });
   const importSeconds = seconds(start);
+  await ledger.flushSnapshots();
   await store.close();
   if (!report.applied || report.status !== 'applied') {
     throw new Error(`the import was not applied (${report.status}): ${report.errors.slice(0, 3).map((e) => e.message).join('; ')}`);

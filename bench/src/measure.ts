@@ -94,3 +94,34 @@ export const round = (value: number, digits = 1): number => {
 
 /** Six significant digits: enough for any rate, and small rates (queries/s of a slow baseline) keep theirs. */
 export const significant = (value: number): number => Number(value.toPrecision(6));
+
+/**
+ * A figure that is a value rather than a rate (bytes a learner, seconds to
+ * load, milliseconds of pause): it is reported in the `perSecond` column (the
+ * table's "rate") with its unit, `ops` = the value and `seconds` = 1; the
+ * ratio is value / baseline value (for these, lower is better).
+ */
+export const figure = (fields: {
+  readonly bench: string;
+  readonly store: string;
+  readonly n: number;
+  readonly value: number;
+  readonly unit: string;
+  readonly baseline?: number;
+  readonly baselineName?: string;
+  readonly note?: string;
+  readonly peakRssMb?: number;
+}): Measurement => ({
+  bench: fields.bench,
+  store: fields.store,
+  n: fields.n,
+  ops: significant(fields.value),
+  seconds: 1,
+  perSecond: significant(fields.value),
+  baseline: fields.baseline === undefined ? null : significant(fields.baseline),
+  ratio: fields.baseline === undefined || fields.baseline === 0 ? null : round(fields.value / fields.baseline, 4),
+  peakRssMb: fields.peakRssMb ?? peakRssMb(),
+  unit: fields.unit,
+  ...(fields.baselineName !== undefined ? { baselineName: fields.baselineName } : {}),
+  ...(fields.note !== undefined ? { note: fields.note } : {}),
+});

@@ -52,6 +52,7 @@ const main = async () => {
       log,
       replay: replayProjections,
       copyForCsv: true,
+      foldBaseline: !input.quick,
     });
     // The case's store and ledger are out of scope now: collect them before a child needs the memory.
     (globalThis as { gc?: () => void }).gc?.();

@@ -15,7 +15,7 @@ import {
 } from '@learner-ledger/core';
 import { CliError } from './errors.js';
 import type { CliIo } from './io.js';
-import { chooseStoreLocation, openStoreAt, snapshotStoreFor, snapshotsEnabled, type StoreLocation } from './store.js';
+import { chooseStoreLocation, openStoreAt, snapshotsEnabled, type StoreLocation } from './store.js';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -75,8 +75,7 @@ export class Session {
   async ledger(): Promise<Ledger> {
     if (!this.ledgerInstance) {
       const store = await this.store();
-      const snapshots = snapshotsEnabled(this.io.env) ? await snapshotStoreFor(store) : undefined;
-      this.ledgerInstance = createLedger({ store, clock: () => this.now(), ...(snapshots ? { snapshots } : {}) });
+      this.ledgerInstance = createLedger({ store, clock: () => this.now(), ...(snapshotsEnabled(this.io.env) ? {} : { snapshots: false }) });
     }
     return this.ledgerInstance;
   }
@@ -107,9 +106,11 @@ export class Session {
     return state.right;
   }
 
+  /** Lets a snapshot being saved finish, then closes the store. */
   async close(): Promise<void> {
     const store = this.opened;
     this.opened = undefined;
+    await this.ledgerInstance?.flushSnapshots();
     if (store) await store.close();
   }
 }

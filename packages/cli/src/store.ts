@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { EventStore, SnapshotStore } from '@learner-ledger/core';
+import type { EventStore } from '@learner-ledger/core';
 import { CliError, usageError } from './errors.js';
 
 /** Where the events live, as chosen by `--store`, `LEARNER_LEDGER_STORE` or the default. */
@@ -161,28 +161,11 @@ export const openStoreAt = async (location: StoreLocation): Promise<EventStore> 
   }
 };
 
-/** `LEARNER_LEDGER_SNAPSHOTS=off` (or `0`, `false`, `no`) makes every command fold the organization from its first event. */
+/**
+ * `LEARNER_LEDGER_SNAPSHOTS=off` (or `0`, `false`, `no`) makes every command
+ * fold the organization from its first event. Otherwise the ledger uses the
+ * snapshots a SQLite or PostgreSQL store keeps beside its events (and runs
+ * without them when they cannot be set up).
+ */
 export const snapshotsEnabled = (env: Readonly<Record<string, string | undefined>>): boolean =>
   !['off', '0', 'false', 'no'].includes((env['LEARNER_LEDGER_SNAPSHOTS'] ?? '').trim().toLowerCase());
-
-/**
- * The organization snapshots kept next to the events of a SQLite or PostgreSQL
- * store (none for other stores). Snapshots only save time: when they cannot be
- * set up (a file whose snapshot table is newer than this version knows, say),
- * the command runs without them.
- */
-export const snapshotStoreFor = async (store: EventStore): Promise<SnapshotStore | undefined> => {
-  try {
-    if (store.name === 'sqlite') {
-      const { SqliteEventStore, createSqliteSnapshotStore } = await import('@learner-ledger/sqlite');
-      if (store instanceof SqliteEventStore) return createSqliteSnapshotStore(store);
-    }
-    if (store.name === 'postgres') {
-      const { PostgresEventStore, createPostgresSnapshotStore } = await import('@learner-ledger/postgres');
-      if (store instanceof PostgresEventStore) return createPostgresSnapshotStore(store);
-    }
-  } catch {
-    return undefined;
-  }
-  return undefined;
-};

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createLedger, type Command } from '@learner-ledger/core';
-import { adminContext } from '@learner-ledger/core/testing';
+import { adminContext, editSnapshotState } from '@learner-ledger/core/testing';
 import { createSqliteSnapshotStore, openSqliteEventStore } from '@learner-ledger/sqlite';
 import { runCli, type CliIo } from '../src/index.js';
 
@@ -24,6 +24,7 @@ describe('CLI: organization snapshots on a SQLite store', () => {
       const result = await ledger.execute(command, adminContext({ commandId: `setup-${i}` }));
       if (result._tag === 'Left') throw new Error(result.left.message);
     }
+    await ledger.flushSnapshots();
     await store.close();
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -58,7 +59,13 @@ describe('CLI: organization snapshots on a SQLite store', () => {
   it('starts from the snapshot in the file, and folds the stream with LEARNER_LEDGER_SNAPSHOTS=off', async () => {
     // A snapshot that matches the stream but says 50 seats: only a ledger that reads it can answer 50.
     const store = openSqliteEventStore({ path: file });
-    store.database.prepare(`UPDATE ll_snapshots SET state = json_set(state, '$.seats', 50) WHERE org_id = 'acme'`).run();
+    const snapshots = createSqliteSnapshotStore(store);
+    const snapshot = await snapshots.load('acme');
+    await snapshots.save(
+      await editSnapshotState(snapshot!, (state) => {
+        state.seats = 50;
+      }),
+    );
     await store.close();
     expect((await run({}, 'report', 'licenses', 'acme', '--json')).json()).toMatchObject({ seats: 50, inUse: 2 });
     expect((await run({ LEARNER_LEDGER_SNAPSHOTS: 'off' }, 'report', 'licenses', 'acme', '--json')).json()).toMatchObject({ seats: 5, inUse: 2 });

@@ -16,7 +16,21 @@ export * from './serialization.js';
 export * from './store/port.js';
 export * from './store/list-streams.js';
 export { InMemoryEventStore } from './store/in-memory.js';
-export * from './organization/state.js';
+export {
+  activeLearnerCount,
+  draftOf,
+  initialOrganizationState,
+  normalizeEmail,
+  normalizeName,
+  type EmailIndex,
+  type ImportRecord,
+  type LearnerPatch,
+  type LearnerRecord,
+  type Learners,
+  type OrganizationState,
+  type ScheduleRecord,
+  type TeamRecord,
+} from './organization/state.js';
 export { evolve } from './organization/evolve.js';
 export { decide } from './organization/decide.js';
 export type { Decision, DecisionContext, Emitted } from './organization/decision.js';
@@ -28,10 +42,4 @@ export * from './ledger/index.js';
 export * from './application/index.js';
 export * from './snapshots/port.js';
 export { InMemorySnapshotStore } from './snapshots/in-memory.js';
-export {
-  SerializedOrganizationState,
-  SerializedCommands,
-  serializeOrganizationState,
-  deserializeOrganizationState,
-  deserializeCommands,
-} from './snapshots/state-codec.js';
+export { SerializedOrganizationState, serializeOrganizationState, deserializeOrganizationState } from './snapshots/state-codec.js';

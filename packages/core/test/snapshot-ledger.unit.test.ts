@@ -31,11 +31,13 @@ describe('ledger: snapshots never stand in the way of a command', () => {
     const ledger = createLedger({ store: new InMemoryEventStore(), snapshots, snapshotEvery: 2 });
     snapshots.failSaves = true;
     for (const command of acme(10)) expect(await applied(ledger.execute(command, adminContext()))).toBe('applied');
+    await ledger.flushSnapshots();
     expect(ledger.snapshotCounters()).toMatchObject({ saved: 0 });
     expect(ledger.snapshotCounters().failedSaves).toBeGreaterThan(0);
     expect(ledger.snapshotCounters().lastProblem).toContain('disk full');
     snapshots.failSaves = false;
     expect(await applied(ledger.execute(learner('0003'), adminContext()))).toBe('applied');
+    await ledger.flushSnapshots();
     expect(ledger.snapshotCounters().saved).toBe(1);
   });
 
@@ -44,6 +46,7 @@ describe('ledger: snapshots never stand in the way of a command', () => {
     const snapshots = new FlakySnapshotStore();
     const writer = createLedger({ store, snapshots, snapshotEvery: 1 });
     for (const command of acme(10)) await applied(writer.execute(command, adminContext()));
+    await writer.flushSnapshots();
     snapshots.failLoads = true;
     const reader = createLedger({ store, snapshots });
     const state = await reader.state('acme');
@@ -56,6 +59,7 @@ describe('ledger: snapshots never stand in the way of a command', () => {
     const snapshots = new InMemorySnapshotStore();
     const ledger = createLedger({ store: new InMemoryEventStore(), snapshots, snapshotEvery: 1000 });
     for (const command of acme(10)) await applied(ledger.execute(command, adminContext()));
+    await ledger.flushSnapshots();
     expect(snapshots.saves).toBe(0);
     expect(await snapshots.load('acme')).toBeUndefined();
     expect(() => createLedger({ store: new InMemoryEventStore(), snapshots, snapshotEvery: 0 })).toThrow(RangeError);

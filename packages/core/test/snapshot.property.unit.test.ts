@@ -113,6 +113,7 @@ describe('snapshots: a ledger started from any snapshot decides like one that fo
           const snapshots = new InMemorySnapshotStore();
           const writer = createLedger({ store, newId: counterIds('w'), snapshots, snapshotEvery: 1 });
           for (let i = 0; i < cut; i++) await deliver(writer, steps, i);
+          await writer.flushSnapshots();
           const taken = await snapshots.load(ORG);
           const frozen = new InMemorySnapshotStore();
           if (taken) await frozen.save(taken);

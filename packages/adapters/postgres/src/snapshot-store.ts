@@ -1,12 +1,13 @@
-import type { OrganizationSnapshot, SnapshotStore } from '@learner-ledger/core';
-import { readFailure } from './schema/errors.js';
-import { loadSnapshot, saveSnapshot } from './schema/snapshots.js';
+import { type OrganizationSnapshot, type SnapshotStore, StoreUnavailableError } from '@learner-ledger/core';
+import { STORE_NAME, readFailure } from './schema/errors.js';
+import { IncompleteSnapshotError, loadSnapshot, saveSnapshot } from './schema/snapshots.js';
 import type { PostgresEventStore } from './store.js';
 
 /**
- * Organization snapshots in the store's schema (`<schema>.snapshots`, one row
- * per organization, created by migration 2). Pass it to
- * `createLedger({ store, snapshots })`.
+ * Organization snapshots in the store's schema: `<schema>.snapshots` names
+ * each organization's snapshot, whose bytes are rows of
+ * `<schema>.snapshot_chunks` (migration 4). Pass it to
+ * `createLedger({ store, snapshots })`, or let the ledger find it.
  */
 export class PostgresSnapshotStore implements SnapshotStore {
   readonly name = 'postgres';
@@ -18,14 +19,16 @@ export class PostgresSnapshotStore implements SnapshotStore {
     try {
       return await loadSnapshot(this.store.pool, this.store.names, orgId);
     } catch (error) {
+      if (error instanceof IncompleteSnapshotError) throw new StoreUnavailableError(STORE_NAME, error.message, error);
       throw readFailure(`reading the snapshot of ${orgId} in schema ${this.store.schema}`, 'PostgreSQL', error);
     }
   }
 
   async save(snapshot: OrganizationSnapshot): Promise<void> {
     try {
-      await saveSnapshot(this.store.pool, this.store.names, snapshot);
+      await saveSnapshot(this.store.pool, this.store.names, `schema ${this.store.schema}`, snapshot);
     } catch (error) {
+      if (error instanceof IncompleteSnapshotError) throw new StoreUnavailableError(STORE_NAME, `the snapshot of ${snapshot.orgId} was not saved: ${error.message}`, error);
       throw readFailure(`saving the snapshot of ${snapshot.orgId} in schema ${this.store.schema}`, 'PostgreSQL', error);
     }
   }
@@ -33,6 +36,7 @@ export class PostgresSnapshotStore implements SnapshotStore {
 
 /**
  * The snapshot store of a PostgreSQL event store (same pool, same schema).
+ * A ledger over the store finds it by itself (`store.snapshotStore()`).
  *
  * @example
  * const store = await openPostgresEventStore({ connectionString: process.env.DATABASE_URL! });

@@ -13,6 +13,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type ReadStreamResult,
+  type SnapshotStore,
   StoreUnavailableError,
   type StoredEvent,
   type WaitOptions,
@@ -29,6 +30,7 @@ import { readAll } from './schema/readAll.js';
 import { readStream } from './schema/readStream.js';
 import { withTransaction } from './schema/transaction.js';
 import { EventNotifier } from './schema/waitForEvents.js';
+import { createPostgresSnapshotStore } from './snapshot-store.js';
 
 /** Options of {@link openPostgresEventStore}. */
 export interface PostgresEventStoreOptions {
@@ -69,6 +71,7 @@ export class PostgresEventStore implements EventStore {
   private readonly notifier: EventNotifier;
   private readonly copyThreshold: number;
   private closed = false;
+  private snapshots: SnapshotStore | undefined;
 
   /** Use {@link openPostgresEventStore}: it migrates the schema first. */
   constructor(
@@ -172,6 +175,11 @@ export class PostgresEventStore implements EventStore {
   withTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     this.assertOpen();
     return withTransaction(this.pool, this.target, work);
+  }
+
+  /** The organization snapshots kept in this schema (`snapshots`, `snapshot_chunks`): the ledger uses them unless told otherwise. */
+  snapshotStore(): SnapshotStore {
+    return (this.snapshots ??= createPostgresSnapshotStore(this));
   }
 
   /** Stops waiting readers and closes the LISTEN connection; ends the pool when the store created it. */

@@ -34,6 +34,7 @@ describe('postgres snapshots', () => {
     const result = await ledger.execute({ type: 'OnboardOrganization', orgId: 'pg-snap-rows', name: 'Rows', seats: 2, timeZone: 'UTC' }, adminContext());
     expect(result._tag).toBe('Right');
     await ledger.execute({ type: 'CreateTeam', orgId: 'pg-snap-rows', name: 'Sales' }, adminContext());
+    await ledger.flushSnapshots();
     const rows = await withClient(async (client) => (await client.query(`SELECT org_id, stream_version FROM "${SCHEMA}".snapshots WHERE org_id = 'pg-snap-rows'`)).rows);
     expect(rows).toEqual([{ org_id: 'pg-snap-rows', stream_version: 3 }]);
   });
@@ -45,6 +46,7 @@ describe('postgres snapshots', () => {
       const ledger = createLedger({ store, snapshots: createPostgresSnapshotStore(store), snapshotEvery: 1 });
       const result = await ledger.execute({ type: 'OnboardOrganization', orgId: 'acme', name: 'Acme', seats: 2, timeZone: 'UTC' }, adminContext());
       expect(result._tag === 'Right' && result.right.status).toBe('applied');
+      await ledger.flushSnapshots();
       expect(ledger.snapshotCounters()).toMatchObject({ saved: 0, failedSaves: 1 });
       // Loading fails the same way: the organization is folded from its events.
       const reader = createLedger({ store, snapshots: createPostgresSnapshotStore(store) });

@@ -11,6 +11,7 @@ export type SqliteFailure =
   | 'corrupt'
   | 'schema-too-new'
   | 'schema-outdated'
+  | 'incomplete-snapshot'
   | 'closed';
 
 /**

@@ -15,6 +15,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type ReadStreamResult,
+  type SnapshotStore,
   type StoredEvent,
   type WaitOptions,
   WrongExpectedVersionError,
@@ -30,6 +31,7 @@ import { ListStreamsStatements, listStreams } from './schema/listStreams.js';
 import { type ReadAllStatements, prepareReadAll, readAll } from './schema/readAll.js';
 import { type ReadStreamStatements, prepareReadStream, readStream } from './schema/readStream.js';
 import { waitForEvents } from './schema/waitForEvents.js';
+import { createSqliteSnapshotStore } from './snapshot-store.js';
 
 /** The file used when no path is given. */
 export const DEFAULT_DATABASE_PATH = './learner-ledger.db';
@@ -90,6 +92,7 @@ export class SqliteEventStore implements EventStore {
   private readonly readAllTransaction: Database.Transaction<(options: ReadAllOptions) => ReadAllBatch>;
   private readonly wakers = new Set<() => void>();
   private closed = false;
+  private snapshots: SnapshotStore | undefined;
 
   /** Use {@link openSqliteEventStore}; this takes an open, migrated connection. */
   constructor(database: Database.Database, options: { file: string; readonly: boolean; busyTimeoutMs: number; pollIntervalMs: number }) {
@@ -255,6 +258,11 @@ export class SqliteEventStore implements EventStore {
         return () => this.wakers.delete(wake);
       },
     });
+  }
+
+  /** The organization snapshots kept in this file (`ll_snapshots`), set up on first use: the ledger uses them unless told otherwise. */
+  snapshotStore(): SnapshotStore {
+    return (this.snapshots ??= createSqliteSnapshotStore(this));
   }
 
   /** Closes the connection (the WAL is checkpointed into the file). Waiting readers resolve false. Idempotent. */

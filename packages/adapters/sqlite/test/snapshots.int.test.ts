@@ -1,6 +1,6 @@
 import { createLedger, InMemoryEventStore, SNAPSHOT_CODE_VERSION, SNAPSHOT_SCHEMA_VERSION } from '@learner-ledger/core';
 import { adminContext, describeSnapshotStoreContract } from '@learner-ledger/core/testing';
-import { createSqliteSnapshotStore, openSqliteEventStore, schemaVersionOf, SNAPSHOT_COMPONENT } from '../src/index.js';
+import { createSqliteSnapshotStore, latestVersion, openSqliteEventStore, schemaVersionOf, SNAPSHOT_COMPONENT, snapshotMigrations } from '../src/index.js';
 import { rightOf, temporaryDirectory } from './support.js';
 
 describeSnapshotStoreContract('sqlite file', async () => {
@@ -32,8 +32,8 @@ describe('sqlite snapshot store', () => {
       expect(schemaVersionOf(store.database, SNAPSHOT_COMPONENT)).toBe(0);
       createSqliteSnapshotStore(store);
       createSqliteSnapshotStore(store);
-      expect(schemaVersionOf(store.database, SNAPSHOT_COMPONENT)).toBe(1);
-      expect(store.database.prepare(`SELECT COUNT(*) FROM ll_schema_migrations WHERE component = 'snapshots'`).pluck().get()).toBe(1);
+      expect(schemaVersionOf(store.database, SNAPSHOT_COMPONENT)).toBe(latestVersion(snapshotMigrations));
+      expect(store.database.prepare(`SELECT COUNT(*) FROM ll_schema_migrations WHERE component = 'snapshots'`).pluck().get()).toBe(latestVersion(snapshotMigrations));
       await store.close();
     } finally {
       tmp.remove();
@@ -47,6 +47,7 @@ describe('sqlite snapshot store', () => {
       const writer = createLedger({ store: writable, snapshots: createSqliteSnapshotStore(writable), snapshotEvery: 2 });
       rightOf(await writer.execute({ type: 'OnboardOrganization', orgId: 'acme', name: 'Acme', seats: 5, timeZone: 'UTC' }, adminContext()));
       rightOf(await writer.execute({ type: 'CreateTeam', orgId: 'acme', name: 'Sales' }, adminContext()));
+      await writer.flushSnapshots();
       await writable.close();
 
       const readonly = openSqliteEventStore({ path: tmp.file(), readonly: true });
@@ -68,6 +69,7 @@ describe('sqlite snapshot store', () => {
       const ledger = createLedger({ store, snapshots, snapshotEvery: 1 });
       const result = rightOf(await ledger.execute({ type: 'OnboardOrganization', orgId: 'acme', name: 'Acme', seats: 5, timeZone: 'UTC' }, adminContext()));
       expect(result.status).toBe('applied');
+      await ledger.flushSnapshots();
       expect(ledger.snapshotCounters()).toMatchObject({ saved: 0, failedSaves: 1 });
       expect(ledger.snapshotCounters().lastProblem).toContain('ll_snapshots');
       await store.close();
@@ -83,6 +85,7 @@ describe('sqlite snapshot store', () => {
       const snapshots = createSqliteSnapshotStore(store);
       const writer = createLedger({ store, snapshots, snapshotEvery: 1 });
       rightOf(await writer.execute({ type: 'OnboardOrganization', orgId: 'acme', name: 'Acme', seats: 5, timeZone: 'UTC' }, adminContext()));
+      await writer.flushSnapshots();
       expect(await snapshots.load('acme')).toMatchObject({ schemaVersion: SNAPSHOT_SCHEMA_VERSION, codeVersion: SNAPSHOT_CODE_VERSION, streamVersion: 2 });
       // Another store whose acme stream has a different history: the snapshot is refused.
       const other = new InMemoryEventStore();

@@ -73,7 +73,14 @@ export const stampOf = (queued: QueuedCommand, orgId: string, lastOccurredAt: st
  * moves only once the append landed. A refused command adds nothing; a
  * command id seen earlier (in the stream or in this batch) is a duplicate.
  */
-export const decideBatch = (entry: CacheEntry, orgId: string, queue: readonly QueuedCommand[], limits: BatchLimits): BatchDecision => {
+export const decideBatch = (
+  entry: CacheEntry,
+  orgId: string,
+  queue: readonly QueuedCommand[],
+  limits: BatchLimits,
+  /** Where the stream already holds a command's events (exact), or undefined. */
+  applied: (commandId: string) => CommandRange | undefined,
+): BatchDecision => {
   const items: BatchItem[] = [];
   const changes: RecordedChange[] = [];
   const encoded: NewStoredEvent[] = [];
@@ -85,7 +92,7 @@ export const decideBatch = (entry: CacheEntry, orgId: string, queue: readonly Qu
   for (let k = 0; k < queue.length; k++) {
     const queued = queue[k]!;
     const afterOthers = decidedAt.size > 0;
-    const range = entry.commands.get(queued.commandId);
+    const range = applied(queued.commandId);
     if (range) {
       items.push({ kind: 'duplicate', queued, range });
       continue;

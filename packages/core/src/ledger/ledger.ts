@@ -8,6 +8,7 @@ import { SNAPSHOT_CODE_VERSION, type SnapshotStore } from '../snapshots/port.js'
 import { type AppendResult, type EventStore, WrongExpectedVersionError } from '../store/port.js';
 import { normalizeInstant } from '../time.js';
 import { decideBatch, type BatchDecision, type QueuedCommand } from './batch.js';
+import { commandsIn, knownCommands } from './command-lookup.js';
 import { CommandQueue } from './command-queue.js';
 import { backoffMs, ContentionTracker, sleep } from './contention.js';
 import { appendFailure, concurrencyConflict, invalidInstant, invalidOrganizationId, LedgerLoadError, toDomainError } from './errors.js';
@@ -30,10 +31,16 @@ export interface LedgerOptions {
   /**
    * Where organization snapshots are kept. With one, an organization is loaded
    * from its latest valid snapshot and caught up from the stream, instead of
-   * folded from the first event. Default: none (every load folds the stream).
+   * folded from the first event. Default: the store's own
+   * (`store.snapshotStore()`: SQLite and PostgreSQL keep them beside the
+   * events), else none; `false`: none (every load folds the stream).
    */
-  readonly snapshots?: SnapshotStore;
-  /** Save a new snapshot once at least this many events were folded past the last one. Default 1000. */
+  readonly snapshots?: SnapshotStore | false;
+  /**
+   * Save a new snapshot once at least this many events were folded past the
+   * last one (and at least one per 16 learners and commands the organization
+   * holds, so saving stays a small share of the work at any size). Default 1000.
+   */
   readonly snapshotEvery?: number;
   /** The code version snapshots are written with; snapshots of any other are ignored. Default {@link SNAPSHOT_CODE_VERSION}. */
   readonly snapshotCodeVersion?: string;
@@ -106,6 +113,11 @@ export class Ledger {
   /** What the ledger did with snapshots so far (loads, ignored snapshots, saves, failed saves). */
   snapshotCounters(): SnapshotCounters {
     return this.snapshots.counters();
+  }
+
+  /** Resolves once every snapshot save started so far has ended: saves run beside the commands; wait for them before closing the store. */
+  flushSnapshots(): Promise<void> {
+    return this.snapshots.flush();
   }
 
   /** Decides and appends one command. Domain refusals and store failures come back as values. */
@@ -188,13 +200,15 @@ export class Ledger {
     let decision: BatchDecision | undefined;
     let appended: AppendResult | undefined;
     try {
+      const known = await knownCommands(this.store, streamId, entry.commands, queue);
       if (this.lockedNext(orgId)) {
         let othersWrote = false;
         const outcome = await this.store.appendLocked!(streamId, entry.version, (tail) => {
           othersWrote = tail.length > 0;
           foldStored(entry, tail);
+          const inTail = commandsIn(tail);
           // Kept outside too: a failed append still answers each decided command.
-          const decided = decideBatch(entry, orgId, queue, limits);
+          const decided = decideBatch(entry, orgId, queue, limits, (commandId) => inTail.get(commandId) ?? entry.commands.recentRange(commandId) ?? known.get(commandId));
           decision = decided;
           return { events: decided.encoded, value: decided };
         });
@@ -202,7 +216,7 @@ export class Ledger {
         decision = outcome.value;
         appended = outcome.append;
       } else {
-        decision = decideBatch(entry, orgId, queue, limits);
+        decision = decideBatch(entry, orgId, queue, limits, (commandId) => entry.commands.recentRange(commandId) ?? known.get(commandId));
         // Refusals and no-ops are confirmed by a state caught up with the stream; events, by the append's expected version.
         if (decision.encoded.length === 0 && !caughtUp) return { kind: 'unconfirmed' };
         if (decision.encoded.length > 0) appended = await this.store.appendToStream(streamId, decision.encoded, { expectedVersion: entry.version });
@@ -220,7 +234,7 @@ export class Ledger {
     }
     if (appended !== undefined) {
       foldRecorded(entry, decision.changes);
-      await this.snapshots.saveIfDue(orgId, entry);
+      this.snapshots.saveIfDue(orgId, entry);
     }
     let positionAt = (_index: number): bigint => 0n;
     try {
@@ -266,7 +280,7 @@ export class Ledger {
   private async load(orgId: string): Promise<E.Either<DomainError, CacheEntry>> {
     try {
       const entry = await this.cache.load(orgId);
-      await this.snapshots.saveIfDue(orgId, entry);
+      this.snapshots.saveIfDue(orgId, entry);
       return E.right(entry);
     } catch (error) {
       return E.left(toDomainError(error));

@@ -1,9 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { OrganizationState } from '../organization/state.js';
 import { SNAPSHOT_SCHEMA_VERSION, type OrganizationSnapshot, type SnapshotStore } from '../snapshots/port.js';
-import { deserializeCommands, deserializeOrganizationState, serializeOrganizationState } from '../snapshots/state-codec.js';
+import { decodeSnapshot, type DecodedSnapshot } from '../snapshots/snapshot-decode.js';
+import { captureSnapshot, encodeSnapshot, type SnapshotCapture } from '../snapshots/snapshot-encode.js';
 import type { EventStore } from '../store/port.js';
-import { commandIndex } from './command-index.js';
 import type { CacheEntry } from './state-cache.js';
 
 /** What the ledger did with snapshots since it was created. */
@@ -15,14 +14,16 @@ export interface SnapshotCounters {
   readonly saved: number;
   /** Snapshots that could not be saved: the commands went on regardless. */
   readonly failedSaves: number;
+  /** Saves running now, beside the commands. */
+  readonly saving: number;
   /** Why the last snapshot was ignored or failed to save. */
   readonly lastProblem?: string;
 }
 
 export interface SnapshotKeeperOptions {
   readonly store: EventStore;
-  /** Where snapshots are kept; without one, nothing is restored or saved. */
-  readonly snapshots: SnapshotStore | undefined;
+  /** Where snapshots are kept: undefined for the store's own (when it keeps them), false for none. */
+  readonly snapshots: SnapshotStore | false | undefined;
   /** Save once at least this many events were folded past the last snapshot. */
   readonly every: number;
   /** The code version snapshots are written with; snapshots of any other are ignored. */
@@ -31,23 +32,56 @@ export interface SnapshotKeeperOptions {
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** Restores organizations from snapshots it can trust and saves new ones as streams grow; never fails a command. */
+/**
+ * A save costs time in proportion to the organization (its learners and
+ * commands): it comes due only once the events since the last one number at
+ * least 1/16 of that size, so saving takes a bounded share of the work however
+ * large the organization grows (and a load catches up at most that many events).
+ */
+const SIZE_PER_EVENT_BEFORE_A_SAVE = 16;
+
+/** Events to fold past the last snapshot before saving the next one. */
+const eventsBetweenSaves = (entry: CacheEntry, every: number): number => Math.max(every, Math.ceil((entry.state.learners.size + entry.commands.size) / SIZE_PER_EVENT_BEFORE_A_SAVE));
+
+/**
+ * Restores organizations from snapshots it can trust and saves new ones as
+ * streams grow, beside the commands: a save takes frozen copies of the
+ * organization (O(pages), no learner copied) and encodes and writes them
+ * while later commands run. Never fails a command.
+ */
 export class SnapshotKeeper {
   private readonly tally: { loaded: number; ignored: number; saved: number; failedSaves: number; lastProblem?: string } = { loaded: 0, ignored: 0, saved: 0, failedSaves: 0 };
+  /** The save running for each organization: one at a time. */
+  private readonly saving = new Map<string, Promise<void>>();
+  /** Organizations whose save came due while one was running: saved again, at their latest version, when it ends. */
+  private readonly due = new Map<string, CacheEntry>();
+  private readonly snapshots: SnapshotStore | undefined;
 
-  constructor(private readonly options: SnapshotKeeperOptions) {}
+  constructor(private readonly options: SnapshotKeeperOptions) {
+    this.snapshots = options.snapshots === false ? undefined : options.snapshots;
+    if (options.snapshots === undefined) {
+      // Snapshots only save time: a store whose snapshots cannot be set up is used without them.
+      try {
+        this.snapshots = options.store.snapshotStore?.();
+      } catch (error) {
+        this.tally.lastProblem = `snapshots not used: ${messageOf(error)}`;
+      }
+    }
+  }
 
   counters(): SnapshotCounters {
-    return { ...this.tally };
+    return { ...this.tally, saving: this.saving.size };
   }
 
   /**
    * The organization as its snapshot has it, when there is one this code can
-   * trust: same schema and code version, and taken on this very stream (the
-   * event at its version is there, with the same id). Anything else is ignored.
+   * trust: same schema and code version, taken on this very stream (the
+   * event at its version is there, with the same id), and bytes that decode.
+   * Anything else is ignored.
    */
   async restore(orgId: string, streamId: string): Promise<CacheEntry | undefined> {
-    const { snapshots, store, codeVersion } = this.options;
+    const { store, codeVersion } = this.options;
+    const snapshots = this.snapshots;
     if (!snapshots) return undefined;
     let snapshot: OrganizationSnapshot | undefined;
     try {
@@ -66,46 +100,58 @@ export class SnapshotKeeper {
     if (at === undefined || at.streamVersion !== snapshot.streamVersion || at.eventId !== snapshot.lastEventId) {
       return this.ignore(`the stream's event at version ${snapshot.streamVersion} is not the one it was taken after`);
     }
-    let state: E.Either<string, OrganizationState>;
-    let commands: E.Either<string, Map<string, { from: number; to: number }>>;
+    let decoded: E.Either<string, DecodedSnapshot>;
     try {
-      state = deserializeOrganizationState(JSON.parse(snapshot.state));
-      commands = deserializeCommands(JSON.parse(snapshot.commands));
+      decoded = await decodeSnapshot(snapshot.bytes);
     } catch (error) {
-      return this.ignore(`it is not JSON: ${messageOf(error)}`);
+      return this.ignore(`its bytes do not decode: ${messageOf(error)}`);
     }
-    if (E.isLeft(state)) return this.ignore(`its state does not decode (${state.left})`);
-    if (E.isLeft(commands)) return this.ignore(`its command record does not decode (${commands.left})`);
-    if (state.right.orgId !== orgId) return this.ignore(`its state is of organization ${state.right.orgId}`);
+    if (E.isLeft(decoded)) return this.ignore(`its bytes do not decode: ${decoded.left}`);
+    const { state, commands } = decoded.right;
+    if (state.orgId !== orgId) return this.ignore(`its state is of organization ${state.orgId}`);
+    if (commands.lastVersion !== snapshot.streamVersion) return this.ignore(`its command record ends at version ${commands.lastVersion}, not at its own version ${snapshot.streamVersion}`);
     this.tally.loaded++;
-    return {
-      state: state.right,
-      version: snapshot.streamVersion,
-      commands: commandIndex(commands.right),
-      shared: false,
-      lastEventId: snapshot.lastEventId,
-      snapshotVersion: snapshot.streamVersion,
-    };
+    return { state, version: snapshot.streamVersion, commands, lastEventId: snapshot.lastEventId, snapshotVersion: snapshot.streamVersion };
   }
 
-  /** Saves a snapshot once enough events were folded past the last one. A failure is counted, never raised. */
-  async saveIfDue(orgId: string, entry: CacheEntry): Promise<void> {
-    const { snapshots, every, codeVersion } = this.options;
-    if (!snapshots || entry.lastEventId === undefined || entry.version - entry.snapshotVersion < every) return;
+  /**
+   * Starts saving a snapshot once enough events were folded past the last
+   * one (`every`, and 1/16 of the organization's size). Returns at once: the save runs beside the commands
+   * ({@link SnapshotKeeper.flush} waits for it). While one runs for the
+   * organization, the next waits for it to end and then takes the state as it
+   * is then. A failure is counted, never raised.
+   */
+  saveIfDue(orgId: string, entry: CacheEntry): void {
+    const { every } = this.options;
+    const snapshots = this.snapshots;
+    const lastEventId = entry.lastEventId;
+    if (!snapshots || lastEventId === undefined || entry.version - entry.snapshotVersion < eventsBetweenSaves(entry, every)) return;
+    if (this.saving.has(orgId)) {
+      this.due.set(orgId, entry);
+      return;
+    }
     // Not retried before another `every` events: a store that keeps failing costs little.
     entry.snapshotVersion = entry.version;
+    // Taken in one synchronous step, so the state, its version and its last event agree.
+    const capture = captureSnapshot(entry.state, entry.commands);
+    const save = this.save(snapshots, orgId, entry.version, lastEventId, capture).finally(() => {
+      this.saving.delete(orgId);
+      const next = this.due.get(orgId);
+      this.due.delete(orgId);
+      if (next) this.saveIfDue(orgId, next);
+    });
+    this.saving.set(orgId, save);
+  }
+
+  /** Resolves once every save started so far has ended (saved or failed). */
+  async flush(): Promise<void> {
+    while (this.saving.size > 0) await Promise.all(this.saving.values());
+  }
+
+  private async save(snapshots: SnapshotStore, orgId: string, streamVersion: number, lastEventId: string, capture: SnapshotCapture): Promise<void> {
     try {
-      const commands: [string, number, number][] = [];
-      for (const [commandId, range] of entry.commands.entries()) commands.push([commandId, range.from, range.to]);
-      await snapshots.save({
-        orgId,
-        streamVersion: entry.version,
-        lastEventId: entry.lastEventId,
-        schemaVersion: SNAPSHOT_SCHEMA_VERSION,
-        codeVersion,
-        state: JSON.stringify(serializeOrganizationState(entry.state)),
-        commands: JSON.stringify(commands),
-      });
+      const bytes = await encodeSnapshot(capture);
+      await snapshots.save({ orgId, streamVersion, lastEventId, schemaVersion: SNAPSHOT_SCHEMA_VERSION, codeVersion: this.options.codeVersion, bytes });
       this.tally.saved++;
     } catch (error) {
       this.tally.failedSaves++;

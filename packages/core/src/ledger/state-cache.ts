@@ -3,21 +3,20 @@ import type { DomainEvent } from '../events.js';
 import { organizationStreamId } from '../ids.js';
 import type { EventMetadata } from '../metadata.js';
 import { organizationDecider } from '../organization/decider.js';
-import { copyState, draftOf, type OrganizationState } from '../organization/state.js';
+import { draftOf, emptyFoldedState, frozenCopy, type FoldedOrganizationState, type OrganizationState } from '../organization/state.js';
 import { decodeEvent } from '../serialization.js';
 import type { EventStore, StoredEvent } from '../store/port.js';
-import { commandIndex, type CommandIndex } from './command-index.js';
+import { CommandIndex } from './command-index.js';
 import { LedgerLoadError } from './errors.js';
 import type { RecordedChange } from './types.js';
 
 /** One organization as the ledger keeps it between commands. */
 export interface CacheEntry {
-  state: OrganizationState;
+  /** Folded in place; views and snapshots take frozen copies of it. */
+  readonly state: FoldedOrganizationState;
   /** The stream version `state` is folded up to. */
   version: number;
   readonly commands: CommandIndex;
-  /** A view handed out by {@link viewOf} reads through to these maps: copy them before folding in place again. */
-  shared: boolean;
   /** The id of the event at `version` (undefined at version 0). */
   lastEventId: string | undefined;
   /** The version of the last snapshot loaded or saved (0: none). */
@@ -28,21 +27,16 @@ export interface CacheEntry {
 
 /** An organization before its first event. */
 export const emptyCacheEntry = (): CacheEntry => ({
-  state: organizationDecider.initialState(),
+  state: emptyFoldedState(),
   version: 0,
-  commands: commandIndex(),
-  shared: false,
+  commands: new CommandIndex(),
   lastEventId: undefined,
   snapshotVersion: 0,
 });
 
-/** Folds the event at the next version into the entry, first giving up maps that outstanding views read through to. */
+/** Folds the event at the next version into the entry, in place. */
 const foldNext = (entry: CacheEntry, event: DomainEvent, metadata: EventMetadata, version: number, eventId: string): void => {
-  if (entry.shared) {
-    entry.state = copyState(entry.state);
-    entry.shared = false;
-  }
-  entry.state = organizationDecider.evolve(entry.state, event, metadata);
+  organizationDecider.evolve(entry.state, event, metadata);
   entry.version = version;
   entry.lastEventId = eventId;
   entry.lastOccurredAt = metadata.occurredAt;
@@ -57,11 +51,8 @@ export const foldRecorded = (entry: CacheEntry, changes: readonly RecordedChange
   }
 };
 
-/** A read-only view of the entry's state: later folds copy before they change what the view reads. */
-export const viewOf = (entry: CacheEntry): OrganizationState => {
-  entry.shared = true;
-  return draftOf(entry.state);
-};
+/** A view of the entry's state as it is now: later folds never reach it, and its own changes never reach the entry. O(pages). */
+export const viewOf = (entry: CacheEntry): OrganizationState => draftOf(frozenCopy(entry.state));
 
 const LOAD_PAGE = 10_000;
 

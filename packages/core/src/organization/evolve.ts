@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../events.js';
 import type { EventMetadata } from '../metadata.js';
-import { normalizeEmail, normalizeName, type LearnerRecord, type OrganizationState } from './state.js';
+import { normalizeEmail, normalizeName, type OrganizationState } from './state.js';
 
 const without = (list: readonly string[], remove: readonly string[]): string[] => {
   if (remove.length === 0) return [...list];
@@ -13,15 +13,12 @@ const withAdded = (list: readonly string[], add: readonly string[]): string[] =>
   return result;
 };
 
-const updateLearner = (state: OrganizationState, learnerId: string, change: (learner: LearnerRecord) => LearnerRecord): void => {
-  const learner = state.learners.get(learnerId);
-  if (learner) state.learners.set(learnerId, change(learner));
-};
-
 /**
  * Folds one event into the organization's state, in place (see
  * {@link OrganizationState}). Total over every event type: an event that
- * does not apply (an unknown learner) leaves the state as it is.
+ * does not apply (an unknown learner) leaves the state as it is. Learners
+ * change through `read` and `update`, field by field, never by rebuilding
+ * their whole record.
  */
 export const evolve = (state: OrganizationState, event: DomainEvent, metadata?: EventMetadata): OrganizationState => {
   switch (event.type) {
@@ -47,7 +44,10 @@ export const evolve = (state: OrganizationState, event: DomainEvent, metadata?: 
       return state;
     case 'LearnerRegistered': {
       const d = event.data;
-      state.learners.set(d.learnerId, {
+      // A learner registered again replaces the first one, and the e-mail index follows the new address.
+      const previousEmail = state.learners.read(d.learnerId, 'email');
+      if (previousEmail !== undefined && state.learnerIdsByEmail.get(normalizeEmail(previousEmail)) === d.learnerId) state.learnerIdsByEmail.delete(normalizeEmail(previousEmail));
+      state.learners.add({
         learnerId: d.learnerId,
         email: d.email,
         firstName: d.firstName,
@@ -63,56 +63,51 @@ export const evolve = (state: OrganizationState, event: DomainEvent, metadata?: 
       return state;
     }
     case 'LicenseAssigned': {
-      const learner = state.learners.get(event.data.learnerId);
-      if (!learner) return state;
-      if (learner.licenseId === null) state.licensesInUse++;
+      const held = state.learners.read(event.data.learnerId, 'licenseId');
+      if (held === undefined) return state;
+      if (held === null) state.licensesInUse++;
       state.nextLicenseNumber++;
-      state.learners.set(learner.learnerId, { ...learner, licenseId: event.data.licenseId });
+      state.learners.update(event.data.learnerId, { licenseId: event.data.licenseId });
       return state;
     }
     case 'LicenseReleased': {
-      const learner = state.learners.get(event.data.learnerId);
-      if (!learner || learner.licenseId === null) return state;
+      const held = state.learners.read(event.data.learnerId, 'licenseId');
+      if (held === undefined || held === null) return state;
       state.licensesInUse--;
-      state.learners.set(learner.learnerId, { ...learner, licenseId: null });
+      state.learners.update(event.data.learnerId, { licenseId: null });
       return state;
     }
-    case 'TeamMembershipChanged':
-      updateLearner(state, event.data.learnerId, (learner) => ({
-        ...learner,
-        teams: withAdded(without(learner.teams, event.data.removed), event.data.added),
-      }));
+    case 'TeamMembershipChanged': {
+      const teams = state.learners.read(event.data.learnerId, 'teams');
+      if (teams !== undefined) state.learners.update(event.data.learnerId, { teams: withAdded(without(teams, event.data.removed), event.data.added) });
       return state;
+    }
     case 'LearnerDeactivated':
-      updateLearner(state, event.data.learnerId, (learner) => ({
-        ...learner,
-        status: 'inactive',
-        teamsBeforeDeactivation: event.data.removedTeams,
-      }));
+      state.learners.update(event.data.learnerId, { status: 'inactive', teamsBeforeDeactivation: event.data.removedTeams });
       return state;
     case 'LearnerReactivated':
-      updateLearner(state, event.data.learnerId, (learner) => ({ ...learner, status: 'active', teamsBeforeDeactivation: [] }));
+      state.learners.update(event.data.learnerId, { status: 'active', teamsBeforeDeactivation: [] });
       return state;
     case 'LearnerProfileUpdated': {
-      const learner = state.learners.get(event.data.learnerId);
-      if (!learner) return state;
-      const changes = event.data.changes;
-      if (changes.email !== undefined && normalizeEmail(changes.email) !== normalizeEmail(learner.email)) {
-        state.learnerIdsByEmail.delete(normalizeEmail(learner.email));
-        state.learnerIdsByEmail.set(normalizeEmail(changes.email), learner.learnerId);
-      }
-      state.learners.set(learner.learnerId, {
-        ...learner,
-        email: changes.email ?? learner.email,
-        firstName: changes.firstName ?? learner.firstName,
-        lastName: changes.lastName ?? learner.lastName,
-        employeeId: changes.employeeId !== undefined ? changes.employeeId : learner.employeeId,
+      const { learnerId, changes } = event.data;
+      const email = state.learners.read(learnerId, 'email');
+      if (email === undefined) return state;
+      const moved = changes.email !== undefined && normalizeEmail(changes.email) !== normalizeEmail(email);
+      if (moved) state.learnerIdsByEmail.delete(normalizeEmail(email));
+      state.learners.update(learnerId, {
+        ...(changes.email !== undefined ? { email: changes.email } : {}),
+        ...(changes.firstName !== undefined ? { firstName: changes.firstName } : {}),
+        ...(changes.lastName !== undefined ? { lastName: changes.lastName } : {}),
+        ...(changes.employeeId !== undefined ? { employeeId: changes.employeeId } : {}),
       });
+      if (moved) state.learnerIdsByEmail.set(normalizeEmail(changes.email!), learnerId);
       return state;
     }
-    case 'ActivityRecorded':
-      updateLearner(state, event.data.learnerId, (learner) => ({ ...learner, activityCount: learner.activityCount + 1 }));
+    case 'ActivityRecorded': {
+      const count = state.learners.read(event.data.learnerId, 'activityCount');
+      if (count !== undefined) state.learners.update(event.data.learnerId, { activityCount: count + 1 });
       return state;
+    }
     case 'DeactivationScheduled': {
       const d = event.data;
       state.schedules.set(d.scheduleId, {

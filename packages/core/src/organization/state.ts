@@ -1,26 +1,18 @@
-import type { Connector, ImportFormat, ImportOptions, ImportSchedule, MoveInstruction, TeamKind, LearnerStatus } from '../events.js';
+import type { Connector, ImportFormat, ImportOptions, ImportSchedule, MoveInstruction, TeamKind } from '../events.js';
 import type { Actor, Channel } from '../metadata.js';
+import { TableEmailIndex } from './email-index.js';
+import { LearnerDraft } from './learner-draft.js';
+import { LearnerTable } from './learner-table.js';
+import type { EmailIndex, Learners } from './learners.js';
 import { OverlayMap } from './overlay-map.js';
+
+export type { EmailIndex, LearnerPatch, LearnerRecord, Learners } from './learners.js';
+export { normalizeEmail, normalizeName } from './normalize.js';
 
 export interface TeamRecord {
   readonly teamId: string;
   readonly name: string;
   readonly kind: TeamKind;
-}
-
-export interface LearnerRecord {
-  readonly learnerId: string;
-  readonly email: string;
-  readonly firstName: string;
-  readonly lastName: string;
-  readonly employeeId: string | null;
-  readonly status: LearnerStatus;
-  readonly licenseId: string | null;
-  /** Team ids, in the order they were joined. */
-  readonly teams: readonly string[];
-  /** The teams the last deactivation removed: what a reactivation restores. */
-  readonly teamsBeforeDeactivation: readonly string[];
-  readonly activityCount: number;
 }
 
 export interface ScheduleRecord {
@@ -51,8 +43,10 @@ export interface ImportRecord {
 /**
  * The state of one organization, folded from its stream. The object and its
  * maps are owned by whoever folds them (evolve updates them in place, for
- * speed on large organizations); records inside are immutable values, and
- * `decide` never mutates what it is given.
+ * speed on large organizations); records read from them are immutable
+ * values, and `decide` never mutates what it is given. The learners are a
+ * compact table (column-wise) in a folded state and a copy-on-write draft
+ * over one in a draft.
  */
 export interface OrganizationState {
   exists: boolean;
@@ -68,14 +62,24 @@ export interface OrganizationState {
   readonly teams: Map<string, TeamRecord>;
   /** Lower-cased team name → team id (names are unique case-insensitively). */
   readonly teamIdsByName: Map<string, string>;
-  readonly learners: Map<string, LearnerRecord>;
-  /** Lower-cased e-mail → learner id. */
-  readonly learnerIdsByEmail: Map<string, string>;
+  readonly learners: Learners;
+  /** Normalized e-mail → learner id. */
+  readonly learnerIdsByEmail: EmailIndex;
   readonly schedules: Map<string, ScheduleRecord>;
   readonly imports: Map<string, ImportRecord>;
 }
 
-export const initialOrganizationState = (): OrganizationState => ({
+/** A folded state: its learners are a table of their own, which can be frozen. */
+export interface FoldedOrganizationState extends OrganizationState {
+  readonly learners: LearnerTable;
+  readonly learnerIdsByEmail: TableEmailIndex;
+}
+
+/** An organization before its first event. */
+export const initialOrganizationState = (): OrganizationState => emptyFoldedState();
+
+/** An organization before its first event, as the ledger folds it. */
+export const emptyFoldedState = (): FoldedOrganizationState => foldedState(LearnerTable.empty(), {
   exists: false,
   orgId: '',
   name: '',
@@ -88,39 +92,43 @@ export const initialOrganizationState = (): OrganizationState => ({
   nextLicenseNumber: 1,
   teams: new Map(),
   teamIdsByName: new Map(),
-  learners: new Map(),
-  learnerIdsByEmail: new Map(),
   schedules: new Map(),
   imports: new Map(),
 });
 
-/** A copy-on-write view of a state: folding events onto it leaves the original untouched. */
+/** A folded state of the given learners and other fields. */
+export const foldedState = (learners: LearnerTable, rest: Omit<OrganizationState, 'learners' | 'learnerIdsByEmail'>): FoldedOrganizationState => ({
+  ...rest,
+  learners,
+  learnerIdsByEmail: new TableEmailIndex(learners),
+});
+
+/** A copy-on-write view of a state: folding events onto it leaves the original untouched. O(1); its writes cost O(what they change). */
 export const draftOf = (state: OrganizationState): OrganizationState => ({
   ...state,
   teams: new OverlayMap(state.teams),
   teamIdsByName: new OverlayMap(state.teamIdsByName),
-  learners: new OverlayMap(state.learners),
+  learners: new LearnerDraft(state.learners),
   learnerIdsByEmail: new OverlayMap(state.learnerIdsByEmail),
   schedules: new OverlayMap(state.schedules),
   imports: new OverlayMap(state.imports),
 });
 
-/** A copy whose maps are its own (records inside are immutable values and are shared). O(size of the organization). */
-export const copyState = (state: OrganizationState): OrganizationState => ({
-  ...state,
+/**
+ * A copy that later folds into `state` never change: the learner table is
+ * frozen (its pages shared until either side writes one), the small maps
+ * (teams, schedules, imports) copied. O(pages + teams + schedules + imports).
+ */
+export const frozenCopy = (state: FoldedOrganizationState): FoldedOrganizationState => ({
+  ...foldedState(state.learners.freeze(), state),
   teams: new Map(state.teams),
   teamIdsByName: new Map(state.teamIdsByName),
-  learners: new Map(state.learners),
-  learnerIdsByEmail: new Map(state.learnerIdsByEmail),
   schedules: new Map(state.schedules),
   imports: new Map(state.imports),
 });
 
-export const normalizeName = (name: string): string => name.trim().normalize('NFC').toLocaleLowerCase('en');
-export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
-
 export const activeLearnerCount = (state: OrganizationState): number => {
   let count = 0;
-  for (const learner of state.learners.values()) if (learner.status === 'active') count++;
+  for (const learnerId of state.learners.keys()) if (state.learners.read(learnerId, 'status') === 'active') count++;
   return count;
 };

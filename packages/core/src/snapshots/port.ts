@@ -1,14 +1,16 @@
+import { SNAPSHOT_FORMAT_VERSION } from './format.js';
+
 /**
  * The snapshot-store port. A snapshot is an organization's folded state at one
  * stream version, with the ledger's idempotency record, so that a process can
  * start from it and catch up instead of folding the whole stream. Snapshots are
  * a cache: the stream stays the truth, and a snapshot that does not match it
- * (other schema or code version, ahead of the stream, another history) is
- * ignored and rebuilt from events.
+ * (other schema or code version, ahead of the stream, another history,
+ * unreadable bytes) is ignored and rebuilt from events.
  */
 
-/** The version of the serialized form of a snapshot (state and commands). Bump it when the form or the fold changes. */
-export const SNAPSHOT_SCHEMA_VERSION = 1;
+/** The version of the serialized form of a snapshot (state and commands), also written in its bytes. Bump it when the form or the fold changes. */
+export const SNAPSHOT_SCHEMA_VERSION = SNAPSHOT_FORMAT_VERSION;
 
 /** The version of this package: snapshots written by another version are not trusted. Kept equal to package.json. */
 export const CORE_VERSION = '0.1.0';
@@ -27,17 +29,20 @@ export interface OrganizationSnapshot {
   readonly schemaVersion: number;
   /** {@link SNAPSHOT_CODE_VERSION} (or the ledger's `snapshotCodeVersion`) of the code that wrote it. */
   readonly codeVersion: string;
-  /** The serialized `OrganizationState` (JSON text, see `serializeOrganizationState`). */
-  readonly state: string;
-  /** The idempotency record (JSON text): `[commandId, fromVersion, toVersion]` for every command in the stream. */
-  readonly commands: string;
+  /**
+   * The organization's state and the idempotency record of its stream, in the
+   * binary snapshot format (a magic, the format version, the deflated
+   * columns: see `snapshots/format.ts`). Opaque to stores.
+   */
+  readonly bytes: Uint8Array;
 }
 
 /**
  * Where snapshots are kept: one per organization, the one saved last (a
  * snapshot is only a cache, so an older one replacing a newer one costs a
  * longer catch-up, never correctness). Stores must never hand back a snapshot
- * they did not receive whole.
+ * they did not receive whole, and should write a large one in steps short
+ * enough not to hold up the commands running beside the save.
  */
 export interface SnapshotStore {
   /** A short name for messages: `memory`, `sqlite`, `postgres`. */

@@ -2,26 +2,28 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { Connector, ImportFormat, ImportOptions, ImportSchedule, LearnerStatus, MoveInstruction, TeamKind } from '../events.js';
 import { Actor, Channel } from '../metadata.js';
-import type { ImportRecord, LearnerRecord, OrganizationState, ScheduleRecord, TeamRecord } from '../organization/state.js';
+import { LearnerTable } from '../organization/learner-table.js';
+import { foldedState, type ImportRecord, type OrganizationState, type ScheduleRecord, type TeamRecord } from '../organization/state.js';
 
 /*
- * The stable serialized form of an OrganizationState: plain JSON, every Map an
- * array in its insertion order (commands iterate maps, so order is part of the
- * state). Records keyed by their own id are stored as the records; the two
- * name indexes are stored as [key, id] pairs, exactly as folded.
+ * The plain form of an OrganizationState: JSON, every map an array in its
+ * iteration order (commands iterate maps, so order is part of the state).
+ * Records keyed by their own id are stored as the records; the two name
+ * indexes as [key, id] pairs. Two states are the same when their plain forms
+ * are; snapshots use the compact binary form (snapshot-encode.ts) instead.
  */
 
-const Ids = t.readonlyArray(t.string);
-const Count = new t.Type<number, number, unknown>(
+export const Ids = t.readonlyArray(t.string);
+export const Count = new t.Type<number, number, unknown>(
   'Count',
   (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0,
   (u, c) => (typeof u === 'number' && Number.isInteger(u) && u >= 0 ? t.success(u) : t.failure(u, c, 'a whole number ≥ 0')),
   t.identity,
 );
 const Nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null]);
-const Pairs = t.readonlyArray(t.tuple([t.string, t.string]));
+export const Pairs = t.readonlyArray(t.tuple([t.string, t.string]));
 
-const TeamRecordCodec = t.type({ teamId: t.string, name: t.string, kind: TeamKind });
+export const TeamRecordCodec = t.type({ teamId: t.string, name: t.string, kind: TeamKind });
 const LearnerRecordCodec = t.type({
   learnerId: t.string,
   email: t.string,
@@ -34,7 +36,7 @@ const LearnerRecordCodec = t.type({
   teamsBeforeDeactivation: Ids,
   activityCount: Count,
 });
-const ScheduleRecordCodec = t.intersection([
+export const ScheduleRecordCodec = t.intersection([
   t.type({
     scheduleId: t.string,
     learnerIds: Ids,
@@ -44,7 +46,7 @@ const ScheduleRecordCodec = t.intersection([
   }),
   t.partial({ reason: t.string, channel: Channel, actor: Actor }),
 ]);
-const ImportRecordCodec = t.intersection([
+export const ImportRecordCodec = t.intersection([
   t.type({
     importId: t.string,
     fileName: t.string,
@@ -60,7 +62,7 @@ const ImportRecordCodec = t.intersection([
   t.partial({ location: t.string }),
 ]);
 
-/** The serialized form of an {@link OrganizationState} (snapshot schema version 1). */
+/** The plain form of an {@link OrganizationState}. */
 export const SerializedOrganizationState = t.type({
   exists: t.boolean,
   orgId: t.string,
@@ -80,10 +82,6 @@ export const SerializedOrganizationState = t.type({
   imports: t.readonlyArray(ImportRecordCodec),
 });
 export type SerializedOrganizationState = t.TypeOf<typeof SerializedOrganizationState>;
-
-/** The ledger's idempotency record: `[commandId, fromVersion, toVersion]`, in the order the commands were appended. */
-export const SerializedCommands = t.readonlyArray(t.tuple([t.string, Count, Count]));
-export type SerializedCommands = t.TypeOf<typeof SerializedCommands>;
 
 /** A state as plain JSON-able data (Maps become arrays in insertion order). */
 export const serializeOrganizationState = (state: OrganizationState): SerializedOrganizationState => ({
@@ -105,18 +103,21 @@ export const serializeOrganizationState = (state: OrganizationState): Serialized
   imports: [...state.imports.values()],
 });
 
-const byId = <R, K extends keyof R>(records: readonly R[], key: K): Map<string, R> => {
+/** Records keyed by their own id, in order. */
+export const byId = <R, K extends keyof R>(records: readonly R[], key: K): Map<string, R> => {
   const map = new Map<string, R>();
   for (const record of records) map.set(record[key] as string, record);
   return map;
 };
 
-/** Reads a serialized state back, validating every field. Returns a description of the first problem on failure. */
+/** Reads a plain state back, validating every field. Returns a description of the first problem on failure. */
 export const deserializeOrganizationState = (json: unknown): E.Either<string, OrganizationState> => {
   const decoded = SerializedOrganizationState.decode(json);
   if (E.isLeft(decoded)) return E.left(describeFailure(decoded.left));
   const s = decoded.right;
-  return E.right({
+  const learners = LearnerTable.empty();
+  for (const learner of s.learners) learners.add(learner);
+  const state = foldedState(learners, {
     exists: s.exists,
     orgId: s.orgId,
     name: s.name,
@@ -129,26 +130,20 @@ export const deserializeOrganizationState = (json: unknown): E.Either<string, Or
     nextLicenseNumber: s.nextLicenseNumber,
     teams: byId<TeamRecord, 'teamId'>(s.teams, 'teamId'),
     teamIdsByName: new Map(s.teamIdsByName),
-    learners: byId<LearnerRecord, 'learnerId'>(s.learners, 'learnerId'),
-    learnerIdsByEmail: new Map(s.learnerIdsByEmail),
     schedules: byId<ScheduleRecord, 'scheduleId'>(s.schedules as readonly ScheduleRecord[], 'scheduleId'),
     imports: byId<ImportRecord, 'importId'>(s.imports as readonly ImportRecord[], 'importId'),
   });
-};
-
-/** Reads a serialized idempotency record back. */
-export const deserializeCommands = (json: unknown): E.Either<string, Map<string, { from: number; to: number }>> => {
-  const decoded = SerializedCommands.decode(json);
-  if (E.isLeft(decoded)) return E.left(describeFailure(decoded.left));
-  const commands = new Map<string, { from: number; to: number }>();
-  for (const [commandId, from, to] of decoded.right) {
-    if (from < 1 || to < from) return E.left(`command ${commandId}: range ${from}-${to} is not a range of stream versions`);
-    commands.set(commandId, { from, to });
+  // The e-mail index points an address at the learner who has it, and only once.
+  for (const [normalizedEmail, learnerId] of s.learnerIdsByEmail) {
+    if (state.learnerIdsByEmail.has(normalizedEmail) || !learners.pointEmail(normalizedEmail, learnerId)) {
+      return E.left(`learnerIdsByEmail: ${JSON.stringify(normalizedEmail)} cannot point at learner ${JSON.stringify(learnerId)}`);
+    }
   }
-  return E.right(commands);
+  return E.right(state);
 };
 
-const describeFailure = (errors: t.Errors): string => {
+/** The first problem of an io-ts validation as `path: message`. */
+export const describeFailure = (errors: t.Errors): string => {
   const first = errors[0];
   if (!first) return 'it does not decode';
   const path = first.context

@@ -1,3 +1,5 @@
+import type { SnapshotStore } from '../snapshots/port.js';
+
 /**
  * The event-store port. Every store (in-memory, SQLite, PostgreSQL, KurrentDB)
  * implements this one interface and passes the one contract suite in
@@ -156,6 +158,8 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<ReadAllBatch>;
   /** Position of the last event in the log (0n when empty). */
   headPosition(): Promise<GlobalPosition>;
+  /** The snapshot store kept beside this store's events, when it keeps one: the ledger uses it unless told otherwise. */
+  snapshotStore?(): SnapshotStore | undefined;
   /** Resolve true as soon as the log holds an event after `after`; false on timeout or abort. */
   waitForEvents(after: GlobalPosition, options?: WaitOptions): Promise<boolean>;
   close(): Promise<void>;

@@ -89,6 +89,7 @@ export const describeIdempotency = (context: LedgerContractContext): void => {
       const command: Command = { type: 'DeactivateLearners', orgId, learnerIds: ['0004'] };
       const first = right(await ledger.execute(command, adminContext({ commandId: 'before-the-snapshot' })));
       await runAll(ledger, [register(orgId, '0005'), register(orgId, '0006')]);
+      await ledger.flushSnapshots();
       expect((await snapshotsOf(context, setup).load(orgId))!.streamVersion).toBeGreaterThan(first.streamVersion);
       const version = await versionOf(store, orgId);
       const again = right(await createLedger({ store, snapshots: snapshotsOf(context, setup) }).execute(command, adminContext({ commandId: 'before-the-snapshot' })));

@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from '../commands.js';
 import type { DomainError } from '../errors.js';
 import { createLedger, type Ledger } from '../ledger/index.js';
+import type { OrganizationState } from '../organization/state.js';
 import { SNAPSHOT_CODE_VERSION, SNAPSHOT_SCHEMA_VERSION, type OrganizationSnapshot, type SnapshotStore } from '../snapshots/port.js';
+import { decodeSnapshot, type DecodedSnapshot } from '../snapshots/snapshot-decode.js';
+import { captureSnapshot, encodeSnapshot } from '../snapshots/snapshot-encode.js';
 import { serializeOrganizationState } from '../snapshots/state-codec.js';
 import type { EventStore } from '../store/port.js';
 import { adminContext } from './fixtures.js';
@@ -49,16 +53,60 @@ const run = async (ledger: Ledger, commands: readonly Command[], idPrefix: strin
   for (const command of commands) right(await ledger.execute(command, adminContext({ commandId: `${idPrefix}-${n++}` })));
 };
 
+/** Bytes that are hard to keep whole: every byte value, zeros, and `length` in all. */
+const awkwardBytes = (length: number, seed = 1): Uint8Array => {
+  const bytes = new Uint8Array(length);
+  let x = seed;
+  for (let i = 0; i < length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    bytes[i] = i % 7 === 0 ? 0 : x >>> 24;
+  }
+  return bytes;
+};
+
 const sample = (orgId: string, overrides: Partial<OrganizationSnapshot> = {}): OrganizationSnapshot => ({
   orgId,
   streamVersion: 5,
   lastEventId: 'event-5',
   schemaVersion: SNAPSHOT_SCHEMA_VERSION,
   codeVersion: SNAPSHOT_CODE_VERSION,
-  state: '{"x":1}',
-  commands: '[["c",1,5]]',
+  bytes: awkwardBytes(64),
   ...overrides,
 });
+
+/** The snapshot as plain values (the bytes as their length and SHA-256), to compare what a store hands back with what it was given. */
+const plain = (snapshot: OrganizationSnapshot | undefined) =>
+  snapshot === undefined ? undefined : { ...snapshot, bytes: { length: snapshot.bytes.length, sha256: createHash('sha256').update(snapshot.bytes).digest('hex') } };
+
+const decoded = async (snapshot: OrganizationSnapshot): Promise<DecodedSnapshot> => {
+  const result = await decodeSnapshot(snapshot.bytes);
+  if (E.isLeft(result)) throw new Error(`the snapshot does not decode: ${result.left}`);
+  return result.right;
+};
+
+/**
+ * A snapshot whose organization `edit` changed, re-encoded whole (a false
+ * record that a ledger trusting the snapshot would show, for tests).
+ */
+export const editSnapshotState = async (snapshot: OrganizationSnapshot, edit: (state: OrganizationState) => void): Promise<OrganizationSnapshot> => {
+  const { state, commands } = await decoded(snapshot);
+  edit(state);
+  return { ...snapshot, bytes: await encodeSnapshot(captureSnapshot(state, commands)) };
+};
+
+const withSeats = async (snapshot: OrganizationSnapshot, seats: number): Promise<Uint8Array> =>
+  (
+    await editSnapshotState(snapshot, (state) => {
+      state.seats = seats;
+    })
+  ).bytes;
+
+/** A copy of `bytes` with one byte changed. */
+const withByte = (bytes: Uint8Array, at: number, value: (byte: number) => number): Uint8Array => {
+  const copy = Uint8Array.from(bytes);
+  copy[at] = value(copy[at]!) & 0xff;
+  return copy;
+};
 
 /** Declares the snapshot-store contract suite for one store. Call it at the top level of a Jest test file: it uses the Jest globals. */
 export const describeSnapshotStoreContract = (name: string, factory: SnapshotStoreFactory): void => {
@@ -76,10 +124,14 @@ export const describeSnapshotStoreContract = (name: string, factory: SnapshotSto
     it('hands back nothing for an organization without a snapshot, and what was saved, whole', async () => {
       const orgId = uniqueOrgId();
       expect(await setup.snapshots.load(orgId)).toBeUndefined();
-      const saved = sample(orgId, { state: JSON.stringify({ text: 'é ✓ "quoted"\n', big: 'x'.repeat(100_000) }) });
+      // Several megabytes: stores write a large snapshot in steps, and must still hand it back whole.
+      const saved = sample(orgId, { bytes: awkwardBytes(5_000_003) });
       await setup.snapshots.save(saved);
-      expect(await setup.snapshots.load(orgId)).toEqual(saved);
+      expect(plain(await setup.snapshots.load(orgId))).toEqual(plain(saved));
       expect(await setup.snapshots.load(`${orgId}x`)).toBeUndefined();
+      const empty = sample(orgId, { bytes: new Uint8Array(0), streamVersion: 6 });
+      await setup.snapshots.save(empty);
+      expect(plain(await setup.snapshots.load(orgId))).toEqual(plain(empty));
     });
 
     it('keeps one snapshot per organization: the one saved last', async () => {
@@ -89,8 +141,8 @@ export const describeSnapshotStoreContract = (name: string, factory: SnapshotSto
       await setup.snapshots.save(sample(otherOrgId, { streamVersion: 2, lastEventId: 'o2' }));
       await setup.snapshots.save(sample(orgId, { streamVersion: 12, lastEventId: 'e12' }));
       expect(await setup.snapshots.load(orgId)).toMatchObject({ streamVersion: 12, lastEventId: 'e12' });
-      await setup.snapshots.save(sample(orgId, { streamVersion: 3, lastEventId: 'e3', codeVersion: 'another' }));
-      expect(await setup.snapshots.load(orgId)).toEqual(sample(orgId, { streamVersion: 3, lastEventId: 'e3', codeVersion: 'another' }));
+      await setup.snapshots.save(sample(orgId, { streamVersion: 3, lastEventId: 'e3', codeVersion: 'another', bytes: awkwardBytes(100, 2) }));
+      expect(plain(await setup.snapshots.load(orgId))).toEqual(plain(sample(orgId, { streamVersion: 3, lastEventId: 'e3', codeVersion: 'another', bytes: awkwardBytes(100, 2) })));
       expect(await setup.snapshots.load(otherOrgId)).toMatchObject({ streamVersion: 2, lastEventId: 'o2' });
     });
 
@@ -98,18 +150,19 @@ export const describeSnapshotStoreContract = (name: string, factory: SnapshotSto
       const orgId = uniqueOrgId();
       const writer = createLedger({ store: setup.store, snapshots: setup.snapshots, snapshotEvery: 10 });
       await run(writer, organization(orgId, 12), 'setup');
+      await writer.flushSnapshots();
       expect(writer.snapshotCounters()).toMatchObject({ failedSaves: 0 });
       expect(writer.snapshotCounters().saved).toBeGreaterThanOrEqual(1);
       const snapshot = await setup.snapshots.load(orgId);
       expect(snapshot).toMatchObject({ orgId, schemaVersion: SNAPSHOT_SCHEMA_VERSION, codeVersion: SNAPSHOT_CODE_VERSION });
       expect(snapshot!.streamVersion).toBeGreaterThanOrEqual(10);
       // Events after the snapshot, written without snapshots.
-      await run(createLedger({ store: setup.store }), [{ type: 'DeactivateLearners', orgId, learnerIds: ['L0003'] }], 'late');
+      await run(createLedger({ store: setup.store, snapshots: false }), [{ type: 'DeactivateLearners', orgId, learnerIds: ['L0003'] }], 'late');
 
       const handle = await other();
       try {
         const fromSnapshot = createLedger({ store: handle.store, snapshots: handle.snapshots });
-        const folded = createLedger({ store: handle.store });
+        const folded = createLedger({ store: handle.store, snapshots: false });
         const a = right(await fromSnapshot.state(orgId));
         expect(fromSnapshot.snapshotCounters()).toMatchObject({ loaded: 1, ignored: 0 });
         expect(serializeOrganizationState(a)).toEqual(serializeOrganizationState(right(await folded.state(orgId))));
@@ -132,6 +185,7 @@ export const describeSnapshotStoreContract = (name: string, factory: SnapshotSto
       const deactivate: Command = { type: 'DeactivateLearners', orgId, learnerIds: ['L0001'] };
       const first = right(await writer.execute(deactivate, adminContext({ commandId: 'deactivate-once' })));
       await run(writer, organization(orgId, 8, 10).slice(5), 'more'); // more learners: the snapshot moves past the command
+      await writer.flushSnapshots();
       const snapshot = await setup.snapshots.load(orgId);
       expect(snapshot!.streamVersion).toBeGreaterThan(first.streamVersion);
 
@@ -151,24 +205,29 @@ export const describeSnapshotStoreContract = (name: string, factory: SnapshotSto
       }
     });
 
-    const ignoredCases: [string, (s: OrganizationSnapshot) => OrganizationSnapshot, RegExp][] = [
+    type Spoil = (s: OrganizationSnapshot, good: OrganizationSnapshot) => Promise<OrganizationSnapshot> | OrganizationSnapshot;
+    const ignoredCases: [string, Spoil, RegExp][] = [
       ['of a newer schema version', (s) => ({ ...s, schemaVersion: SNAPSHOT_SCHEMA_VERSION + 1 }), /schema version/],
       ['written by another code version', (s) => ({ ...s, codeVersion: `${s.codeVersion}-other` }), /written by/],
       ['ahead of the stream', (s) => ({ ...s, streamVersion: s.streamVersion + 1000 }), /ahead of the stream/],
       ['of another history of the stream', (s) => ({ ...s, lastEventId: 'not-this-event' }), /not the one/],
-      ['whose state does not decode', (s) => ({ ...s, state: JSON.stringify({ ...JSON.parse(s.state), seats: -1 }) }), /does not decode/],
-      ['that is not JSON', (s) => ({ ...s, commands: s.commands.slice(0, -1) }), /not JSON/],
+      ['whose state does not decode', async (s, good) => ({ ...s, bytes: await withSeats(good, -1) }), /does not decode/],
+      ['of another format version', (s) => ({ ...s, bytes: withByte(s.bytes, 8, (version) => version + 1) }), /format version/],
+      ['whose bytes are damaged', (s) => ({ ...s, bytes: withByte(s.bytes, Math.floor(s.bytes.length / 2), (byte) => byte ^ 0x10) }), /does not inflate|do not decode/],
+      ['that is cut short', (s) => ({ ...s, bytes: s.bytes.subarray(0, s.bytes.length - 5) }), /does not inflate|do not decode/],
+      ['in the old JSON form', (s, good) => ({ ...s, bytes: Buffer.from(JSON.stringify({ state: '{"seats":999}', from: good.codeVersion })) }), /snapshot magic/],
     ];
     it.each(ignoredCases)('ignores a snapshot %s and folds the stream instead', async (_label, spoil, reason) => {
       const orgId = uniqueOrgId();
       const writer = createLedger({ store: setup.store, snapshots: setup.snapshots, snapshotEvery: 3 });
       await run(writer, organization(orgId, 4), 'setup');
-      const good = await setup.snapshots.load(orgId);
+      await writer.flushSnapshots();
+      const good = (await setup.snapshots.load(orgId))!;
       // A false record that would show if it were trusted.
-      const lie = JSON.stringify({ ...JSON.parse(good!.state), seats: 999 });
-      const bad = spoil({ ...good!, state: lie });
+      const lie = { ...good, bytes: await withSeats(good, 999) };
+      const bad = await spoil(lie, good);
       await setup.snapshots.save(bad);
-      expect(await setup.snapshots.load(orgId)).toEqual(bad);
+      expect(plain(await setup.snapshots.load(orgId))).toEqual(plain(bad));
 
       const handle = await other();
       try {
@@ -177,12 +236,13 @@ export const describeSnapshotStoreContract = (name: string, factory: SnapshotSto
         expect(ledger.snapshotCounters()).toMatchObject({ loaded: 0, ignored: 1 });
         expect(ledger.snapshotCounters().lastProblem).toMatch(reason);
         expect(state.seats).toBe(4);
-        expect(serializeOrganizationState(state)).toEqual(serializeOrganizationState(right(await createLedger({ store: handle.store }).state(orgId))));
+        expect(serializeOrganizationState(state)).toEqual(serializeOrganizationState(right(await createLedger({ store: handle.store, snapshots: false }).state(orgId))));
         // The fold replaced the bad snapshot with a good one.
+        await ledger.flushSnapshots();
         expect(ledger.snapshotCounters().saved).toBe(1);
         const replaced = await handle.snapshots.load(orgId);
         expect(replaced).toMatchObject({ schemaVersion: SNAPSHOT_SCHEMA_VERSION, codeVersion: SNAPSHOT_CODE_VERSION });
-        expect(JSON.parse(replaced!.state).seats).toBe(4);
+        expect((await decoded(replaced!)).state.seats).toBe(4);
       } finally {
         await handle.close?.();
       }

@@ -29,8 +29,10 @@ export interface SchemaNames {
   readonly events: string;
   readonly logHead: string;
   readonly migrations: string;
-  /** The organization snapshots (one row per organization). */
+  /** The organization snapshots (one row per organization, naming its chunks). */
   readonly snapshots: string;
+  /** The bytes of the snapshots, in chunks. */
+  readonly snapshotChunks: string;
   readonly reservePositions: string;
   readonly appendEvents: string;
   /** The LISTEN/NOTIFY channel appends notify on (at most 63 bytes, unique per schema). */
@@ -49,6 +51,7 @@ export const schemaNames = (schema: string): SchemaNames => {
     logHead: `${quotedSchema}.log_head`,
     migrations: `${quotedSchema}.schema_migrations`,
     snapshots: `${quotedSchema}.snapshots`,
+    snapshotChunks: `${quotedSchema}.snapshot_chunks`,
     reservePositions: `${quotedSchema}.reserve_positions`,
     appendEvents: `${quotedSchema}.append_events`,
     channel: `learner_ledger_events_${hash.slice(0, 16)}`,

@@ -134,8 +134,40 @@ const streamStarts: Migration = {
   sql: (n) => `CREATE INDEX events_stream_starts ON ${n.events} (stream_id COLLATE "C", type) WHERE stream_version = 1;`,
 };
 
+/**
+ * Migration 4: binary snapshots in chunks. Snapshots are a cache of the log:
+ * the JSON ones are dropped and the next save writes a binary one. A
+ * snapshot's bytes are rows of `snapshot_chunks`; the row in `snapshots`
+ * names the complete set, so a reader never sees half a snapshot.
+ */
+const binarySnapshots: Migration = {
+  version: 4,
+  description: 'binary organization snapshots in chunks',
+  sql: (n) => `
+DROP TABLE ${n.snapshots};
+CREATE TABLE ${n.snapshots} (
+  org_id text PRIMARY KEY,
+  stream_version integer NOT NULL CHECK (stream_version > 0),
+  last_event_id text NOT NULL,
+  schema_version integer NOT NULL,
+  code_version text NOT NULL,
+  snapshot_id text NOT NULL,
+  chunk_count integer NOT NULL,
+  byte_length bigint NOT NULL,
+  saved_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE ${n.snapshotChunks} (
+  org_id text NOT NULL,
+  snapshot_id text NOT NULL,
+  chunk integer NOT NULL,
+  bytes bytea NOT NULL,
+  PRIMARY KEY (org_id, snapshot_id, chunk)
+);
+`,
+};
+
 /** Every migration this version of the library knows, in order. */
-export const MIGRATIONS: readonly Migration[] = [eventLog, snapshots, streamStarts];
+export const MIGRATIONS: readonly Migration[] = [eventLog, snapshots, streamStarts, binarySnapshots];
 
 /** The newest schema version this library writes and reads. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

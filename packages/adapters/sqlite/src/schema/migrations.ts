@@ -72,6 +72,35 @@ export const snapshotMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'binary snapshots written in chunks',
+    up: (db) => {
+      // Snapshots are a cache of the log: the JSON ones are dropped, and the next save writes a binary one.
+      // A snapshot's bytes are rows of ll_snapshot_chunks; the row in ll_snapshots names the complete set.
+      db.exec(`
+        DROP TABLE ll_snapshots;
+        CREATE TABLE ll_snapshots (
+          org_id         TEXT    PRIMARY KEY,
+          stream_version INTEGER NOT NULL,
+          last_event_id  TEXT    NOT NULL,
+          schema_version INTEGER NOT NULL,
+          code_version   TEXT    NOT NULL,
+          snapshot_id    TEXT    NOT NULL,
+          chunk_count    INTEGER NOT NULL,
+          byte_length    INTEGER NOT NULL,
+          saved_at       TEXT    NOT NULL
+        );
+        CREATE TABLE ll_snapshot_chunks (
+          org_id      TEXT    NOT NULL,
+          snapshot_id TEXT    NOT NULL,
+          chunk       INTEGER NOT NULL,
+          bytes       BLOB    NOT NULL,
+          PRIMARY KEY (org_id, snapshot_id, chunk)
+        );
+      `);
+    },
+  },
 ];
 
 const MIGRATIONS_TABLE = `

@@ -1,0 +1,133 @@
+import { PagedColumn, U32 } from './paged-column.js';
+
+/**
+ * An open-addressing hash index from a key to a row number, linear probing.
+ * It keeps no keys: the rows hold them (in the text arena), and a lookup
+ * compares against the row. Each slot is 32 bits: the row + 1 in the low
+ * {@link ROW_BITS} bits (0: empty) and 7 bits of the key's hash above them, so
+ * a probe compares a key only when those bits agree (1 time in 128 otherwise).
+ */
+const ROW_BITS = 25;
+/** The most rows an index can address. */
+export const MAX_INDEXED_ROWS = (1 << ROW_BITS) - 2;
+const ROW_MASK = (1 << ROW_BITS) - 1;
+const MIN_CAPACITY = 1 << 12;
+/** Grow when more than 3/4 of the slots are taken. */
+const MAX_LOAD_NUMERATOR = 3;
+const MAX_LOAD_DENOMINATOR = 4;
+
+/** What the index needs from the table it indexes. */
+export interface RowKeys {
+  /** The 32-bit hash of the key `row` holds now. */
+  hashOfRow(row: number): number;
+}
+
+/** Compares the key being looked up with the key of `row`. */
+export type RowMatcher = (row: number) => boolean;
+
+const tagOf = (hash: number): number => hash >>> ROW_BITS;
+
+export class RowIndex {
+  private constructor(
+    private slots: PagedColumn<Uint32Array>,
+    private mask: number,
+    private count: number,
+  ) {}
+
+  /** An empty index with room for `rows` rows before it grows. */
+  static withRoomFor(rows: number): RowIndex {
+    let capacity = MIN_CAPACITY;
+    while (capacity * MAX_LOAD_NUMERATOR < rows * MAX_LOAD_DENOMINATOR) capacity *= 2;
+    const slots = PagedColumn.empty(U32);
+    slots.reserve(capacity);
+    return new RowIndex(slots, capacity - 1, 0);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The row whose key matches, or -1. */
+  find(hash: number, matches: RowMatcher): number {
+    const slot = this.slotOf(hash, matches);
+    return slot < 0 ? -1 : (this.slots.get(slot) & ROW_MASK) - 1;
+  }
+
+  /** Points the key at `row`, replacing the row it pointed at (returned; -1 when the key was not there). */
+  set(hash: number, row: number, matches: RowMatcher, keys: RowKeys): number {
+    if (row > MAX_INDEXED_ROWS) throw new RangeError(`An organization holds at most ${MAX_INDEXED_ROWS} learners`);
+    // Grown first (even when the key is there), so one probe finds the key or the empty slot it goes to.
+    if ((this.count + 1) * MAX_LOAD_DENOMINATOR > (this.mask + 1) * MAX_LOAD_NUMERATOR) this.grow(keys);
+    const tag = tagOf(hash);
+    const tagged = ((tag << ROW_BITS) | (row + 1)) >>> 0;
+    for (let index = hash & this.mask; ; index = (index + 1) & this.mask) {
+      const value = this.slots.get(index);
+      if (value === 0) {
+        this.slots.set(index, tagged);
+        this.count++;
+        return -1;
+      }
+      if (value >>> ROW_BITS === tag && matches((value & ROW_MASK) - 1)) {
+        this.slots.set(index, tagged);
+        return (value & ROW_MASK) - 1;
+      }
+    }
+  }
+
+  /** Removes the key; returns the row it pointed at, or -1. */
+  remove(hash: number, matches: RowMatcher, keys: RowKeys): number {
+    let hole = this.slotOf(hash, matches);
+    if (hole < 0) return -1;
+    const removed = (this.slots.get(hole) & ROW_MASK) - 1;
+    // Backward-shift deletion: move later entries of the cluster into the hole when their home allows it.
+    for (let next = (hole + 1) & this.mask; ; next = (next + 1) & this.mask) {
+      const value = this.slots.get(next);
+      if (value === 0) break;
+      const home = keys.hashOfRow((value & ROW_MASK) - 1) & this.mask;
+      const between = hole <= next ? home > hole && home <= next : home > hole || home <= next;
+      if (between) continue;
+      this.slots.set(hole, value);
+      hole = next;
+    }
+    this.slots.set(hole, 0);
+    this.count--;
+    return removed;
+  }
+
+  /** A copy that later changes to this index never reach. O(pages). */
+  freeze(): RowIndex {
+    return new RowIndex(this.slots.freeze(), this.mask, this.count);
+  }
+
+  /** Bytes the slots take. */
+  get byteSize(): number {
+    return this.slots.byteSize;
+  }
+
+  private slotOf(hash: number, matches: RowMatcher): number {
+    const tag = tagOf(hash);
+    for (let index = hash & this.mask; ; index = (index + 1) & this.mask) {
+      const value = this.slots.get(index);
+      if (value === 0) return -1;
+      if (value >>> ROW_BITS === tag && matches((value & ROW_MASK) - 1)) return index;
+    }
+  }
+
+  private grow(keys: RowKeys): void {
+    const old = this.slots;
+    const oldCapacity = this.mask + 1;
+    const capacity = oldCapacity * 2;
+    const slots = PagedColumn.empty(U32);
+    slots.reserve(capacity);
+    const mask = capacity - 1;
+    for (let i = 0; i < oldCapacity; i++) {
+      const value = old.get(i);
+      if (value === 0) continue;
+      let index = keys.hashOfRow((value & ROW_MASK) - 1) & mask;
+      while (slots.get(index) !== 0) index = (index + 1) & mask;
+      slots.set(index, value);
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}

@@ -1,0 +1,170 @@
+import { promisify } from 'node:util';
+import { deflate } from 'node:zlib';
+import type { CommandIndex, CommandIndexParts } from '../ledger/command-index.js';
+import type { LearnerTableParts } from '../organization/learner-table.js';
+import type { FoldedOrganizationState } from '../organization/state.js';
+import { recordSize } from '../organization/table/learner-text.js';
+import { type ColumnArray, type PagedColumn, LITTLE_ENDIAN, PAGE_ROWS } from '../organization/table/paged-column.js';
+import { offsetOf } from '../organization/table/text-arena.js';
+import { BLOCK_BYTES, type Block, paddingOf, sectionLength, snapshotHeader } from './format.js';
+import { organizationFields, type SnapshotMeta } from './snapshot-meta.js';
+
+/*
+ * The sections of a version-2 payload, in order:
+ *   0 meta (JSON, see snapshot-meta.ts)
+ *   1 flags u8 × rows · 2 license i32 × rows · 3 activity u32 × rows
+ *   4 teams u32 × rows · 5 before u32 × rows
+ *   6 text: every row's text record, in row order (textBytes bytes)
+ *   7 command fingerprints u32 × commands
+ *   8 command first versions u32 × commands, each as the difference from the one before (small numbers deflate well)
+ */
+
+/** An organization as it was at one version, held by frozen copies that later commands never change. */
+export interface SnapshotCapture {
+  readonly meta: SnapshotMeta;
+  readonly table: LearnerTableParts;
+  readonly commands: CommandIndexParts;
+}
+
+/** Takes what a snapshot needs, without copying the learners (their pages are shared until written). O(pages + teams + schedules + imports). */
+export const captureSnapshot = (state: FoldedOrganizationState, commandIndex: CommandIndex): SnapshotCapture => {
+  const table = state.learners.freeze().parts();
+  const commands = commandIndex.freeze();
+  return {
+    meta: {
+      ...organizationFields(state),
+      rows: table.rows,
+      textBytes: table.textBytes,
+      // Both tables only grow: the copies taken now are those the frozen columns refer to.
+      teamLists: table.teamLists.all().slice(),
+      otherLicenses: table.licenses.otherIds().slice(),
+      commands: commands.count,
+      lastCommandVersion: commands.lastVersion,
+    },
+    table,
+    commands,
+  };
+};
+
+export interface EncodeOptions {
+  /** zlib level, 0-9. Default 1: the snapshot is written often and read once per process. */
+  readonly level?: number;
+  /** Rows walked between two turns given back to the event loop. Default 16,384. */
+  readonly rowsPerTurn?: number;
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+const deflateAsync = promisify(deflate);
+
+/**
+ * Collects the payload in blocks of {@link BLOCK_BYTES} and deflates each
+ * full block in the thread pool, one at a time (a save leaves the other
+ * core to the commands).
+ */
+class BlockedPayload {
+  private readonly blocks: Block[] = [];
+  private readonly deflated: Buffer[] = [];
+  private block = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+  private filled = 0;
+
+  constructor(private readonly level: number) {}
+
+  async write(bytes: Uint8Array): Promise<void> {
+    for (let from = 0; from < bytes.length; ) {
+      const taken = Math.min(bytes.length - from, BLOCK_BYTES - this.filled);
+      this.block.set(bytes.subarray(from, from + taken), this.filled);
+      this.filled += taken;
+      from += taken;
+      if (this.filled === BLOCK_BYTES) await this.deflateBlock();
+    }
+  }
+
+  async section(length: number, parts: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<void> {
+    await this.write(sectionLength(length));
+    let written = 0;
+    for await (const part of parts) {
+      written += part.length;
+      await this.write(part);
+    }
+    if (written !== length) throw new Error(`Snapshot section announced ${length} bytes, wrote ${written}`);
+    await this.write(new Uint8Array(paddingOf(length)));
+  }
+
+  /** The header, then the blocks. */
+  async end(): Promise<Uint8Array> {
+    if (this.filled > 0) await this.deflateBlock();
+    return Buffer.concat([snapshotHeader(this.blocks), ...this.deflated]);
+  }
+
+  private async deflateBlock(): Promise<void> {
+    const input = this.block.subarray(0, this.filled);
+    const output = await deflateAsync(input, { level: this.level });
+    this.blocks.push({ deflated: output.length, inflated: input.length });
+    this.deflated.push(output);
+    // The block went to the thread pool: the next one gets a buffer of its own.
+    this.block = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+    this.filled = 0;
+  }
+}
+
+/** The text records of rows `0..rows-1`, as runs of consecutive records (most rows were appended in order). */
+async function* textRuns(table: LearnerTableParts, rowsPerTurn: number): AsyncGenerator<Uint8Array> {
+  let runPage: Buffer | undefined;
+  let runStart = 0;
+  let runEnd = 0;
+  for (let row = 0; row < table.rows; row++) {
+    if (row > 0 && row % rowsPerTurn === 0) await nextTurn();
+    const ref = table.text.get(row);
+    const page = table.arena.page(ref);
+    const start = offsetOf(ref);
+    const end = start + recordSize(page, start);
+    if (page === runPage && start === runEnd) {
+      runEnd = end;
+      continue;
+    }
+    if (runPage) yield runPage.subarray(runStart, runEnd);
+    runPage = page;
+    runStart = start;
+    runEnd = end;
+  }
+  if (runPage) yield runPage.subarray(runStart, runEnd);
+}
+
+/** Each command's first version minus the one before, a page at a time. */
+function* startDeltas(commands: CommandIndexParts): Generator<Uint8Array> {
+  let previous = 0;
+  for (let first = 0; first < commands.count; first += PAGE_ROWS) {
+    const count = Math.min(PAGE_ROWS, commands.count - first);
+    const deltas = new Uint32Array(count);
+    for (let i = 0; i < count; i++) {
+      const start = commands.starts.get(first + i);
+      deltas[i] = start - previous;
+      previous = start;
+    }
+    yield new Uint8Array(deltas.buffer);
+  }
+}
+
+type AnyColumn = Pick<PagedColumn<ColumnArray>, 'kind' | 'bytesOf'>;
+const columnBytes = (column: AnyColumn, rows: number): [number, Iterable<Uint8Array>] => [rows * column.kind.bytesPerRow, column.bytesOf(rows)];
+
+/**
+ * The bytes of a snapshot of a capture (see format.ts). Runs beside the
+ * commands: deflating happens in the thread pool, a block at a time, and the
+ * walk over the rows gives the event loop back every `rowsPerTurn` rows, so
+ * no step holds a command up for long.
+ */
+export const encodeSnapshot = async (capture: SnapshotCapture, options: EncodeOptions = {}): Promise<Uint8Array> => {
+  if (!LITTLE_ENDIAN) throw new Error('Snapshots are written in little-endian byte order; this machine is big-endian');
+  const { meta, table, commands } = capture;
+  const payload = new BlockedPayload(options.level ?? 1);
+  const json = Buffer.from(JSON.stringify(meta), 'utf8');
+  await payload.section(json.length, [json]);
+  const columns: AnyColumn[] = [table.flags, table.license, table.activity, table.teams, table.before];
+  for (const column of columns) await payload.section(...columnBytes(column, table.rows));
+  await payload.section(table.textBytes, textRuns(table, options.rowsPerTurn ?? 16_384));
+  await payload.section(...columnBytes(commands.fingerprints, commands.count));
+  await payload.section(commands.count * 4, startDeltas(commands));
+  return payload.end();
+};
