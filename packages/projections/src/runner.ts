@@ -85,6 +85,19 @@ interface Slot {
   caughtUp: boolean;
 }
 
+/** The slots of a group that read each event type, in the group's order. */
+const readersByType = (slots: readonly Slot[]): Map<string, Slot[]> => {
+  const readers = new Map<string, Slot[]>();
+  for (const slot of slots) {
+    for (const type of slot.reads) {
+      const list = readers.get(type);
+      if (list) list.push(slot);
+      else readers.set(type, [slot]);
+    }
+  }
+  return readers;
+};
+
 export interface FollowOptions {
   /** Stop following when this signal aborts; `follow` then resolves. */
   readonly signal: AbortSignal;
@@ -267,19 +280,13 @@ export class ProjectionRunner {
 
   /** Applies a batch to a group of projections at the same position; returns the failure that stopped it, if any. */
   private applyBatch(slots: readonly Slot[], events: readonly StoredEvent[], lastPosition: GlobalPosition): ProjectionRunnerError | undefined {
+    const readersOf = readersByType(slots);
     let processed: GlobalPosition | undefined;
-    for (const stored of events) {
-      const known = isKnownEventType(stored.type);
-      let wanted = !known;
-      if (known) {
-        for (const slot of slots) {
-          if (slot.reads.has(stored.type)) {
-            wanted = true;
-            break;
-          }
-        }
-      }
-      if (wanted) {
+    for (let i = 0; i < events.length; i++) {
+      const stored = events[i]!;
+      const readers = readersOf.get(stored.type);
+      // A type no projection of the group reads is not even decoded; an unknown type is, to report it.
+      if (readers !== undefined || !isKnownEventType(stored.type)) {
         const decoded = decodeEvent(stored);
         if (E.isLeft(decoded)) {
           const error = decoded.left;
@@ -295,10 +302,10 @@ export class ProjectionRunner {
           }
           this.warn(`Skipped ${error.type} v${error.schemaVersion} in stream ${error.streamId} at global position ${error.globalPosition}: ${error.message}`);
           for (const slot of slots) slot.skippedEvents++;
-        } else {
+        } else if (readers !== undefined) {
           const envelope = decoded.right;
-          for (const slot of slots) {
-            if (!slot.reads.has(stored.type)) continue;
+          for (let j = 0; j < readers.length; j++) {
+            const slot = readers[j]!;
             slot.state = slot.projection.apply(slot.state, envelope);
             slot.eventsApplied++;
           }
