@@ -17,7 +17,7 @@ export interface ProjectionRunnerOptions {
    * are tracked: the fastest way to rebuild in memory.
    */
   readonly projectionStore?: ProjectionStore;
-  /** Events read from the log per batch (and per commit). Default 1000. */
+  /** Events per batch: each batch ends in one commit of every changed projection. Read from the log 1000 at a time at most. Default 1000. */
   readonly batchSize?: number;
   /** `stop` (default): fail with a {@link ProjectionRunnerError} naming the stream, position and type. `skip`: count it, keep a warning, go on. */
   readonly onUnknownEvent?: UnknownEventPolicy;
@@ -84,6 +84,9 @@ interface Slot {
   rebuilds: number;
   caughtUp: boolean;
 }
+
+/** Events read from the store at a time, whatever the batch size (the events a commit covers). */
+const READ_PAGE = 1000;
 
 /** The slots of a group that read each event type, in the group's order. */
 const readersByType = (slots: readonly Slot[]): Map<string, Slot[]> => {
@@ -172,12 +175,11 @@ export class ProjectionRunner {
       let atEnd = true;
       for (const position of [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
         const slots = groups.get(position)!;
-        const batch = await this.store.readAll({ after: position, maxCount: this.batchSize });
-        const failure = this.applyBatch(slots, batch.events, batch.lastPosition);
-        for (const slot of slots) slot.caughtUp = failure === undefined && batch.isEnd;
+        const { failure, isEnd } = await this.readBatch(slots, position);
+        for (const slot of slots) slot.caughtUp = failure === undefined && isEnd;
         await this.commit(slots);
         if (failure) throw failure;
-        if (!batch.isEnd) atEnd = false;
+        if (!isEnd) atEnd = false;
       }
       return atEnd;
     });
@@ -278,7 +280,24 @@ export class ProjectionRunner {
     }
   }
 
-  /** Applies a batch to a group of projections at the same position; returns the failure that stopped it, if any. */
+  /**
+   * Reads and applies one batch for a group, in pages of at most
+   * {@link READ_PAGE} events: a page is garbage before the next is read, where
+   * a large batch read at once would outlive the young generation.
+   */
+  private async readBatch(slots: readonly Slot[], position: GlobalPosition): Promise<{ failure: ProjectionRunnerError | undefined; isEnd: boolean }> {
+    let after = position;
+    let read = 0;
+    for (;;) {
+      const page = await this.store.readAll({ after, maxCount: Math.min(READ_PAGE, this.batchSize - read) });
+      const failure = this.applyBatch(slots, page.events, page.lastPosition);
+      read += page.events.length;
+      if (failure || page.isEnd || page.events.length === 0 || read >= this.batchSize) return { failure, isEnd: failure === undefined && page.isEnd };
+      after = page.lastPosition;
+    }
+  }
+
+  /** Applies a page of events to a group of projections at the same position; returns the failure that stopped it, if any. */
   private applyBatch(slots: readonly Slot[], events: readonly StoredEvent[], lastPosition: GlobalPosition): ProjectionRunnerError | undefined {
     const readersOf = readersByType(slots);
     let processed: GlobalPosition | undefined;
