@@ -23,6 +23,8 @@ describe('sqlite readAll with skipTypes', () => {
     // The skipped tail (8, 9) was read too: the next read starts after it.
     expect([last.lastPosition, last.isEnd]).toEqual([9n, true]);
     expect(await store.readAll({ after: 9n, skipTypes: ['Skipped'] })).toEqual({ events: [], lastPosition: 9n, isEnd: true });
+    // Asking for no events moves nowhere and says more are left.
+    expect(await store.readAll({ after: 1n, maxCount: 0, skipTypes: ['Skipped'] })).toEqual({ events: [], lastPosition: 1n, isEnd: false });
     // Nothing to skip, or a stream filter: read as without the hint.
     expect((await store.readAll({ maxCount: 3, skipTypes: [] })).events.map((e) => e.type)).toEqual(['Kept', 'Skipped', 'Skipped']);
     expect((await store.readAll({ streamIds: ['s'], maxCount: 2, skipTypes: ['Kept'] })).events.map((e) => e.type)).toEqual(['Kept', 'Skipped']);

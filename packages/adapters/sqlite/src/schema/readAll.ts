@@ -76,7 +76,7 @@ const readSkippingTypes = (statements: ReadAllStatements, after: GlobalPosition,
   const count = Math.min(rows.length, maxCount);
   const events: StoredEvent[] = new Array(count);
   for (let i = 0; i < count; i++) events[i] = toStoredEvent(rows[i]!);
-  if (rows.length > maxCount) return { events, lastPosition: events[count - 1]!.globalPosition, isEnd: false };
+  if (rows.length > maxCount) return { events, lastPosition: count > 0 ? events[count - 1]!.globalPosition : after, isEnd: false };
   // Every event up to the head was read or skipped: the reader may continue from the head.
   const head = BigInt(statements.head.get() ?? 0);
   return { events, lastPosition: head > after ? head : after, isEnd: true };
