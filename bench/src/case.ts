@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ApplyImportBatch, EventStore, ImportLineRecord, ImportOperation } from '@learner-ledger/core';
+import { type ApplyImportBatch, type EventStore, type ImportLineRecord, type ImportOperation, createLedger, organizationStreamId } from '@learner-ledger/core';
 import { LedgerDriver } from './ledger-driver.js';
 import { type Measurement, type Rate, measurement, medianRate, now, seconds } from './measure.js';
 import { type RawBaseline, type RawRow, rawRowsOf } from './raw.js';
@@ -106,6 +106,13 @@ export const runCase = async (options: CaseOptions): Promise<{ readonly csvTarge
     replay = { events, seconds: seconds(start) };
   }
 
+  // Cold fold: a new ledger without snapshots folds the organization from its whole stream.
+  log(`${kit.name} n=${n}: cold fold of the organization (no snapshot)`);
+  const streamEvents = (await store.readStream(organizationStreamId(w.orgId), { maxCount: 0 })).currentVersion;
+  start = now();
+  await createLedger({ store }).state(w.orgId);
+  const coldFold = { events: streamEvents, seconds: seconds(start) };
+
   // Raw baselines on the same rows.
   log(`${kit.name} n=${n}: raw baselines`);
   const rows = await rawRowsOf(store, options.bulkSample);
@@ -135,6 +142,7 @@ export const runCase = async (options: CaseOptions): Promise<{ readonly csvTarge
   emit(measurement({ ...common, bench: 'bulk.deactivate', unit: 'events/s', ops: bulkDeactivate.events, seconds: bulkDeactivate.seconds, baseline: bulk, baselineName: baseline.describe.bulk, note: `${bulkDeactivate.commands} commands of 50 learners` }));
   emit(measurement({ ...common, bench: 'bulk.import-batches', unit: 'events/s', ops: importBatches.events, seconds: importBatches.seconds, baseline: bulk, baselineName: baseline.describe.bulk, note: `${importBatches.batches} batches of ${IMPORT_BATCH_LINES} lines` }));
   if (replay) emit(measurement({ ...common, bench: 'replay', unit: 'events/s', ops: replay.events, seconds: replay.seconds, baseline: read, baselineName: baseline.describe.read }));
+  emit(measurement({ ...common, bench: 'fold.cold', unit: 'events/s', ops: coldFold.events, seconds: coldFold.seconds, note: 'a new ledger folds the organization stream without a snapshot' }));
   rows.length = 0;
 
   // The state's memory (store-independent: measured on the in-memory store) and the snapshots (where the store keeps them).

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeEvent, isKnownEventType, type EventDecodeError, type EventStore, type GlobalPosition, type StoredEvent } from '@learner-ledger/core';
+import { decodeEvent, EVENT_TYPES, isKnownEventType, type EventDecodeError, type EventStore, type GlobalPosition, type StoredEvent } from '@learner-ledger/core';
 import type { AnyProjection, Projection } from './projection.js';
 import { describeProjection, type ProjectionDescription, type ProjectionStore } from './projection-store.js';
 import type { Row, Table } from './table.js';
@@ -17,7 +17,7 @@ export interface ProjectionRunnerOptions {
    * are tracked: the fastest way to rebuild in memory.
    */
   readonly projectionStore?: ProjectionStore;
-  /** Events read from the log per batch (and per commit). Default 1000. */
+  /** Events per batch: each batch ends in one commit of every changed projection. Read from the log 1000 at a time at most. Default 1000. */
   readonly batchSize?: number;
   /** `stop` (default): fail with a {@link ProjectionRunnerError} naming the stream, position and type. `skip`: count it, keep a warning, go on. */
   readonly onUnknownEvent?: UnknownEventPolicy;
@@ -84,6 +84,22 @@ interface Slot {
   rebuilds: number;
   caughtUp: boolean;
 }
+
+/** Events read from the store at a time, whatever the batch size (the events a commit covers). */
+const READ_PAGE = 1000;
+
+/** The slots of a group that read each event type, in the group's order. */
+const readersByType = (slots: readonly Slot[]): Map<string, Slot[]> => {
+  const readers = new Map<string, Slot[]>();
+  for (const slot of slots) {
+    for (const type of slot.reads) {
+      const list = readers.get(type);
+      if (list) list.push(slot);
+      else readers.set(type, [slot]);
+    }
+  }
+  return readers;
+};
 
 export interface FollowOptions {
   /** Stop following when this signal aborts; `follow` then resolves. */
@@ -159,12 +175,11 @@ export class ProjectionRunner {
       let atEnd = true;
       for (const position of [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
         const slots = groups.get(position)!;
-        const batch = await this.store.readAll({ after: position, maxCount: this.batchSize });
-        const failure = this.applyBatch(slots, batch.events, batch.lastPosition);
-        for (const slot of slots) slot.caughtUp = failure === undefined && batch.isEnd;
+        const { failure, isEnd } = await this.readBatch(slots, position);
+        for (const slot of slots) slot.caughtUp = failure === undefined && isEnd;
         await this.commit(slots);
         if (failure) throw failure;
-        if (!batch.isEnd) atEnd = false;
+        if (!isEnd) atEnd = false;
       }
       return atEnd;
     });
@@ -265,21 +280,34 @@ export class ProjectionRunner {
     }
   }
 
-  /** Applies a batch to a group of projections at the same position; returns the failure that stopped it, if any. */
-  private applyBatch(slots: readonly Slot[], events: readonly StoredEvent[], lastPosition: GlobalPosition): ProjectionRunnerError | undefined {
+  /**
+   * Reads and applies one batch for a group, in pages of at most
+   * {@link READ_PAGE} events: a page is garbage before the next is read, where
+   * a large batch read at once would outlive the young generation.
+   */
+  private async readBatch(slots: readonly Slot[], position: GlobalPosition): Promise<{ failure: ProjectionRunnerError | undefined; isEnd: boolean }> {
+    const readersOf = readersByType(slots);
+    // Known types none of the group reads: a store that can filter leaves them out (unknown types still come, to be reported).
+    const skipTypes = EVENT_TYPES.filter((type) => !readersOf.has(type));
+    let after = position;
+    let read = 0;
+    for (;;) {
+      const page = await this.store.readAll({ after, maxCount: Math.min(READ_PAGE, this.batchSize - read), ...(skipTypes.length > 0 ? { skipTypes } : {}) });
+      const failure = this.applyBatch(slots, readersOf, page.events, page.lastPosition);
+      read += page.events.length;
+      if (failure || page.isEnd || page.events.length === 0 || read >= this.batchSize) return { failure, isEnd: failure === undefined && page.isEnd };
+      after = page.lastPosition;
+    }
+  }
+
+  /** Applies a page of events to a group of projections at the same position; returns the failure that stopped it, if any. */
+  private applyBatch(slots: readonly Slot[], readersOf: ReadonlyMap<string, readonly Slot[]>, events: readonly StoredEvent[], lastPosition: GlobalPosition): ProjectionRunnerError | undefined {
     let processed: GlobalPosition | undefined;
-    for (const stored of events) {
-      const known = isKnownEventType(stored.type);
-      let wanted = !known;
-      if (known) {
-        for (const slot of slots) {
-          if (slot.reads.has(stored.type)) {
-            wanted = true;
-            break;
-          }
-        }
-      }
-      if (wanted) {
+    for (let i = 0; i < events.length; i++) {
+      const stored = events[i]!;
+      const readers = readersOf.get(stored.type);
+      // A type no projection of the group reads is not even decoded; an unknown type is, to report it.
+      if (readers !== undefined || !isKnownEventType(stored.type)) {
         const decoded = decodeEvent(stored);
         if (E.isLeft(decoded)) {
           const error = decoded.left;
@@ -295,10 +323,10 @@ export class ProjectionRunner {
           }
           this.warn(`Skipped ${error.type} v${error.schemaVersion} in stream ${error.streamId} at global position ${error.globalPosition}: ${error.message}`);
           for (const slot of slots) slot.skippedEvents++;
-        } else {
+        } else if (readers !== undefined) {
           const envelope = decoded.right;
-          for (const slot of slots) {
-            if (!slot.reads.has(stored.type)) continue;
+          for (let j = 0; j < readers.length; j++) {
+            const slot = readers[j]!;
             slot.state = slot.projection.apply(slot.state, envelope);
             slot.eventsApplied++;
           }

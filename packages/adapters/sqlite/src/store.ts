@@ -28,7 +28,7 @@ import { type AppendStatements, appendToStreams, currentStreamVersion, prepareAp
 import { type HeadStatement, headPosition, prepareHeadPosition } from './schema/headPosition.js';
 import { EVENT_LOG_COMPONENT, assertSchemaCurrent, assertSchemaNotNewer, eventLogMigrations, runMigrations } from './schema/migrations.js';
 import { ListStreamsStatements, listStreams } from './schema/listStreams.js';
-import { type ReadAllStatements, prepareReadAll, readAll } from './schema/readAll.js';
+import { type ReadAllStatements, prepareReadAll, readAll, readsHead } from './schema/readAll.js';
 import { type ReadStreamStatements, prepareReadStream, readStream } from './schema/readStream.js';
 import { waitForEvents } from './schema/waitForEvents.js';
 import { createSqliteSnapshotStore } from './snapshot-store.js';
@@ -202,7 +202,7 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     try {
       // A single range scan is its own snapshot; a filtered read also reads the head, so it needs a transaction.
-      return options.streamIds === undefined ? readAll(this.readAllStatements, options) : this.readAllTransaction(options);
+      return readsHead(options) ? this.readAllTransaction(options) : readAll(this.readAllStatements, options);
     } catch (error) {
       throw this.failure(error, 'reading the log', false);
     }

@@ -69,6 +69,12 @@ export interface ReadAllOptions {
   readonly maxCount?: number;
   /** Only events of streams whose id is exactly one of these (tenant-scoped reads). */
   readonly streamIds?: readonly string[];
+  /**
+   * Event types the reader has no use for: a hint. A store that can filter by
+   * type leaves them out (`lastPosition` still moves past them); one that
+   * cannot returns them, and the reader passes over them itself.
+   */
+  readonly skipTypes?: readonly string[];
 }
 
 export interface ReadAllBatch {

@@ -228,6 +228,29 @@ export const describeEventStoreContract = (name: string, factory: StoreFactory):
       expect(seen.map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 2]);
     });
 
+    it('takes skipTypes as a hint: every other event comes, in order, and the reader moves past the skipped ones', async () => {
+      const streamId = uniqueStreamId('skip');
+      const start = await store.headPosition();
+      const typed = (n: number, type: string): NewStoredEvent => ({ ...sampleEvent(n), type });
+      const written = [typed(0, 'ContractKept'), typed(1, 'ContractSkipped'), typed(2, 'ContractSkipped'), typed(3, 'ContractKept'), typed(4, 'ContractSkipped'), typed(5, 'ContractSkipped')];
+      const appended = await store.appendToStream(streamId, written);
+      const seen: StoredEvent[] = [];
+      let after = start;
+      for (;;) {
+        const batch = await store.readAll({ after, maxCount: 1, skipTypes: ['ContractSkipped'] });
+        seen.push(...batch.events.filter((e) => e.streamId === streamId));
+        after = batch.lastPosition;
+        if (batch.isEnd) break;
+      }
+      const kept = seen.filter((e) => e.type !== 'ContractSkipped');
+      expect(kept.map((e) => (e.data as { n: number }).n)).toEqual([0, 3]);
+      // A store may return skipped events (it need not filter), but only as they were written, in order.
+      for (const event of seen) expect(written[(event.data as { n: number }).n]!.type).toBe(event.type);
+      for (let i = 1; i < seen.length; i++) expect(seen[i]!.globalPosition > seen[i - 1]!.globalPosition).toBe(true);
+      // Skipped or not, the tail was read: the reader ends at or past the last event.
+      expect(after >= appended.lastPosition).toBe(true);
+    });
+
     it('lets exactly one of many concurrent appends with the same expected version win', async () => {
       const streamId = uniqueStreamId();
       await store.appendToStream(streamId, events(1));

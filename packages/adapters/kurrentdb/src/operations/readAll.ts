@@ -14,7 +14,8 @@ export const DEFAULT_READ_ALL_COUNT = 1000;
  * before `after` are dropped. KurrentDB's own records in these streams
  * (tombstones, links) and events that are not JSON are passed over, and
  * `lastPosition` moves past them, so no reader is stuck on one; pages are read
- * until `maxCount` events are found or the log ends.
+ * until `maxCount` events are found or the log ends. `skipTypes` is not
+ * applied: the server filter already selects this store's streams.
  */
 export const readAll = async (context: StoreContext, options: ReadAllOptions = {}): Promise<ReadAllBatch> => {
   const after = options.after ?? 0n;

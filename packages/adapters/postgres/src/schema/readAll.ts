@@ -11,6 +11,7 @@ export const DEFAULT_READ_ALL_COUNT = 1000;
  * row more than it returns, to know whether the batch reached the end.
  * Positions are safe to poll by: appends commit in position order (see
  * migrations.ts), so nothing can appear later below a position already read.
+ * `skipTypes` is not applied: every event comes, and the reader passes over those it does not need.
  */
 export const readAll = async (db: pg.Pool | pg.PoolClient, names: SchemaNames, options: ReadAllOptions = {}): Promise<ReadAllBatch> => {
   const after: GlobalPosition = options.after ?? 0n;

@@ -16,6 +16,7 @@ export interface ReadAllStatements {
   readonly streamVersion: Database.Statement<[string], number | null>;
   readonly positionOf: Database.Statement<[string, number], number | undefined>;
   readonly logOfStreams: Database.Statement<[number | bigint, string, number], LogRow>;
+  readonly logSkipping: Database.Statement<[number | bigint, string, number], LogRow>;
 }
 
 export const prepareReadAll = (db: Database.Database): ReadAllStatements => ({
@@ -27,6 +28,11 @@ export const prepareReadAll = (db: Database.Database): ReadAllStatements => ({
   logOfStreams: db
     .prepare<[number | bigint, string, number], LogRow>(
       `SELECT ${COLUMNS} FROM ll_events WHERE position > ? AND stream_id IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT ?`,
+    )
+    .raw(),
+  logSkipping: db
+    .prepare<[number | bigint, string, number], LogRow>(
+      `SELECT ${COLUMNS} FROM ll_events WHERE position > ? AND type NOT IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT ?`,
     )
     .raw(),
 });
@@ -42,22 +48,38 @@ export const toStoredEvent = (row: LogRow): StoredEvent => ({
   globalPosition: BigInt(row[0]),
 });
 
+/** Whether a read reports the head of the log beside its rows, so must run in a read transaction (one snapshot). */
+export const readsHead = (options: ReadAllOptions): boolean => options.streamIds !== undefined || (options.skipTypes !== undefined && options.skipTypes.length > 0);
+
 /**
- * Reads the global log forward from `after`. Without a stream filter this is a
- * single range scan of the primary key (one statement, so one snapshot). With
- * a filter, run it inside a read transaction: the batch and the head it
- * reports must come from the same snapshot.
+ * Reads the global log forward from `after`. Without a filter this is a single
+ * range scan of the primary key (one statement, so one snapshot). With a
+ * stream filter or types to skip (see {@link readsHead}), run it inside a read
+ * transaction: the batch and the head it reports must come from the same snapshot.
  */
 export const readAll = (statements: ReadAllStatements, options: ReadAllOptions = {}): ReadAllBatch => {
   const after = options.after ?? 0n;
   const maxCount = Math.max(0, options.maxCount ?? 1000);
   if (options.streamIds !== undefined) return readStreamsOfLog(statements, after, maxCount, options.streamIds);
+  if (options.skipTypes !== undefined && options.skipTypes.length > 0) return readSkippingTypes(statements, after, maxCount, options.skipTypes);
   // One row more than asked tells whether the batch reached the end of the log.
   const rows = statements.log.all(after, maxCount + 1);
   const count = Math.min(rows.length, maxCount);
   const events: StoredEvent[] = new Array(count);
   for (let i = 0; i < count; i++) events[i] = toStoredEvent(rows[i]!);
   return { events, lastPosition: count > 0 ? events[count - 1]!.globalPosition : after, isEnd: rows.length <= maxCount };
+};
+
+/** The log without the events of `skipTypes`, filtered by SQLite: their rows never reach JavaScript. */
+const readSkippingTypes = (statements: ReadAllStatements, after: GlobalPosition, maxCount: number, skipTypes: readonly string[]): ReadAllBatch => {
+  const rows = statements.logSkipping.all(after, JSON.stringify(skipTypes), maxCount + 1);
+  const count = Math.min(rows.length, maxCount);
+  const events: StoredEvent[] = new Array(count);
+  for (let i = 0; i < count; i++) events[i] = toStoredEvent(rows[i]!);
+  if (rows.length > maxCount) return { events, lastPosition: count > 0 ? events[count - 1]!.globalPosition : after, isEnd: false };
+  // Every event up to the head was read or skipped: the reader may continue from the head.
+  const head = BigInt(statements.head.get() ?? 0);
+  return { events, lastPosition: head > after ? head : after, isEnd: true };
 };
 
 const readStreamsOfLog = (statements: ReadAllStatements, after: GlobalPosition, maxCount: number, streamIds: readonly string[]): ReadAllBatch => {

@@ -1,0 +1,166 @@
+import * as E from 'fp-ts/lib/Either.js';
+import fc from 'fast-check';
+import type * as t from 'io-ts';
+import { compileFastCheck, isFastEntityId, isFastInstant, isFastOrgId } from '../src/fast-checks.js';
+import {
+  CURRENT_EVENT_CODECS,
+  decodeEvent,
+  decodeEventFully,
+  EntityIdCodec,
+  EVENT_TYPES,
+  EventMetadata,
+  IsoInstant,
+  LearnerDeactivatedV1,
+  OrgIdCodec,
+  organizationStreamId,
+  type StoredEvent,
+} from '../src/index.js';
+import { instantArb, mutate, mutationArb, trickyStringArb, validArb } from './codec-arbitraries.js';
+
+/**
+ * The checks compiled from the codecs, which decide whether a stored event
+ * takes the fast path, accept nothing the codecs refuse (never looser), and
+ * accept what the library writes (so the fast path is the common one).
+ * decodeEvent, fast path included, gives the result of the full decode for
+ * any stored event: valid, upcast, mutated, unknown, foreign.
+ */
+const NUM_RUNS = 300;
+const dataCodecOf = (type: keyof typeof CURRENT_EVENT_CODECS): t.Mixed => CURRENT_EVENT_CODECS[type].codec.props.data as t.Mixed;
+const metadataArb = (edges: boolean) => validArb(EventMetadata, edges) as fc.Arbitrary<Record<string, unknown>>;
+
+describe('checks compiled from the codecs', () => {
+  it.each(EVENT_TYPES)('%s: accepts the data the library writes', (type) => {
+    const codec = dataCodecOf(type);
+    const fast = compileFastCheck(codec);
+    fc.assert(
+      fc.property(validArb(codec, false), (data) => {
+        const json = JSON.parse(JSON.stringify(data));
+        expect(codec.is(json)).toBe(true);
+        expect(fast(json)).toBe(true);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it.each(EVENT_TYPES)('%s: never accepts data its codec refuses (valid, lenient and mutated data)', (type) => {
+    const codec = dataCodecOf(type);
+    const fast = compileFastCheck(codec);
+    const outcomes = new Set<string>();
+    fc.assert(
+      fc.property(validArb(codec, true), fc.array(mutationArb, { maxLength: 3 }), (data, mutations) => {
+        const value = mutate(data, mutations);
+        const accepted = fast(value);
+        outcomes.add(`${accepted}/${codec.is(value)}`);
+        if (accepted) {
+          expect(codec.is(value)).toBe(true);
+          expect(E.isRight(codec.decode(value))).toBe(true);
+        }
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    // Both answers were met: the property looked at values on either side.
+    expect(outcomes).toContain('true/true');
+    expect(outcomes).toContain('false/false');
+  });
+
+  it('metadata: accepts what the library writes and never what the codec refuses', () => {
+    const fast = compileFastCheck(EventMetadata);
+    fc.assert(
+      fc.property(metadataArb(false), (metadata) => expect(fast(JSON.parse(JSON.stringify(metadata)))).toBe(true)),
+      { numRuns: NUM_RUNS },
+    );
+    let refused = 0;
+    fc.assert(
+      fc.property(metadataArb(true), fc.array(mutationArb, { maxLength: 3 }), (metadata, mutations) => {
+        const value = mutate(metadata, mutations);
+        if (fast(value)) expect(EventMetadata.is(value)).toBe(true);
+        else refused++;
+      }),
+      { numRuns: NUM_RUNS * 3 },
+    );
+    expect(refused).toBeGreaterThan(0);
+  });
+
+  it('instants: a subset of the codec, which canonical instants are always in', () => {
+    fc.assert(
+      fc.property(instantArb(true), trickyStringArb, (instant, other) => {
+        for (const value of [instant, other, `${instant}`.replace('T', 't'), instant.slice(0, -1)]) {
+          if (isFastInstant(value)) expect(IsoInstant.is(value)).toBe(true);
+        }
+      }),
+      { numRuns: NUM_RUNS * 10 },
+    );
+    fc.assert(
+      fc.property(instantArb(false), (instant) => expect(isFastInstant(instant)).toBe(true)),
+      { numRuns: NUM_RUNS * 10 },
+    );
+  });
+
+  it('ids and organization ids: exactly the codec', () => {
+    fc.assert(
+      fc.property(fc.oneof(trickyStringArb, fc.string({ maxLength: 10 }), fc.constantFrom(1, null, undefined, ['a'])), (value) => {
+        expect(isFastEntityId(value)).toBe(EntityIdCodec.is(value));
+        expect(isFastOrgId(value)).toBe(OrgIdCodec.is(value));
+        expect(isFastOrgId(value)).toBe(OrgIdCodec.is(value)); // once more: now remembered when accepted
+      }),
+      { numRuns: NUM_RUNS * 10 },
+    );
+  });
+});
+
+const dataArbs = new Map<t.Mixed, fc.Arbitrary<unknown>>();
+const dataArbOf = (codec: t.Mixed): fc.Arbitrary<unknown> => {
+  let arb = dataArbs.get(codec);
+  if (!arb) dataArbs.set(codec, (arb = validArb(codec, true)));
+  return arb;
+};
+
+/** A stored event of any kind: valid, of an older version, mutated, of an unknown type, in another organization's stream. */
+const storedEventArb: fc.Arbitrary<StoredEvent> = fc
+  .record({
+    type: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...EVENT_TYPES) }, { weight: 1, arbitrary: fc.constantFrom('LearnerTeleported', 'toString', '__proto__', '') }),
+    versionShift: fc.constantFrom(0, 0, 0, 0, -1, 1, 0.5),
+    seed: fc.nat(),
+    metadata: metadataArb(true),
+    dataMutations: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 2, arbitrary: fc.array(mutationArb, { minLength: 1, maxLength: 2 }) }),
+    metadataMutations: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(mutationArb, { minLength: 1, maxLength: 2 }) }),
+    stream: fc.constantFrom('own', 'own', 'own', 'other-org', 'not-an-org', 'invalid-org'),
+    streamVersion: fc.integer({ min: 1, max: 1000 }),
+    position: fc.bigInt({ min: 1n, max: 2n ** 62n }),
+  })
+  .chain((r) => {
+    const known = EVENT_TYPES.includes(r.type as (typeof EVENT_TYPES)[number]) ? (r.type as (typeof EVENT_TYPES)[number]) : undefined;
+    const version = known ? CURRENT_EVENT_CODECS[known].version + r.versionShift : 1;
+    // Data of the version it claims: v1 of LearnerDeactivated is upcast on read.
+    const dataCodec = known === 'LearnerDeactivated' && version === 1 ? (LearnerDeactivatedV1.props.data as t.Mixed) : known ? dataCodecOf(known) : dataCodecOf('LicenseAssigned');
+    return dataArbOf(dataCodec).map((data): StoredEvent => {
+      const metadata = mutate(r.metadata, r.metadataMutations);
+      const orgId = typeof (metadata as { orgId?: unknown })?.orgId === 'string' ? ((metadata as { orgId: string }).orgId) : 'acme';
+      const streamId = {
+        own: organizationStreamId(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(orgId) ? orgId : 'acme'),
+        'other-org': organizationStreamId(orgId === 'globex' ? 'initech' : 'globex'),
+        'not-an-org': 'another-application-stream',
+        'invalid-org': 'learner-ledger.org-bad/org',
+      }[r.stream];
+      return { eventId: `e-${r.seed}`, type: r.type, schemaVersion: version, data: mutate(data, r.dataMutations), metadata, streamId, streamVersion: r.streamVersion, globalPosition: r.position };
+    });
+  });
+
+describe('decodeEvent with its fast path', () => {
+  it('gives exactly the full decode: the same envelope, or the same error naming stream, version, position and field', () => {
+    const outcomes = new Set<string>();
+    fc.assert(
+      fc.property(fc.array(storedEventArb, { minLength: 1, maxLength: 6 }), (events) => {
+        // Several in a row: what the fast path remembers between events must not leak from one to the next.
+        for (const stored of events) {
+          const fast = decodeEvent(stored);
+          const full = decodeEventFully(stored);
+          expect(fast).toEqual(full);
+          outcomes.add(E.isRight(fast) ? 'right' : fast.left.code);
+        }
+      }),
+      { numRuns: NUM_RUNS * 4 },
+    );
+    expect([...outcomes].sort()).toEqual(['EVENT_DECODE_FAILED', 'UNKNOWN_EVENT_TYPE', 'UNSUPPORTED_SCHEMA_VERSION', 'right']);
+  });
+});
