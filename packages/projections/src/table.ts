@@ -24,6 +24,12 @@ export interface TableSpec {
   readonly indexes?: readonly (readonly string[])[];
   /** One sentence for the documentation of the table. */
   readonly description: string;
+  /**
+   * A history table: a row is current while this column is NULL. Only current
+   * rows are restored from a projection store and kept in memory; a row that
+   * sets the column is written once and then forgotten by a tracked table.
+   */
+  readonly openWhileNull?: string;
 }
 
 /** A SQL view over a projection's own tables (the same SQL runs on SQLite and PostgreSQL). */
@@ -178,17 +184,26 @@ export class Table<R extends Row> {
     if (this.dirty) this.dirty = new Map();
   }
 
-  /** The changes since the last call, and forgets them. */
+  /** True when rows changed since the last {@link Table.takeChanges}. */
+  hasChanges(): boolean {
+    return this.dirty !== undefined && this.dirty.size > 0;
+  }
+
+  /** The changes since the last call, and forgets them (and, in a history table, the rows that are no longer current). */
   takeChanges(): TableChanges {
     const upserts: Row[] = [];
     const deletes: Row[] = [];
+    const closing = this.spec.openWhileNull;
     if (this.dirty) {
       for (const [orgId, keys] of this.dirty) {
         const rows = this.byOrg.get(orgId);
         for (const [key, row] of keys) {
           const current = rows?.get(key);
-          if (current !== undefined) upserts.push({ ...current });
-          else deletes.push(row);
+          if (current !== undefined) {
+            upserts.push({ ...current });
+            // Written once closed: the projection never reads it again.
+            if (closing !== undefined && current[closing] !== null && current[closing] !== undefined) rows!.delete(key);
+          } else deletes.push(row);
         }
       }
       this.dirty = new Map();

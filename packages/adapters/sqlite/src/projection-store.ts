@@ -2,8 +2,11 @@ import type Database from 'better-sqlite3';
 import {
   assertSqlIdentifiers,
   CheckpointConflictError,
+  columnOf,
   definitionOf,
+  type AsOfReader,
   type ColumnSpec,
+  type LoadOptions,
   type ProjectionCommit,
   type ProjectionDescription,
   type ProjectionStore,
@@ -66,11 +69,24 @@ interface TableStatements {
  * projection differs from the library's, its tables are dropped and recreated
  * and the projection starts again from 0.
  */
-export class SqliteProjectionStore implements ProjectionStore {
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+const tableName = (spec: TableSpec): string => {
+  if (!IDENTIFIER.test(spec.name)) throw new Error(`${JSON.stringify(spec.name)} is not a plain SQL identifier`);
+  return spec.name;
+};
+
+const decodeRow = (spec: TableSpec, raw: Record<string, unknown>): Row => {
+  const row: Row = {};
+  for (const column of spec.columns) row[column.name] = decode(column, raw[column.name]) as Row[string];
+  return row;
+};
+
+export class SqliteProjectionStore implements ProjectionStore, AsOfReader {
   readonly name = 'sqlite';
   readonly database: Database.Database;
   private readonly transaction: <T>(fn: () => T) => T;
   private readonly statements = new Map<string, TableStatements>();
+  private readonly reads = new Map<string, Database.Statement>();
   private readonly readCheckpoint: Database.Statement;
   private readonly writeCheckpoint: Database.Statement;
 
@@ -90,7 +106,7 @@ export class SqliteProjectionStore implements ProjectionStore {
     );
   }
 
-  async load(projection: ProjectionDescription): Promise<StoredProjection | undefined> {
+  async load(projection: ProjectionDescription, options: LoadOptions = {}): Promise<StoredProjection | undefined> {
     assertSqlIdentifiers(projection);
     const definition = definitionOf(projection);
     return this.transaction(() => {
@@ -104,12 +120,10 @@ export class SqliteProjectionStore implements ProjectionStore {
       }
       const tables: Record<string, Row[]> = {};
       for (const spec of projection.tables) {
-        const rows = this.database.prepare(`SELECT * FROM ${spec.name}`).all() as Record<string, unknown>[];
-        tables[spec.name] = rows.map((raw) => {
-          const row: Row = {};
-          for (const column of spec.columns) row[column.name] = decode(column, raw[column.name]) as Row[string];
-          return row;
-        });
+        // Of a history table, only the current rows: the projection never reads the others again.
+        const current = spec.openWhileNull !== undefined && !options.everyRow ? ` WHERE ${spec.openWhileNull} IS NULL` : '';
+        const rows = this.database.prepare(`SELECT * FROM ${spec.name}${current}`).all() as Record<string, unknown>[];
+        tables[spec.name] = rows.map((raw) => decodeRow(spec, raw));
       }
       return { checkpoint: stored.position, tables };
     });
@@ -146,6 +160,34 @@ export class SqliteProjectionStore implements ProjectionStore {
     return (this.readCheckpoint.get(name) as { position: bigint } | undefined)?.position;
   }
 
+  async checkpointOf(projection: ProjectionDescription): Promise<bigint | undefined> {
+    const stored = this.readCheckpoint.get(projection.name) as { position: bigint; definition: string } | undefined;
+    return stored && stored.definition === definitionOf(projection) ? stored.position : undefined;
+  }
+
+  async rowsAt(table: TableSpec, orgId: string, at: number): Promise<Row[]> {
+    const statement = this.read(`at:${table.name}`, () => `SELECT * FROM ${tableName(table)} WHERE org_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)`);
+    return (statement.all(orgId, at, at) as Record<string, unknown>[]).map((raw) => decodeRow(table, raw));
+  }
+
+  async rowsBetween(table: TableSpec, orgId: string, column: string, from: number | string, to: number | string): Promise<Row[]> {
+    const statement = this.read(`between:${table.name}:${column}`, () => `SELECT * FROM ${tableName(table)} WHERE org_id = ? AND ${columnOf(table, column)} BETWEEN ? AND ? ORDER BY ${column}`);
+    return (statement.all(orgId, from, to) as Record<string, unknown>[]).map((raw) => decodeRow(table, raw));
+  }
+
+  async lastRowBefore(table: TableSpec, orgId: string, column: string, before: number | string): Promise<Row | undefined> {
+    const statement = this.read(`before:${table.name}:${column}`, () => `SELECT * FROM ${tableName(table)} WHERE org_id = ? AND ${columnOf(table, column)} < ? ORDER BY ${column} DESC LIMIT 1`);
+    const raw = statement.get(orgId, before) as Record<string, unknown> | undefined;
+    return raw ? decodeRow(table, raw) : undefined;
+  }
+
+  /** A prepared read, kept for the next call (tables are dropped only with their projection's definition, which clears these). */
+  private read(key: string, sql: () => string): Database.Statement {
+    let statement = this.reads.get(key);
+    if (!statement) this.reads.set(key, (statement = this.database.prepare(sql())));
+    return statement;
+  }
+
   private createTables(projection: ProjectionDescription): void {
     for (const spec of projection.tables) {
       const columns = spec.columns.map((c) => `${c.name} ${SQL_TYPES[c.kind]}${c.nullable ? '' : ' NOT NULL'}`);
@@ -171,6 +213,7 @@ export class SqliteProjectionStore implements ProjectionStore {
     for (const view of views) this.database.exec(`DROP VIEW IF EXISTS ${view}`);
     for (const table of names) this.database.exec(`DROP TABLE IF EXISTS ${table}`);
     for (const key of [...this.statements.keys()]) if (names.has(key)) this.statements.delete(key);
+    this.reads.clear();
   }
 
   private statementsFor(projection: ProjectionDescription, table: string): TableStatements {
