@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import {
   checkOrganizationId,
   decodeEvent,
@@ -156,15 +156,32 @@ export interface Period {
   readonly end: number;
 }
 
+const DAY_MS = 86_400_000;
+const STEP_MS: Partial<Record<SeriesInterval, number>> = { day: DAY_MS, week: 7 * DAY_MS };
+const atMidnight = (dateTime: DateTime) => dateTime.hour === 0 && dateTime.minute === 0 && dateTime.second === 0 && dateTime.millisecond === 0;
+
 /** The buckets (calendar days, ISO weeks or months in a time zone) from the one containing `from` to the one containing `to`. */
 export const bucketsBetween = (every: SeriesInterval, from: DateTime, to: DateTime, timeZone: string): Period[] => {
   const periods: Period[] = [];
+  const zone = IANAZone.create(timeZone);
   let start = from.setZone(timeZone).startOf(every);
+  let startMs = start.toMillis();
+  // Whether `start` is a local midnight: then, with no offset change, the next bucket starts a fixed number of hours later.
+  let midnight = atMidnight(start);
   const last = to.toMillis();
-  while (start.toMillis() <= last) {
+  while (startMs <= last) {
     if (periods.length >= MAX_SERIES_POINTS) throw failure('INVALID_SERIES', `A series may have at most ${MAX_SERIES_POINTS} points; use a larger interval or a shorter range`);
-    periods.push({ start: start.toMillis(), end: start.endOf(every).toMillis() });
-    start = start.plus({ [UNITS[every]]: 1 }).startOf(every);
+    const step = STEP_MS[every];
+    let nextMs: number;
+    if (step !== undefined && midnight && zone.offset(startMs + step) === zone.offset(startMs)) nextMs = startMs + step;
+    else {
+      // Months, and buckets around a change of the zone's offset: as luxon counts them.
+      start = DateTime.fromMillis(startMs, { zone: timeZone }).plus({ [UNITS[every]]: 1 }).startOf(every);
+      nextMs = start.toMillis();
+      midnight = atMidnight(start);
+    }
+    periods.push({ start: startMs, end: nextMs - 1 });
+    startMs = nextMs;
   }
   return periods;
 };

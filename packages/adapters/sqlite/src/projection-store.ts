@@ -81,6 +81,18 @@ const decodeRow = (spec: TableSpec, raw: Record<string, unknown>): Row => {
   return row;
 };
 
+/** A row read as an array of the spec's columns, in order (better-sqlite3's raw mode builds no objects of its own). */
+const decodeValues = (spec: TableSpec, values: readonly unknown[]): Row => {
+  const row: Row = {};
+  const columns = spec.columns;
+  for (let i = 0; i < columns.length; i++) {
+    const column = columns[i]!;
+    const value = values[i];
+    row[column.name] = (value === null || value === undefined ? null : column.kind === 'text' ? value : decode(column, value)) as Row[string];
+  }
+  return row;
+};
+
 export class SqliteProjectionStore implements ProjectionStore, AsOfReader {
   readonly name = 'sqlite';
   readonly database: Database.Database;
@@ -166,32 +178,37 @@ export class SqliteProjectionStore implements ProjectionStore, AsOfReader {
   }
 
   async rowsAt(table: TableSpec, orgId: string, at: number): Promise<Row[]> {
-    const statement = this.read(`at:${table.name}`, () => `SELECT * FROM ${tableName(table)} WHERE org_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)`);
-    return (statement.all(orgId, at, at) as Record<string, unknown>[]).map((raw) => decodeRow(table, raw));
+    const statement = this.read(table, `at:${table.name}`, (columns) => `SELECT ${columns} FROM ${tableName(table)} WHERE org_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)`);
+    return (statement.all(orgId, at, at) as unknown[][]).map((values) => decodeValues(table, values));
   }
 
   async rowsBetween(table: TableSpec, orgId: string, column: string, from: number | string, to: number | string): Promise<Row[]> {
-    const statement = this.read(`between:${table.name}:${column}`, () => `SELECT * FROM ${tableName(table)} WHERE org_id = ? AND ${columnOf(table, column)} BETWEEN ? AND ? ORDER BY ${column}`);
-    return (statement.all(orgId, from, to) as Record<string, unknown>[]).map((raw) => decodeRow(table, raw));
+    const statement = this.read(table, `between:${table.name}:${column}`, (columns) => `SELECT ${columns} FROM ${tableName(table)} WHERE org_id = ? AND ${columnOf(table, column)} BETWEEN ? AND ? ORDER BY ${column}`);
+    return (statement.all(orgId, from, to) as unknown[][]).map((values) => decodeValues(table, values));
   }
 
   async lastRowBefore(table: TableSpec, orgId: string, column: string, before: number | string): Promise<Row | undefined> {
-    const statement = this.read(`before:${table.name}:${column}`, () => `SELECT * FROM ${tableName(table)} WHERE org_id = ? AND ${columnOf(table, column)} < ? ORDER BY ${column} DESC LIMIT 1`);
-    const raw = statement.get(orgId, before) as Record<string, unknown> | undefined;
-    return raw ? decodeRow(table, raw) : undefined;
+    const statement = this.read(table, `before:${table.name}:${column}`, (columns) => `SELECT ${columns} FROM ${tableName(table)} WHERE org_id = ? AND ${columnOf(table, column)} < ? ORDER BY ${column} DESC LIMIT 1`);
+    const values = statement.get(orgId, before) as unknown[] | undefined;
+    return values ? decodeValues(table, values) : undefined;
   }
 
-  /** A prepared read, kept for the next call (tables are dropped only with their projection's definition, which clears these). */
-  private read(key: string, sql: () => string): Database.Statement {
+  /** A prepared read returning arrays of the table's columns, kept for the next call (dropping a projection's tables clears these). */
+  private read(table: TableSpec, key: string, sql: (columns: string) => string): Database.Statement {
     let statement = this.reads.get(key);
-    if (!statement) this.reads.set(key, (statement = this.database.prepare(sql())));
+    if (!statement) {
+      statement = this.database.prepare(sql(table.columns.map((c) => columnOf(table, c.name)).join(', '))).raw(true);
+      this.reads.set(key, statement);
+    }
     return statement;
   }
 
   private createTables(projection: ProjectionDescription): void {
     for (const spec of projection.tables) {
       const columns = spec.columns.map((c) => `${c.name} ${SQL_TYPES[c.kind]}${c.nullable ? '' : ' NOT NULL'}`);
-      this.database.exec(`CREATE TABLE IF NOT EXISTS ${spec.name} (${columns.join(', ')}, PRIMARY KEY (${spec.primaryKey.join(', ')}))`);
+      // A history table is read by ranges of its key (an organization's versions by instant): stored in key order, a range is contiguous.
+      const layout = spec.openWhileNull !== undefined ? ' WITHOUT ROWID' : '';
+      this.database.exec(`CREATE TABLE IF NOT EXISTS ${spec.name} (${columns.join(', ')}, PRIMARY KEY (${spec.primaryKey.join(', ')}))${layout}`);
       for (const index of spec.indexes ?? []) this.database.exec(`CREATE INDEX IF NOT EXISTS ${spec.name}_by_${index.join('_')} ON ${spec.name} (${index.join(', ')})`);
     }
     for (const view of projection.views ?? []) this.database.exec(`CREATE VIEW IF NOT EXISTS ${view.name} AS ${view.sql}`);

@@ -52,6 +52,7 @@ export const licenseDaysSpec: TableSpec = {
     text('next_day', true),
   ],
   primaryKey: ['org_id', 'day'],
+  indexes: [['next_day']],
   openWhileNull: 'next_day',
 };
 

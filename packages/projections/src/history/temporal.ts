@@ -14,8 +14,19 @@ export const VALID_TO = 'valid_to';
  * the stream, and an answer as of t never changes once the stream has passed t.
  */
 export const takesEffect = (clock: number | undefined, occurredAt: string): number => {
-  const time = Date.parse(occurredAt);
+  const time = timeOf(occurredAt);
   return clock === undefined || time > clock ? time : clock;
+};
+
+// The events of one command share their occurredAt, and every history projection reads each event: parse it once.
+let lastText: string | undefined;
+let lastTime = 0;
+const timeOf = (text: string): number => {
+  if (text !== lastText) {
+    lastTime = Date.parse(text);
+    lastText = text;
+  }
+  return lastTime;
 };
 
 /** The time zone an organization's dates are read in: its onboarding's, when that is the first event of its stream, else UTC. */
@@ -27,8 +38,9 @@ export const historySpecOf = (spec: TableSpec, name = `${spec.name}_history`): T
   name,
   description: `Every version of the rows of ${spec.name}, with the instants (epoch ms) it held from and until (NULL: current), and the global position of the last event that shaped it.`,
   columns: [...spec.columns, integer(VALID_FROM), integer(VALID_TO, true), integer('position')],
-  primaryKey: [...spec.primaryKey, VALID_FROM],
-  indexes: spec.primaryKey.length > 1 ? [['org_id', VALID_FROM], [VALID_TO]] : [[VALID_TO]],
+  // Keyed by organization and instant first: the versions that held at an instant are one range of the key.
+  primaryKey: ['org_id', VALID_FROM, ...spec.primaryKey.slice(1)],
+  indexes: [[VALID_TO]],
   openWhileNull: VALID_TO,
 });
 
@@ -65,12 +77,13 @@ export interface HistoryOptions<S> {
   readonly clockTable: string;
   /** More tables the projection keeps beside the versions (e.g. a daily summary). */
   readonly extras?: () => readonly Table<Row>[];
-  /** Runs after every event, once its row versions are recorded. */
+  /** Runs after every event the base projection reads, once its row versions are recorded. */
   readonly after?: (state: HistoryState<S>, orgId: string, instant: number, clock: ClockRow) => void;
 }
 
 const SEPARATOR = '\u0000';
-const versionKey = (spec: TableSpec, key: string, from: number): string => (spec.primaryKey.length === 1 ? String(from) : `${key}${SEPARATOR}${from}`);
+/** The in-memory key of a version (as {@link Table.keyOf} computes it from the history table's primary key). */
+const versionKey = (spec: TableSpec, key: string, from: number): string => (spec.primaryKey.length === 1 ? String(from) : `${from}${SEPARATOR}${key}`);
 
 const sameContent = (spec: TableSpec, a: Row, b: Row): boolean => {
   for (const column of spec.columns) {
@@ -165,7 +178,7 @@ export const historyProjection = <S>(options: HistoryOptions<S>): Projection<His
     const orgId = envelope.metadata.orgId;
     let clock = state.clocks.get(orgId, orgId);
     if (!clock) {
-      clock = { org_id: orgId, at: Date.parse(envelope.metadata.occurredAt), time_zone: zoneOfFirstEvent(envelope) };
+      clock = { org_id: orgId, at: takesEffect(undefined, envelope.metadata.occurredAt), time_zone: zoneOfFirstEvent(envelope) };
       state.clocks.set(orgId, orgId, clock);
     } else {
       const instant = takesEffect(clock.at, envelope.metadata.occurredAt);
@@ -174,16 +187,15 @@ export const historyProjection = <S>(options: HistoryOptions<S>): Projection<His
         state.clocks.touch(orgId, orgId, clock);
       }
     }
-    if (baseReads.has(envelope.event.type)) {
-      base.apply(state.base, envelope);
-      const position = Number(envelope.globalPosition);
-      state.baseTables.forEach((table, index) => {
-        if (!table.hasChanges()) return;
-        const changes = table.takeChanges();
-        for (const row of changes.deletes) closeVersion(state as HistoryState<unknown>, index, row, clock.at);
-        for (const row of changes.upserts) recordVersion(state as HistoryState<unknown>, index, row, clock.at, position);
-      });
-    }
+    if (!baseReads.has(envelope.event.type)) return state;
+    base.apply(state.base, envelope);
+    const position = Number(envelope.globalPosition);
+    state.baseTables.forEach((table, index) => {
+      if (!table.hasChanges()) return;
+      const changes = table.takeChanges();
+      for (const row of changes.deletes) closeVersion(state as HistoryState<unknown>, index, row, clock.at);
+      for (const row of changes.upserts) recordVersion(state as HistoryState<unknown>, index, row, clock.at, position);
+    });
     options.after?.(state, orgId, clock.at, clock);
     return state;
   };

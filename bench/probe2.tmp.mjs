@@ -1,0 +1,15 @@
+import { openStoreAt } from '@learner-ledger/cli';
+import { createSqliteProjectionStore } from '@learner-ledger/sqlite';
+import { inactiveRoster, licenseUsage, licenseCountAt } from '@learner-ledger/projections';
+import fs from 'node:fs';
+const n = Number(process.argv[2] ?? 10000);
+const what = process.argv[3];
+const file = `/tmp/probe-${n}.db`;
+const store = await openStoreAt({ kind: 'sqlite', path: file });
+const org = JSON.parse(fs.readFileSync(file + '.json', 'utf8'));
+const rm = createSqliteProjectionStore(store);
+const time = async (label, k, f) => { await f(); const t = process.hrtime.bigint(); for (let i = 0; i < k; i++) await f(); console.log(label, (Number(process.hrtime.bigint() - t) / 1e6 / k).toFixed(2), 'ms'); };
+if (!what || what === 'series') await time('series', 30, async () => licenseUsage(store, org.orgId, { every: 'day', from: '2026-01-01', to: '2026-12-31', readModel: rm }));
+if (!what || what === 'roster') await time('roster', 30, async () => inactiveRoster(store, org.orgId, { at: '2026-12-11T15:00:00.000Z', readModel: rm }));
+if (!what || what === 'count') await time('count', 200, async () => licenseCountAt(store, org.orgId, '2026-06-01', { readModel: rm }));
+await store.close();

@@ -1,0 +1,15 @@
+import { openStoreAt } from '@learner-ledger/cli';
+import { createSqliteProjectionStore } from '@learner-ledger/sqlite';
+import { asOfProjections, allProjections, ProjectionRunner, InMemoryProjectionStore, describeProjection, licenseCountsProjection, inactiveRosterProjection } from '@learner-ledger/projections';
+const n = Number(process.argv[2] ?? 10000);
+const store = await openStoreAt({ kind: 'sqlite', path: `/tmp/probe-${n}.db` });
+const time = async (label, f) => { const t = Date.now(); await f(); console.log(label, (Date.now() - t) / 1000, 's'); };
+await time('read only (2 current projections, no store)', async () => new ProjectionRunner({ store, projections: [licenseCountsProjection, inactiveRosterProjection], batchSize: 10000 }).catchUp());
+await time('as-of, no store', async () => new ProjectionRunner({ store, projections: asOfProjections, batchSize: 10000 }).catchUp());
+await time('as-of, memory store', async () => new ProjectionRunner({ store, projections: asOfProjections, projectionStore: new InMemoryProjectionStore(), batchSize: 10000 }).catchUp());
+const rm = createSqliteProjectionStore(store);
+for (const p of asOfProjections) await rm.reset(describeProjection(p));
+await time('as-of, sqlite store', async () => new ProjectionRunner({ store, projections: asOfProjections, projectionStore: rm, batchSize: 10000 }).catchUp());
+for (const p of allProjections) await rm.reset(describeProjection(p));
+await time('all 6 current, sqlite store', async () => new ProjectionRunner({ store, projections: allProjections, projectionStore: rm, batchSize: 10000 }).catchUp());
+await store.close();
