@@ -29,6 +29,8 @@ export interface StoreKit {
   copy(label: string, copyLabel: string): Promise<StoreLocation | undefined>;
   /** Reopens an existing store `label` (after a copy that needed it closed). */
   reopen(label: string): Promise<EventStore>;
+  /** Where another process finds the store `label` (`--store` of the command-line tool); undefined when it cannot. */
+  location(label: string): StoreLocation | undefined;
   cleanup(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export const memoryKit = (): StoreKit => ({
   reopen: async () => {
     throw new Error('an in-memory store cannot be reopened');
   },
+  location: () => undefined,
   cleanup: async () => undefined,
 });
 
@@ -65,6 +68,7 @@ export const sqliteKit = (): StoreKit => {
     orgPrefix: () => '',
     open: async (label) => openStoreAt({ kind: 'sqlite', path: pathOf(label) }),
     reopen: async (label) => openStoreAt({ kind: 'sqlite', path: pathOf(label) }),
+    location: (label) => ({ kind: 'sqlite', path: pathOf(label) }),
     baseline: async () => new SqliteBaseline(SQLITE_PRAGMAS),
     closeBeforeCopy: false,
     copy: async (label, copyLabel) => {
@@ -114,6 +118,7 @@ export const postgresKit = (serverUrl: string): StoreKit => {
       return openStoreAt({ kind: 'postgres', connectionString: urlOf(label) });
     },
     reopen: async (label) => openStoreAt({ kind: 'postgres', connectionString: urlOf(label) }),
+    location: (label) => ({ kind: 'postgres', connectionString: urlOf(label) }),
     baseline: async () => new PostgresBaseline(serverUrl),
     closeBeforeCopy: true,
     copy: async (label, copyLabel) => {
@@ -142,6 +147,7 @@ export const kurrentdbKit = (connectionString: string): StoreKit => {
     orgPrefix: (label) => `${runId}-${label}-`,
     open,
     reopen: open,
+    location: () => undefined,
     baseline: async () => new KurrentDbBaseline(connectionString),
     closeBeforeCopy: false,
     copy: async () => undefined,

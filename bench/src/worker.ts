@@ -4,6 +4,7 @@
  * measurement on stdout; progress goes to stderr.
  */
 import { runAsOf, ASOF_ORGANIZATIONS } from './asof.js';
+import { runAsOfLarge } from './asof-large-run.js';
 import { runCase, warmUp } from './case.js';
 import { csvEndToEnd } from './csv-run.js';
 import type { Measurement } from './measure.js';
@@ -65,6 +66,8 @@ const main = async () => {
     } finally {
       await store.close();
     }
+    (globalThis as { gc?: () => void }).gc?.();
+    await runAsOfLarge(kit, input.learners, emit, log);
   } finally {
     await kit.cleanup();
   }

@@ -168,12 +168,14 @@ export const bucketsBetween = (every: SeriesInterval, from: DateTime, to: DateTi
   let startMs = start.toMillis();
   // Whether `start` is a local midnight: then, with no offset change, the next bucket starts a fixed number of hours later.
   let midnight = atMidnight(start);
+  let offset = zone.offset(startMs);
   const last = to.toMillis();
+  const step = STEP_MS[every];
   while (startMs <= last) {
     if (periods.length >= MAX_SERIES_POINTS) throw failure('INVALID_SERIES', `A series may have at most ${MAX_SERIES_POINTS} points; use a larger interval or a shorter range`);
-    const step = STEP_MS[every];
     let nextMs: number;
-    if (step !== undefined && midnight && zone.offset(startMs + step) === zone.offset(startMs)) nextMs = startMs + step;
+    const nextOffset = step !== undefined && midnight ? zone.offset(startMs + step) : Number.NaN;
+    if (nextOffset === offset) nextMs = startMs + step!;
     else {
       // Months, and buckets around a change of the zone's offset: as luxon counts them.
       start = DateTime.fromMillis(startMs, { zone: timeZone }).plus({ [UNITS[every]]: 1 }).startOf(every);
@@ -181,6 +183,7 @@ export const bucketsBetween = (every: SeriesInterval, from: DateTime, to: DateTi
       midnight = atMidnight(start);
     }
     periods.push({ start: startMs, end: nextMs - 1 });
+    offset = nextMs === startMs + (step ?? Number.NaN) ? nextOffset : zone.offset(nextMs);
     startMs = nextMs;
   }
   return periods;

@@ -26,6 +26,12 @@ export interface AnswerSource {
 }
 
 const CONFLICT_RETRIES = 3;
+const descriptions = new WeakMap<AnyProjection, ReturnType<typeof describeProjection>>();
+const descriptionOf = (projection: AnyProjection) => {
+  let description = descriptions.get(projection);
+  if (!description) descriptions.set(projection, (description = describeProjection(projection)));
+  return description;
+};
 
 /**
  * Decides how to answer for one organization: from the read model when its
@@ -34,7 +40,7 @@ const CONFLICT_RETRIES = 3;
  */
 export const chooseSource = async (store: EventStore, head: OrganizationHead, projection: AnyProjection, options: ReadModelOptions): Promise<AnswerSource> => {
   const model = options.readModel!;
-  const description = describeProjection(projection);
+  const description = descriptionOf(projection);
   const checkpoint = await model.checkpointOf(description);
   if (checkpoint !== undefined && checkpoint >= (await store.headPosition())) return { source: 'read-model', position: checkpoint.toString() };
   const last = await lastPositionOf(store, head);
