@@ -8,6 +8,8 @@ export interface BenchArgs {
   readonly out: string;
   /** Repetitions of each whole case (the median per figure is reported). */
   readonly repeat: number;
+  /** Only the as-of cases (the 100-organization log and the large organization). */
+  readonly asofOnly: boolean;
 }
 
 const parseStores = (text: string): StoreName[] =>
@@ -42,6 +44,7 @@ export const benchProgram = (): Command =>
     .option('--stores <list>', 'stores to measure, of memory,sqlite,postgres,kurrentdb (default memory,sqlite,postgres; kurrentdb needs KURRENTDB_CONNECTION_STRING)', parseStores)
     .option('--learners <list>', 'workload sizes, learners per organization (default 10000,100000,1000000; --quick: 1000,5000)', (text: string) => text.split(',').filter(Boolean).map(parseSize))
     .option('--repeat <K>', 'run each store and size K times and report medians', parseRepeat, 1)
+    .option('--asof-only', 'only the as-of cases: the 100-organization log and one large organization, read models beside the fold')
     .option('--out <file>', 'JSON-lines result file (default .bench-results/<timestamp>.jsonl)')
     .addHelpText('after', '\nPostgreSQL: DATABASE_URL when set, otherwise a throwaway cluster started from the PostgreSQL binaries.')
     .exitOverride();
@@ -52,7 +55,7 @@ export const parseArgs = (argv: readonly string[], program: Command = benchProgr
     argv.filter((arg) => arg !== '--'),
     { from: 'user' },
   );
-  const options = program.opts<{ quick?: boolean; stores?: StoreName[]; learners?: number[]; repeat: number; out?: string }>();
+  const options = program.opts<{ quick?: boolean; stores?: StoreName[]; learners?: number[]; repeat: number; out?: string; asofOnly?: boolean }>();
   const quick = options.quick === true;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   return {
@@ -61,5 +64,6 @@ export const parseArgs = (argv: readonly string[], program: Command = benchProgr
     learners: options.learners ?? (quick ? [1000, 5000] : [10_000, 100_000, 1_000_000]),
     out: options.out ?? `.bench-results/${stamp}.jsonl`,
     repeat: options.repeat,
+    asofOnly: options.asofOnly === true,
   };
 };

@@ -60,7 +60,7 @@ const runTool = (store: string, args: readonly string[], fold: boolean): number 
  * `runs` alternating runs each), from the read models and by folding
  * (`LEARNER_LEDGER_READ_MODELS=off`).
  */
-export const measureCliReports = (location: StoreLocation, org: LargeOrganization, store: string, n: number, emit: (m: Measurement) => void, log: (line: string) => void): void => {
+export const measureCliReports = async (location: StoreLocation, org: LargeOrganization, store: string, n: number, emit: (m: Measurement) => void, log: (line: string) => void): Promise<void> => {
   const at = new Date(LARGE_START + (WAVE_DAYS[2]! + 10) * 86_400_000).toISOString().slice(0, 10);
   const reports: [string, (orgId: string) => string[]][] = [
     ['cli.report.licenses-at', (orgId) => ['report', 'licenses', orgId, '--at', at]],
@@ -100,4 +100,30 @@ export const measureCliReports = (location: StoreLocation, org: LargeOrganizatio
       }),
     );
   }
+
+  // Read-your-writes: the first report after a command catches the read model up (it restores the current versions of every organization first).
+  log(`${store} n=${n}: report licenses --at in a fresh process right after a command (the read model catches up first)`);
+  const afterWrite = async (tiny: boolean): Promise<number> => {
+    const times: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      await org.deactivateOne(tiny);
+      times.push(runTool(where, reports[0]![1](tiny ? org.tinyOrgId : org.orgId), false));
+    }
+    return median(times);
+  };
+  const big = await afterWrite(false);
+  const tiny = await afterWrite(true);
+  const current = runTool(where, reports[0]![1](org.orgId), false);
+  emit(
+    measurement({
+      bench: 'cli.report.after-write',
+      store,
+      n,
+      unit: 'reports/s',
+      ops: 1,
+      seconds: big,
+      runs: 3,
+      note: `report licenses --at right after one command: ${big.toFixed(3)} s for the organization of ${org.learners} learners, ${tiny.toFixed(3)} s for the 10-learner one (after a command of its own); ${current.toFixed(3)} s once current`,
+    }),
+  );
 };

@@ -21,7 +21,7 @@ export const runAsOfLarge = async (kit: StoreKit, n: number, emit: (m: Measureme
     emit(measurement({ bench: 'asof.build', store: kit.name, n, unit: 'events/s', ops: build.events, seconds: build.seconds, note: `the three as-of read models built from position 0 over ${build.events} events, rows and checkpoints committed every 10,000 events` }));
     await measureLargeOrganization(store, readModel, org, n, emit, log);
     const location = kit.location('asof-large');
-    if (location) measureCliReports(location, org, kit.name, n, emit, log);
+    if (location) await measureCliReports(location, org, kit.name, n, emit, log);
   } finally {
     await store.close();
   }

@@ -19,6 +19,8 @@ export interface LargeOrganization {
   readonly learners: number;
   /** Learners inactive after each wave. */
   readonly inactiveAfterWave: readonly number[];
+  /** Deactivates one more learner of the organization (or of the 10-learner one), a day after the last event. */
+  readonly deactivateOne: (tiny?: boolean) => Promise<void>;
 }
 
 /**
@@ -71,7 +73,14 @@ export const writeLargeOrganization = async (store: EventStore, n: number, orgPr
     await driver.execute({ type: 'DeactivateLearners', orgId: tinyOrgId, learnerIds: [`T${w}`], move: MOVE_TO_INACTIVE }, 'learner-draft');
     inactiveAfterWave.push((w + 1) * perWave);
   }
-  return { orgId, tinyOrgId, learners: n, inactiveAfterWave };
+  let next = WAVE_DAYS.length * perWave;
+  let nextTiny = WAVE_DAYS.length;
+  const deactivateOne = async (tiny = false) => {
+    clock += DAY;
+    const learnerIds = tiny ? [`T${nextTiny++}`] : [order[next++]!];
+    await driver.execute({ type: 'DeactivateLearners', orgId: tiny ? tinyOrgId : orgId, learnerIds, move: MOVE_TO_INACTIVE }, 'learner-profile');
+  };
+  return { orgId, tinyOrgId, learners: n, inactiveAfterWave, deactivateOne };
 };
 
 /** Builds the as-of read models from position 0; returns the events read and the seconds it took. */
@@ -111,7 +120,7 @@ export const measureLargeOrganization = async (store: EventStore, readModel: Rea
   const head = Number(await store.headPosition());
   const common = { store: store.name, n, unit: 'queries/s', ops: 1 } as const;
   const instants = Array.from({ length: 21 }, (_, q) => new Date(LARGE_START + Math.floor((q * 364 * DAY) / 20) + 3_600_000).toISOString());
-  const foldRuns = n >= 1_000_000 ? 3 : 7;
+  const foldRuns = n >= 1_000_000 ? 1 : n >= 100_000 ? 3 : 7;
 
   log(`${store.name} n=${n}: as-of licenseCountAt on one organization of ${n} learners (${head} events in the log)`);
   const count = await latency(instants.length, async (q) => void ok(await licenseCountAt(store, org.orgId, instants[Math.max(0, q)]!, { readModel })));
