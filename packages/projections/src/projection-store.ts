@@ -103,10 +103,11 @@ export class InMemoryProjectionStore implements ProjectionStore, AsOfReader {
     return this.projections.get(projection.name)?.checkpoint;
   }
 
-  async rowsAt(table: TableSpec, orgId: string, at: number): Promise<Row[]> {
+  async rowsAt(table: TableSpec, orgId: string, at: number, columns?: readonly string[]): Promise<Row[]> {
+    for (const column of columns ?? []) columnOf(table, column);
     return this.rowsOf(table, orgId)
       .filter((row) => (row['valid_from'] as number) <= at && (row['valid_to'] === null || row['valid_to'] === undefined || (row['valid_to'] as number) > at))
-      .map((row) => ({ ...row }));
+      .map((row) => (columns ? Object.fromEntries(columns.map((column) => [column, row[column] ?? null])) : { ...row }));
   }
 
   async rowsBetween(table: TableSpec, orgId: string, column: string, from: number | string, to: number | string): Promise<Row[]> {

@@ -4,6 +4,7 @@ import {
   CheckpointConflictError,
   columnOf,
   definitionOf,
+  rowBuilder,
   type AsOfReader,
   type ColumnSpec,
   type LoadOptions,
@@ -186,12 +187,23 @@ export class PostgresProjectionStore implements ProjectionStore, AsOfReader {
     }
   }
 
-  async rowsAt(table: TableSpec, orgId: string, at: number): Promise<Row[]> {
-    const result = await this.pool.query<Record<string, unknown>>({
-      text: `SELECT ${this.columns(table)} FROM ${this.table(table.name)} WHERE org_id = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)`,
+  async rowsAt(table: TableSpec, orgId: string, at: number, columns?: readonly string[]): Promise<Row[]> {
+    const chosen = columns ? columns.map((name) => table.columns.find((c) => c.name === columnOf(table, name))!) : table.columns;
+    const result = await this.pool.query<unknown[]>({
+      text: `SELECT ${chosen.map((c) => c.name).join(', ')} FROM ${this.table(table.name)} WHERE org_id = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)`,
       values: [orgId, at],
+      rowMode: 'array',
     });
-    return result.rows.map((raw) => decodeRow(table, raw));
+    return result.rows.map(this.builder(chosen));
+  }
+
+  private readonly builders = new Map<string, (values: readonly unknown[]) => Row>();
+  /** One row builder per column list, kept for the next read. */
+  private builder(columns: readonly ColumnSpec[]): (values: readonly unknown[]) => Row {
+    const key = columns.map((c) => `${c.name}:${c.kind}`).join(',');
+    let build = this.builders.get(key);
+    if (!build) this.builders.set(key, (build = rowBuilder(columns, decode)));
+    return build;
   }
 
   async rowsBetween(table: TableSpec, orgId: string, column: string, from: number | string, to: number | string): Promise<Row[]> {

@@ -4,6 +4,7 @@ import {
   CheckpointConflictError,
   columnOf,
   definitionOf,
+  rowBuilder,
   type AsOfReader,
   type ColumnSpec,
   type LoadOptions,
@@ -81,24 +82,17 @@ const decodeRow = (spec: TableSpec, raw: Record<string, unknown>): Row => {
   return row;
 };
 
-/** A row read as an array of the spec's columns, in order (better-sqlite3's raw mode builds no objects of its own). */
-const decodeValues = (spec: TableSpec, values: readonly unknown[]): Row => {
-  const row: Row = {};
-  const columns = spec.columns;
-  for (let i = 0; i < columns.length; i++) {
-    const column = columns[i]!;
-    const value = values[i];
-    row[column.name] = (value === null || value === undefined ? null : column.kind === 'text' ? value : decode(column, value)) as Row[string];
-  }
-  return row;
-};
+interface PreparedRead {
+  readonly statement: Database.Statement;
+  readonly build: (values: readonly unknown[]) => Row;
+}
 
 export class SqliteProjectionStore implements ProjectionStore, AsOfReader {
   readonly name = 'sqlite';
   readonly database: Database.Database;
   private readonly transaction: <T>(fn: () => T) => T;
   private readonly statements = new Map<string, TableStatements>();
-  private readonly reads = new Map<string, Database.Statement>();
+  private readonly reads = new Map<string, PreparedRead>();
   private readonly readCheckpoint: Database.Statement;
   private readonly writeCheckpoint: Database.Statement;
 
@@ -177,30 +171,32 @@ export class SqliteProjectionStore implements ProjectionStore, AsOfReader {
     return stored && stored.definition === definitionOf(projection) ? stored.position : undefined;
   }
 
-  async rowsAt(table: TableSpec, orgId: string, at: number): Promise<Row[]> {
-    const statement = this.read(table, `at:${table.name}`, (columns) => `SELECT ${columns} FROM ${tableName(table)} WHERE org_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)`);
-    return (statement.all(orgId, at, at) as unknown[][]).map((values) => decodeValues(table, values));
+  async rowsAt(table: TableSpec, orgId: string, at: number, columns?: readonly string[]): Promise<Row[]> {
+    const read = this.read(table, 'at', columns, (list) => `SELECT ${list} FROM ${tableName(table)} WHERE org_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)`);
+    return (read.statement.all(orgId, at, at) as unknown[][]).map(read.build);
   }
 
   async rowsBetween(table: TableSpec, orgId: string, column: string, from: number | string, to: number | string): Promise<Row[]> {
-    const statement = this.read(table, `between:${table.name}:${column}`, (columns) => `SELECT ${columns} FROM ${tableName(table)} WHERE org_id = ? AND ${columnOf(table, column)} BETWEEN ? AND ? ORDER BY ${column}`);
-    return (statement.all(orgId, from, to) as unknown[][]).map((values) => decodeValues(table, values));
+    const read = this.read(table, `between:${column}`, undefined, (list) => `SELECT ${list} FROM ${tableName(table)} WHERE org_id = ? AND ${columnOf(table, column)} BETWEEN ? AND ? ORDER BY ${column}`);
+    return (read.statement.all(orgId, from, to) as unknown[][]).map(read.build);
   }
 
   async lastRowBefore(table: TableSpec, orgId: string, column: string, before: number | string): Promise<Row | undefined> {
-    const statement = this.read(table, `before:${table.name}:${column}`, (columns) => `SELECT ${columns} FROM ${tableName(table)} WHERE org_id = ? AND ${columnOf(table, column)} < ? ORDER BY ${column} DESC LIMIT 1`);
-    const values = statement.get(orgId, before) as unknown[] | undefined;
-    return values ? decodeValues(table, values) : undefined;
+    const read = this.read(table, `before:${column}`, undefined, (list) => `SELECT ${list} FROM ${tableName(table)} WHERE org_id = ? AND ${columnOf(table, column)} < ? ORDER BY ${column} DESC LIMIT 1`);
+    const values = read.statement.get(orgId, before) as unknown[] | undefined;
+    return values ? read.build(values) : undefined;
   }
 
-  /** A prepared read returning arrays of the table's columns, kept for the next call (dropping a projection's tables clears these). */
-  private read(table: TableSpec, key: string, sql: (columns: string) => string): Database.Statement {
-    let statement = this.reads.get(key);
-    if (!statement) {
-      statement = this.database.prepare(sql(table.columns.map((c) => columnOf(table, c.name)).join(', '))).raw(true);
-      this.reads.set(key, statement);
+  /** A prepared read returning arrays of the chosen columns (default: all), kept for the next call (dropping a projection's tables clears these). */
+  private read(table: TableSpec, kind: string, names: readonly string[] | undefined, sql: (list: string) => string): PreparedRead {
+    const key = `${table.name}:${kind}:${names?.join(',') ?? '*'}`;
+    let read = this.reads.get(key);
+    if (!read) {
+      const columns = names ? names.map((name) => table.columns.find((c) => c.name === columnOf(table, name))!) : table.columns;
+      read = { statement: this.database.prepare(sql(columns.map((c) => c.name).join(', '))).raw(true), build: rowBuilder(columns, decode) };
+      this.reads.set(key, read);
     }
-    return statement;
+    return read;
   }
 
   private createTables(projection: ProjectionDescription): void {

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { PeriodCount } from '../fold.js';
 import { licenseDaysSpec, type LicenseDayRow } from '../history/as-of-projections.js';
 import { historySpecOf, VALID_FROM, VALID_TO } from '../history/temporal.js';
-import { inactiveLearnersOf, inactiveRosterTables, type InactiveLearner, type InactiveRosterState } from '../projections/inactive-roster.js';
+import { inactiveLearnersOfRows, inactiveRosterTables, type InactiveLearner, type InactiveRosterRow } from '../projections/inactive-roster.js';
 import { licenseCountsTables, type LicenseCount } from '../projections/license-counts.js';
 import { teamRostersOf, teamRostersTables, type TeamRoster, type TeamRostersState } from '../projections/team-rosters.js';
 import type { Period } from '../query-support.js';
@@ -17,6 +17,8 @@ const ROSTER = historySpecOf(inactiveRosterTables.roster);
 const TEAMS = historySpecOf(teamRostersTables.teams);
 const MEMBERSHIPS = historySpecOf(teamRostersTables.memberships);
 const LEARNERS = historySpecOf(teamRostersTables.learners);
+/** The columns the roster's view reads. */
+const ROSTER_VIEW = ['learner_id', 'since', 'actor_kind', 'actor_id', 'channel', 'import_id', 'file_name', 'line', 'reason'];
 const ZERO: LicenseCount = { seats: 0, inUse: 0, available: 0 };
 
 const countOf = (row: Row): LicenseCount => ({ seats: row['seats'] as number, inUse: row['in_use'] as number, available: row['available'] as number });
@@ -36,8 +38,7 @@ export const licenseCountFromModel = async (reader: AsOfReader, orgId: string, a
 
 /** The inactive roster of one organization at `at`, from the versions that held then. */
 export const inactiveLearnersFromModel = async (reader: AsOfReader, orgId: string, at: number): Promise<InactiveLearner[]> => {
-  const state = { roster: tableOf(inactiveRosterTables.roster, await reader.rowsAt(ROSTER, orgId, at)) } as unknown as InactiveRosterState;
-  return inactiveLearnersOf(state, orgId);
+  return inactiveLearnersOfRows((await reader.rowsAt(ROSTER, orgId, at, ROSTER_VIEW)) as InactiveRosterRow[]);
 };
 
 /** The team rosters of one organization at `at`, from the versions of teams, memberships and learners that held then. */

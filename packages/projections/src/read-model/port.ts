@@ -11,8 +11,8 @@ import type { Row, TableSpec } from '../table.js';
 export interface AsOfReader {
   /** The stored checkpoint of a projection, or undefined when none is stored or the stored tables have another definition (a rebuild is due). */
   checkpointOf(projection: ProjectionDescription): Promise<bigint | undefined>;
-  /** The rows of a history table for one organization that held at `at` (epoch ms): `valid_from ≤ at` and `valid_to` NULL or `> at`. */
-  rowsAt(table: TableSpec, orgId: string, at: number): Promise<Row[]>;
+  /** The rows of a history table for one organization that held at `at` (epoch ms): `valid_from ≤ at` and `valid_to` NULL or `> at`; only `columns` when given. */
+  rowsAt(table: TableSpec, orgId: string, at: number, columns?: readonly string[]): Promise<Row[]>;
   /** The rows of one organization whose `column` lies between `from` and `to` (both included), ordered by it. */
   rowsBetween(table: TableSpec, orgId: string, column: string, from: number | string, to: number | string): Promise<Row[]>;
   /** The row of one organization with the greatest `column` below `before`. */
