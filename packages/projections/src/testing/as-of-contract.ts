@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { DateTime } from 'luxon';
 import { adminContext } from '@learner-ledger/core/testing';
@@ -38,6 +39,13 @@ const fromModel = <T extends object>(answer: E.Either<unknown, T>): E.Either<unk
   if (E.isLeft(answer)) return answer;
   const { source, position, ...rest } = answer.right as T & { source?: string; position?: string };
   expect([source, typeof position]).toEqual(['read-model', 'string']);
+  return E.right(rest as T);
+};
+
+/** The answer without where it came from (either source). */
+const fromModelOrFold = <T extends object>(answer: E.Either<unknown, T>): E.Either<unknown, T> => {
+  if (E.isLeft(answer)) return answer;
+  const { source: _source, position: _position, ...rest } = answer.right as T & { source?: string; position?: string };
   return E.right(rest as T);
 };
 
@@ -176,6 +184,31 @@ export const describeAsOfContract = (name: string, factory: () => Promise<AsOfCo
         const roster = await inactiveRoster(store, 'acme', { clock: CLOCK, readModel: model, whenBehind: 'fold' });
         expect(E.isRight(roster) && roster.right.source).toBe('read-model');
         expect(await licenseCountAt(store, 'nobody', undefined, { readModel: model })).toEqual(E.left(expect.objectContaining({ code: 'ORGANIZATION_NOT_FOUND' })));
+      });
+    });
+
+    test('a log the read model cannot read to the end (an event of another application it cannot decode, before the organization\'s last one): the fold answers and says so, never the model that stopped behind', async () => {
+      await withSetup(async ({ store, projectionStore }) => {
+        const ledger = createLedger({ store });
+        const context = adminContext({ now: '2026-03-02T15:00:00.000Z' });
+        const run = async (command: Parameters<typeof ledger.execute>[0]) => {
+          const result = await ledger.execute(command, context);
+          if (E.isLeft(result)) throw new Error(result.left.message);
+        };
+        await run({ type: 'OnboardOrganization', orgId: 'acme', name: 'Acme', seats: 5 });
+        const model = readModelOf(projectionStore());
+        expect(await licenseCountAt(store, 'acme', undefined, { clock: CLOCK, readModel: model })).toEqual(E.right(expect.objectContaining({ inUse: 0, source: 'read-model' })));
+        const metadata = { eventId: randomUUID(), occurredAt: '2026-03-02T15:30:00.000Z', orgId: 'other', commandId: 'x', correlationId: 'x', causationId: 'x', actor: { kind: 'system', id: 'other-app' }, channel: 'api' };
+        await store.appendToStream('other-app-0', [{ eventId: metadata.eventId, type: 'LearnerTeleported', schemaVersion: 1, data: { learnerId: 'a' }, metadata }]);
+        await run({ type: 'RegisterLearner', orgId: 'acme', learnerId: 'a', email: 'a@acme.test', firstName: 'A', lastName: 'A' });
+        const last = String((await store.readStream(organizationStreamId('acme'), { fromVersion: 1 })).events.at(-1)!.globalPosition);
+        expect(await licenseCountAt(store, 'acme', undefined, { clock: CLOCK, readModel: model })).toEqual(E.right({ orgId: 'acme', at: CLOCK(), seats: 5, inUse: 1, available: 4, source: 'fold', position: last }));
+        const roster = await inactiveRoster(store, 'acme', { clock: CLOCK, readModel: model });
+        expect(E.isRight(roster) && [roster.right.source, roster.right.position]).toEqual(['fold', last]);
+        const range = { every: 'day' as const, from: '2026-03-01', to: '2026-03-03' };
+        const usage = await licenseUsage(store, 'acme', { ...range, readModel: model });
+        expect(E.isRight(usage) && [usage.right.source, usage.right.position]).toEqual(['fold', last]);
+        expect(fromModelOrFold(usage)).toEqual(await licenseUsage(store, 'acme', range));
       });
     });
   });
