@@ -12,6 +12,8 @@ export interface BenchArgs {
   readonly contention: readonly number[];
   /** Which groups of cases run: `main` (every store and size), `contention`. */
   readonly cases: readonly ('main' | 'contention')[];
+  /** Only the as-of cases (the 100-organization log and the large organization). */
+  readonly asofOnly: boolean;
 }
 
 const parseStores = (text: string): StoreName[] =>
@@ -56,6 +58,7 @@ export const benchProgram = (): Command =>
     .option('--stores <list>', 'stores to measure, of memory,sqlite,postgres,kurrentdb (default memory,sqlite,postgres; kurrentdb needs KURRENTDB_CONNECTION_STRING)', parseStores)
     .option('--learners <list>', 'workload sizes, learners per organization (default 10000,100000,1000000; --quick: 1000,5000)', (text: string) => text.split(',').filter(Boolean).map(parseSize))
     .option('--repeat <K>', 'run each store and size K times and report medians', parseRepeat, 1)
+    .option('--asof-only', 'only the as-of cases: the 100-organization log and one large organization, read models beside the fold')
     .option('--out <file>', 'JSON-lines result file (default .bench-results/<timestamp>.jsonl)')
     .option('--contention <list>', 'learners of the many-writers cases, on SQLite and PostgreSQL (default 2000,20000; --quick: 500)', (text: string) => text.split(',').filter(Boolean).map(parseSize))
     .option('--cases <list>', 'which cases run, of main,contention (default both)', parseCases)
@@ -68,7 +71,7 @@ export const parseArgs = (argv: readonly string[], program: Command = benchProgr
     argv.filter((arg) => arg !== '--'),
     { from: 'user' },
   );
-  const options = program.opts<{ quick?: boolean; stores?: StoreName[]; learners?: number[]; repeat: number; out?: string; contention?: number[]; cases?: ('main' | 'contention')[] }>();
+  const options = program.opts<{ quick?: boolean; stores?: StoreName[]; learners?: number[]; repeat: number; out?: string; contention?: number[]; cases?: ('main' | 'contention')[]; asofOnly?: boolean }>();
   const quick = options.quick === true;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   return {
@@ -78,6 +81,7 @@ export const parseArgs = (argv: readonly string[], program: Command = benchProgr
     out: options.out ?? `.bench-results/${stamp}.jsonl`,
     repeat: options.repeat,
     contention: options.contention ?? (quick ? [500] : [2000, 20_000]),
-    cases: options.cases ?? ['main', 'contention'],
+    cases: options.cases ?? (options.asofOnly === true ? ['main'] : ['main', 'contention']),
+    asofOnly: options.asofOnly === true,
   };
 };

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { EventStore, ImportLineRecord, ImportOperation } from '@learner-ledger/core';
-import { licenseCountAt, licenseCountsProjection } from '@learner-ledger/projections';
+import { licenseCountAt, licenseCountsProjection, type ReadModelStore } from '@learner-ledger/projections';
+import { readModelOf } from './asof-cli.js';
+import { buildReadModels } from './asof-large.js';
 import { LedgerDriver } from './ledger-driver.js';
 import { type Measurement, measurement, median, now, seconds } from './measure.js';
 import { seededRandom } from './prng.js';
@@ -66,15 +68,20 @@ export const runAsOf = async (store: EventStore, perOrg: number, n: number, emit
   const target = ASOF_ORGANIZATIONS / 2 - 1;
   const orgId = orgs[target]!;
   const expectedAtEnd = perOrg - toDeactivate[target]!.length;
-  const latencies: number[] = [];
-  for (let q = 0; q < QUERIES; q++) {
-    const day = new Date(START + Math.floor(((q + 1) * 95 * DAY) / QUERIES)).toISOString().slice(0, 10);
-    const start = now();
-    const answer = await licenseCountAt(store, orgId, day);
-    latencies.push(seconds(start));
-    if (answer._tag === 'Left') throw new Error(`as-of query for ${orgId} on ${day} failed: ${answer.left.message}`);
-    if (q === QUERIES - 1 && answer.right.inUse !== expectedAtEnd) throw new Error(`as-of query for ${orgId} on ${day}: ${answer.right.inUse} licenses in use, expected ${expectedAtEnd}`);
-  }
+  const ask = async (readModel?: ReadModelStore): Promise<number[]> => {
+    const latencies: number[] = [];
+    for (let q = 0; q < QUERIES; q++) {
+      const day = new Date(START + Math.floor(((q + 1) * 95 * DAY) / QUERIES)).toISOString().slice(0, 10);
+      const start = now();
+      const answer = await licenseCountAt(store, orgId, day, readModel ? { readModel } : {});
+      latencies.push(seconds(start));
+      if (answer._tag === 'Left') throw new Error(`as-of query for ${orgId} on ${day} failed: ${answer.left.message}`);
+      if (q === QUERIES - 1 && answer.right.inUse !== expectedAtEnd) throw new Error(`as-of query for ${orgId} on ${day}: ${answer.right.inUse} licenses in use, expected ${expectedAtEnd}`);
+      if (readModel && answer.right.source !== 'read-model') throw new Error(`as-of query for ${orgId} on ${day} was answered by ${String(answer.right.source)}`);
+    }
+    return latencies;
+  };
+  const latencies = await ask();
   const head = Number(await store.headPosition());
   log(`${store.name} n=${n}: as-of baseline (rebuild of the license counts over all ${head} events)`);
   const start = now();
@@ -92,6 +99,28 @@ export const runAsOf = async (store: EventStore, perOrg: number, n: number, emit
       baselineName: `rebuilding the license counts of all ${ASOF_ORGANIZATIONS} organizations from position 0 (${head} events)`,
       runs: QUERIES,
       note: `median of ${QUERIES} as-of queries (min ${(Math.min(...latencies) * 1000).toFixed(1)} ms, max ${(Math.max(...latencies) * 1000).toFixed(1)} ms) for one organization of ${perOrg} learners in a log of ${head} events`,
+    }),
+  );
+
+  const readModel = await readModelOf(store);
+  if (!readModel) return;
+  log(`${store.name} n=${n}: as-of queries from the read models (built from position 0 first)`);
+  const build = await buildReadModels(store, readModel);
+  await ask(readModel); // warm-up
+  const fromModel = await ask(readModel);
+  const fold = median(latencies);
+  emit(
+    measurement({
+      bench: 'asof.count',
+      store: store.name,
+      n,
+      unit: 'queries/s',
+      ops: 1,
+      seconds: median(fromModel),
+      baseline: { ops: 1, seconds: fold, perSecond: 1 / fold, runs: QUERIES },
+      baselineName: 'the same licenseCountAt folding the organization’s stream (asof.query)',
+      runs: QUERIES,
+      note: `p50 ${(median(fromModel) * 1000).toFixed(2)} ms (max ${(Math.max(...fromModel) * 1000).toFixed(2)} ms) from the read models, one organization of ${perOrg} learners in a log of ${head} events; read models built in ${build.seconds.toFixed(1)} s`,
     }),
   );
 };

@@ -60,7 +60,7 @@ const main = async () => {
       for (const learners of args.learners) {
         for (let run = 0; run < args.repeat; run++) {
           process.stderr.write(`${store}, ${learners} learners${args.repeat > 1 ? `, run ${run + 1}/${args.repeat}` : ''}\n`);
-          const input: WorkerInput = { store: store as StoreName, learners, quick: args.quick, workDir, ...(server ? { postgresUrl: server.url } : {}) };
+          const input: WorkerInput = { store: store as StoreName, learners, quick: args.quick, asofOnly: args.asofOnly, workDir, ...(server ? { postgresUrl: server.url } : {}) };
           const caseStarted = Date.now();
           try {
             await runWorker(input, learners >= 1_000_000 ? 16_384 : 4096, record);

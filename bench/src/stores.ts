@@ -29,7 +29,7 @@ export interface StoreKit {
   copy(label: string, copyLabel: string): Promise<StoreLocation | undefined>;
   /** Reopens an existing store `label` (after a copy that needed it closed). */
   reopen(label: string): Promise<EventStore>;
-  /** Where another process finds the store `label`; undefined when it cannot (in memory, or a shared server's prefix). */
+  /** Where another process finds the store `label` (`--store` of the command-line tool); undefined when it cannot (in memory, or a shared server's prefix). */
   location(label: string): StoreLocation | undefined;
   cleanup(): Promise<void>;
 }

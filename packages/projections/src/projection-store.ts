@@ -1,4 +1,5 @@
 import type { AnyProjection } from './projection.js';
+import { columnOf, type AsOfReader } from './read-model/port.js';
 import type { Row, TableChanges, TableSpec, ViewSpec } from './table.js';
 
 /** What a projection store needs to know of a projection: its name, tables and views. */
@@ -13,6 +14,12 @@ export interface StoredProjection {
   /** The last global position the stored rows include. */
   readonly checkpoint: bigint;
   readonly tables: Readonly<Record<string, readonly Row[]>>;
+}
+
+/** How much {@link ProjectionStore.load} returns. */
+export interface LoadOptions {
+  /** Also the rows of history tables that are no longer current (a runner never needs them; checks and exports do). Default false. */
+  readonly everyRow?: boolean;
 }
 
 /** One batch of a projection: its changed rows and new checkpoint, written together. */
@@ -32,8 +39,12 @@ export interface ProjectionCommit {
 export interface ProjectionStore {
   /** A short name for messages: `memory`, `sqlite`, `postgres`. */
   readonly name: string;
-  /** Prepares storage for a projection (its tables and views) and returns what is stored, or undefined when nothing is yet. */
-  load(projection: ProjectionDescription): Promise<StoredProjection | undefined>;
+  /**
+   * Prepares storage for a projection (its tables and views) and returns what
+   * is stored, or undefined when nothing is yet. Of a history table
+   * ({@link TableSpec.openWhileNull}) only the current rows, unless `everyRow`.
+   */
+  load(projection: ProjectionDescription, options?: LoadOptions): Promise<StoredProjection | undefined>;
   /** Writes a batch and its checkpoint atomically. Throws {@link CheckpointConflictError} if the stored checkpoint is not the expected one. */
   commit(commit: ProjectionCommit): Promise<void>;
   /** Empties a projection's tables and sets its checkpoint to 0, atomically (a rebuild starts here). */
@@ -72,16 +83,54 @@ export const primaryKeyOf = (spec: TableSpec, row: Row): string => spec.primaryK
  * (one level deep: projections replace nested arrays and objects, they never
  * change them in place), so nothing outside can change what it holds.
  */
-export class InMemoryProjectionStore implements ProjectionStore {
+export class InMemoryProjectionStore implements ProjectionStore, AsOfReader {
   readonly name = 'memory';
   private readonly projections = new Map<string, { checkpoint: bigint; tables: Map<string, Map<string, Row>> }>();
 
-  async load(projection: ProjectionDescription): Promise<StoredProjection | undefined> {
+  async load(projection: ProjectionDescription, options: LoadOptions = {}): Promise<StoredProjection | undefined> {
     const stored = this.projections.get(projection.name);
     if (!stored) return undefined;
     const tables: Record<string, Row[]> = {};
-    for (const spec of projection.tables) tables[spec.name] = [...(stored.tables.get(spec.name)?.values() ?? [])].map((row) => ({ ...row }));
+    for (const spec of projection.tables) {
+      const rows = [...(stored.tables.get(spec.name)?.values() ?? [])];
+      const open = spec.openWhileNull;
+      tables[spec.name] = (open === undefined || options.everyRow ? rows : rows.filter((row) => row[open] === null || row[open] === undefined)).map((row) => ({ ...row }));
+    }
     return { checkpoint: stored.checkpoint, tables };
+  }
+
+  async checkpointOf(projection: ProjectionDescription): Promise<bigint | undefined> {
+    return this.projections.get(projection.name)?.checkpoint;
+  }
+
+  async rowsAt(table: TableSpec, orgId: string, at: number, columns?: readonly string[]): Promise<Row[]> {
+    for (const column of columns ?? []) columnOf(table, column);
+    return this.rowsOf(table, orgId)
+      .filter((row) => (row['valid_from'] as number) <= at && (row['valid_to'] === null || row['valid_to'] === undefined || (row['valid_to'] as number) > at))
+      .map((row) => (columns ? Object.fromEntries(columns.map((column) => [column, row[column] ?? null])) : { ...row }));
+  }
+
+  async rowsBetween(table: TableSpec, orgId: string, column: string, from: number | string, to: number | string): Promise<Row[]> {
+    columnOf(table, column);
+    return this.rowsOf(table, orgId)
+      .filter((row) => (row[column] as number | string) >= from && (row[column] as number | string) <= to)
+      .sort((a, b) => ((a[column] as number | string) < (b[column] as number | string) ? -1 : 1))
+      .map((row) => ({ ...row }));
+  }
+
+  async lastRowBefore(table: TableSpec, orgId: string, column: string, before: number | string): Promise<Row | undefined> {
+    columnOf(table, column);
+    let last: Row | undefined;
+    for (const row of this.rowsOf(table, orgId)) if ((row[column] as number | string) < before && (last === undefined || (row[column] as number | string) > (last[column] as number | string))) last = row;
+    return last ? { ...last } : undefined;
+  }
+
+  private rowsOf(table: TableSpec, orgId: string): Row[] {
+    for (const stored of this.projections.values()) {
+      const rows = stored.tables.get(table.name);
+      if (rows) return [...rows.values()].filter((row) => row.org_id === orgId);
+    }
+    return [];
   }
 
   async commit(commit: ProjectionCommit): Promise<void> {
@@ -120,7 +169,13 @@ export class InMemoryProjectionStore implements ProjectionStore {
  */
 export const definitionOf = (projection: ProjectionDescription): string =>
   JSON.stringify({
-    tables: projection.tables.map((t) => ({ name: t.name, columns: t.columns.map((c) => [c.name, c.kind, c.nullable ?? false]), primaryKey: t.primaryKey, indexes: t.indexes ?? [] })),
+    tables: projection.tables.map((t) => ({
+      name: t.name,
+      columns: t.columns.map((c) => [c.name, c.kind, c.nullable ?? false]),
+      primaryKey: t.primaryKey,
+      indexes: t.indexes ?? [],
+      ...(t.openWhileNull !== undefined ? { openWhileNull: t.openWhileNull } : {}),
+    })),
     views: (projection.views ?? []).map((v) => ({ name: v.name, sql: v.sql })),
   });
 

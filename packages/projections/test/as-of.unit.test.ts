@@ -149,16 +149,22 @@ describe('license count as a time series', () => {
     expect(await licenseSeries(store, 'acme', { every: 'day', from: 'soon', to: '2026-03-01' })).toEqual(E.left(expect.objectContaining({ code: 'INVALID_INSTANT' })));
   });
 
-  test('events recorded out of time order: as-of replays exactly the events that occurred by then, and the series agrees', async () => {
+  test('events recorded out of time order: a back-dated event takes effect when the stream reached it, so earlier answers never change; the series agrees', async () => {
     const store = await setup([
       ['2026-05-01T12:00:00.000Z', { type: 'OnboardOrganization', orgId: 'acme', name: 'Acme', seats: 5, timeZone: 'Europe/Berlin' }],
       ['2026-05-10T12:00:00.000Z', register('a')],
-      // Back-dated: recorded after a's registration, occurred before it.
-      ['2026-05-05T12:00:00.000Z', register('b')],
     ]);
-    expect(right(await licenseCountAt(store, 'acme', '2026-05-06'))).toMatchObject({ inUse: 1 });
+    const before = right(await licenseCountAt(store, 'acme', '2026-05-06'));
+    const ledger = createLedger({ store });
+    // Back-dated: recorded after a's registration, stamped before it. It takes effect at a's instant (the latest occurredAt before it).
+    const late = await ledger.execute(register('b'), admin('2026-05-05T12:00:00.000Z'));
+    if (E.isLeft(late)) throw new Error(late.left.message);
+    expect(right(await licenseCountAt(store, 'acme', '2026-05-06'))).toEqual(before);
+    expect(before).toMatchObject({ inUse: 0 });
+    expect(right(await licenseCountAt(store, 'acme', '2026-05-10T12:00:00.000Z'))).toMatchObject({ inUse: 2 });
+    expect(right(await licenseCountAt(store, 'acme', '2026-05-10T11:59:59.999Z'))).toMatchObject({ inUse: 0 });
     const report = right(await licenseSeries(store, 'acme', { every: 'day', from: '2026-05-04', to: '2026-05-11' }));
-    expect(report.series.map((p) => p.inUse)).toEqual([0, 1, 1, 1, 1, 1, 2, 2]);
+    expect(report.series.map((p) => p.inUse)).toEqual([0, 0, 0, 0, 0, 0, 2, 2]);
     for (const point of report.series) expect(right(await licenseCountAt(store, 'acme', point.at))).toMatchObject({ inUse: point.inUse });
   });
 });

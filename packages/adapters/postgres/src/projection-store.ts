@@ -2,8 +2,12 @@ import type pg from 'pg';
 import {
   assertSqlIdentifiers,
   CheckpointConflictError,
+  columnOf,
   definitionOf,
+  rowBuilder,
+  type AsOfReader,
   type ColumnSpec,
+  type LoadOptions,
   type ProjectionCommit,
   type ProjectionDescription,
   type ProjectionStore,
@@ -44,6 +48,14 @@ const decode = (column: ColumnSpec, value: unknown): unknown => {
   return column.kind === 'integer' ? Number(value) : value;
 };
 
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+const decodeRow = (spec: TableSpec, raw: Record<string, unknown>): Row => {
+  const row: Row = {};
+  for (const column of spec.columns) row[column.name] = decode(column, raw[column.name]) as Row[string];
+  return row;
+};
+
 const plainTransaction = (pool: pg.Pool) => async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
   const client = await pool.connect();
   try {
@@ -70,7 +82,7 @@ const plainTransaction = (pool: pg.Pool) => async <T>(work: (client: pg.PoolClie
  * projection differs from the library's, its tables are dropped and recreated
  * and the projection starts again from 0.
  */
-export class PostgresProjectionStore implements ProjectionStore {
+export class PostgresProjectionStore implements ProjectionStore, AsOfReader {
   readonly name = 'postgres';
   readonly schema: string;
   private readonly quotedSchema: string;
@@ -90,6 +102,7 @@ export class PostgresProjectionStore implements ProjectionStore {
   }
 
   private table(name: string): string {
+    if (!IDENTIFIER.test(name)) throw new Error(`${JSON.stringify(name)} is not a plain SQL identifier`);
     return `${this.quotedSchema}.${name}`;
   }
 
@@ -102,7 +115,7 @@ export class PostgresProjectionStore implements ProjectionStore {
     );
   }
 
-  async load(projection: ProjectionDescription): Promise<StoredProjection | undefined> {
+  async load(projection: ProjectionDescription, options: LoadOptions = {}): Promise<StoredProjection | undefined> {
     assertSqlIdentifiers(projection);
     const definition = definitionOf(projection);
     return this.run(async (client) => {
@@ -117,12 +130,10 @@ export class PostgresProjectionStore implements ProjectionStore {
       }
       const tables: Record<string, Row[]> = {};
       for (const spec of projection.tables) {
-        const result = await client.query<Record<string, unknown>>(`SELECT ${spec.columns.map((c) => c.name).join(', ')} FROM ${this.table(spec.name)}`);
-        tables[spec.name] = result.rows.map((raw) => {
-          const row: Row = {};
-          for (const column of spec.columns) row[column.name] = decode(column, raw[column.name]) as Row[string];
-          return row;
-        });
+        // Of a history table, only the current rows: the projection never reads the others again.
+        const current = spec.openWhileNull !== undefined && !options.everyRow ? ` WHERE ${spec.openWhileNull} IS NULL` : '';
+        const result = await client.query<Record<string, unknown>>(`SELECT ${spec.columns.map((c) => c.name).join(', ')} FROM ${this.table(spec.name)}${current}`);
+        tables[spec.name] = result.rows.map((raw) => decodeRow(spec, raw));
       }
       return { checkpoint: BigInt(stored.position), tables };
     });
@@ -163,6 +174,56 @@ export class PostgresProjectionStore implements ProjectionStore {
       if ((error as { code?: string }).code === '42P01') return undefined; // no checkpoint table yet
       throw error;
     }
+  }
+
+  async checkpointOf(projection: ProjectionDescription): Promise<bigint | undefined> {
+    try {
+      const found = await this.pool.query<{ position: string; definition: string }>(`SELECT position, definition FROM ${this.checkpoints} WHERE projection = $1`, [projection.name]);
+      const stored = found.rows[0];
+      return stored && stored.definition === definitionOf(projection) ? BigInt(stored.position) : undefined;
+    } catch (error) {
+      if ((error as { code?: string }).code === '42P01') return undefined; // no checkpoint table yet
+      throw error;
+    }
+  }
+
+  async rowsAt(table: TableSpec, orgId: string, at: number, columns?: readonly string[]): Promise<Row[]> {
+    const chosen = columns ? columns.map((name) => table.columns.find((c) => c.name === columnOf(table, name))!) : table.columns;
+    const result = await this.pool.query<unknown[]>({
+      text: `SELECT ${chosen.map((c) => c.name).join(', ')} FROM ${this.table(table.name)} WHERE org_id = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)`,
+      values: [orgId, at],
+      rowMode: 'array',
+    });
+    return result.rows.map(this.builder(chosen));
+  }
+
+  private readonly builders = new Map<string, (values: readonly unknown[]) => Row>();
+  /** One row builder per column list, kept for the next read. */
+  private builder(columns: readonly ColumnSpec[]): (values: readonly unknown[]) => Row {
+    const key = columns.map((c) => `${c.name}:${c.kind}`).join(',');
+    let build = this.builders.get(key);
+    if (!build) this.builders.set(key, (build = rowBuilder(columns, decode)));
+    return build;
+  }
+
+  async rowsBetween(table: TableSpec, orgId: string, column: string, from: number | string, to: number | string): Promise<Row[]> {
+    const result = await this.pool.query<Record<string, unknown>>({
+      text: `SELECT ${this.columns(table)} FROM ${this.table(table.name)} WHERE org_id = $1 AND ${columnOf(table, column)} BETWEEN $2 AND $3 ORDER BY ${column}`,
+      values: [orgId, from, to],
+    });
+    return result.rows.map((raw) => decodeRow(table, raw));
+  }
+
+  async lastRowBefore(table: TableSpec, orgId: string, column: string, before: number | string): Promise<Row | undefined> {
+    const result = await this.pool.query<Record<string, unknown>>({
+      text: `SELECT ${this.columns(table)} FROM ${this.table(table.name)} WHERE org_id = $1 AND ${columnOf(table, column)} < $2 ORDER BY ${column} DESC LIMIT 1`,
+      values: [orgId, before],
+    });
+    return result.rows[0] ? decodeRow(table, result.rows[0]) : undefined;
+  }
+
+  private columns(table: TableSpec): string {
+    return table.columns.map((c) => columnOf(table, c.name)).join(', ');
   }
 
   private async writeCheckpoint(client: pg.PoolClient, name: string, position: bigint, definition: string): Promise<void> {

@@ -2,8 +2,12 @@ import type Database from 'better-sqlite3';
 import {
   assertSqlIdentifiers,
   CheckpointConflictError,
+  columnOf,
   definitionOf,
+  rowBuilder,
+  type AsOfReader,
   type ColumnSpec,
+  type LoadOptions,
   type ProjectionCommit,
   type ProjectionDescription,
   type ProjectionStore,
@@ -66,11 +70,29 @@ interface TableStatements {
  * projection differs from the library's, its tables are dropped and recreated
  * and the projection starts again from 0.
  */
-export class SqliteProjectionStore implements ProjectionStore {
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+const tableName = (spec: TableSpec): string => {
+  if (!IDENTIFIER.test(spec.name)) throw new Error(`${JSON.stringify(spec.name)} is not a plain SQL identifier`);
+  return spec.name;
+};
+
+const decodeRow = (spec: TableSpec, raw: Record<string, unknown>): Row => {
+  const row: Row = {};
+  for (const column of spec.columns) row[column.name] = decode(column, raw[column.name]) as Row[string];
+  return row;
+};
+
+interface PreparedRead {
+  readonly statement: Database.Statement;
+  readonly build: (values: readonly unknown[]) => Row;
+}
+
+export class SqliteProjectionStore implements ProjectionStore, AsOfReader {
   readonly name = 'sqlite';
   readonly database: Database.Database;
   private readonly transaction: <T>(fn: () => T) => T;
   private readonly statements = new Map<string, TableStatements>();
+  private readonly reads = new Map<string, PreparedRead>();
   private readonly readCheckpoint: Database.Statement;
   private readonly writeCheckpoint: Database.Statement;
 
@@ -90,7 +112,7 @@ export class SqliteProjectionStore implements ProjectionStore {
     );
   }
 
-  async load(projection: ProjectionDescription): Promise<StoredProjection | undefined> {
+  async load(projection: ProjectionDescription, options: LoadOptions = {}): Promise<StoredProjection | undefined> {
     assertSqlIdentifiers(projection);
     const definition = definitionOf(projection);
     return this.transaction(() => {
@@ -104,12 +126,10 @@ export class SqliteProjectionStore implements ProjectionStore {
       }
       const tables: Record<string, Row[]> = {};
       for (const spec of projection.tables) {
-        const rows = this.database.prepare(`SELECT * FROM ${spec.name}`).all() as Record<string, unknown>[];
-        tables[spec.name] = rows.map((raw) => {
-          const row: Row = {};
-          for (const column of spec.columns) row[column.name] = decode(column, raw[column.name]) as Row[string];
-          return row;
-        });
+        // Of a history table, only the current rows: the projection never reads the others again.
+        const current = spec.openWhileNull !== undefined && !options.everyRow ? ` WHERE ${spec.openWhileNull} IS NULL` : '';
+        const rows = this.database.prepare(`SELECT * FROM ${spec.name}${current}`).all() as Record<string, unknown>[];
+        tables[spec.name] = rows.map((raw) => decodeRow(spec, raw));
       }
       return { checkpoint: stored.position, tables };
     });
@@ -146,10 +166,45 @@ export class SqliteProjectionStore implements ProjectionStore {
     return (this.readCheckpoint.get(name) as { position: bigint } | undefined)?.position;
   }
 
+  async checkpointOf(projection: ProjectionDescription): Promise<bigint | undefined> {
+    const stored = this.readCheckpoint.get(projection.name) as { position: bigint; definition: string } | undefined;
+    return stored && stored.definition === definitionOf(projection) ? stored.position : undefined;
+  }
+
+  async rowsAt(table: TableSpec, orgId: string, at: number, columns?: readonly string[]): Promise<Row[]> {
+    const read = this.read(table, 'at', columns, (list) => `SELECT ${list} FROM ${tableName(table)} WHERE org_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)`);
+    return (read.statement.all(orgId, at, at) as unknown[][]).map(read.build);
+  }
+
+  async rowsBetween(table: TableSpec, orgId: string, column: string, from: number | string, to: number | string): Promise<Row[]> {
+    const read = this.read(table, `between:${column}`, undefined, (list) => `SELECT ${list} FROM ${tableName(table)} WHERE org_id = ? AND ${columnOf(table, column)} BETWEEN ? AND ? ORDER BY ${column}`);
+    return (read.statement.all(orgId, from, to) as unknown[][]).map(read.build);
+  }
+
+  async lastRowBefore(table: TableSpec, orgId: string, column: string, before: number | string): Promise<Row | undefined> {
+    const read = this.read(table, `before:${column}`, undefined, (list) => `SELECT ${list} FROM ${tableName(table)} WHERE org_id = ? AND ${columnOf(table, column)} < ? ORDER BY ${column} DESC LIMIT 1`);
+    const values = read.statement.get(orgId, before) as unknown[] | undefined;
+    return values ? read.build(values) : undefined;
+  }
+
+  /** A prepared read returning arrays of the chosen columns (default: all), kept for the next call (dropping a projection's tables clears these). */
+  private read(table: TableSpec, kind: string, names: readonly string[] | undefined, sql: (list: string) => string): PreparedRead {
+    const key = `${table.name}:${kind}:${names?.join(',') ?? '*'}`;
+    let read = this.reads.get(key);
+    if (!read) {
+      const columns = names ? names.map((name) => table.columns.find((c) => c.name === columnOf(table, name))!) : table.columns;
+      read = { statement: this.database.prepare(sql(columns.map((c) => c.name).join(', '))).raw(true), build: rowBuilder(columns, decode) };
+      this.reads.set(key, read);
+    }
+    return read;
+  }
+
   private createTables(projection: ProjectionDescription): void {
     for (const spec of projection.tables) {
       const columns = spec.columns.map((c) => `${c.name} ${SQL_TYPES[c.kind]}${c.nullable ? '' : ' NOT NULL'}`);
-      this.database.exec(`CREATE TABLE IF NOT EXISTS ${spec.name} (${columns.join(', ')}, PRIMARY KEY (${spec.primaryKey.join(', ')}))`);
+      // A history table is read by ranges of its key (an organization's versions by instant): stored in key order, a range is contiguous.
+      const layout = spec.openWhileNull !== undefined ? ' WITHOUT ROWID' : '';
+      this.database.exec(`CREATE TABLE IF NOT EXISTS ${spec.name} (${columns.join(', ')}, PRIMARY KEY (${spec.primaryKey.join(', ')}))${layout}`);
       for (const index of spec.indexes ?? []) this.database.exec(`CREATE INDEX IF NOT EXISTS ${spec.name}_by_${index.join('_')} ON ${spec.name} (${index.join(', ')})`);
     }
     for (const view of projection.views ?? []) this.database.exec(`CREATE VIEW IF NOT EXISTS ${view.name} AS ${view.sql}`);
@@ -171,6 +226,7 @@ export class SqliteProjectionStore implements ProjectionStore {
     for (const view of views) this.database.exec(`DROP VIEW IF EXISTS ${view}`);
     for (const table of names) this.database.exec(`DROP TABLE IF EXISTS ${table}`);
     for (const key of [...this.statements.keys()]) if (names.has(key)) this.statements.delete(key);
+    this.reads.clear();
   }
 
   private statementsFor(projection: ProjectionDescription, table: string): TableStatements {

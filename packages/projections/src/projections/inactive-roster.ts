@@ -135,16 +135,22 @@ export const inactiveRosterProjection: Projection<InactiveRosterState> = {
 };
 
 /** The inactive learners of one organization, oldest first (then by learner id). */
-export const inactiveLearnersOf = (state: InactiveRosterState, orgId: string): InactiveLearner[] =>
-  [...state.roster.rowsOf(orgId)]
+export const inactiveLearnersOf = (state: InactiveRosterState, orgId: string): InactiveLearner[] => inactiveLearnersOfRows(state.roster.rowsOf(orgId));
+
+/** Roster rows as inactive learners, oldest first (then by learner id): the one view of the roster, from the current state or from the versions that held at an instant. */
+export const inactiveLearnersOfRows = (rows: Iterable<InactiveRosterRow>): InactiveLearner[] =>
+  [...rows]
     .sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : a.learner_id < b.learner_id ? -1 : a.learner_id > b.learner_id ? 1 : 0))
-    .map((row) => ({
-      learnerId: row.learner_id,
-      since: row.since,
-      actor: { kind: row.actor_kind as Actor['kind'], id: row.actor_id },
-      channel: row.channel as Channel,
-      ...(row.import_id !== null ? { importId: row.import_id } : {}),
-      ...(row.file_name !== null ? { fileName: row.file_name } : {}),
-      ...(row.line !== null ? { line: row.line } : {}),
-      ...(row.reason !== null ? { reason: row.reason } : {}),
-    }));
+    .map((row) => {
+      const learner: { -readonly [K in keyof InactiveLearner]: InactiveLearner[K] } = {
+        learnerId: row.learner_id,
+        since: row.since,
+        actor: { kind: row.actor_kind as Actor['kind'], id: row.actor_id },
+        channel: row.channel as Channel,
+      };
+      if (row.import_id !== null) learner.importId = row.import_id;
+      if (row.file_name !== null) learner.fileName = row.file_name;
+      if (row.line !== null) learner.line = row.line;
+      if (row.reason !== null) learner.reason = row.reason;
+      return learner;
+    });

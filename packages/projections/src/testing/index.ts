@@ -7,3 +7,5 @@
 export * from './scripts.js';
 export * from './replay.js';
 export * from './projection-store-contract.js';
+export * from './histories.js';
+export * from './as-of-contract.js';

@@ -9,6 +9,9 @@ import { licenseCountsProjection, licenseCountsTables, type LicenseCountRow, typ
 import { teamRostersOf, teamRostersProjection } from '../projections/team-rosters.js';
 import { ProjectionRunner } from '../runner.js';
 import { Table } from '../table.js';
+import { licenseCountAt } from '../queries.js';
+import { asOfProjections } from '../history/as-of-projections.js';
+import { describeAsOfContract, type AsOfContractOptions } from './as-of-contract.js';
 import { rebuiltTables, runIncrementally, storedTables } from './replay.js';
 import { randomScript, runScript } from './scripts.js';
 
@@ -50,6 +53,8 @@ export interface ProjectionStoreContractOptions {
   readonly maxScriptLength: number;
   /** The most restarts (new connections) a run simulates. */
   readonly maxRestarts: number;
+  /** The as-of read-model suite ({@link describeAsOfContract}); default: half the replay runs (at least 4), 25 questions per organization. */
+  readonly asOf?: AsOfContractOptions;
 }
 
 const execute = async (ledger: Ledger, command: Command, context: CommandContext) => {
@@ -228,6 +233,34 @@ export const describeProjectionStoreContract = (name: string, factory: Projectio
       });
     });
 
+    test('the time-indexed tables answer as-of questions in plain SQL, as licenseCountAt does', async () => {
+      await withSetup(async ({ store, projectionStore, query, values }) => {
+        const ledger = createLedger({ store });
+        const at = (now: string) => adminContext({ now });
+        await execute(ledger, { type: 'OnboardOrganization', orgId: 'acme', name: 'Acme', seats: 3, timeZone: 'America/Chicago' }, at('2026-03-02T15:00:00.000Z'));
+        for (const [i, learnerId] of ['a', 'b', 'c'].entries()) {
+          await execute(ledger, { type: 'RegisterLearner', orgId: 'acme', learnerId, email: `${learnerId}@acme.test`, firstName: 'F', lastName: 'L' }, at(`2026-03-02T1${6 + i}:00:00.000Z`));
+        }
+        await execute(ledger, { type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['a'] }, at('2026-03-03T15:00:00.000Z'));
+        await new ProjectionRunner({ store, projections: asOfProjections, projectionStore: projectionStore(), batchSize: 3 }).catchUp();
+        const instants = (await query('SELECT DISTINCT valid_from FROM ll_license_counts_history ORDER BY valid_from')).map((row) => Number(row['valid_from']));
+        expect(instants.length).toBeGreaterThan(2);
+        for (const at of [...instants, ...instants.map((t) => t - 1)]) {
+          const rows = await query(`SELECT seats, in_use FROM ll_license_counts_history WHERE org_id = 'acme' AND valid_from <= ${at} AND (valid_to IS NULL OR valid_to > ${at})`);
+          const answer = await licenseCountAt(store, 'acme', new Date(at).toISOString());
+          if (E.isLeft(answer)) throw new Error(answer.left.message);
+          expect(rows).toEqual(answer.right.seats === 0 && answer.right.inUse === 0 ? [] : [{ seats: values.integer(answer.right.seats), in_use: values.integer(answer.right.inUse) }]);
+        }
+        expect(await query("SELECT learner_id FROM ll_inactive_roster_history WHERE org_id = 'acme' AND valid_to IS NULL ORDER BY learner_id")).toEqual([{ learner_id: 'a' }]);
+        expect(await query("SELECT day, in_use, peak_in_use FROM ll_license_days WHERE org_id = 'acme' ORDER BY day")).toEqual([
+          { day: '2026-03-02', in_use: values.integer(3), peak_in_use: values.integer(3) },
+          { day: '2026-03-03', in_use: values.integer(2), peak_in_use: values.integer(3) },
+        ]);
+        const clocks = await query("SELECT at FROM ll_license_history_clock WHERE org_id = 'acme'");
+        expect(clocks).toHaveLength(1);
+      });
+    });
+
     test('a runner resumes from the stored checkpoint after a restart; a changed table definition rebuilds from 0', async () => {
       await withSetup(async ({ store, projectionStore, query, values }) => {
         const ledger = await sampleHistory(store);
@@ -258,4 +291,6 @@ export const describeProjectionStoreContract = (name: string, factory: Projectio
       });
     });
   });
+
+  describeAsOfContract(name, factory, options.asOf ?? { runs: Math.max(4, Math.round(options.replayRuns / 2)), maxScriptLength: options.maxScriptLength, questions: 25 });
 };

@@ -23,10 +23,10 @@ export const readAllEnvelopes = async (store: EventStore): Promise<EventEnvelope
 export const rebuiltTables = async (store: EventStore, projection: AnyProjection): Promise<Record<string, Row[]>> =>
   dumpTables(projection, foldEnvelopes(projection, await readAllEnvelopes(store)));
 
-/** The rows a projection store holds for a projection, in the same shape and order as {@link dumpTables}. */
+/** The rows a projection store holds for a projection (every row of its history tables too), in the same shape and order as {@link dumpTables}. */
 export const storedTables = async (projectionStore: ProjectionStore, projection: AnyProjection): Promise<{ checkpoint: bigint; tables: Record<string, Row[]> }> => {
   const description = describeProjection(projection);
-  const stored = await projectionStore.load(description);
+  const stored = await projectionStore.load(description, { everyRow: true });
   const tables: Record<string, Row[]> = {};
   for (const spec of description.tables) {
     const rows = [...(stored?.tables[spec.name] ?? [])].map((row) => ({ row: normalizeRow(spec, row), key: primaryKeyOf(spec, row) }));

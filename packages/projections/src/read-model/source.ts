@@ -1,0 +1,66 @@
+import type { EventStore, GlobalPosition } from '@learner-ledger/core';
+import type { AnyProjection } from '../projection.js';
+import { CheckpointConflictError, describeProjection } from '../projection-store.js';
+import { lastPositionOf, type OrganizationHead } from '../query-support.js';
+import { ProjectionRunner, ProjectionRunnerError } from '../runner.js';
+import type { ReadModelStore } from './port.js';
+
+/** Where an answer comes from. */
+export interface ReadModelOptions {
+  /**
+   * Answer from the time-indexed tables in this projection store (the SQLite
+   * or PostgreSQL one) with index lookups instead of folding the stream. The
+   * answers are the same; the report says where it came from (`source`,
+   * `position`). Without it, every answer is a fold.
+   */
+  readonly readModel?: ReadModelStore;
+  /** When the read model has not reached the organization's last event: `catch-up` (default) runs its projection to the end of the log first; `fold` answers by folding. */
+  readonly whenBehind?: 'catch-up' | 'fold';
+}
+
+/** Where an answer came from, when a read model was offered: its tables, or a fold of the stream. */
+export interface AnswerSource {
+  readonly source: 'read-model' | 'fold';
+  /** The global position up to which the log is included (decimal). */
+  readonly position: string;
+}
+
+const CONFLICT_RETRIES = 3;
+const descriptions = new WeakMap<AnyProjection, ReturnType<typeof describeProjection>>();
+const descriptionOf = (projection: AnyProjection) => {
+  let description = descriptions.get(projection);
+  if (!description) descriptions.set(projection, (description = describeProjection(projection)));
+  return description;
+};
+
+/**
+ * Decides how to answer for one organization: from the read model when its
+ * checkpoint has reached the organization's last event (after catching it up
+ * when asked), else by folding. Never from a model that is behind.
+ */
+export const chooseSource = async (store: EventStore, head: OrganizationHead, projection: AnyProjection, options: ReadModelOptions): Promise<AnswerSource> => {
+  const model = options.readModel!;
+  const description = descriptionOf(projection);
+  const checkpoint = await model.checkpointOf(description);
+  if (checkpoint !== undefined && checkpoint >= (await store.headPosition())) return { source: 'read-model', position: checkpoint.toString() };
+  const last = await lastPositionOf(store, head);
+  if (checkpoint !== undefined && checkpoint >= last) return { source: 'read-model', position: checkpoint.toString() };
+  if (options.whenBehind === 'fold') return { source: 'fold', position: last.toString() };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const runner = new ProjectionRunner({ store, projections: [projection], projectionStore: model, batchSize: 5000 });
+      await runner.catchUp();
+      return { source: 'read-model', position: runner.checkpoint(projection.name).toString() };
+    } catch (error) {
+      if (error instanceof CheckpointConflictError && attempt < CONFLICT_RETRIES) {
+        // Another runner advanced it meanwhile: it may now be far enough.
+        const now: GlobalPosition | undefined = await model.checkpointOf(description);
+        if (now !== undefined && now >= last) return { source: 'read-model', position: now.toString() };
+        continue;
+      }
+      // A log this version cannot read to the end: the fold answers (and reports what it cannot read).
+      if (error instanceof ProjectionRunnerError || error instanceof CheckpointConflictError) return { source: 'fold', position: last.toString() };
+      throw error;
+    }
+  }
+};
