@@ -127,7 +127,10 @@ describe('import and export', () => {
     await seedAcme(run);
     const out = path.join(dir, 'all.csv');
     const result = await run('export', 'acme', '--format', 'data-services', '--output', out, '--json');
-    expect(result.json()).toEqual({ orgId: 'acme', format: 'data-services', teamId: null, rows: 4, output: out });
+    expect(result.json()).toEqual({
+      orgId: 'acme', format: 'data-services', teamId: null, rows: 4, output: out,
+      warnings: [expect.objectContaining({ code: 'SPREADSHEET_WOULD_CHANGE_IDS', column: 'Learner ID', change: 'leading-zeros', count: 4, examples: ['0001', '0002', '0003'] })],
+    });
     expect(fs.readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(5);
     expect((await run('export', 'acme', '--format', 'data-services', '--team', 'Nope')).code).toBe(1);
     expect((await run('export', 'acme', '--format', 'data-services', '--output', path.join(dir, 'no/such/dir/x.csv'))).code).toBe(1);

@@ -61,7 +61,7 @@ export class SpreadsheetWarnings {
       examples,
       message:
         `${count} ${column}${count === 1 ? '' : 's'} that a spreadsheet opening this CSV file would change (${WHAT_HAPPENS[change]}): ` +
-        `${examples.map((e) => JSON.stringify(e)).join(', ')}${count > examples.length ? ', …' : ''}. Export as XLSX instead, or open the file with the ${column} column as text`,
+        `${examples.map((e) => JSON.stringify(e)).join(', ')}${count > examples.length ? ` and ${count - examples.length} more` : ''}. Export as XLSX instead, or open the file with the ${column} column as text`,
     }));
   }
 }

@@ -236,12 +236,12 @@ export const registerImportExportCommands: Register = (program, action) => {
         }
         const warnings = result.warnings ?? [];
         const summary = { orgId, format: result.format, teamId: result.teamId, rows: result.rows, output: file ?? null, ...(fileType === 'xlsx' ? { fileType } : {}), ...(warnings.length > 0 ? { warnings } : {}) };
-        // Warnings go to stderr: on stdout, the CSV itself may be the output.
-        if (!session.json) for (const w of warnings) session.io.stderr(`learner-ledger: warning (${w.code}): column "${w.column}": ${w.message}\n`);
+        const warned = warnings.map((w) => `warning (${w.code}): column "${w.column}": ${w.message}\n`).join('');
+        // With the CSV itself on stdout, its warnings go to stderr.
+        if (!session.json && file === undefined) session.io.stderr(warned.replace(/^(?=.)/gm, 'learner-ledger: '));
         return {
           json: file !== undefined ? summary : { ...summary, csv: captured },
-          // on stdout the CSV itself is the output
-          text: file !== undefined ? `Exported ${plural(result.rows, 'learner')} of ${orgId} to ${file} (${result.format}).\n` : '',
+          text: file !== undefined ? `Exported ${plural(result.rows, 'learner')} of ${orgId} to ${file} (${result.format}${fileType === 'xlsx' ? ', XLSX' : ''}).\n${warned}` : '',
         };
       }),
     );
