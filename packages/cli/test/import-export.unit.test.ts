@@ -137,6 +137,50 @@ describe('import and export', () => {
   });
 });
 
+describe('spreadsheets', () => {
+  test('export as XLSX by the name of --output or by --file-type; never to stdout; it imports back recognised by its bytes', async () => {
+    const { run } = cliHarness();
+    await seedAcme(run);
+    const named = path.join(dir, 'sales.xlsx');
+    const byName = await run('export', 'acme', '--format', 'data-services', '--team', 'Sales', '--output', named, '--json');
+    expect(byName.json()).toEqual({ orgId: 'acme', format: 'data-services', teamId: 'sales', rows: 2, output: named, fileType: 'xlsx' });
+    expect(fs.readFileSync(named).subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+    const chosen = path.join(dir, 'sales.dat');
+    expect((await run('export', 'acme', '--format', 'data-services', '--team', 'Sales', '--output', chosen, '--file-type', 'xlsx')).code).toBe(0);
+    expect(fs.readFileSync(chosen).subarray(0, 2).toString()).toBe('PK');
+    const back = await run('import', 'acme', chosen, '--format', 'data-services', '--team', 'Sales', '--json');
+    expect(back.json()).toMatchObject({ status: 'applied', fileName: 'sales.dat', counts: { unchanged: 2, errors: 0 } });
+    const stdout = await run('export', 'acme', '--format', 'data-services', '--file-type', 'xlsx');
+    expect(stdout.code).toBe(1);
+    expect(stdout.out).toBe('');
+    expect(stdout.err).toContain('OUTPUT_REQUIRED');
+    const wrong = await run('import', 'acme', chosen, '--format', 'data-services', '--team', 'Sales', '--file-type', 'csv');
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toContain('WRONG_FILE_TYPE');
+  });
+
+  test('a CSV export warns of ids a spreadsheet would change: on stderr beside CSV on stdout, in the summary of a file, suggesting XLSX', async () => {
+    const { run } = cliHarness();
+    await seedAcme(run);
+    await run('learner', 'register', 'acme', '1e5', '--email', 'kay@acme.test', '--first-name', 'Kay', '--last-name', 'Nygaard', '--employee-id', '12345678901234567', '--team', 'Sales');
+    const csv = await run('export', 'acme', '--format', 'data-services', '--team', 'Sales');
+    expect(csv.code).toBe(0);
+    expect(csv.out.split('\n')[0]).toBe('Learner ID,First Name,Last Name,Email,Employee ID,Teams,Active');
+    expect(csv.err.trimEnd().split('\n')).toEqual([
+      'learner-ledger: warning (SPREADSHEET_WOULD_CHANGE_IDS): column "Learner ID": 2 Learner IDs that a spreadsheet opening this CSV file would change (leading zeros dropped): "0001", "0002". Export as XLSX instead, or open the file with the Learner ID column as text',
+      'learner-ledger: warning (SPREADSHEET_WOULD_CHANGE_IDS): column "Learner ID": 1 Learner ID that a spreadsheet opening this CSV file would change (scientific notation read as a number): "1e5". Export as XLSX instead, or open the file with the Learner ID column as text',
+      'learner-ledger: warning (SPREADSHEET_WOULD_CHANGE_IDS): column "Employee ID": 1 Employee ID that a spreadsheet opening this CSV file would change (long numbers shown in scientific notation and kept to 15 digits): "12345678901234567". Export as XLSX instead, or open the file with the Employee ID column as text',
+    ]);
+    const file = path.join(dir, 'sales.csv');
+    const summary = await run('export', 'acme', '--format', 'data-services', '--team', 'Sales', '--output', file);
+    expect(summary.err).toBe('');
+    expect(summary.out).toContain('warning (SPREADSHEET_WOULD_CHANGE_IDS): column "Employee ID"');
+    const xlsx = await run('export', 'acme', '--format', 'data-services', '--team', 'Sales', '--output', path.join(dir, 'sales.xlsx'));
+    expect(xlsx.out).not.toContain('warning');
+    expect(xlsx.err).toBe('');
+  });
+});
+
 test('process-due exits 1 naming the file when a queued import cannot be read, and applies it once it can', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'll-cli-queue-'));
   try {

@@ -18,6 +18,7 @@ export { processDueImports, type ProcessDueImportsOptions } from './schedule.js'
 export type { ImportLearnersOptions, ImportReport, ImportStatus } from './import.js';
 export { csvLearnerFile } from './source.js';
 export { xlsxLearnerFile } from './xlsx/source.js';
+export { workbookWriter, type TableWriter } from './xlsx/write.js';
 export { learnerFile } from './file.js';
 export { CSV_ERROR_CODES, FILE_LEVEL_CODES, refusesFile, type CsvErrorCode, type CsvImportError, type CsvSyntaxCode } from './errors.js';
 export { FORMATS, IMPORT_FORMATS, headerLine, columnNames, type ColumnKey, type ColumnSpec } from './formats.js';
