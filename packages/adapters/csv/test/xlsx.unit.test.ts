@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { InMemoryEventStore } from '@learner-ledger/core';
-import { importLearners, planImport } from '../src/index.js';
-import { eventCount, eventsOfType, fixtureOrganization, learnersOf, NOW, run, snapshot, stateOf, textInput } from './helpers.js';
+import { exportLearners, importLearners, planImport } from '../src/index.js';
+import { PassThrough } from 'node:stream';
+import { eventCount, eventsOfType, exportText, fixtureOrganization, learnersOf, NOW, run, snapshot, stateOf, textInput } from './helpers.js';
 import { exportWorkbook, rawWorkbook, text, textRow, workbookOf } from './xlsx-helpers.js';
 
 const base = { orgId: 'acme', targetTeam: 'Sales', now: NOW, fileName: 'learners.xlsx' } as const;
@@ -105,5 +106,30 @@ describe('XLSX import and export', () => {
     const asXlsx = await planImport(ledger, { ...base, input: textInput(csv), fileType: 'xlsx' });
     expect(asXlsx.errors).toEqual([expect.objectContaining({ code: 'WRONG_FILE_TYPE' })]);
     expect(await planImport(ledger, { ...base, input: textInput(csv) })).toMatchObject({ counts: { unchanged: 1, errors: 0 } });
+  });
+
+  test('a CSV export warns of ids a spreadsheet would change, by column and kind; an XLSX export has nothing to warn of', async () => {
+    const ledger = await fixtureOrganization();
+    await run(ledger, { type: 'ResizeLicensePool', orgId: 'acme', seats: 30 });
+    const register = (learnerId: string, employeeId: string) =>
+      run(ledger, { type: 'RegisterLearner', orgId: 'acme', learnerId, email: `${learnerId}@acme.test`, firstName: 'F', lastName: 'L', employeeId, teams: ['support'] });
+    await register('0042', '2024-01-05');
+    await register('12345678901234567', '000123');
+    await register('1e5', 'E1');
+    const output = new PassThrough();
+    output.resume();
+    const result = await exportLearners(ledger, { orgId: 'acme', format: 'data-services', team: 'Support', output });
+    expect(result.warnings?.map((w) => [w.column, w.change, w.count, w.examples])).toEqual([
+      ['Learner ID', 'leading-zeros', 1, ['0042']],
+      ['Employee ID', 'date', 1, ['2024-01-05']],
+      ['Learner ID', 'long-number', 1, ['12345678901234567']],
+      ['Employee ID', 'leading-zeros', 1, ['000123']],
+      ['Learner ID', 'scientific', 1, ['1e5']],
+    ]);
+    expect(result.warnings?.[1]?.message).toBe('1 Employee ID that a spreadsheet opening this CSV file would change (dates written back in the spreadsheet\'s own format): "2024-01-05". Export as XLSX instead, or open the file with the Employee ID column as text');
+    expect(await exportText(ledger, { orgId: 'acme', format: 'data-services', team: 'Support' })).toContain('0042,F,L,0042@acme.test,2024-01-05,Support,TRUE');
+    const workbook = new PassThrough();
+    workbook.resume();
+    expect((await exportLearners(ledger, { orgId: 'acme', format: 'data-services', team: 'Support', output: workbook, fileType: 'xlsx' })).warnings).toBeUndefined();
   });
 });
