@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { InMemoryEventStore } from '@learner-ledger/core';
-import { exportLearners, importLearners, planImport } from '../src/index.js';
+import { exportLearners, importLearners, planImport, processDueImports } from '../src/index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { eventCount, eventsOfType, exportText, fixtureOrganization, learnersOf, NOW, run, snapshot, stateOf, textInput } from './helpers.js';
 import { exportWorkbook, rawWorkbook, text, textRow, workbookOf } from './xlsx-helpers.js';
@@ -131,5 +134,22 @@ describe('XLSX import and export', () => {
     const workbook = new PassThrough();
     workbook.resume();
     expect((await exportLearners(ledger, { orgId: 'acme', format: 'data-services', team: 'Support', output: workbook, fileType: 'xlsx' })).warnings).toBeUndefined();
+  });
+
+  test('a workbook queued for the top of the hour is read again from its location and applied when due', async () => {
+    const ledger = await fixtureOrganization();
+    const folder = mkdtempSync(join(tmpdir(), 'll-xlsx-queue-'));
+    try {
+      const path = join(folder, 'sales.xlsx');
+      writeFileSync(path, await workbookOf([HEADER, row(1001, 'FALSE')]));
+      const queued = await importLearners(ledger, { orgId: 'acme', targetTeam: 'Sales', input: path, schedule: 'top-of-hour', now: NOW });
+      expect(queued).toMatchObject({ status: 'scheduled', fileName: 'sales.xlsx', counts: { deactivated: 1 } });
+      expect((await stateOf(ledger)).learners.get('1001')?.status).toBe('active');
+      const due = await processDueImports(ledger, { now: queued.dueAt! });
+      expect(due).toEqual([expect.objectContaining({ importId: queued.importId, status: 'applied', sha256: queued.sha256 })]);
+      expect((await stateOf(ledger)).learners.get('1001')?.status).toBe('inactive');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
