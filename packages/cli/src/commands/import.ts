@@ -91,7 +91,7 @@ const toWritable = (io: CliIo): Writable =>
     },
   });
 
-/** How a file goes through a spreadsheet and back: shown after `export --help`. */
+/** How a file goes through a spreadsheet and back: shown after `import --help` and `export --help`. */
 const SPREADSHEET_HELP = `
 Through a spreadsheet and back (Excel, LibreOffice, Google Sheets):
   1. export --output learners.xlsx writes every cell as text in columns
