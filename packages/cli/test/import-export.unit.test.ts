@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cliHarness, seedAcme } from './harness.js';
+import { spreadsheetFixture, spreadsheetOrganization } from './e2e-support.js';
 
 let dir: string;
 beforeEach(() => {
@@ -157,6 +158,36 @@ describe('spreadsheets', () => {
     const wrong = await run('import', 'acme', chosen, '--format', 'data-services', '--team', 'Sales', '--file-type', 'csv');
     expect(wrong.code).toBe(1);
     expect(wrong.out).toContain('WRONG_FILE_TYPE');
+  });
+
+  test('files LibreOffice saved: the mangled CSV lists the repair hint on every line; --match-mangled-ids shows each matched line', async () => {
+    const { run } = cliHarness();
+    const sheets = spreadsheetOrganization();
+    await run('org', 'create', 'sheets', '--name', sheets.name, '--seats', String(sheets.seats), '--time-zone', sheets.timeZone);
+    await run('team', 'create', 'sheets', sheets.team);
+    for (const l of sheets.learners) {
+      const registered = await run('learner', 'register', 'sheets', l.learnerId, '--email', l.email, '--first-name', l.firstName, '--last-name', l.lastName, ...(l.employeeId ? ['--employee-id', l.employeeId] : []), '--team', sheets.team);
+      expect(registered.code).toBe(0);
+    }
+    const mangled = spreadsheetFixture('data-services.libreoffice-mangled.csv');
+    const refused = await run('import', 'sheets', mangled, '--format', 'data-services', '--team', sheets.team);
+    expect(refused.code).toBe(1);
+    expect(refused.out.split('\n').filter((l) => l.startsWith('  error '))).toEqual([
+      '  error ID_MANGLED_BY_SPREADSHEET at line 2, column "Learner ID": No learner has this id, but learner "0042" has this e-mail: it looks like a spreadsheet dropped the leading zeros of "0042". Open the export with the Learner ID column as text, or use the XLSX export; or let the import match ids a spreadsheet changed (matchMangledIds, --match-mangled-ids)',
+      '  error ID_MANGLED_BY_SPREADSHEET at line 3, column "Learner ID": No learner has this id, but learner "0043" has this e-mail: it looks like a spreadsheet dropped the leading zeros of "0043". Open the export with the Learner ID column as text, or use the XLSX export; or let the import match ids a spreadsheet changed (matchMangledIds, --match-mangled-ids)',
+      '  error ID_MANGLED_BY_SPREADSHEET at line 4, column "Learner ID": No learner has this id, but learner "1e5" has this e-mail: it looks like a spreadsheet read "1e5" as a number and wrote it as "1.00E+05". Open the export with the Learner ID column as text, or use the XLSX export; or let the import match ids a spreadsheet changed (matchMangledIds, --match-mangled-ids)',
+      '  error ID_MANGLED_BY_SPREADSHEET at line 5, column "Employee ID": The learner\'s Employee ID is "000123": it looks like a spreadsheet dropped the leading zeros of "000123", and the line would change it. Open the export with the Employee ID column as text, or use the XLSX export; or let the import match ids a spreadsheet changed (matchMangledIds, --match-mangled-ids), which keeps "000123"',
+    ]);
+    const matched = await run('import', 'sheets', mangled, '--format', 'data-services', '--team', sheets.team, '--match-mangled-ids', '--dry-run');
+    expect(matched.code).toBe(0);
+    expect(matched.out).toMatch(/line 2\s+0042\s+unchanged\s+Learner ID "42" matched to "0042"/);
+    expect(matched.out).toMatch(/line 3\s+0043\s+deactivate\s+Learner ID "43" matched to "0043"/);
+    expect(matched.out).toMatch(/line 4\s+1e5\s+unchanged\s+Learner ID "1\.00E\+05" matched to "1e5"/);
+    expect(matched.out).toMatch(/line 5\s+L001\s+unchanged\s+Employee ID "123" matched to "000123"/);
+    // An XLSX export imports back unchanged, ids and all.
+    const out = path.join(dir, 'sheets.xlsx');
+    expect((await run('export', 'sheets', '--format', 'data-services', '--output', out)).out).toBe(`Exported 4 learners of sheets to ${out} (data-services, XLSX).\n`);
+    expect((await run('import', 'sheets', out, '--format', 'data-services', '--team', sheets.team, '--json')).json()).toMatchObject({ status: 'applied', counts: { unchanged: 4, errors: 0 } });
   });
 
   test('a CSV export warns of ids a spreadsheet would change: on stderr beside CSV on stdout, in the summary of a file, suggesting XLSX', async () => {
