@@ -1,16 +1,19 @@
 /**
  * A CSV run in its own process, so its peak RSS is the run's alone:
  * `parse` reads the file with csv-parse and nothing else (the baseline);
- * `import` imports it into a store with the CSV adapter, end to end.
+ * `import` imports it into a store with the CSV adapter, end to end;
+ * `xlsx-read` reads an Excel workbook of the same rows with the adapter's
+ * streaming workbook reader (ZIP, XML, header and cells; no store).
  * Prints one JSON object: rows, seconds, peakRssMb.
  */
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
+import { xlsxLearnerFile } from '@learner-ledger/csv';
 import { now, peakRssMb, seconds } from './measure.js';
 import type { StoreLocation } from './stores.js';
 
 export interface CsvChildInput {
-  readonly mode: 'parse' | 'import';
+  readonly mode: 'parse' | 'import' | 'xlsx-read';
   readonly file: string;
   readonly location?: StoreLocation;
   /** For `memory`: learners to seed first (the in-memory store cannot be handed over from another process). */
@@ -38,12 +41,26 @@ const parseOnly = async (file: string): Promise<{ rows: number; active: number }
   return { rows, active };
 };
 
+/** Every row of a workbook as the import reads it (header matched, cells taken), counted; a refused file fails the run. */
+const readWorkbook = async (file: string): Promise<number> => {
+  let rows = 0;
+  for await (const item of xlsxLearnerFile(file, { fileName: 'learners.xlsx' }).read()) {
+    if (item.kind === 'row') rows++;
+    else if (item.kind !== 'header') throw new Error(`the workbook was refused: ${item.error.code}: ${item.error.message}`);
+  }
+  return rows;
+};
+
 const main = async () => {
   const input = JSON.parse(process.argv[2] ?? '{}') as CsvChildInput;
   let result: CsvChildResult;
   if (input.mode === 'parse') {
     const start = now();
     const { rows } = await parseOnly(input.file);
+    result = { rows, seconds: seconds(start), peakRssMb: peakRssMb() };
+  } else if (input.mode === 'xlsx-read') {
+    const start = now();
+    const rows = await readWorkbook(input.file);
     result = { rows, seconds: seconds(start), peakRssMb: peakRssMb() };
   } else {
     const { importEndToEnd } = await import('./csv-import.js');

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
+import { parse } from 'csv-parse';
+import { workbookWriter } from '@learner-ledger/csv';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CsvChildInput, CsvChildResult } from './csv-child.js';
@@ -25,9 +27,17 @@ const runChild = (input: CsvChildInput, heapMb: number): Promise<CsvChildResult>
     });
   });
 
+/** The CSV file's rows as an Excel workbook, written by the adapter's streaming writer (every cell text). */
+const csvToWorkbook = async (csv: string, xlsx: string): Promise<void> => {
+  const writer = await workbookWriter(createWriteStream(xlsx), { sheetName: 'data-services' });
+  for await (const record of createReadStream(csv).pipe(parse()) as AsyncIterable<string[]>) await writer.row(record);
+  await writer.end();
+};
+
 /**
  * Writes the workload's Data Services file, then in separate processes
- * parses it with csv-parse alone (the baseline) and imports it end to end.
+ * parses it with csv-parse alone (the baseline) and imports it end to end;
+ * and reads the same rows as an XLSX workbook with the streaming reader.
  */
 export const csvEndToEnd =
   (workDir: string, n: number, emit: (m: Measurement) => void, log: (line: string) => void, parseRuns: number) =>
@@ -73,6 +83,15 @@ export const csvEndToEnd =
             note: `the import plus loading the organization's state (${result.loadSeconds.toFixed(2)} s) in a fresh process, as a command-line import does`,
           }),
         );
+      }
+      const workbook = file.replace(/\.csv$/, '.xlsx');
+      try {
+        await csvToWorkbook(file, workbook);
+        const read = await runChild({ mode: 'xlsx-read', file: workbook }, heapMb);
+        log(`${location.kind} n=${n}: XLSX read: ${Math.round(read.rows / read.seconds)} rows/s, peak RSS ${Math.round(read.peakRssMb)} MB`);
+        emit(measurement({ bench: 'xlsx.read', store: location.kind, n, unit: 'rows/s', ops: read.rows, seconds: read.seconds, baseline, baselineName: 'csv-parse pass over the same rows as CSV', peakRssMb: read.peakRssMb, note: 'the streaming workbook reader alone (ZIP, XML, header, cells), as an XLSX import reads the file' }));
+      } finally {
+        rmSync(workbook, { force: true });
       }
     } finally {
       rmSync(file, { force: true });

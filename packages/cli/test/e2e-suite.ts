@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildCli, runBin, tempDir, type BinRun } from './e2e-support.js';
+import { buildCli, runBin, spreadsheetFixture, spreadsheetOrganization, tempDir, type BinRun } from './e2e-support.js';
 
 /** A store for one suite: its `--store` location and how to dispose of it. */
 export interface E2eStore {
@@ -281,6 +282,45 @@ export const describeCliEndToEnd = (name: string, newStore: () => Promise<E2eSto
       const viaEnv = await runBin(['report', 'licenses', 'acme', '--json'], { cwd: work.dir, env: { LEARNER_LEDGER_STORE: store.location } });
       expect(viaEnv.code).toBe(0);
       expect(viaEnv.json().orgId).toBe('acme');
+    });
+
+    test('through a spreadsheet: a workbook LibreOffice saved imports exactly its edit (dry run, audit, idempotence); the CSV it mangled is refused line by line and writes nothing', async () => {
+      // The organization the LibreOffice files were written for (ids 0042, 0043, 1e5; employee id 000123), registered by a file.
+      const sheets = spreadsheetOrganization();
+      await ok('org', 'create', 'sheets', '--name', sheets.name, '--seats', String(sheets.seats), '--time-zone', sheets.timeZone);
+      await ok('team', 'create', 'sheets', sheets.team);
+      const register = sheets.learners.map((l) => [l.learnerId, l.firstName, l.lastName.replace(/^=/, "'="), l.email, l.employeeId ?? '', sheets.team, 'TRUE'].join(','));
+      await ok('import', 'sheets', file('sheets-register.csv', [DS_HEADER, ...register].join('\n') + '\n'), '--format', 'data-services', '--team', sheets.team);
+      const state = async () => (await ok('export', 'sheets', '--format', 'data-services', '--json')).json().csv as string;
+      const head = async () => (await ok('replay', '--projection', 'license-counts', '--json')).json().head as string;
+      const before = { head: await head(), learners: await state() };
+
+      // The CSV export saved by Calc: every line refused with the repair hint, nothing written.
+      const mangled = await cli('import', 'sheets', spreadsheetFixture('data-services.libreoffice-mangled.csv'), '--format', 'data-services', '--team', sheets.team, '--json');
+      expect(mangled.code).toBe(1);
+      expect(mangled.json().errors.map((e: { line: number; code: string; column: string }) => [e.line, e.code, e.column])).toEqual([
+        [2, 'ID_MANGLED_BY_SPREADSHEET', 'Learner ID'],
+        [3, 'ID_MANGLED_BY_SPREADSHEET', 'Learner ID'],
+        [4, 'ID_MANGLED_BY_SPREADSHEET', 'Learner ID'],
+        [5, 'ID_MANGLED_BY_SPREADSHEET', 'Employee ID'],
+      ]);
+      expect(mangled.json().errors[0].message).toContain('No learner has this id, but learner "0042" has this e-mail: it looks like a spreadsheet dropped the leading zeros of "0042"');
+
+      // The XLSX export opened in Calc, Active edited, saved as XLSX: the dry run plans exactly the edit and writes nothing.
+      const workbook = spreadsheetFixture('data-services.libreoffice.xlsx');
+      const plan = await ok('import', 'sheets', workbook, '--format', 'data-services', '--team', sheets.team, '--dry-run', '--json');
+      expect(plan.json()).toMatchObject({ status: 'planned', counts: { deactivated: 1, unchanged: 3, errors: 0 } });
+      expect({ head: await head(), learners: await state() }).toEqual(before);
+      const applied = await ok('import', 'sheets', workbook, '--format', 'data-services', '--team', sheets.team, '--json');
+      const sha256 = createHash('sha256').update(fs.readFileSync(workbook)).digest('hex');
+      expect(applied.json()).toMatchObject({ status: 'applied', fileName: 'data-services.libreoffice.xlsx', sha256, counts: { deactivated: 1, unchanged: 3 } });
+      expect(applied.json().lines.filter((l: { action: string }) => l.action !== 'unchanged')).toEqual([expect.objectContaining({ line: 3, learnerId: '0043', action: 'deactivate' })]);
+      const audit = (await ok('audit', 'import', 'sheets', applied.json().importId, '--json')).json();
+      expect(audit.entries).toContainEqual(expect.objectContaining({ type: 'ImportReceived' }));
+      expect(JSON.stringify(audit)).toContain(sha256);
+      const after = await state();
+      expect(after).toBe(before.learners.replace(/^(0043,.*),TRUE$/m, '$1,FALSE').replace(/^(0043,[^,]*,[^,]*,[^,]*,[^,]*,)Sales/m, '$1Inactive Learners'));
+      expect((await ok('import', 'sheets', workbook, '--format', 'data-services', '--team', sheets.team, '--json')).json().status).toBe('already-applied');
     });
   });
 };

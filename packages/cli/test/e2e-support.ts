@@ -112,3 +112,13 @@ export const tempDir = (prefix: string): { dir: string; remove: () => void } => 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 };
+
+/** The files LibreOffice Calc wrote from exports (the CSV adapter's fixtures, made by scripts/spreadsheet-fixtures.mjs). */
+const SPREADSHEET_FIXTURES = path.join(ROOT, 'packages/adapters/csv/test/fixtures/spreadsheet');
+export const spreadsheetFixture = (name: string): string => path.join(SPREADSHEET_FIXTURES, name);
+
+/** The organization those files were exported from. */
+export const spreadsheetOrganization = (): {
+  name: string; seats: number; timeZone: string; team: string;
+  learners: { learnerId: string; email: string; firstName: string; lastName: string; employeeId?: string }[];
+} => JSON.parse(fs.readFileSync(spreadsheetFixture('organization.json'), 'utf8'));

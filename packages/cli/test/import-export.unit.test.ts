@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cliHarness, seedAcme } from './harness.js';
+import { spreadsheetFixture, spreadsheetOrganization } from './e2e-support.js';
 
 let dir: string;
 beforeEach(() => {
@@ -127,10 +128,87 @@ describe('import and export', () => {
     await seedAcme(run);
     const out = path.join(dir, 'all.csv');
     const result = await run('export', 'acme', '--format', 'data-services', '--output', out, '--json');
-    expect(result.json()).toEqual({ orgId: 'acme', format: 'data-services', teamId: null, rows: 4, output: out });
+    expect(result.json()).toEqual({
+      orgId: 'acme', format: 'data-services', teamId: null, rows: 4, output: out,
+      warnings: [expect.objectContaining({ code: 'SPREADSHEET_WOULD_CHANGE_IDS', column: 'Learner ID', change: 'leading-zeros', count: 4, examples: ['0001', '0002', '0003'] })],
+    });
     expect(fs.readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(5);
     expect((await run('export', 'acme', '--format', 'data-services', '--team', 'Nope')).code).toBe(1);
     expect((await run('export', 'acme', '--format', 'data-services', '--output', path.join(dir, 'no/such/dir/x.csv'))).code).toBe(1);
+  });
+});
+
+describe('spreadsheets', () => {
+  test('export as XLSX by the name of --output or by --file-type; never to stdout; it imports back recognised by its bytes', async () => {
+    const { run } = cliHarness();
+    await seedAcme(run);
+    const named = path.join(dir, 'sales.xlsx');
+    const byName = await run('export', 'acme', '--format', 'data-services', '--team', 'Sales', '--output', named, '--json');
+    expect(byName.json()).toEqual({ orgId: 'acme', format: 'data-services', teamId: 'sales', rows: 2, output: named, fileType: 'xlsx' });
+    expect(fs.readFileSync(named).subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+    const chosen = path.join(dir, 'sales.dat');
+    expect((await run('export', 'acme', '--format', 'data-services', '--team', 'Sales', '--output', chosen, '--file-type', 'xlsx')).code).toBe(0);
+    expect(fs.readFileSync(chosen).subarray(0, 2).toString()).toBe('PK');
+    const back = await run('import', 'acme', chosen, '--format', 'data-services', '--team', 'Sales', '--json');
+    expect(back.json()).toMatchObject({ status: 'applied', fileName: 'sales.dat', counts: { unchanged: 2, errors: 0 } });
+    const stdout = await run('export', 'acme', '--format', 'data-services', '--file-type', 'xlsx');
+    expect(stdout.code).toBe(1);
+    expect(stdout.out).toBe('');
+    expect(stdout.err).toContain('OUTPUT_REQUIRED');
+    const wrong = await run('import', 'acme', chosen, '--format', 'data-services', '--team', 'Sales', '--file-type', 'csv');
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toContain('WRONG_FILE_TYPE');
+  });
+
+  test('files LibreOffice saved: the mangled CSV lists the repair hint on every line; --match-mangled-ids shows each matched line', async () => {
+    const { run } = cliHarness();
+    const sheets = spreadsheetOrganization();
+    await run('org', 'create', 'sheets', '--name', sheets.name, '--seats', String(sheets.seats), '--time-zone', sheets.timeZone);
+    await run('team', 'create', 'sheets', sheets.team);
+    for (const l of sheets.learners) {
+      const registered = await run('learner', 'register', 'sheets', l.learnerId, '--email', l.email, '--first-name', l.firstName, '--last-name', l.lastName, ...(l.employeeId ? ['--employee-id', l.employeeId] : []), '--team', sheets.team);
+      expect(registered.code).toBe(0);
+    }
+    const mangled = spreadsheetFixture('data-services.libreoffice-mangled.csv');
+    const refused = await run('import', 'sheets', mangled, '--format', 'data-services', '--team', sheets.team);
+    expect(refused.code).toBe(1);
+    expect(refused.out.split('\n').filter((l) => l.startsWith('  error '))).toEqual([
+      '  error ID_MANGLED_BY_SPREADSHEET at line 2, column "Learner ID": No learner has this id, but learner "0042" has this e-mail: it looks like a spreadsheet dropped the leading zeros of "0042". Open the export with the Learner ID column as text, or use the XLSX export; or let the import match ids a spreadsheet changed (matchMangledIds, --match-mangled-ids)',
+      '  error ID_MANGLED_BY_SPREADSHEET at line 3, column "Learner ID": No learner has this id, but learner "0043" has this e-mail: it looks like a spreadsheet dropped the leading zeros of "0043". Open the export with the Learner ID column as text, or use the XLSX export; or let the import match ids a spreadsheet changed (matchMangledIds, --match-mangled-ids)',
+      '  error ID_MANGLED_BY_SPREADSHEET at line 4, column "Learner ID": No learner has this id, but learner "1e5" has this e-mail: it looks like a spreadsheet read "1e5" as a number and wrote it as "1.00E+05". Open the export with the Learner ID column as text, or use the XLSX export; or let the import match ids a spreadsheet changed (matchMangledIds, --match-mangled-ids)',
+      '  error ID_MANGLED_BY_SPREADSHEET at line 5, column "Employee ID": The learner\'s Employee ID is "000123": it looks like a spreadsheet dropped the leading zeros of "000123", and the line would change it. Open the export with the Employee ID column as text, or use the XLSX export; or let the import match ids a spreadsheet changed (matchMangledIds, --match-mangled-ids), which keeps "000123"',
+    ]);
+    const matched = await run('import', 'sheets', mangled, '--format', 'data-services', '--team', sheets.team, '--match-mangled-ids', '--dry-run');
+    expect(matched.code).toBe(0);
+    expect(matched.out).toMatch(/line 2\s+0042\s+unchanged\s+Learner ID "42" matched to "0042"/);
+    expect(matched.out).toMatch(/line 3\s+0043\s+deactivate\s+Learner ID "43" matched to "0043"/);
+    expect(matched.out).toMatch(/line 4\s+1e5\s+unchanged\s+Learner ID "1\.00E\+05" matched to "1e5"/);
+    expect(matched.out).toMatch(/line 5\s+L001\s+unchanged\s+Employee ID "123" matched to "000123"/);
+    // An XLSX export imports back unchanged, ids and all.
+    const out = path.join(dir, 'sheets.xlsx');
+    expect((await run('export', 'sheets', '--format', 'data-services', '--output', out)).out).toBe(`Exported 4 learners of sheets to ${out} (data-services, XLSX).\n`);
+    expect((await run('import', 'sheets', out, '--format', 'data-services', '--team', sheets.team, '--json')).json()).toMatchObject({ status: 'applied', counts: { unchanged: 4, errors: 0 } });
+  });
+
+  test('a CSV export warns of ids a spreadsheet would change: on stderr beside CSV on stdout, in the summary of a file, suggesting XLSX', async () => {
+    const { run } = cliHarness();
+    await seedAcme(run);
+    await run('learner', 'register', 'acme', '1e5', '--email', 'kay@acme.test', '--first-name', 'Kay', '--last-name', 'Nygaard', '--employee-id', '12345678901234567', '--team', 'Sales');
+    const csv = await run('export', 'acme', '--format', 'data-services', '--team', 'Sales');
+    expect(csv.code).toBe(0);
+    expect(csv.out.split('\n')[0]).toBe('Learner ID,First Name,Last Name,Email,Employee ID,Teams,Active');
+    expect(csv.err.trimEnd().split('\n')).toEqual([
+      'learner-ledger: warning (SPREADSHEET_WOULD_CHANGE_IDS): column "Learner ID": 2 Learner IDs that a spreadsheet opening this CSV file would change (leading zeros dropped): "0001", "0002". Export as XLSX instead, or open the file with the Learner ID column as text',
+      'learner-ledger: warning (SPREADSHEET_WOULD_CHANGE_IDS): column "Learner ID": 1 Learner ID that a spreadsheet opening this CSV file would change (scientific notation read as a number): "1e5". Export as XLSX instead, or open the file with the Learner ID column as text',
+      'learner-ledger: warning (SPREADSHEET_WOULD_CHANGE_IDS): column "Employee ID": 1 Employee ID that a spreadsheet opening this CSV file would change (long numbers shown in scientific notation and kept to 15 digits): "12345678901234567". Export as XLSX instead, or open the file with the Employee ID column as text',
+    ]);
+    const file = path.join(dir, 'sales.csv');
+    const summary = await run('export', 'acme', '--format', 'data-services', '--team', 'Sales', '--output', file);
+    expect(summary.err).toBe('');
+    expect(summary.out).toContain('warning (SPREADSHEET_WOULD_CHANGE_IDS): column "Employee ID"');
+    const xlsx = await run('export', 'acme', '--format', 'data-services', '--team', 'Sales', '--output', path.join(dir, 'sales.xlsx'));
+    expect(xlsx.out).not.toContain('warning');
+    expect(xlsx.err).toBe('');
   });
 });
 

@@ -166,12 +166,16 @@ export const ImportCounts = t.intersection([
   t.partial({ scheduled: NonNegativeInt }),
 ]);
 export type ImportCounts = t.TypeOf<typeof ImportCounts>;
-export const ImportOptions = t.type({
-  partial: t.boolean,
-  fullSync: t.boolean,
-  allowMassDeactivation: t.boolean,
-  move: t.boolean,
-});
+export const ImportOptions = t.intersection([
+  t.type({
+    partial: t.boolean,
+    fullSync: t.boolean,
+    allowMassDeactivation: t.boolean,
+    move: t.boolean,
+  }),
+  /** Lines whose ids a spreadsheet changed are matched to their learner (absent: refused with a repair hint). */
+  t.partial({ matchMangledIds: t.boolean }),
+]);
 export type ImportOptions = t.TypeOf<typeof ImportOptions>;
 export const ImportSchedule = t.keyof({ now: null, 'top-of-hour': null, daily: null });
 export type ImportSchedule = t.TypeOf<typeof ImportSchedule>;

@@ -51,6 +51,16 @@ const detect = (head: Uint8Array): { encoding: TextEncoding; bom: boolean } => {
       message: `The file is encoded as ${name}, which the import does not read: save it as "CSV UTF-8"`,
     });
   }
+  if (startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0xd0, 0xcf, 0x11, 0xe0])) {
+    const xls = head[0] === 0xd0;
+    throw new CsvFileError({
+      code: 'WRONG_FILE_TYPE',
+      expected: 'a CSV file',
+      message: xls
+        ? 'The file is an Excel 97-2003 workbook (.xls), not CSV: save it as an Excel workbook (.xlsx) or as CSV UTF-8'
+        : 'The file is an Excel workbook (.xlsx), not CSV: import it as XLSX (the file type is recognised when none is given)',
+    });
+  }
   if (startsWith(head, [0xef, 0xbb, 0xbf])) return { encoding: 'utf-8', bom: true };
   if (startsWith(head, [0xff, 0xfe])) return { encoding: 'utf-16le', bom: true };
   if (startsWith(head, [0xfe, 0xff])) return { encoding: 'utf-16be', bom: true };

@@ -1,17 +1,29 @@
 import { ERROR_CODES, IMPORT_FILE_ERROR_CODES, IMPORT_LINE_ERROR_CODES, type ImportError, type ImportErrorCode } from '@learner-ledger/core';
 
 // Why a file, or one of its lines, was refused. Codes are stable (scripts and
-// tests rely on them); messages say what a person must fix. The CSV adapter's
-// own codes are about the file's bytes and cells; the import workflow and the
-// decider add theirs (MASS_DEACTIVATION, UNKNOWN_TEAM, INVALID_EMAIL, …).
+// tests rely on them); messages say what a person must fix. The adapter's own
+// codes are about the file's bytes and cells (CSV or XLSX); the import
+// workflow and the decider add theirs (MASS_DEACTIVATION, UNKNOWN_TEAM, …).
 
-/** The file's syntax, encoding or header: nothing of the file is read past them. */
-const CSV_FILE_CODES = ['ENCODING', 'HEADER_MISSING', 'HEADER_UNKNOWN', 'HEADER_DUPLICATE', 'UNCLOSED_QUOTE', 'INVALID_QUOTE', 'RECORD_TOO_LARGE'] as const;
+/** The file's type, syntax, encoding or header: nothing of the file is read past them. */
+const CSV_FILE_CODES = [
+  'ENCODING', 'HEADER_MISSING', 'HEADER_UNKNOWN', 'HEADER_DUPLICATE', 'UNCLOSED_QUOTE', 'INVALID_QUOTE', 'RECORD_TOO_LARGE',
+  /** A workbook given as CSV, or a file that is no workbook given as XLSX. */
+  'WRONG_FILE_TYPE',
+  /** A workbook whose ZIP archive or parts are damaged or missing. */
+  'WORKBOOK_UNREADABLE',
+] as const;
 
 /** A record no learner row can be read from: with `partial` the line is recorded as an error and the rest applied. */
-const CSV_LINE_CODES = ['FIELD_COUNT', 'INVALID_ACTIVE', 'INVALID_DATE', 'CONTROL_CHARACTER', 'MISPLACED_BOM', 'REPEATED_HEADER'] as const;
+const CSV_LINE_CODES = [
+  'FIELD_COUNT', 'INVALID_ACTIVE', 'INVALID_DATE', 'CONTROL_CHARACTER', 'MISPLACED_BOM', 'REPEATED_HEADER',
+  /** A workbook cell holding a formula: never evaluated. */
+  'FORMULA_CELL',
+  /** A workbook cell holding a spreadsheet error (#N/A, #REF!, …). */
+  'ERROR_CELL',
+] as const;
 
-/** The CSV adapter's own codes. */
+/** The adapter's own codes, CSV's and XLSX's. */
 export type CsvSyntaxCode = (typeof CSV_FILE_CODES)[number] | (typeof CSV_LINE_CODES)[number];
 
 /** Codes that refuse the file as a whole: nothing of it is applied, even with `partial`. */

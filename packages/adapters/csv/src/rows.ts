@@ -1,8 +1,7 @@
-import { firstControlCharacter, showValue, type ColumnNames, type FileIssue, type LearnerFileItem } from '@learner-ledger/core';
+import { firstControlCharacter, showValue, type ColumnNames, type FileIssue, type IdColumn, type ImportFormat, type LearnerFileItem } from '@learner-ledger/core';
 import type { CsvSyntaxCode } from './errors.js';
 import { FORMATS, TEAM_SEPARATOR, columnNames, type ColumnKey } from './formats.js';
-import type { HeaderMap } from './headers.js';
-import type { CsvRecord } from './parse.js';
+import { matchHeader, type HeaderMap } from './headers.js';
 import { ACTIVE_SPELLINGS, flattenLines, parseActive, parseIsoDate, restoreCell, trimSpaces } from './values.js';
 
 // eslint-disable-next-line no-control-regex
@@ -12,6 +11,32 @@ const SUSPICIOUS = /[\u0000-\u001f\u007f\ufeff]/;
 const TEAM_CELLS_KEPT = 10_000;
 
 type Item = LearnerFileItem<CsvSyntaxCode>;
+
+/**
+ * One record of a table of text cells, whatever the file type: a CSV
+ * record, a worksheet's row. Its cells are text as the file holds it (a
+ * spreadsheet's numbers already written as text).
+ */
+export interface CellRecord {
+  /** The 1-based line (CSV) or row number (worksheet) the record starts on. */
+  readonly line: number;
+  readonly fields: readonly string[];
+  /** Cells (by index) a workbook stored as numbers, dates or booleans rather than as text. */
+  readonly numbers?: ReadonlySet<number>;
+}
+
+/**
+ * Reads a record before the header: `undefined` for a blank one (skipped),
+ * else the header item and the reader of the rows after it, or the header's
+ * errors (the file is refused).
+ */
+export const readHeader = (record: CellRecord, format: ImportFormat | undefined): { reader: RowReader; item: Item } | { errors: Item[] } | undefined => {
+  if (record.fields.every((f) => f.trim() === '')) return undefined;
+  const matched = matchHeader(record.fields, format);
+  if ('errors' in matched) return { errors: matched.errors.map((error) => ({ kind: 'file-error', error: { ...error, line: record.line } })) };
+  const reader = new RowReader(matched.header);
+  return { reader, item: { kind: 'header', format: matched.header.format, columns: reader.columns } };
+};
 
 const lineError = (line: number, learnerId: string, error: FileIssue<CsvSyntaxCode>): Item => ({ kind: 'line-error', line, learnerId, error });
 
@@ -42,7 +67,7 @@ export class RowReader {
   }
 
   /** The record as a row or an error line; undefined for an empty line, which is no row. */
-  read(record: CsvRecord): Item | undefined {
+  read(record: CellRecord): Item | undefined {
     const { line, fields: raw } = record;
     const { width, names } = this.header;
     if (raw.length === 1 && raw[0] === '' && width > 1) return undefined;
@@ -83,6 +108,7 @@ export class RowReader {
       return lineError(line, learnerId, { code: 'INVALID_DATE', column: this.columns.deactivationDate, value: dateCell, expected: 'a date YYYY-MM-DD', message: `${showValue(dateCell)} is not a date YYYY-MM-DD` });
     }
     const reason = this.cell(fields, 'reason');
+    const numbers = record.numbers ? this.idsStoredAsNumbers(record.numbers) : undefined;
     return {
       kind: 'row',
       line,
@@ -95,7 +121,14 @@ export class RowReader {
       active,
       reason: reason === '' ? '' : flattenLines(reason.trim()),
       deactivationDate: date,
+      ...(numbers ? { idsStoredAsNumbers: numbers } : {}),
     };
+  }
+
+  /** The id columns among cells stored as numbers. */
+  private idsStoredAsNumbers(cells: ReadonlySet<number>): IdColumn[] | undefined {
+    const ids = (['learnerId', 'employeeId'] as const).filter((key) => this.header.index[key] !== undefined && cells.has(this.header.index[key]!));
+    return ids.length > 0 ? ids : undefined;
   }
 
   private isHeaderAgain(fields: readonly string[]): boolean {

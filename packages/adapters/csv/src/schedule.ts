@@ -1,7 +1,7 @@
 import { processDue, type Ledger } from '@learner-ledger/core';
 import type { ImportInput } from './encoding.js';
 import type { ImportReport } from './import.js';
-import { csvLearnerFile } from './source.js';
+import { learnerFile } from './file.js';
 
 export interface ProcessDueImportsOptions {
   /** The instant of the run (ISO, UTC); default: the ledger's clock. */
@@ -20,7 +20,7 @@ export interface ProcessDueImportsOptions {
 }
 
 /**
- * Applies every received CSV import that is due: the due imports of the
+ * Applies every received import (CSV or XLSX) that is due: the due imports of the
  * core's `processDue` (scheduled deactivations are left to it), each file
  * read again from its recorded location. Returns one report per import
  * processed, oldest due first.
@@ -30,7 +30,7 @@ export const processDueImports = async (ledger: Ledger, options: ProcessDueImpor
   const work = await processDue(ledger, {
     ...rest,
     deactivations: false,
-    openSource: (location, record) => csvLearnerFile(readFile ? readFile(location) : location, { fileName: record.fileName, format: record.format }),
+    openSource: (location, record) => learnerFile(readFile ? readFile(location) : location, { fileName: record.fileName, format: record.format }),
   });
   return [...work.imports];
 };

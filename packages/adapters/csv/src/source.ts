@@ -3,7 +3,7 @@ import type { FileFacts, ImportInput } from './encoding.js';
 import { CsvFileError, type CsvSyntaxCode } from './errors.js';
 import { matchHeader } from './headers.js';
 import { readRecords } from './parse.js';
-import { RowReader } from './rows.js';
+import { readHeader, type RowReader } from './rows.js';
 
 type Item = LearnerFileItem<CsvSyntaxCode>;
 
@@ -26,14 +26,14 @@ async function* itemsOf(input: ImportInput, format: ImportFormat | undefined, fa
         if (item) yield item;
         continue;
       }
-      if (record.fields.every((f) => f.trim() === '')) continue; // blank lines before the header
-      const matched = matchHeader(record.fields.map((f, i) => (i === 0 && record.line === 1 ? f.replace(/^\ufeff/, '') : f)), format);
-      if ('errors' in matched) {
-        for (const error of matched.errors) yield { kind: 'file-error', error: { ...error, line: record.line } };
+      const found = readHeader(record.line === 1 ? { line: 1, fields: record.fields.map((f, i) => (i === 0 ? f.replace(/^\ufeff/, '') : f)) } : record, format);
+      if (!found) continue; // blank lines before the header
+      if ('errors' in found) {
+        yield* found.errors;
         return;
       }
-      reader = new RowReader(matched.header);
-      yield { kind: 'header', format: matched.header.format, columns: reader.columns };
+      reader = found.reader;
+      yield found.item;
     }
   } catch (error) {
     if (!(error instanceof CsvFileError)) throw error;

@@ -4,7 +4,7 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Option } from 'commander';
 import { normalizeName, type ImportFormat, type ImportSchedule, type OrganizationState } from '@learner-ledger/core';
-import { ExportError, exportLearners, importLearners, refusesFile, type ImportReport } from '@learner-ledger/csv';
+import { ExportError, exportLearners, importLearners, refusesFile, type ImportReport, type LearnerFileType } from '@learner-ledger/csv';
 import { CliError } from '../errors.js';
 import { plural, table } from '../output.js';
 import { importProgress, progressBar } from '../progress.js';
@@ -40,7 +40,8 @@ export const importText = (report: ImportReport, teamName: string, options: { ma
     `Import ${report.importId || '(not recorded)'} of ${report.fileName} (${report.format ?? 'unknown format'}) into team ${teamName}: ${verdict}.`,
     `  ${plural(report.rowCount, 'row')}: registered ${c.registered}, deactivated ${c.deactivated}, reactivated ${c.reactivated}, updated ${c.updated}, scheduled ${c.scheduled}, unchanged ${c.unchanged}, skipped ${c.skipped}, errors ${c.errors}`,
   ];
-  const changing = report.lines.filter((l) => l.action !== 'unchanged' && l.action !== 'error');
+  // A line matched to its learner despite ids a spreadsheet changed is shown even when it changes nothing.
+  const changing = report.lines.filter((l) => (l.action !== 'unchanged' || l.matched !== undefined) && l.action !== 'error');
   if (changing.length > 0) {
     if (!report.applied) lines.push(report.status === 'scheduled' ? '  when due, it will:' : '  the plan (nothing of it was applied):');
     lines.push(
@@ -90,21 +91,38 @@ const toWritable = (io: CliIo): Writable =>
     },
   });
 
+/** How a file goes through a spreadsheet and back: shown after `import --help` and `export --help`. */
+const SPREADSHEET_HELP = `
+Through a spreadsheet and back (Excel, LibreOffice, Google Sheets):
+  1. export --output learners.xlsx writes every cell as text in columns
+     formatted as Text, so the spreadsheet keeps ids such as 0042, 1e5 or
+     000123 as they are. Edit Active, save as .xlsx (or as CSV from that
+     workbook) and import the file: a workbook is recognised by its bytes.
+  2. A CSV export opened directly in a spreadsheet loses leading zeros and
+     reads 1e5 or long ids as numbers; the export warns of such ids
+     (SPREADSHEET_WOULD_CHANGE_IDS). A file saved that way is refused line
+     by line with ID_MANGLED_BY_SPREADSHEET, saying how to fix it; import
+     --match-mangled-ids applies it anyway, matching each changed id to the
+     learner with the line's e-mail, every such line reported and audited.`;
+
 /** `import`, `export`. */
 export const registerImportExportCommands: Register = (program, action) => {
   program
     .command('import')
     .description('import a Learners file (data-services) or the Learner page template (learner-page) for a team: FALSE deactivates, TRUE reactivates, new ids register')
     .argument('<orgId>', 'organization id')
-    .argument('<file.csv>', 'the CSV file (UTF-8 or UTF-16 with BOM)')
+    .argument('<file>', 'the Excel workbook (.xlsx) or CSV file (UTF-8, or UTF-16 with BOM), told apart by its bytes')
     .addOption(new Option('--format <format>', 'the file format').choices(['data-services', 'learner-page']).makeOptionMandatory())
+    .addOption(new Option('--file-type <type>', 'read the file as this type, refusing it if its bytes disagree (default: recognised by its bytes)').choices(['xlsx', 'csv']))
     .requiredOption('--team <target team>', 'the team the file was exported for (name or id)')
     .option('--dry-run', 'print the plan (per line) and write nothing')
     .option('--partial', 'apply the valid lines, record the others as errors (default: any error refuses the file)')
     .option('--full-sync', 'also deactivate active learners of the team that the file does not list')
     .option('--allow-mass-deactivation', 'apply even when the file deactivates more than 20% of the team (from 10 deactivations)')
     .option('--no-move', 'deactivate without moving learners to the inactive team')
+    .option('--match-mangled-ids', 'apply lines whose Learner ID or Employee ID a spreadsheet changed (0042 saved as 42, 1e5 as 100000) to the learner they match, each reported and audited (default: refused with ID_MANGLED_BY_SPREADSHEET)')
     .addOption(new Option('--schedule <when>', 'apply now, at the next top of the hour, or at the daily import time (then run process-due)').choices(['now', 'top-of-hour', 'daily']).default('now'))
+    .addHelpText('after', SPREADSHEET_HELP)
     .action(
       action(async (session, [orgId, file], options) => {
         const absolute = path.resolve(session.io.cwd, file as string);
@@ -121,12 +139,14 @@ export const registerImportExportCommands: Register = (program, action) => {
             fileName: path.basename(absolute),
             location: absolute,
             format: options.format as ImportFormat,
+            ...(options.fileType !== undefined ? { fileType: options.fileType as LearnerFileType } : {}),
             targetTeam: options.team,
             dryRun: options.dryRun === true,
             partial: options.partial === true,
             fullSync: options.fullSync === true,
             allowMassDeactivation: options.allowMassDeactivation === true,
             move: options.move !== false,
+            ...(options.matchMangledIds === true ? { matchMangledIds: true } : {}),
             schedule: options.schedule as ImportSchedule,
             actor: session.actor(),
             now: session.now(),
@@ -149,17 +169,21 @@ export const registerImportExportCommands: Register = (program, action) => {
 
   program
     .command('export')
-    .description('export learners as a CSV file that imports back unchanged (spreadsheet formulas neutralised)')
+    .description('export learners as an Excel workbook (.xlsx) or a CSV file that imports back unchanged (spreadsheet formulas neutralised)')
     .argument('<orgId>', 'organization id')
     .addOption(new Option('--format <format>', 'the file format').choices(['data-services', 'learner-page']).makeOptionMandatory())
     .option('--team <name>', 'only the learners of this team')
-    .option('--output <file>', 'write to this file (default: stdout)')
-    .option('--bom', 'start the file with a UTF-8 byte-order mark (for spreadsheets)')
+    .option('--output <file>', 'write to this file (default: stdout, CSV only)')
+    .addOption(new Option('--file-type <type>', 'xlsx: every cell text, so a spreadsheet keeps ids such as 0042 as they are (default: xlsx for an --output ending in .xlsx, else csv)').choices(['xlsx', 'csv']))
+    .option('--bom', 'CSV: start the file with a UTF-8 byte-order mark (for spreadsheets)')
+    .addHelpText('after', SPREADSHEET_HELP)
     .action(
       action(async (session, [orgId], options) => {
         const state = await session.organization(orgId);
         const ledger = await session.ledger();
         const file = options.output !== undefined ? path.resolve(session.io.cwd, options.output as string) : undefined;
+        const fileType: LearnerFileType = (options.fileType as LearnerFileType | undefined) ?? (file !== undefined && /\.xlsx$/i.test(file) ? 'xlsx' : 'csv');
+        if (fileType === 'xlsx' && file === undefined) throw new CliError('OUTPUT_REQUIRED', 'An XLSX export is a binary file, not text for standard output: give --output learners.xlsx');
         const teamId = options.team !== undefined ? (state.teamIdsByName.get(normalizeName(options.team as string)) ?? options.team) : undefined;
         const total = [...state.learners.values()].filter((l) => teamId === undefined || l.teams.includes(teamId)).length;
         let captured = '';
@@ -179,7 +203,7 @@ export const registerImportExportCommands: Register = (program, action) => {
         // On a terminal, count the lines going out (header included) for the progress bar.
         const bar = progressBar(session.io, 'Exporting', { json: session.json, total: total + 1 });
         let piping: Promise<void> | undefined;
-        if (session.io.stderrIsTTY && !session.json && file !== undefined) {
+        if (session.io.stderrIsTTY && !session.json && file !== undefined && fileType === 'csv') {
           let lines = 0;
           const counter = new Transform({
             transform(chunk: Buffer, _encoding, callback) {
@@ -198,6 +222,7 @@ export const registerImportExportCommands: Register = (program, action) => {
             format: options.format as ImportFormat,
             ...(options.team !== undefined ? { team: options.team } : {}),
             output,
+            fileType,
             ...(options.bom ? { bom: true } : {}),
           });
           await piping;
@@ -209,11 +234,14 @@ export const registerImportExportCommands: Register = (program, action) => {
         } finally {
           bar.finish();
         }
-        const summary = { orgId, format: result.format, teamId: result.teamId, rows: result.rows, output: file ?? null };
+        const warnings = result.warnings ?? [];
+        const summary = { orgId, format: result.format, teamId: result.teamId, rows: result.rows, output: file ?? null, ...(fileType === 'xlsx' ? { fileType } : {}), ...(warnings.length > 0 ? { warnings } : {}) };
+        const warned = warnings.map((w) => `warning (${w.code}): column "${w.column}": ${w.message}\n`).join('');
+        // With the CSV itself on stdout, its warnings go to stderr.
+        if (!session.json && file === undefined) session.io.stderr(warned.replace(/^(?=.)/gm, 'learner-ledger: '));
         return {
           json: file !== undefined ? summary : { ...summary, csv: captured },
-          // on stdout the CSV itself is the output
-          text: file !== undefined ? `Exported ${plural(result.rows, 'learner')} of ${orgId} to ${file} (${result.format}).\n` : '',
+          text: file !== undefined ? `Exported ${plural(result.rows, 'learner')} of ${orgId} to ${file} (${result.format}${fileType === 'xlsx' ? ', XLSX' : ''}).\n${warned}` : '',
         };
       }),
     );

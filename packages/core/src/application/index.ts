@@ -7,7 +7,8 @@
 export { runImport } from './import/run-import.js';
 export type { ImportRequest, RunImportOptions, ImportReport, ImportStatus, ReportLines } from './import/options.js';
 export { MAX_LISTED_ERRORS, recordedOptions } from './import/options.js';
-export type { LearnerFileSource, LearnerFileItem, LearnerRow, LearnerColumn, ColumnNames, FileFacts } from './import/source.js';
+export type { LearnerFileSource, LearnerFileItem, LearnerRow, LearnerColumn, ColumnNames, FileFacts, IdColumn } from './import/source.js';
+export { spreadsheetChange, changedBySpreadsheet, describeChange, spreadsheetNumberText, dateFromSerial, type SpreadsheetChange, type MatchedId } from './import/spreadsheet-ids.js';
 export { IMPORT_FILE_ERROR_CODES, IMPORT_LINE_ERROR_CODES, showValue, type ImportError, type ImportErrorCode, type FileIssue } from './import/errors.js';
 export { countLines, type PlannedLine } from './import/plan.js';
 export type { ImportProgress } from './import/progress.js';

@@ -91,7 +91,7 @@ export const processDue = async <C extends string = never>(ledger: Ledger, optio
     const state = await ledger.state(orgId);
     if (E.isLeft(state)) continue;
     for (const record of dueImports(state.right.imports.values(), now, options.resumeInterruptedAfterMinutes)) {
-      const { partial, fullSync, allowMassDeactivation, move } = record.options;
+      const { partial, fullSync, allowMassDeactivation, move, matchMangledIds } = record.options;
       imports.push(
         await runImport(ledger, {
           orgId,
@@ -101,6 +101,7 @@ export const processDue = async <C extends string = never>(ledger: Ledger, optio
           fullSync,
           allowMassDeactivation,
           move,
+          ...(matchMangledIds === true ? { matchMangledIds } : {}),
           now,
           received: record,
           ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),

@@ -21,6 +21,10 @@ export const IMPORT_LINE_ERROR_CODES = [
   'MISSING_VALUE',
   /** Active TRUE with a Deactivation Date. */
   'DATE_CONFLICT',
+  /** An id a spreadsheet changed (leading zeros dropped, a number or date rewritten) that matches a learner's: refused with a repair hint unless matching is allowed. */
+  'ID_MANGLED_BY_SPREADSHEET',
+  /** An id cell stored as a number or date that is not exactly a learner's id: what was typed cannot be told. */
+  'ID_STORED_AS_NUMBER',
 ] as const;
 
 /** A code of an import's errors: the workflow's, or the decider's (`DUPLICATE_EMAIL`, `UNKNOWN_TEAM`, …). */

@@ -5,7 +5,7 @@ import type { ImportRecord, OrganizationState } from '../../organization/state.j
 /** The import id: derived from the organization, the file's bytes, the target team, the format and the options. */
 export const deriveImportId = (orgId: string, sha256: string, targetTeamId: string, format: ImportFormat, options: ImportOptions): string => {
   const digest = createHash('sha256')
-    .update(JSON.stringify([orgId, sha256, targetTeamId, format, options.partial, options.fullSync, options.allowMassDeactivation, options.move]))
+    .update(JSON.stringify([orgId, sha256, targetTeamId, format, options.partial, options.fullSync, options.allowMassDeactivation, options.move, ...(options.matchMangledIds === true ? ['matchMangledIds'] : [])]))
     .digest('hex');
   return `imp-${digest.slice(0, 24)}`;
 };

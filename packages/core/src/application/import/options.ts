@@ -27,6 +27,12 @@ export interface ImportRequest {
   readonly threshold?: Partial<SafetyThreshold>;
   /** `false`: deactivate without moving learners to the inactive team. Default `true` (the organization's policy). */
   readonly move?: boolean;
+  /**
+   * Apply the lines whose `Learner ID` or `Employee ID` a spreadsheet changed (leading zeros dropped, a number or date
+   * rewritten) to the learner they match, each such line reported and audited as matched. Default `false`: such lines
+   * are refused with a repair hint (`ID_MANGLED_BY_SPREADSHEET`).
+   */
+  readonly matchMangledIds?: boolean;
   /** `now` (default), or receive now and apply at the next `top-of-hour` or the `daily` import time. */
   readonly schedule?: ImportSchedule;
   /** Where a queued file is read again when due. */
@@ -90,4 +96,5 @@ export const recordedOptions = (request: ImportRequest): ImportOptions => ({
   fullSync: request.fullSync ?? false,
   allowMassDeactivation: request.allowMassDeactivation ?? false,
   move: request.move ?? true,
+  ...(request.matchMangledIds === true ? { matchMangledIds: true } : {}),
 });

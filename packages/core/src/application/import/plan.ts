@@ -1,6 +1,7 @@
 import type { ImportOperation } from '../../commands.js';
 import type { ImportCounts, ImportLineAction } from '../../events.js';
 import type { FileIssue } from './errors.js';
+import type { MatchedId } from './spreadsheet-ids.js';
 
 /** One line of an import as the report shows it. */
 export interface PlannedLine {
@@ -10,8 +11,10 @@ export interface PlannedLine {
   readonly action: ImportLineAction;
   /** Why the line is an error. */
   readonly error?: { readonly code: string; readonly column?: string; readonly message: string };
-  /** Why a line is skipped, or when a deactivation is scheduled. */
+  /** Why a line is skipped, when a deactivation is scheduled, or which ids a spreadsheet had changed were matched. */
   readonly message?: string;
+  /** Ids of the line that a spreadsheet had changed, matched to the learner's own (with `matchMangledIds`). */
+  readonly matched?: readonly MatchedId[];
 }
 
 /**
@@ -26,6 +29,7 @@ export interface PlanEntry<C extends string = never> {
   ops?: ImportOperation[];
   message?: string;
   error?: FileIssue<C>;
+  matched?: readonly MatchedId[];
 }
 
 /** The lines by what they did. */

@@ -8,6 +8,7 @@ import { compareInstants, parseInstantOrDate, toInstant } from '../../time.js';
 import { showValue, type FileIssue } from './errors.js';
 import { refuseLine, type PlanEntry } from './plan.js';
 import type { ColumnNames, LearnerRow } from './source.js';
+import { lineIds, matchedNote, withMatchedIds } from './spreadsheet-ids.js';
 
 export interface PlannerContext {
   readonly state: OrganizationState;
@@ -18,6 +19,8 @@ export interface PlannerContext {
   readonly now: string;
   /** `false`: deactivate without the move to the inactive team. */
   readonly move: boolean;
+  /** Apply lines whose ids a spreadsheet changed to the learner they match, rather than refusing them. */
+  readonly matchMangledIds?: boolean;
 }
 
 /** Distinct team cells resolved and kept at most (a whole file for one team repeats one cell). */
@@ -59,6 +62,7 @@ export class Planner<C extends string = never> {
     this.entries.push(entry);
     const refusal = this.plan(entry, row);
     if (refusal) refuseLine(entry, refusal);
+    else if (entry.matched) entry.message = entry.message === undefined ? matchedNote(entry.matched) : `${matchedNote(entry.matched)}; ${entry.message}`;
   }
 
   private plan(entry: PlanEntry<C>, row: LearnerRow): FileIssue<C> | undefined {
@@ -71,14 +75,21 @@ export class Planner<C extends string = never> {
     }
     if (learnerId === '') return { code: 'MISSING_VALUE', column: columns.learnerId, value: '', expected: 'a learner id', message: 'The learner id is blank' };
     const earlier = this.byLearnerId.get(learnerId);
-    if (earlier) {
-      const duplicate = { code: 'DUPLICATE_LEARNER_ID', column: columns.learnerId, value: learnerId, expected: 'each learner once per file', message: `Learner ${showValue(learnerId)} is on lines ${earlier.line} and ${line}: which line is meant cannot be told` } as const;
-      if (earlier.action !== 'error') refuseLine(earlier, duplicate);
-      return duplicate;
+    if (earlier) return this.duplicate(earlier, line, learnerId);
+    const ids = lineIds(state, row, columns, this.context.matchMangledIds === true);
+    if (ids.refusal) {
+      this.byLearnerId.set(learnerId, entry);
+      return ids.refusal;
     }
-    const learner = state.learners.get(learnerId);
+    const learner = ids.learner;
     // Keep the organization's copy of a known id, so the row's own can be collected (a million rows add up).
     if (learner) entry.learnerId = learner.learnerId;
+    if (ids.matched.length > 0) {
+      const same = this.byLearnerId.get(entry.learnerId);
+      if (same) return this.duplicate(same, line, learnerId);
+      entry.matched = ids.matched;
+      row = withMatchedIds(row, ids.matched, columns);
+    }
     this.byLearnerId.set(entry.learnerId, entry);
 
     if (row.active === true && row.deactivationDate !== '') {
@@ -145,6 +156,13 @@ export class Planner<C extends string = never> {
     // Active FALSE states that the learner is inactive: the teams of the row are the ones held before (an edited
     // export) and are not joined. Active blank asks to join them, which the decider refuses for a standard team.
     return this.updates(entry, updateOps(line, id, changes, row.active === null ? add : []));
+  }
+
+  /** Two lines about the same learner are both refused: which one is meant cannot be told. */
+  private duplicate(earlier: PlanEntry<C>, line: number, learnerId: string): FileIssue<C> {
+    const duplicate = { code: 'DUPLICATE_LEARNER_ID', column: this.context.columns.learnerId, value: learnerId, expected: 'each learner once per file', message: `Learner ${showValue(learnerId)} is on lines ${earlier.line} and ${line}: which line is meant cannot be told` } as const;
+    if (earlier.action !== 'error') refuseLine(earlier, duplicate);
+    return duplicate;
   }
 
   /** A deactivation scheduled for `effectiveAt` (its id is given when the batches are cut, from the import id). */

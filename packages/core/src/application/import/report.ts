@@ -30,6 +30,7 @@ const publicLine = (line: PlannedLine): PlannedLine => ({
   action: line.action,
   ...(line.error ? { error: { code: line.error.code, ...(line.error.column !== undefined ? { column: line.error.column } : {}), message: line.error.message } } : {}),
   ...(line.message !== undefined ? { message: line.message } : {}),
+  ...(line.matched !== undefined ? { matched: line.matched } : {}),
 });
 
 /** A line as the audit recorded it. */

@@ -53,7 +53,7 @@ export const runImport = async <C extends string = never>(ledger: Ledger, option
   const opts = recordedOptions(options);
 
   // Read and plan the rows; then check the plan against the decider and the threshold.
-  const reading = await readRows(source, { state, targetTeamId, now, move: opts.move }, onProgress);
+  const reading = await readRows(source, { state, targetTeamId, now, move: opts.move, matchMangledIds: opts.matchMangledIds === true }, onProgress);
   const { planner, facts, format, columns } = reading;
   const fileErrors: ImportError<C>[] = reading.fileErrors.map((error) => ({ ...error, file: fileName }));
   const identity = received

@@ -11,6 +11,9 @@ import type { FileIssue } from './errors.js';
 /** What a column of a learner file means, whatever the file calls it. */
 export type LearnerColumn = 'learnerId' | 'firstName' | 'lastName' | 'email' | 'employeeId' | 'teams' | 'active' | 'reason' | 'deactivationDate';
 
+/** The columns that hold ids: text, whose exact spelling matters (`0042` is not `42`). */
+export type IdColumn = 'learnerId' | 'employeeId';
+
 /** The name of each column in the file's format: what errors report as their column. */
 export type ColumnNames = Readonly<Record<LearnerColumn, string>>;
 
@@ -36,6 +39,13 @@ export interface LearnerRow {
   readonly reason: string;
   /** A calendar date `YYYY-MM-DD`, or `''` for none. */
   readonly deactivationDate: string;
+  /**
+   * Id cells the file stored as a number (or a date, which a workbook stores
+   * as a number) rather than as text: their text is the adapter's reading of
+   * the number, not necessarily what was typed. Such an id is taken only when
+   * it is exactly the learner's.
+   */
+  readonly idsStoredAsNumbers?: readonly IdColumn[];
 }
 
 /** One thing a learner file yields, in file order. */
