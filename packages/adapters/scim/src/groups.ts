@@ -4,7 +4,8 @@ import { scimErrorOf } from './domain-errors.js';
 import { groupToDesired, membersByTeam, teamToGroup, type DesiredTeam } from './group-resource.js';
 import type { ScimCaller, ScimOperations, ScimReply } from './operations.js';
 import { applyPatch, patchOperations } from './patch.js';
-import { ScimError, entityTag, listResponse } from './protocol.js';
+import type { ScimPatchOperation } from 'scim-patch';
+import { ScimError, attribute, entityTag, isObject, listResponse } from './protocol.js';
 import { matches, parseListQuery } from './query.js';
 
 /**
@@ -59,7 +60,7 @@ export class ScimGroups {
 
   /** `PATCH /Groups/{id}`: `add`/`remove`/`replace` on `members` (by value filter or value list), as Okta and Entra ID send them. */
   patch(caller: ScimCaller, id: string, body: unknown, ifMatch?: string): Promise<ScimReply> {
-    const operations = patchOperations(body);
+    const operations = patchOperations(body).flatMap(memberRemovalsByValue);
     return this.change(caller, id, ifMatch, (current) => {
       const patched = applyPatch(current, operations);
       // A remove of the last member leaves no members attribute: the team is then empty, not left as it was.
@@ -110,6 +111,20 @@ export class ScimGroups {
     return { status, body: group, headers: { ...(stamp !== undefined ? { ETag: entityTag(stamp.version) } : {}), ...(status === 201 ? { Location: location } : {}) } };
   }
 }
+
+/**
+ * Entra ID removes members with `path: "members"` and a list of `{"value": id}`;
+ * matched on the whole member object, those would never equal the members as
+ * they read (with `display` and `$ref`), so each becomes a removal by value.
+ */
+const memberRemovalsByValue = (operation: ScimPatchOperation): ScimPatchOperation[] => {
+  if (operation.op !== 'remove' || operation.path?.toLowerCase() !== 'members' || !Array.isArray(operation.value)) return [operation];
+  return operation.value.map((member: unknown): ScimPatchOperation => {
+    const value = isObject(member) ? attribute(member, 'value') : undefined;
+    if (typeof value !== 'string') throw new ScimError(400, 'Each member to remove needs a "value": the learner id', 'invalidValue');
+    return { op: 'remove', path: `members[value eq ${JSON.stringify(value)}]` };
+  });
+};
 
 /** One membership change per learner who joins or leaves the team. */
 const memberChanges = (caller: ScimCaller, teamId: string, current: readonly string[], desired: readonly string[]): Command[] => {
