@@ -11,8 +11,9 @@ import { matches, parseListQuery } from './query.js';
 /**
  * The Groups endpoint over the ledger: a group is a team, its members the
  * learners on it. Member changes become team membership changes, decided by
- * the ledger's rules (an inactive learner joins no standard team; the inactive
- * team is joined by deactivation, not by a group change).
+ * the ledger's rules (an inactive learner joins no standard team). The
+ * inactive team's members follow deactivation and reactivation alone, so a
+ * group change never takes a deactivated learner out of it.
  */
 export class ScimGroups {
   constructor(private readonly ops: ScimOperations) {}
@@ -86,7 +87,11 @@ export class ScimGroups {
       const current = members.map((learner) => learner.learnerId);
       const desired = desiredOf(teamToGroup(team, members, stamp, caller.baseUrl));
       if (desired.name.trim() !== team.name) throw new ScimError(400, `Team ${id} is named ${JSON.stringify(team.name)}; teams cannot be renamed over SCIM`, 'mutability');
-      if (desired.members !== undefined) await this.applyMembers(caller, state, memberChanges(caller, id, current, desired.members));
+      const changes = desired.members === undefined ? [] : memberChanges(caller, id, current, desired.members);
+      if (team.kind === 'inactive' && changes.length > 0) {
+        throw new ScimError(400, `The members of the inactive team ${team.name} follow deactivation: set the user's active attribute instead`, 'mutability');
+      }
+      await this.applyMembers(caller, state, changes);
       return this.reply(caller, id, 200);
     });
   }

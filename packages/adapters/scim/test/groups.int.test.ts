@@ -51,13 +51,19 @@ describe('SCIM Groups ↔ teams', () => {
     expect(renamed.body).toMatchObject({ status: '400', scimType: 'mutability' });
   });
 
-  it('keeps the ledger rules: an inactive learner joins no standard team, an active one not the inactive team', async () => {
+  it('keeps the ledger rules: an inactive learner joins no standard team; the inactive team follows deactivation alone', async () => {
     await service.call('PATCH', '/Users/ann', patch({ op: 'replace', path: 'active', value: false }));
     const inactive = await service.call('PATCH', '/Groups/sales', patch({ op: 'add', path: 'members', value: [{ value: 'ann' }] }));
     expect(inactive.body).toMatchObject({ status: '400', scimType: 'invalidValue' });
     expect(inactive.body.detail).toMatch(/inactive/);
     const active = await service.call('PATCH', '/Groups/inactive-learners', patch({ op: 'add', path: 'members', value: [{ value: 'bob' }] }));
-    expect(active.body).toMatchObject({ status: '400', scimType: 'invalidValue' });
+    expect(active.body).toMatchObject({ status: '400', scimType: 'mutability' });
+    const out = await service.call('PATCH', '/Groups/inactive-learners', patch({ op: 'remove', path: 'members[value eq "ann"]' }));
+    expect(out.body).toMatchObject({ status: '400', scimType: 'mutability' });
+    expect(out.body.detail).toMatch(/follow deactivation/);
+    const state = await service.state();
+    expect(state.learners.get('ann')!.teams).toEqual([state.inactiveTeamId]);
+    expect(state.learners.get('bob')!.teams).toEqual([]);
   });
 
   it('refuses DELETE of a team with 405: teams are kept with their history', async () => {
