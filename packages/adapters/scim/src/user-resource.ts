@@ -61,8 +61,9 @@ export const userToDesired = (body: unknown): DesiredLearner => {
   const enterprise = attribute(body, ENTERPRISE_USER_SCHEMA);
   let employeeId: string | null | undefined;
   if (isObject(enterprise)) {
+    // The extension without employeeNumber (a PATCH `remove` of it, a PUT that leaves it out) clears the employee ID.
     const number = attribute(enterprise, 'employeeNumber');
-    employeeId = number === null ? null : optionalText(number, 'employeeNumber');
+    employeeId = number === null || number === undefined ? null : optionalText(number, 'employeeNumber');
   }
   const active = attribute(body, 'active');
   const externalId = optionalText(attribute(body, 'externalId'), 'externalId');

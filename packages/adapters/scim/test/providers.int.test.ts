@@ -98,6 +98,11 @@ describe.each<StoreKind>(['memory', 'sqlite'])('identity provider flows on the %
       org,
     );
     expect(updated.body).toMatchObject({ name: { givenName: 'Foxy' }, [ENTERPRISE]: { employeeNumber: '4712' } });
+    const cleared = await service.call('PATCH', `/Users/${id}`, patch({ op: 'Remove', path: `${ENTERPRISE}:employeeNumber` }), org);
+    expect(cleared.body[ENTERPRISE]).toBeUndefined();
+    expect((await service.state('globex')).learners.get(id)!.employeeId).toBeNull();
+    await service.call('PATCH', `/Users/${id}`, patch({ op: 'Add', path: `${ENTERPRISE}:employeeNumber`, value: '4712' }), org);
+    expect((await service.state('globex')).learners.get(id)!.employeeId).toBe('4712');
 
     const disable = patch({ op: 'Replace', path: 'active', value: 'False' });
     expect((await service.call('PATCH', `/Users/${id}`, disable, org)).body.active).toBe(false);

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
@@ -78,13 +79,9 @@ export const startService = async (kind: StoreKind = 'memory', seats = 5): Promi
     async call(method, path, body, options = {}) {
       const orgId = options.orgId ?? 'acme';
       const token = options.token === undefined ? TOKENS[orgId as keyof typeof TOKENS] : options.token;
-      const response = await fetch(`${server.origin}/scim/v2/${orgId}${path}`, {
-        method,
-        headers: { ...(token !== null ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/scim+json', ...(options.headers ?? {}) },
-        ...(options.raw !== undefined ? { body: options.raw } : body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text === '' ? undefined : JSON.parse(text), headers: response.headers };
+      const payload = options.raw ?? (body !== undefined ? JSON.stringify(body) : undefined);
+      const headers = { ...(token !== null ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/scim+json', ...(options.headers ?? {}) };
+      return send(`${server.origin}/scim/v2/${orgId}${path}`, method, headers, payload);
     },
     async state(orgId = 'acme') {
       const state = await ledger.state(orgId);
@@ -97,6 +94,25 @@ export const startService = async (kind: StoreKind = 'memory', seats = 5): Promi
     },
   };
 };
+
+/** One request on a connection of its own (no pool left open when a test ends), the reply parsed. */
+const send = (url: string, method: string, headers: Record<string, string>, payload: string | undefined): Promise<ScimReplyJson> =>
+  new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method, headers, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const replyHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) if (typeof value === 'string') replyHeaders.set(name, value);
+        resolve({ status: response.statusCode ?? 0, body: text === '' ? undefined : JSON.parse(text), headers: replyHeaders });
+      });
+    });
+    // A refused upload (413) may end the connection before the body is sent: the reply is what counts.
+    request.on('error', reject);
+    request.end(payload);
+  });
 
 /** A SCIM User body as the providers send it on creation. */
 export const userBody = (userName: string, givenName: string, familyName: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
