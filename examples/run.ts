@@ -14,6 +14,7 @@ const examples: Record<string, () => Promise<{ main: () => Promise<unknown> }>> 
   'projection-in-sqlite': () => import('./src/projection-in-sqlite.js'),
   'switch-to-postgres': () => import('./src/switch-to-postgres.js'),
   'auditor-as-of-report': () => import('./src/auditor-as-of-report.js'),
+  'scim-provisioning': () => import('./src/scim-provisioning.js'),
 };
 const load = examples[name];
 if (!load) {

@@ -22,7 +22,7 @@ export const packAll = (ROOT, packs) => {
     check(fs.existsSync(file), `${manifest.name}: no tarball ${file}`);
     tarballs.set(manifest.name, { file, dir, version: manifest.version });
   }
-  check(tarballs.size === 7, `expected 7 packages, packed ${tarballs.size}`);
+  check(tarballs.size === 8, `expected 8 packages, packed ${tarballs.size}`);
   return tarballs;
 };
 

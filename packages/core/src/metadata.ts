@@ -14,10 +14,11 @@ export const Channel = t.keyof({
   'data-services': null,
   'learner-page': null,
   api: null,
+  scim: null,
 });
-/** The way the change reached the library (see docs/design.md, The four ways administrators deactivate), or `api`. */
+/** The way the change reached the library (see docs/design.md, The four ways administrators deactivate), `api`, or `scim` (an identity provider's SCIM 2.0 client). */
 export type Channel = t.TypeOf<typeof Channel>;
-export const CHANNELS: readonly Channel[] = ['learner-draft', 'learner-profile', 'data-services', 'learner-page', 'api'];
+export const CHANNELS: readonly Channel[] = ['learner-draft', 'learner-profile', 'data-services', 'learner-page', 'api', 'scim'];
 
 export const EventMetadata = t.intersection([
   t.type({
