@@ -109,11 +109,15 @@ export const differingParts = (stored: string, computed: string): ChainPart[] =>
   return CHAIN_PARTS.filter((_, i) => a[i] !== b[i]);
 };
 
-/** The chain link a stored event carries, when it carries a well-formed one. */
+const LINK_KEYS = new Set(['v', 'hash', 'parts', 'anchors']);
+
+/** The chain link a stored event carries, when it carries a well-formed one (nothing but its own fields: the link itself is not hashed). */
 export const storedLink = (metadata: unknown): ChainLink | undefined => {
   if (metadata === null || typeof metadata !== 'object') return undefined;
   const link = (metadata as Record<string, unknown>)[CHAIN_KEY];
-  return ChainLink.is(link) ? link : undefined;
+  if (!ChainLink.is(link)) return undefined;
+  for (const key in link) if (!LINK_KEYS.has(key)) return undefined;
+  return link;
 };
 
 /** Whether stored metadata holds anything under the chain key (well-formed or not). */

@@ -82,6 +82,8 @@ export class ChainVerifier {
   private chained = false;
   private lastOccurredAt: string | null = null;
   private failure: ChainMismatch | undefined;
+  /** The first event read without a link, while no event before it had one. */
+  private firstUnchained: StoredEvent | undefined;
   /** The Merkle root and hash when the chain reached the version a digest names. */
   private atVersion = new Map<number, { hash: string; merkleRoot: string }>();
 
@@ -105,6 +107,11 @@ export class ChainVerifier {
     if (this.failure) return false;
     const position = this.tree.size + 1;
     const where = { position, streamVersion: stored.streamVersion, globalPosition: stored.globalPosition, eventId: stored.eventId, type: stored.type };
+    const failAt = (at: StoredEvent, kind: ChainMismatchKind, message: string): false => {
+      const { streamVersion, globalPosition, eventId, type } = at;
+      this.failure = { position: streamVersion, streamVersion, globalPosition, eventId, type, kind, message: `${this.streamId} position ${streamVersion} (version ${streamVersion}, event ${eventId}, ${type}): ${message}` };
+      return false;
+    };
     const fail = (kind: ChainMismatchKind, message: string): false => {
       this.failure = { ...where, kind, message: `${this.streamId} position ${position} (version ${stored.streamVersion}, event ${stored.eventId}, ${stored.type}): ${message}` };
       return false;
@@ -120,8 +127,13 @@ export class ChainVerifier {
     if (!link) {
       if (this.chained) return fail('missing-link', 'it carries no chain link, though the events before it do: the link was removed, or the event was written around the chain');
       this.unchained++;
+      this.firstUnchained ??= stored;
     } else {
       const anchors = position - 1;
+      if (!this.chained && anchors > 0 && link.anchors === undefined && this.firstUnchained) {
+        // A chain that starts at 1 (no anchor) behind events without links: their links were removed.
+        return failAt(this.firstUnchained, 'missing-link', `it carries no chain link, but the chain starts before it (event ${stored.streamVersion} anchors no earlier events): its link was removed`);
+      }
       if (!this.chained && anchors > 0 && link.anchors !== anchors) {
         return fail('anchor', `it is the first chained event after ${anchors} events written before the chain, but its link anchors ${link.anchors ?? 'none'}`);
       }
@@ -130,6 +142,7 @@ export class ChainVerifier {
     if (metadataId !== stored.eventId) {
       return fail('event-id', `its event id is ${JSON.stringify(stored.eventId)} but its metadata says ${JSON.stringify(metadataId)}`);
     }
+    if (link && link.hash === computed.hash && link.parts !== computed.parts) return fail('hash', 'its part digests differ from those of its content: the link was changed');
     if (link && link.hash !== computed.hash) {
       const parts = differingParts(link.parts, computed.parts);
       if (parts.length > 0) return fail(parts[0]!, `${parts.map((p) => PART_NAMES[p]).join(', ')} ${parts.length === 1 ? 'differs' : 'differ'} from what was hashed when it was written`);
