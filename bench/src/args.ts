@@ -10,8 +10,10 @@ export interface BenchArgs {
   readonly repeat: number;
   /** Learners of the many-writers cases (contention.*), run on SQLite and PostgreSQL. */
   readonly contention: readonly number[];
-  /** Which groups of cases run: `main` (every store and size), `contention`. */
-  readonly cases: readonly ('main' | 'contention')[];
+  /** Which groups of cases run: `main` (every store and size), `contention`, `chain` (what the hash chain costs). */
+  readonly cases: readonly BenchCase[];
+  /** Learners of the chain cases. */
+  readonly chain: number;
 }
 
 const parseStores = (text: string): StoreName[] =>
@@ -32,14 +34,17 @@ const parseSize = (text: string): number => {
   return value;
 };
 
-const parseCases = (text: string): ('main' | 'contention')[] =>
+export type BenchCase = 'main' | 'contention' | 'chain';
+const CASES: readonly BenchCase[] = ['main', 'contention', 'chain'];
+
+const parseCases = (text: string): BenchCase[] =>
   text
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
     .map((s) => {
-      if (s !== 'main' && s !== 'contention') throw new InvalidArgumentError(`unknown cases ${JSON.stringify(s)}; expected some of main, contention`);
-      return s;
+      if (!CASES.includes(s as BenchCase)) throw new InvalidArgumentError(`unknown cases ${JSON.stringify(s)}; expected some of ${CASES.join(', ')}`);
+      return s as BenchCase;
     });
 
 const parseRepeat = (text: string): number => {
@@ -58,7 +63,8 @@ export const benchProgram = (): Command =>
     .option('--repeat <K>', 'run each store and size K times and report medians', parseRepeat, 1)
     .option('--out <file>', 'JSON-lines result file (default .bench-results/<timestamp>.jsonl)')
     .option('--contention <list>', 'learners of the many-writers cases, on SQLite and PostgreSQL (default 2000,20000; --quick: 500)', (text: string) => text.split(',').filter(Boolean).map(parseSize))
-    .option('--cases <list>', 'which cases run, of main,contention (default both)', parseCases)
+    .option('--cases <list>', 'which cases run, of main,contention,chain (default all)', parseCases)
+    .option('--chain <n>', 'learners of the chain cases, with and without the hash chain (default 20000; --quick: 2000)', parseSize)
     .addHelpText('after', '\nPostgreSQL: DATABASE_URL when set, otherwise a throwaway cluster started from the PostgreSQL binaries.')
     .exitOverride();
 
@@ -68,7 +74,7 @@ export const parseArgs = (argv: readonly string[], program: Command = benchProgr
     argv.filter((arg) => arg !== '--'),
     { from: 'user' },
   );
-  const options = program.opts<{ quick?: boolean; stores?: StoreName[]; learners?: number[]; repeat: number; out?: string; contention?: number[]; cases?: ('main' | 'contention')[] }>();
+  const options = program.opts<{ quick?: boolean; stores?: StoreName[]; learners?: number[]; repeat: number; out?: string; contention?: number[]; cases?: BenchCase[]; chain?: number }>();
   const quick = options.quick === true;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   return {
@@ -78,6 +84,7 @@ export const parseArgs = (argv: readonly string[], program: Command = benchProgr
     out: options.out ?? `.bench-results/${stamp}.jsonl`,
     repeat: options.repeat,
     contention: options.contention ?? (quick ? [500] : [2000, 20_000]),
-    cases: options.cases ?? ['main', 'contention'],
+    cases: options.cases ?? ['main', 'contention', 'chain'],
+    chain: options.chain ?? (quick ? 2000 : 20_000),
   };
 };

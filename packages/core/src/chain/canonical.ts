@@ -24,10 +24,21 @@ export const canonicalJson = (value: unknown): string => {
   for (const key of keys) {
     const item = record[key];
     if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    out += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+    out += `${first ? '' : ','}${quoted(key)}:${canonicalJson(item)}`;
     first = false;
   }
   return `${out}}`;
+};
+
+// Events share a few dozen keys: quoting each once saves most of the cost of writing them.
+const QUOTED = new Map<string, string>();
+const quoted = (key: string): string => {
+  let text = QUOTED.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(key);
+    if (QUOTED.size < 10_000) QUOTED.set(key, text);
+  }
+  return text;
 };
 
 const primitive = (value: unknown): string => {

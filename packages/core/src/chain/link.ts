@@ -123,23 +123,25 @@ export const storedLink = (metadata: unknown): ChainLink | undefined => {
 /** Whether stored metadata holds anything under the chain key (well-formed or not). */
 export const hasLinkField = (metadata: unknown): boolean => metadata !== null && typeof metadata === 'object' && CHAIN_KEY in metadata;
 
+/** The hash a stored event's link carries, read without checking the link (folding trusts it; verification checks it). */
+const carriedHash = (metadata: unknown): string | undefined => {
+  const link = (metadata as { [CHAIN_KEY]?: { hash?: unknown } } | null)?.[CHAIN_KEY];
+  return typeof link?.hash === 'string' ? link.hash : undefined;
+};
+
 /**
  * The hash a stored event stands for in its stream: the one it carries, or,
  * for an event written without the chain, the one computed from `previous`
  * (undefined when that is not known).
  */
 export const chainHashOf = (stored: StoredEvent, previous: string | undefined): string | undefined => {
-  const link = storedLink(stored.metadata);
-  if (link) return link.hash;
+  const carried = carriedHash(stored.metadata);
+  if (carried !== undefined) return carried;
   return previous === undefined ? undefined : computeLink(stored, previous).hash;
 };
 
-/** The hash of a stream's first `events` (read from version 1, in order), chained or not: what a first chained event after them anchors. */
-export const prefixHash = (events: readonly StoredEvent[], previous: string = GENESIS_HASH): string => {
-  let hash = previous;
-  for (const stored of events) hash = chainHashOf(stored, hash)!;
-  return hash;
-};
+/** Whether a stored event carries a link (as folding sees it). */
+export const isLinked = (metadata: unknown): boolean => carriedHash(metadata) !== undefined;
 
 /** Events chained onto a stream, and the hash of each. */
 export interface ChainedEvents {

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { DomainEvent } from '../events.js';
-import { chainHashOf, GENESIS_HASH, storedLink } from '../chain/link.js';
+import { chainHashOf, GENESIS_HASH, isLinked } from '../chain/link.js';
 import { organizationStreamId } from '../ids.js';
 import type { EventMetadata } from '../metadata.js';
 import { organizationDecider } from '../organization/decider.js';
@@ -88,7 +88,7 @@ export const foldStored = (entry: CacheEntry, events: readonly StoredEvent[]): v
     foldNext(entry, decoded.right.event, decoded.right.metadata, stored.streamVersion, stored.eventId);
     // An event written without the chain costs a hash here, and only while the hash before it is known.
     entry.lastHash = chainHashOf(stored, entry.lastHash);
-    entry.lastChained = storedLink(stored.metadata) !== undefined;
+    entry.lastChained = isLinked(stored.metadata);
   }
 };
 
