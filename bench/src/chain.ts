@@ -65,7 +65,7 @@ export const chainCost = async (kit: StoreKit, learners: number, repeat: number,
   const runs: Record<'on' | 'off', Run[]> = { on: [], off: [] };
   for (let run = 0; run < repeat; run++) {
     for (const chain of run % 2 === 0 ? [true, false] : [false, true]) {
-      const label = `chain-${run}-${chain ? 'on' : 'off'}`;
+      const label = `chain_${run}_${chain ? 'on' : 'off'}`;
       const store = await kit.open(label);
       try {
         runs[chain ? 'on' : 'off'].push(await once(store, learners, chain));

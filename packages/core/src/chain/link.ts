@@ -160,7 +160,8 @@ export const chainEvents = (streamId: string, events: readonly NewStoredEvent[],
   const hashes: string[] = [];
   let prev = previous;
   events.forEach((event, i) => {
-    const computed = computeLink({ ...event, streamId, streamVersion: firstVersion + i }, prev);
+    const input: ChainInput = { streamId, streamVersion: firstVersion + i, eventId: event.eventId, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata };
+    const computed = computeLink(input, prev);
     const link: ChainLink = { v: CURRENT_CHAIN_VERSION, hash: computed.hash, parts: computed.parts, ...(i === 0 && anchors !== undefined && anchors > 0 ? { anchors } : {}) };
     out.push({ ...event, metadata: { ...(event.metadata as Record<string, unknown>), [CHAIN_KEY]: link } });
     hashes.push(computed.hash);
