@@ -87,10 +87,15 @@ export class ChainVerifier {
   /** The Merkle root and hash when the chain reached the version a digest names. */
   private atVersion = new Map<number, { hash: string; merkleRoot: string }>();
 
+  /** Events that verified. */
+  private count = 0;
+
   constructor(
     readonly streamId: string,
     /** Versions whose hash and root to remember (a digest's). */
     private readonly remember: readonly number[] = [],
+    /** Build the Merkle tree (for a digest's root); a verifier that only checks links can skip it (its results then give the empty tree's root). */
+    private readonly options: { readonly merkleTree?: boolean } = {},
   ) {}
 
   /** The hash of the last event that verified (the genesis hash before the first). */
@@ -105,7 +110,7 @@ export class ChainVerifier {
   /** Checks the next event; false once a mismatch was found (later events are not looked at). */
   push(stored: StoredEvent): boolean {
     if (this.failure) return false;
-    const position = this.tree.size + 1;
+    const position = this.count + 1;
     const where = { position, streamVersion: stored.streamVersion, globalPosition: stored.globalPosition, eventId: stored.eventId, type: stored.type };
     const failAt = (at: StoredEvent, kind: ChainMismatchKind, message: string): false => {
       const { streamVersion, globalPosition, eventId, type } = at;
@@ -151,7 +156,8 @@ export class ChainVerifier {
     }
     if (link) this.chained = true;
     this.previous = computed.hash;
-    this.tree.push(computed.hash);
+    this.count++;
+    if (this.options.merkleTree !== false) this.tree.push(computed.hash);
     this.lastOccurredAt = occurredAtOf(stored);
     if (this.remember.includes(position)) this.atVersion.set(position, { hash: computed.hash, merkleRoot: this.tree.root() });
     return true;
@@ -161,9 +167,9 @@ export class ChainVerifier {
   result(): ChainVerification {
     return {
       streamId: this.streamId,
-      events: this.tree.size + (this.failure && this.failure.kind !== 'digest' ? 1 : 0),
+      events: this.count + (this.failure && this.failure.kind !== 'digest' ? 1 : 0),
       unchainedEvents: this.unchained,
-      head: { streamVersion: this.tree.size, hash: this.previous, merkleRoot: this.tree.root(), occurredAt: this.lastOccurredAt },
+      head: { streamVersion: this.count, hash: this.previous, merkleRoot: this.tree.root(), occurredAt: this.lastOccurredAt },
       ...(this.failure ? { mismatch: this.failure } : {}),
     };
   }
@@ -180,7 +186,7 @@ export class ChainVerifier {
         this.failure = { position: digest.streamVersion, kind: 'digest', message: `${this.streamId} position ${digest.streamVersion}: ${message}` };
       };
       if (digest.streamId !== this.streamId) mismatch(`the digest is of stream ${digest.streamId}`);
-      else if (at === undefined) mismatch(`the digest names version ${digest.streamVersion}, but the stream holds ${this.tree.size} events: events were removed`);
+      else if (at === undefined) mismatch(`the digest names version ${digest.streamVersion}, but the stream holds ${this.count} events: events were removed`);
       else if (at.hash !== digest.hash) mismatch(`the hash at version ${digest.streamVersion} is ${at.hash}, the digest says ${digest.hash}: the events up to it are not the ones the digest was taken of`);
       else if (at.merkleRoot !== digest.merkleRoot) mismatch(`the Merkle root at version ${digest.streamVersion} is ${at.merkleRoot}, the digest says ${digest.merkleRoot}`);
     }
