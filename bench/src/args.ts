@@ -10,8 +10,10 @@ export interface BenchArgs {
   readonly repeat: number;
   /** Learners of the many-writers cases (contention.*), run on SQLite and PostgreSQL. */
   readonly contention: readonly number[];
-  /** Which groups of cases run: `main` (every store and size), `contention`. */
-  readonly cases: readonly ('main' | 'contention')[];
+  /** Which groups of cases run: `main` (every store and size), `contention`, `chain` (what the hash chain costs). */
+  readonly cases: readonly BenchCase[];
+  /** Learners of the chain cases. */
+  readonly chain: number;
   /** Only the as-of cases (the 100-organization log and the large organization). */
   readonly asofOnly: boolean;
 }
@@ -34,14 +36,17 @@ const parseSize = (text: string): number => {
   return value;
 };
 
-const parseCases = (text: string): ('main' | 'contention')[] =>
+export type BenchCase = 'main' | 'contention' | 'chain';
+const CASES: readonly BenchCase[] = ['main', 'contention', 'chain'];
+
+const parseCases = (text: string): BenchCase[] =>
   text
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
     .map((s) => {
-      if (s !== 'main' && s !== 'contention') throw new InvalidArgumentError(`unknown cases ${JSON.stringify(s)}; expected some of main, contention`);
-      return s;
+      if (!CASES.includes(s as BenchCase)) throw new InvalidArgumentError(`unknown cases ${JSON.stringify(s)}; expected some of ${CASES.join(', ')}`);
+      return s as BenchCase;
     });
 
 const parseRepeat = (text: string): number => {
@@ -61,7 +66,8 @@ export const benchProgram = (): Command =>
     .option('--asof-only', 'only the as-of cases: the 100-organization log and one large organization, read models beside the fold')
     .option('--out <file>', 'JSON-lines result file (default .bench-results/<timestamp>.jsonl)')
     .option('--contention <list>', 'learners of the many-writers cases, on SQLite and PostgreSQL (default 2000,20000; --quick: 500)', (text: string) => text.split(',').filter(Boolean).map(parseSize))
-    .option('--cases <list>', 'which cases run, of main,contention (default both)', parseCases)
+    .option('--cases <list>', 'which cases run, of main,contention,chain (default all)', parseCases)
+    .option('--chain <n>', 'learners of the chain cases, with and without the hash chain (default 20000; --quick: 2000)', parseSize)
     .addHelpText('after', '\nPostgreSQL: DATABASE_URL when set, otherwise a throwaway cluster started from the PostgreSQL binaries.')
     .exitOverride();
 
@@ -71,7 +77,7 @@ export const parseArgs = (argv: readonly string[], program: Command = benchProgr
     argv.filter((arg) => arg !== '--'),
     { from: 'user' },
   );
-  const options = program.opts<{ quick?: boolean; stores?: StoreName[]; learners?: number[]; repeat: number; out?: string; contention?: number[]; cases?: ('main' | 'contention')[]; asofOnly?: boolean }>();
+  const options = program.opts<{ quick?: boolean; stores?: StoreName[]; learners?: number[]; repeat: number; out?: string; contention?: number[]; cases?: BenchCase[]; chain?: number; asofOnly?: boolean }>();
   const quick = options.quick === true;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   return {
@@ -81,7 +87,8 @@ export const parseArgs = (argv: readonly string[], program: Command = benchProgr
     out: options.out ?? `.bench-results/${stamp}.jsonl`,
     repeat: options.repeat,
     contention: options.contention ?? (quick ? [500] : [2000, 20_000]),
-    cases: options.cases ?? (options.asofOnly === true ? ['main'] : ['main', 'contention']),
+    cases: options.cases ?? (options.asofOnly === true ? ['main'] : ['main', 'contention', 'chain']),
+    chain: options.chain ?? (quick ? 2000 : 20_000),
     asofOnly: options.asofOnly === true,
   };
 };

@@ -15,12 +15,13 @@ import { parseArgs } from './args.js';
 import type { Measurement } from './measure.js';
 import { aggregate, contentionTable, scalingTable, summaryTable } from './report.js';
 import { startPostgres, type StoreName } from './stores.js';
+import type { ChainWorkerInput } from './chain-worker.js';
 import type { ContentionWorkerInput } from './contention-worker.js';
 import type { WorkerInput } from './worker.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-const runWorker = (input: WorkerInput | ContentionWorkerInput, heapMb: number, onLine: (m: Measurement) => void, script = 'worker.js'): Promise<void> =>
+const runWorker = (input: WorkerInput | ContentionWorkerInput | ChainWorkerInput, heapMb: number, onLine: (m: Measurement) => void, script = 'worker.js'): Promise<void> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', `--max-old-space-size=${heapMb}`, join(here, script), JSON.stringify(input)], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -37,7 +38,7 @@ const main = async () => {
   const args = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const workDir = mkdtempSync(join(tmpdir(), 'll-bench-'));
-  const needsPostgres = args.stores.includes('postgres') && args.cases.includes('main');
+  const needsPostgres = args.stores.includes('postgres') && (args.cases.includes('main') || args.cases.includes('chain'));
   const server = needsPostgres ? await startPostgres() : undefined;
   const contentionStores = args.cases.includes('contention') ? (['sqlite', 'postgres'] as const).filter((s) => args.stores.includes(s)) : [];
   const results: Measurement[] = [];
@@ -87,6 +88,16 @@ const main = async () => {
         }
       } finally {
         durable?.stop();
+      }
+    }
+    for (const store of args.cases.includes('chain') ? args.stores.filter((s) => s !== 'kurrentdb') : []) {
+      process.stderr.write(`${store}, chain cost, ${args.chain} learners\n`);
+      const caseStarted = Date.now();
+      try {
+        await runWorker({ store, learners: args.chain, repeat: args.quick ? 3 : 5, ...(server ? { postgresUrl: server.url } : {}) }, 4096, record, 'chain-worker.js');
+        process.stderr.write(`  ${store} chain n=${args.chain}: done in ${((Date.now() - caseStarted) / 1000).toFixed(1)} s\n`);
+      } catch (error) {
+        failures.push(`${store} chain n=${args.chain}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   } finally {

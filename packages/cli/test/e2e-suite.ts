@@ -278,6 +278,19 @@ export const describeCliEndToEnd = (name: string, newStore: () => Promise<E2eSto
       expect(again.err).toContain('already exists');
     });
 
+    test('audit verify: the chain of every organization the commands, imports and demo wrote verifies; a digest file proves one of its events', async () => {
+      for (const orgId of ['acme', 'demo-org']) {
+        const verified = await ok('audit', 'verify', orgId, '--json');
+        expect(verified.json()).toMatchObject({ verified: true, unchainedEvents: 0 });
+      }
+      const digest = await ok('audit', 'digest', 'acme');
+      fs.writeFileSync(path.join(work.dir, 'acme.digest.json'), digest.out);
+      expect((await ok('audit', 'verify', 'acme', '--digest', 'acme.digest.json')).out).toContain('The chain of acme verifies');
+      const proof = await ok('audit', 'prove', 'acme', '3', '--digest', 'acme.digest.json');
+      fs.writeFileSync(path.join(work.dir, 'proof.json'), proof.out);
+      expect((await ok('audit', 'check-proof', 'proof.json', '--digest', 'acme.digest.json')).out).toContain('Proven:');
+    });
+
     test('LEARNER_LEDGER_STORE chooses the store when --store is not given', async () => {
       const viaEnv = await runBin(['report', 'licenses', 'acme', '--json'], { cwd: work.dir, env: { LEARNER_LEDGER_STORE: store.location } });
       expect(viaEnv.code).toBe(0);

@@ -43,3 +43,4 @@ export * from './application/index.js';
 export * from './snapshots/port.js';
 export { InMemorySnapshotStore } from './snapshots/in-memory.js';
 export { SerializedOrganizationState, serializeOrganizationState, deserializeOrganizationState } from './snapshots/state-codec.js';
+export * from './chain/index.js';

@@ -3,6 +3,7 @@ import * as t from 'io-ts';
 import { CURRENT_EVENT_CODECS, type DomainEvent, type EventType } from './events.js';
 import { compileFastCheck, type FastCheck } from './fast-checks.js';
 import { orgIdOfStream } from './ids.js';
+import { metadataWithoutLink } from './chain/link.js';
 import { EventMetadata } from './metadata.js';
 import type { GlobalPosition, NewStoredEvent, StoredEvent } from './store/port.js';
 
@@ -151,7 +152,7 @@ const fastEnvelope = (stored: StoredEvent): EventEnvelope | undefined => {
 const guarded = (stored: StoredEvent, entry: (typeof CURRENT_EVENT_CODECS)[EventType], data: unknown): EventEnvelope | undefined => {
   const candidate = { type: stored.type, data };
   if (!((entry.codec as t.Mixed).is(candidate) && EventMetadata.is(stored.metadata) && orgMatches(stored.streamId, stored.metadata.orgId))) return undefined;
-  return { event: candidate as DomainEvent, metadata: stored.metadata, streamId: stored.streamId, streamVersion: stored.streamVersion, globalPosition: stored.globalPosition };
+  return { event: candidate as DomainEvent, metadata: metadataWithoutLink(stored.metadata) as EventMetadata, streamId: stored.streamId, streamVersion: stored.streamVersion, globalPosition: stored.globalPosition };
 };
 
 /**
@@ -212,7 +213,8 @@ export const decodeEventFully = (stored: StoredEvent): E.Either<EventDecodeError
     const { field, message } = describeValidation(decoded.left);
     return E.left({ ...where, code: 'EVENT_DECODE_FAILED', field, message: `${stored.type} at ${at}: ${message}` });
   }
-  const meta = EventMetadata.decode(stored.metadata);
+  // The chain link is the store's tamper evidence, not part of what the event says.
+  const meta = EventMetadata.decode(metadataWithoutLink(stored.metadata));
   if (E.isLeft(meta)) {
     const { field, message } = describeValidation(meta.left);
     return E.left({

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { createLedger, encodeEvent, InMemoryEventStore, organizationStreamId, type Command, type DomainEvent } from '../src/index.js';
 import { adminContext } from '../src/testing/index.js';
-import { LogAuditor } from './log-auditor.js';
+import { appendChained, LogAuditor } from './log-auditor.js';
 import { sampleMetadata } from './sample-events.js';
 import { acme } from './support.js';
 
@@ -13,7 +13,7 @@ const auditAfter = async (extra: { commandId: string; events: DomainEvent[] }[],
     const result = await ledger.execute(command, adminContext());
     if (E.isLeft(result)) throw new Error(result.left.message);
   }
-  for (const { commandId, events } of extra) await store.appendToStream(organizationStreamId('acme'), events.map((event) => encodeEvent(event, sampleMetadata({ commandId }))));
+  for (const { commandId, events } of extra) await appendChained(store, organizationStreamId('acme'), events.map((event) => encodeEvent(event, sampleMetadata({ commandId }))));
   const audit = new LogAuditor(store);
   for (const [id, command] of Object.entries(issued)) audit.issued.set(id, command);
   await audit.catchUp();

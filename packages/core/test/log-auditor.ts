@@ -1,10 +1,11 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeEvent, orgIdOfStream, type Command, type DomainEvent, type EventMetadata, type EventStore, type GlobalPosition, type StoredEvent } from '../src/index.js';
+import { chainEvents, ChainVerifier, decodeEvent, GENESIS_HASH, orgIdOfStream, storedLink, type NewStoredEvent, type Command, type DomainEvent, type EventMetadata, type EventStore, type GlobalPosition, type StoredEvent } from '../src/index.js';
 
 /**
  * Re-derives, from the raw event log alone, what the invariants
  * (docs/design.md, Invariants) say must hold, and throws at the first event or
- * command boundary where it does not. It keeps
+ * command boundary where it does not; it also recomputes every stream's hash
+ * chain and throws at the first event whose link does not match. It keeps
  * its own model of each organization and never looks at the decider's state.
  */
 interface LearnerModel {
@@ -45,6 +46,8 @@ export class LogAuditor {
   groupsSeen = 0;
   deactivationsSeen = 0;
   private readonly groupKeys = new Set<string>();
+  /** Each stream's hash chain, recomputed event by event. */
+  private readonly chains = new Map<string, ChainVerifier>();
 
   constructor(private readonly store: EventStore) {}
 
@@ -60,6 +63,9 @@ export class LogAuditor {
     for (;;) {
       const batch = await this.store.readAll({ after: this.position, maxCount: 500 });
       for (const stored of batch.events) {
+        let chain = this.chains.get(stored.streamId);
+        if (!chain) this.chains.set(stored.streamId, (chain = new ChainVerifier(stored.streamId, [], { merkleTree: false })));
+        if (!chain.push(stored)) fail(undefined, `hash chain: ${chain.mismatch!.message}`);
         const decoded = decodeEvent(stored);
         if (E.isLeft(decoded)) fail(undefined, decoded.left.message);
         const right = decoded as E.Right<{ event: DomainEvent; metadata: EventMetadata }>;
@@ -272,4 +278,11 @@ const sameTeams = (a: readonly string[], b: readonly string[]): boolean => {
   const left = [...new Set(a)].sort();
   const right = [...new Set(b)].sort();
   return left.length === right.length && left.every((teamId, i) => teamId === right[i]);
+};
+
+/** Appends events around the ledger, chained as the ledger would chain them: a log broken only in what a test breaks. */
+export const appendChained = async (store: EventStore, streamId: string, events: readonly NewStoredEvent[]): Promise<void> => {
+  const { currentVersion, events: before } = await store.readStream(streamId);
+  const previous = before.length > 0 ? storedLink(before[before.length - 1]!.metadata)!.hash : GENESIS_HASH;
+  await store.appendToStream(streamId, chainEvents(streamId, events, currentVersion + 1, previous).events, { expectedVersion: currentVersion });
 };

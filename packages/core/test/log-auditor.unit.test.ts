@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { createLedger, encodeEvent, InMemoryEventStore, organizationStreamId, type Command, type DomainEvent } from '../src/index.js';
 import { adminContext } from '../src/testing/index.js';
-import { LogAuditor } from './log-auditor.js';
+import { appendChained, LogAuditor } from './log-auditor.js';
 import { sampleMetadata } from './sample-events.js';
 import { acme } from './support.js';
 
@@ -16,7 +16,7 @@ const auditAfter = async (extra: { commandId: string; events: DomainEvent[]; org
     if (E.isLeft(result)) throw new Error(result.left.message);
   }
   for (const { commandId, events, orgId = 'acme' } of extra) {
-    await store.appendToStream(stream, events.map((event) => encodeEvent(event, sampleMetadata({ commandId, orgId }))));
+    await appendChained(store, stream, events.map((event) => encodeEvent(event, sampleMetadata({ commandId, orgId }))));
   }
   const audit = new LogAuditor(store);
   for (const [id, command] of Object.entries(issued)) audit.issued.set(id, command);

@@ -4,6 +4,7 @@ import { CliError } from '../errors.js';
 import { table } from '../output.js';
 import { answer, localTime, timeZoneOf } from './report.js';
 import type { Register } from './action.js';
+import { registerChainCommands } from './audit-chain.js';
 
 const entriesText = (title: string, entries: readonly AuditEntry[], timeZone: string): string =>
   `${title}\n` +
@@ -22,7 +23,8 @@ const entriesText = (title: string, entries: readonly AuditEntry[], timeZone: st
 
 /** `audit learner`, `audit import`. */
 export const registerAuditCommands: Register = (program, action) => {
-  const audit = program.command('audit').description('every event about a learner or an import, with actor, channel, file and line');
+  const audit = program.command('audit').description('every event about a learner or an import, with actor, channel, file and line; the hash chain of an organization (digest, verify, prove)');
+  registerChainCommands(audit, action);
 
   audit
     .command('learner')

@@ -1,4 +1,4 @@
-import { createLedger, encodeEvent, InMemoryEventStore, organizationStreamId, type DomainEvent, type EventStore } from '@learner-ledger/core';
+import { chainEvents, createLedger, encodeEvent, storedLink, InMemoryEventStore, organizationStreamId, type DomainEvent, type EventStore, type StoredEvent } from '@learner-ledger/core';
 import { seedOrganization } from './scenario.js';
 import { auditLog } from './support.js';
 
@@ -12,11 +12,13 @@ describe('reliability: the log auditor rejects broken logs', () => {
   let n = 0;
   const append = async (store: EventStore, commandId: string, events: DomainEvent[], orgId = 'acme') => {
     const streamId = organizationStreamId(orgId);
-    const version = (await store.readStream(streamId)).currentVersion;
+    const { currentVersion: version, events: before } = await store.readStream(streamId);
     const encoded = events.map((event) =>
       encodeEvent(event, { eventId: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`, occurredAt: '2026-03-02T09:00:00.000Z', orgId, commandId, correlationId: commandId, causationId: commandId, actor: { kind: 'admin', id: 'x' }, channel: 'api' }),
     );
-    await store.appendToStream(streamId, encoded, { expectedVersion: version });
+    // Written around the ledger, but chained as the ledger would: the log is broken only in what each test breaks.
+    const chained = chainEvents(streamId, encoded, version + 1, storedLink(before.at(-1)!.metadata)!.hash);
+    await store.appendToStream(streamId, chained.events, { expectedVersion: version });
   };
   const release = (learnerId: string): DomainEvent[] => [
     { type: 'LearnerDeactivated', data: { learnerId, removedTeams: [] } },
@@ -67,5 +69,21 @@ describe('reliability: the log auditor rejects broken logs', () => {
     const foreign = (await store.readStream(organizationStreamId('acme-1'))).events[0]!;
     await store.appendToStream(streamId, [{ ...foreign, eventId: 'copied' }], { expectedVersion: (await store.readStream(streamId)).currentVersion });
     await expect(auditLog(store)).rejects.toThrow(/not the organization of the stream|metadata.orgId/);
+  });
+
+  test('an event written around the chain, or changed after it was written', async () => {
+    const unchained = await seeded();
+    const streamId = organizationStreamId('acme');
+    const [first] = (await unchained.readStream(streamId)).events;
+    const { currentVersion } = await unchained.readStream(streamId);
+    await unchained.appendToStream(streamId, [{ ...first!, eventId: 'e-raw', type: 'ActivityRecorded', data: { learnerId: 'acme-0', activityId: 'a', kind: 'completion', courseId: 'c' }, metadata: { ...(first!.metadata as object), eventId: 'e-raw', commandId: 'raw', chain: undefined } }], { expectedVersion: currentVersion });
+    await expect(auditLog(unchained)).rejects.toThrow(/hash chain: .*carries no chain link/);
+    const edited = await seeded();
+    const read = edited.readStream.bind(edited);
+    const readAll = edited.readAll.bind(edited);
+    const seatsTo = (events: readonly StoredEvent[]) => events.map((e) => (e.streamVersion === 1 ? { ...e, data: { ...(e.data as object), seats: 300 } } : e));
+    edited.readStream = async (...args) => ({ ...(await read(...args)), events: seatsTo((await read(...args)).events) });
+    edited.readAll = async (...args) => ({ ...(await readAll(...args)), events: seatsTo((await readAll(...args)).events) });
+    await expect(auditLog(edited)).rejects.toThrow(/hash chain: .*position 1 .*the payload differs/);
   });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeEvent, orgIdOfStream, readAllBatches, type DomainEvent, type EventMetadata, type EventStore, type GlobalPosition, type StoredEvent } from '@learner-ledger/core';
+import { ChainVerifier, decodeEvent, orgIdOfStream, readAllBatches, type DomainEvent, type EventMetadata, type EventStore, type GlobalPosition, type StoredEvent } from '@learner-ledger/core';
 
 /**
  * Shared by the reliability tests: the light/heavy switch, an auditor that
@@ -51,6 +51,9 @@ export interface LogAudit {
   readonly countsByType: ReadonlyMap<string, number>;
   readonly releases: number;
   readonly assignments: number;
+  /** Streams whose hash chain was recomputed from version 1 and matched, and the events in them without a link (written before the chain). */
+  readonly chains: number;
+  readonly unchainedEvents: number;
 }
 
 interface LearnerModel {
@@ -72,7 +75,9 @@ interface OrgModel {
  * and the seats, no license is assigned to a holder or released by a
  * non-holder; and at every command boundary (every position a reader can see,
  * since each command is one atomic append) licenses in use equal active
- * learners, learner by learner. Throws at the first violation, naming it.
+ * learners, learner by learner; and every stream's hash chain, recomputed
+ * from version 1, matches the links its events carry. Throws at the first
+ * violation, naming it.
  */
 export const auditLog = async (store: EventStore, options: { contiguousPositions?: boolean } = {}): Promise<LogAudit> => {
   const events = await readLog(store);
@@ -102,6 +107,7 @@ export const auditLog = async (store: EventStore, options: { contiguousPositions
     }
     current = undefined;
   };
+  const chains = new Map<string, ChainVerifier>();
   let expectedPosition = 1n;
   for (const stored of events) {
     if (options.contiguousPositions !== false && stored.globalPosition !== expectedPosition) fail(stored, `expected global position ${expectedPosition} (a gap or a repeat)`);
@@ -111,6 +117,9 @@ export const auditLog = async (store: EventStore, options: { contiguousPositions
     const decoded = decodeEvent(stored);
     if (E.isLeft(decoded)) fail(stored, decoded.left.message);
     const { event, metadata } = (decoded as E.Right<{ event: DomainEvent; metadata: EventMetadata }>).right;
+    let chain = chains.get(stored.streamId);
+    if (!chain) chains.set(stored.streamId, (chain = new ChainVerifier(stored.streamId, [], { merkleTree: false })));
+    if (!chain.push(stored)) fail(stored, `hash chain: ${chain.mismatch!.message}`);
     countsByType.set(event.type, (countsByType.get(event.type) ?? 0) + 1);
     if (!current || current.commandId !== metadata.commandId || current.streamId !== stored.streamId || stored.globalPosition !== current.last + 1n) {
       closeCommand(stored);
@@ -176,7 +185,8 @@ export const auditLog = async (store: EventStore, options: { contiguousPositions
   for (const [orgId, org] of organizations) {
     summary.set(orgId, { seats: org.seats, inUse: org.inUse, active: [...org.learners.values()].filter((l) => l.active).length, maxInUse: org.maxInUse });
   }
-  return { events: events.length, head: events.at(-1)?.globalPosition ?? 0n, commands, organizations: summary, countsByType, releases, assignments };
+  const unchainedEvents = [...chains.values()].reduce((sum, chain) => sum + chain.result().unchainedEvents, 0);
+  return { events: events.length, head: events.at(-1)?.globalPosition ?? 0n, commands, organizations: summary, countsByType, releases, assignments, chains: chains.size, unchainedEvents };
 };
 
 const WORKERS = join(__dirname, 'workers');

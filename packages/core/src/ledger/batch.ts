@@ -1,6 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { chainEvents } from '../chain/link.js';
 import type { Command } from '../commands.js';
 import type { DomainError } from '../errors.js';
+import { organizationStreamId } from '../ids.js';
 import { organizationDecider } from '../organization/decider.js';
 import type { Outcome } from '../organization/outcomes.js';
 import { draftOf, type OrganizationState } from '../organization/state.js';
@@ -45,12 +47,16 @@ export interface BatchDecision {
   readonly deferred: readonly QueuedCommand[];
   readonly changes: readonly RecordedChange[];
   readonly encoded: readonly NewStoredEvent[];
+  /** The chain hash of each change (undefined when the events are written without the chain). */
+  readonly hashes: readonly string[] | undefined;
 }
 
 export interface BatchLimits {
   /** A batch stops taking commands once its events would exceed this (its first command is always taken). */
   readonly maxEvents: number;
   readonly newId: () => string;
+  /** Stamp each event with its chain link. */
+  readonly chain: boolean;
 }
 
 /**
@@ -89,6 +95,11 @@ export const decideBatch = (
   let draft: OrganizationState | undefined;
   let version = entry.version;
   let lastOccurredAt = entry.lastOccurredAt;
+  const hashes: string[] | undefined = limits.chain ? [] : undefined;
+  let previousHash = entry.lastHash;
+  // Events written before the chain are anchored once, by the first chained event after them.
+  let anchors = entry.lastChained ? 0 : entry.version;
+  if (limits.chain && previousHash === undefined) throw new Error(`The chain hash of ${organizationStreamId(orgId)} at version ${entry.version} is not known`);
   for (let k = 0; k < queue.length; k++) {
     const queued = queue[k]!;
     const afterOthers = decidedAt.size > 0;
@@ -113,7 +124,7 @@ export const decideBatch = (
       items.push({ kind: 'unchanged', queued, outcomes, version, afterOthers });
       continue;
     }
-    if (afterOthers && encoded.length + events.length > limits.maxEvents) return { items, deferred: queue.slice(k), changes, encoded };
+    if (afterOthers && encoded.length + events.length > limits.maxEvents) return { items, deferred: queue.slice(k), changes, encoded, hashes };
     let recorded: RecordedChange[];
     let mine: NewStoredEvent[];
     try {
@@ -131,6 +142,13 @@ export const decideBatch = (
       items.push({ kind: 'refused', queued, error: encodingFailure(error), afterOthers });
       continue;
     }
+    if (hashes) {
+      const chained = chainEvents(organizationStreamId(orgId), mine, version + 1, previousHash!, anchors);
+      mine = [...chained.events];
+      hashes.push(...chained.hashes);
+      previousHash = chained.hashes[chained.hashes.length - 1];
+      anchors = 0;
+    }
     decidedAt.set(queued.commandId, items.length);
     items.push({ kind: 'decided', queued, changes: recorded, outcomes });
     changes.push(...recorded);
@@ -144,5 +162,5 @@ export const decideBatch = (
       for (const change of recorded) organizationDecider.evolve(draft, change.event, change.metadata);
     }
   }
-  return { items, deferred: [], changes, encoded };
+  return { items, deferred: [], changes, encoded, hashes };
 };

@@ -15,7 +15,7 @@ import { appendFailure, concurrencyConflict, invalidInstant, invalidOrganization
 import { KeyedMutex } from './mutex.js';
 import { appendedPositions, settleAll, settleAppended, settleFailed, type BatchPlace } from './settle.js';
 import { SnapshotKeeper, type SnapshotCounters } from './snapshots.js';
-import { StateCache, foldRecorded, foldStored, viewOf, type CacheEntry } from './state-cache.js';
+import { StateCache, foldRecorded, foldStored, streamHashAt, viewOf, type CacheEntry } from './state-cache.js';
 import type { CommandContext, CommandResult } from './types.js';
 
 export interface LedgerOptions {
@@ -57,6 +57,12 @@ export interface LedgerOptions {
    * retrying. Default true.
    */
   readonly waitForLock?: boolean;
+  /**
+   * Stamp every event with its stream's chain link (see `verifyChain`).
+   * Default true; false writes events without it, as before the chain, for
+   * measuring what the chain costs: verification then reports them unchained.
+   */
+  readonly chain?: boolean;
 }
 
 /** The instant now, as the canonical UTC ISO string. */
@@ -90,6 +96,7 @@ export class Ledger {
   private readonly maxRetries: number;
   private readonly maxEvents: number;
   private readonly waitForLock: boolean;
+  private readonly chain: boolean;
   private readonly snapshots: SnapshotKeeper;
   private readonly cache: StateCache;
   private readonly mutex = new KeyedMutex();
@@ -103,9 +110,10 @@ export class Ledger {
     this.maxRetries = options.maxRetries ?? 20;
     this.maxEvents = positiveWhole(options.groupCommit?.maxEvents ?? 1000, 'groupCommit.maxEvents');
     this.waitForLock = options.waitForLock ?? true;
+    this.chain = options.chain ?? true;
     const every = positiveWhole(options.snapshotEvery ?? 1000, 'snapshotEvery');
     this.snapshots = new SnapshotKeeper({ store: this.store, snapshots: options.snapshots, every, codeVersion: options.snapshotCodeVersion ?? SNAPSHOT_CODE_VERSION });
-    this.cache = new StateCache({ store: this.store, keep: options.cacheStates ?? true, restore: (orgId, streamId) => this.snapshots.restore(orgId, streamId) });
+    this.cache = new StateCache({ store: this.store, keep: options.cacheStates ?? true, chain: this.chain, restore: (orgId, streamId) => this.snapshots.restore(orgId, streamId) });
     const maxCommands = positiveWhole(options.groupCommit?.maxCommands ?? 100, 'groupCommit.maxCommands');
     this.queue = new CommandQueue(this.mutex, maxCommands, (orgId, batch) => this.runBatch(orgId, batch));
   }
@@ -196,7 +204,7 @@ export class Ledger {
   /** Decides the batch and appends it, optimistically or under the store's lock; answers its commands once settled. */
   private async attempt(orgId: string, entry: CacheEntry, queue: readonly QueuedCommand[], caughtUp: boolean): Promise<Attempt> {
     const streamId = organizationStreamId(orgId);
-    const limits = { maxEvents: this.maxEvents, newId: this.newId };
+    const limits = { maxEvents: this.maxEvents, newId: this.newId, chain: this.chain };
     let decision: BatchDecision | undefined;
     let appended: AppendResult | undefined;
     try {
@@ -233,7 +241,7 @@ export class Ledger {
       return this.failed(orgId, entry, decision, error);
     }
     if (appended !== undefined) {
-      foldRecorded(entry, decision.changes);
+      foldRecorded(entry, decision.changes, decision.hashes);
       this.snapshots.saveIfDue(orgId, entry);
     }
     let positionAt = (_index: number): bigint => 0n;
@@ -263,15 +271,17 @@ export class Ledger {
     if (E.isLeft(loaded)) return loaded;
     const entry = loaded.right;
     const caughtUp = cached === undefined;
-    if (entry.version > 0 && entry.lastOccurredAt === undefined) {
-      // Restored from a snapshot with nothing after it: the instant is in the event it was taken at.
-      try {
+    try {
+      if (entry.version > 0 && entry.lastOccurredAt === undefined) {
+        // Restored from a snapshot with nothing after it: the instant is in the event it was taken at.
         const [last] = (await this.store.readStream(organizationStreamId(orgId), { fromVersion: entry.version, maxCount: 1 })).events;
         const occurredAt = (last?.metadata as { occurredAt?: unknown } | undefined)?.occurredAt;
         entry.lastOccurredAt = typeof occurredAt === 'string' ? normalizeInstant(occurredAt) : undefined;
-      } catch (error) {
-        return E.left(toDomainError(error));
       }
+      // Restored from a snapshot of a stream written before the chain: its events are hashed once, for the next event to anchor them.
+      if (this.chain && entry.lastHash === undefined) entry.lastHash = await streamHashAt(this.store, organizationStreamId(orgId), entry.version);
+    } catch (error) {
+      return E.left(toDomainError(error));
     }
     return E.right({ entry, caughtUp });
   }

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { DomainEvent } from '../events.js';
+import { chainHashOf, GENESIS_HASH, isLinked } from '../chain/link.js';
 import { organizationStreamId } from '../ids.js';
 import type { EventMetadata } from '../metadata.js';
 import { organizationDecider } from '../organization/decider.js';
@@ -23,15 +24,21 @@ export interface CacheEntry {
   snapshotVersion: number;
   /** The `occurredAt` of the event at `version`, once folded (undefined at version 0, and after a snapshot until read). */
   lastOccurredAt?: string | undefined;
+  /** The chain hash of the event at `version` (the genesis hash at version 0; undefined after a snapshot of an unchained stream until computed). */
+  lastHash: string | undefined;
+  /** Whether the event at `version` carries a chain link (true at version 0): else the next chained event anchors the events before it. */
+  lastChained: boolean;
 }
 
-/** An organization before its first event. */
-export const emptyCacheEntry = (): CacheEntry => ({
+/** An organization before its first event; `chain`: track its chain hash (a ledger that writes without the chain does not). */
+export const emptyCacheEntry = (chain = true): CacheEntry => ({
   state: emptyFoldedState(),
   version: 0,
   commands: new CommandIndex(),
   lastEventId: undefined,
   snapshotVersion: 0,
+  lastHash: chain ? GENESIS_HASH : undefined,
+  lastChained: true,
 });
 
 /** Folds the event at the next version into the entry, in place. */
@@ -43,11 +50,18 @@ const foldNext = (entry: CacheEntry, event: DomainEvent, metadata: EventMetadata
   entry.commands.track(metadata.commandId, version);
 };
 
-/** Folds the events a command just appended, unless the entry moved past them (the next load catches up then). */
-export const foldRecorded = (entry: CacheEntry, changes: readonly RecordedChange[]): void => {
-  for (const change of changes) {
+/**
+ * Folds the events a command just appended, unless the entry moved past them
+ * (the next load catches up then). `hashes`: their chain hashes, one each;
+ * none when they were written without the chain.
+ */
+export const foldRecorded = (entry: CacheEntry, changes: readonly RecordedChange[], hashes: readonly string[] | undefined): void => {
+  for (let i = 0; i < changes.length; i++) {
+    const change = changes[i]!;
     if (change.streamVersion !== entry.version + 1) return;
     foldNext(entry, change.event, change.metadata, change.streamVersion, change.metadata.eventId);
+    entry.lastHash = hashes?.[i];
+    entry.lastChained = hashes !== undefined;
   }
 };
 
@@ -72,13 +86,29 @@ export const foldStored = (entry: CacheEntry, events: readonly StoredEvent[]): v
     const decoded = decodeEvent(stored);
     if (E.isLeft(decoded)) throw new LedgerLoadError(decoded.left.message);
     foldNext(entry, decoded.right.event, decoded.right.metadata, stored.streamVersion, stored.eventId);
+    // An event written without the chain costs a hash here, and only while the hash before it is known.
+    entry.lastHash = chainHashOf(stored, entry.lastHash);
+    entry.lastChained = isLinked(stored.metadata);
   }
+};
+
+/** The chain hash of a stream's first `version` events, chained or not, read page by page. */
+export const streamHashAt = async (store: EventStore, streamId: string, version: number): Promise<string> => {
+  let hash = GENESIS_HASH;
+  for (let from = 1; from <= version; from += LOAD_PAGE) {
+    const read = await store.readStream(streamId, { fromVersion: from, maxCount: Math.min(LOAD_PAGE, version - from + 1) });
+    for (const stored of read.events) hash = chainHashOf(stored, hash)!;
+    if (read.events.length === 0) break;
+  }
+  return hash;
 };
 
 export interface StateCacheOptions {
   readonly store: EventStore;
   /** Keep entries between loads (false: every load starts over). */
   readonly keep: boolean;
+  /** Track each organization's chain hash. */
+  readonly chain: boolean;
   /** Where an organization not in the cache starts: a trusted snapshot, or undefined for the empty state. */
   readonly restore: (orgId: string, streamId: string) => Promise<CacheEntry | undefined>;
 }
@@ -94,7 +124,7 @@ export class StateCache {
     const streamId = organizationStreamId(orgId);
     let entry = this.entries.get(orgId);
     if (!entry) {
-      entry = (await this.options.restore(orgId, streamId)) ?? emptyCacheEntry();
+      entry = (await this.options.restore(orgId, streamId)) ?? emptyCacheEntry(this.options.chain);
       if (this.options.keep) this.entries.set(orgId, entry);
     }
     try {

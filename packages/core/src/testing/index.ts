@@ -19,3 +19,4 @@ export * from './fixtures.js';
 export * from './snapshot-contract.js';
 export * from './random.js';
 export * from './ledger-contract.js';
+export * from './chain-tamper.js';

@@ -1,6 +1,7 @@
 // Only the package's public API: the ledger is used as a user's code uses it.
 import { createLedger, decodeEvent, listOrganizationIds, readAllBatches, type Command, type CommandContext, type StoredEvent } from '../index.js';
 import { adminContext, sampleOrganizationCommands } from './fixtures.js';
+import { describeChainOnStore } from './ledger-contract-chain.js';
 import { describeConcurrentWriters } from './ledger-contract-concurrency.js';
 import { describeIdempotency } from './ledger-contract-idempotency.js';
 import { describeTenantIsolation } from './ledger-contract-isolation.js';
@@ -183,5 +184,6 @@ export const describeLedgerContract = (name: string, factory: LedgerContractFact
     describeIdempotency(context);
     describeConcurrentWriters(context);
     describeTenantIsolation(context);
+    describeChainOnStore(context);
   });
 };

@@ -1,0 +1,171 @@
+import { createHash } from 'node:crypto';
+import * as t from 'io-ts';
+import type { NewStoredEvent, StoredEvent } from '../store/port.js';
+import { canonicalJson } from './canonical.js';
+
+/** The metadata key an event's chain link is stored under. */
+export const CHAIN_KEY = 'chain';
+
+/** The chain version new events are written with. */
+export const CURRENT_CHAIN_VERSION = 1;
+
+/** The previous hash of a stream's first event. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * What an event carries of its stream's hash chain, in its metadata under
+ * {@link CHAIN_KEY}: the chain version its canonical form was computed with,
+ * the SHA-256 of that form (which covers the previous event's hash), short
+ * digests of its parts that let a verifier say which part changed, and, on
+ * the first chained event of a stream that began without the chain, how
+ * many events before it its hash anchors.
+ */
+export const ChainLink = t.intersection([
+  t.type({ v: t.number, hash: t.string, parts: t.string }),
+  t.partial({ anchors: t.number }),
+]);
+export type ChainLink = t.TypeOf<typeof ChainLink>;
+
+/** What an event's hash covers, read from the event as it is stored. */
+export interface ChainInput {
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: unknown;
+  /** The stored metadata; its chain link is left out of the hash. */
+  readonly metadata: unknown;
+}
+
+/** The parts of an event the chain tells apart when a hash does not match, in the order they are reported. */
+export const CHAIN_PARTS = ['type', 'data', 'metadata', 'place'] as const;
+export type ChainPart = (typeof CHAIN_PARTS)[number];
+
+/** An event's computed hash and part digests. */
+export interface ComputedLink {
+  readonly hash: string;
+  readonly parts: string;
+}
+
+/**
+ * One chain version: how an event is turned into the texts that are hashed.
+ * A later version (an erasure design that hashes what stays of an event
+ * once its personal fields moved out) adds a form here; events keep the
+ * version they were written with, so old links still verify.
+ */
+type CanonicalForm = (input: ChainInput) => Readonly<Record<ChainPart, string>>;
+
+/** Stored metadata without its chain link (the same object when it has none). */
+export const metadataWithoutLink = (metadata: unknown): unknown => {
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata) || !(CHAIN_KEY in metadata)) return metadata;
+  const { [CHAIN_KEY]: _link, ...rest } = metadata as Record<string, unknown>;
+  return rest;
+};
+
+const FORMS: ReadonlyMap<number, CanonicalForm> = new Map<number, CanonicalForm>([
+  [
+    1,
+    (input) => ({
+      type: canonicalJson({ type: input.type, schemaVersion: input.schemaVersion }),
+      data: canonicalJson(input.data),
+      metadata: canonicalJson(metadataWithoutLink(input.metadata)),
+      place: canonicalJson({ streamId: input.streamId, streamVersion: input.streamVersion, eventId: input.eventId }),
+    }),
+  ],
+]);
+
+/** Whether this library can compute links of a chain version. */
+export const isKnownChainVersion = (version: number): boolean => FORMS.has(version);
+
+/** FNV-1a over UTF-16 code units, 32 bits in hex: a short digest to tell parts apart (the SHA-256 is what protects). */
+const shortDigest = (text: string): string => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+};
+
+/**
+ * The hash of an event under chain `version`, chained to `previous`: the
+ * SHA-256 of the version, the previous hash and the event's canonical parts,
+ * one per line (canonical JSON holds no raw line break, so the lines cannot
+ * be shifted into each other). Pure.
+ */
+export const computeLink = (input: ChainInput, previous: string, version: number = CURRENT_CHAIN_VERSION): ComputedLink => {
+  const form = FORMS.get(version);
+  if (!form) throw new RangeError(`Chain version ${version} is not known to this library`);
+  const parts = form(input);
+  const hash = createHash('sha256').update(`learner-ledger chain v${version}\n${previous}\n${parts.place}\n${parts.type}\n${parts.data}\n${parts.metadata}`).digest('hex');
+  return { hash, parts: CHAIN_PARTS.map((part) => shortDigest(parts[part])).join('.') };
+};
+
+/** The parts whose digests differ between two `parts` strings, in report order. */
+export const differingParts = (stored: string, computed: string): ChainPart[] => {
+  const a = stored.split('.');
+  const b = computed.split('.');
+  return CHAIN_PARTS.filter((_, i) => a[i] !== b[i]);
+};
+
+const LINK_KEYS = new Set(['v', 'hash', 'parts', 'anchors']);
+
+/** The chain link a stored event carries, when it carries a well-formed one (nothing but its own fields: the link itself is not hashed). */
+export const storedLink = (metadata: unknown): ChainLink | undefined => {
+  if (metadata === null || typeof metadata !== 'object') return undefined;
+  const link = (metadata as Record<string, unknown>)[CHAIN_KEY];
+  if (!ChainLink.is(link)) return undefined;
+  for (const key in link) if (!LINK_KEYS.has(key)) return undefined;
+  return link;
+};
+
+/** Whether stored metadata holds anything under the chain key (well-formed or not). */
+export const hasLinkField = (metadata: unknown): boolean => metadata !== null && typeof metadata === 'object' && CHAIN_KEY in metadata;
+
+/** The hash a stored event's link carries, read without checking the link (folding trusts it; verification checks it). */
+const carriedHash = (metadata: unknown): string | undefined => {
+  const link = (metadata as { [CHAIN_KEY]?: { hash?: unknown } } | null)?.[CHAIN_KEY];
+  return typeof link?.hash === 'string' ? link.hash : undefined;
+};
+
+/**
+ * The hash a stored event stands for in its stream: the one it carries, or,
+ * for an event written without the chain, the one computed from `previous`
+ * (undefined when that is not known).
+ */
+export const chainHashOf = (stored: StoredEvent, previous: string | undefined): string | undefined => {
+  const carried = carriedHash(stored.metadata);
+  if (carried !== undefined) return carried;
+  return previous === undefined ? undefined : computeLink(stored, previous).hash;
+};
+
+/** Whether a stored event carries a link (as folding sees it). */
+export const isLinked = (metadata: unknown): boolean => carriedHash(metadata) !== undefined;
+
+/** Events chained onto a stream, and the hash of each. */
+export interface ChainedEvents {
+  readonly events: readonly NewStoredEvent[];
+  readonly hashes: readonly string[];
+}
+
+/**
+ * Stamps events about to be appended at `firstVersion` onward with their
+ * chain links, each chained to the one before (the first to `previous`).
+ * `anchors`: the number of events before them written without the chain,
+ * recorded on the first. Pure: the events are copied, not changed.
+ */
+export const chainEvents = (streamId: string, events: readonly NewStoredEvent[], firstVersion: number, previous: string, anchors?: number): ChainedEvents => {
+  const out: NewStoredEvent[] = [];
+  const hashes: string[] = [];
+  let prev = previous;
+  events.forEach((event, i) => {
+    const input: ChainInput = { streamId, streamVersion: firstVersion + i, eventId: event.eventId, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata };
+    const computed = computeLink(input, prev);
+    const link: ChainLink = { v: CURRENT_CHAIN_VERSION, hash: computed.hash, parts: computed.parts, ...(i === 0 && anchors !== undefined && anchors > 0 ? { anchors } : {}) };
+    out.push({ ...event, metadata: { ...(event.metadata as Record<string, unknown>), [CHAIN_KEY]: link } });
+    hashes.push(computed.hash);
+    prev = computed.hash;
+  });
+  return { events: out, hashes };
+};

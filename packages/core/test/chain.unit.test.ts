@@ -1,0 +1,170 @@
+import * as E from 'fp-ts/lib/Either.js';
+import fc from 'fast-check';
+import {
+  canonicalJson,
+  chainDigest,
+  chainEvents,
+  createLedger,
+  InMemoryEventStore,
+  InMemorySnapshotStore,
+  organizationStreamId,
+  proveEvent,
+  verifyChain,
+  verifyEventProof,
+  type ChainDigest,
+  type EventStore,
+  type Ledger,
+  type StoredEvent,
+} from '../src/index.js';
+import { adminContext, randomHistory } from '../src/testing/index.js';
+
+const write = async (ledger: Ledger, orgId: string, seed: number, commands: number): Promise<void> => {
+  for (const command of randomHistory(orgId, seed, commands)) await ledger.execute(command, adminContext());
+};
+
+const digestOf = async (store: EventStore, orgId: string): Promise<ChainDigest> => {
+  const digest = await chainDigest(store, orgId);
+  if (E.isLeft(digest)) throw new Error(digest.left.message);
+  return digest.right;
+};
+
+/** A store whose reads can be rewritten, as a hand edit of the stored rows would. */
+class EditableStore extends InMemoryEventStore {
+  edit: ((stored: StoredEvent) => StoredEvent) | undefined;
+  override async readStream(...args: Parameters<InMemoryEventStore['readStream']>) {
+    const read = await super.readStream(...args);
+    const edit = this.edit;
+    return edit ? { ...read, events: read.events.map(edit) } : read;
+  }
+}
+
+describe('canonical JSON', () => {
+  it('is the same text whatever the key order, and reads back as the same value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = canonicalJson(value);
+        const reordered = JSON.parse(JSON.stringify(value), (_key, v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v));
+        expect(canonicalJson(reordered)).toBe(text);
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
+      }),
+    );
+  });
+});
+
+describe('the chain of an organization stream', () => {
+  it('every stream the ledger writes verifies; its digest proves each of its events, and no other', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer(), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 1, max: 7 }), async (seed, commands, maxCommands) => {
+        const store = new InMemoryEventStore();
+        const ledger = createLedger({ store, groupCommit: { maxCommands } });
+        await Promise.all(randomHistory('acme', seed, commands).map((command) => ledger.execute(command, adminContext())));
+        const verification = await verifyChain(store, 'acme');
+        expect(verification.mismatch).toBeUndefined();
+        expect(verification.unchainedEvents).toBe(0);
+        const digest = await digestOf(store, 'acme');
+        expect(digest).toMatchObject({ streamId: organizationStreamId('acme'), streamVersion: verification.events, hash: verification.head.hash });
+        expect((await verifyChain(store, 'acme', { digest })).mismatch).toBeUndefined();
+        for (let version = 1; version <= digest.streamVersion; version++) {
+          const proof = await proveEvent(store, 'acme', version, { digest });
+          if (E.isLeft(proof)) throw new Error(proof.left.message);
+          expect(verifyEventProof(proof.right, digest)).toEqual(E.right({ hash: expect.stringMatching(/^[0-9a-f]{64}$/) }));
+          // The same proof with the event's payload changed proves nothing.
+          const forged = { ...proof.right, event: { ...proof.right.event, data: { ...(proof.right.event.data as object), forged: true } } };
+          expect(E.isLeft(verifyEventProof(forged, digest))).toBe(true);
+          expect(E.isLeft(verifyEventProof(proof.right, { ...digest, merkleRoot: digest.hash }))).toBe(true);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('a digest keeps proving its events after the stream grew, and no longer matches once an event it covers changed', async () => {
+    const store = new EditableStore();
+    const ledger = createLedger({ store });
+    await write(ledger, 'acme', 1, 8);
+    const digest = await digestOf(store, 'acme');
+    await write(ledger, 'acme', 2, 8);
+    expect((await verifyChain(store, 'acme', { digest })).mismatch).toBeUndefined();
+    const proof = await proveEvent(store, 'acme', 2, { digest });
+    expect(E.isRight(proof) && E.isRight(verifyEventProof(proof.right, digest))).toBe(true);
+    // An event changed and every link from it on recomputed: the chain alone cannot tell, the digest can.
+    const all = (await store.readStream(organizationStreamId('acme'))).events;
+    const changed = all.map((stored, i) => (i === 1 ? { ...stored, data: { ...(stored.data as object), name: 'Someone Else' } } : stored));
+    const unlinked = changed.slice(1).map(({ eventId, type, schemaVersion, data, metadata }) => ({ eventId, type, schemaVersion, data, metadata: { ...(metadata as object), chain: undefined } }));
+    const relinked = chainEvents(organizationStreamId('acme'), unlinked, 2, (all[0]!.metadata as { chain: { hash: string } }).chain.hash).events;
+    store.edit = (stored) => (stored.streamVersion >= 2 ? { ...stored, ...relinked[stored.streamVersion - 2]! } : stored);
+    expect((await verifyChain(store, 'acme')).mismatch).toBeUndefined();
+    expect((await verifyChain(store, 'acme', { digest })).mismatch).toMatchObject({ kind: 'digest', position: digest.streamVersion });
+  });
+
+  it('a digest of more events than the stream holds says events were removed', async () => {
+    const store = new EditableStore();
+    const ledger = createLedger({ store });
+    await write(ledger, 'acme', 3, 5);
+    const digest = await digestOf(store, 'acme');
+    store.edit = (stored) => stored;
+    const shorter = { ...digest, streamVersion: digest.streamVersion + 2 };
+    expect((await verifyChain(store, 'acme', { digest: shorter })).mismatch).toMatchObject({ kind: 'digest', position: digest.streamVersion + 2 });
+    expect((await verifyChain(store, 'acme', { digest: { ...digest, hash: '0'.repeat(64) } })).mismatch).toMatchObject({ kind: 'digest' });
+  });
+});
+
+describe('a log written before the chain', () => {
+  it('is anchored by the first chained event, which verification checks, also after a snapshot', async () => {
+    for (const snapshots of [false, true] as const) {
+      const store = new InMemoryEventStore();
+      const snapshotStore = new InMemorySnapshotStore();
+      const old = createLedger({ store, chain: false, ...(snapshots ? { snapshots: snapshotStore, snapshotEvery: 1 } : { snapshots: false }) });
+      await write(old, 'acme', 4, 12);
+      await old.flushSnapshots();
+      const legacy = await verifyChain(store, 'acme');
+      expect(legacy.mismatch).toBeUndefined();
+      expect(legacy.unchainedEvents).toBe(legacy.events);
+      // A ledger with the chain, in a new process: from the snapshot, or folding the stream.
+      const ledger = createLedger({ store, ...(snapshots ? { snapshots: snapshotStore } : { snapshots: false }) });
+      await write(ledger, 'acme', 5, 6);
+      if (snapshots) expect(ledger.snapshotCounters().loaded).toBe(1);
+      const verification = await verifyChain(store, 'acme');
+      expect(verification.mismatch).toBeUndefined();
+      expect(verification.unchainedEvents).toBe(legacy.events);
+      expect(verification.events).toBeGreaterThan(legacy.events);
+      const [first] = (await store.readStream(organizationStreamId('acme'), { fromVersion: legacy.events + 1, maxCount: 1 })).events;
+      expect((first!.metadata as { chain: { anchors: number } }).chain.anchors).toBe(legacy.events);
+    }
+  });
+
+  it('hashes the anchored events as the chain would have: the head is that of the same log written with the chain', async () => {
+    const ids = () => {
+      let n = 0;
+      return () => `id-${n++}`;
+    };
+    const heads: string[] = [];
+    for (const chainFirst of [false, true]) {
+      const store = new InMemoryEventStore();
+      const newId = ids();
+      await write(createLedger({ store, chain: chainFirst, newId }), 'acme', 10, 8);
+      await write(createLedger({ store, newId }), 'acme', 11, 4);
+      const verification = await verifyChain(store, 'acme');
+      expect(verification.mismatch).toBeUndefined();
+      heads.push(verification.head.hash);
+    }
+    expect(heads[0]).toBe(heads[1]);
+  });
+
+  it('an edit of an anchored event is reported at the event that anchors it', async () => {
+    const store = new EditableStore();
+    await write(createLedger({ store, chain: false }), 'acme', 6, 6);
+    const prefix = (await verifyChain(store, 'acme')).events;
+    await write(createLedger({ store }), 'acme', 7, 3);
+    store.edit = (stored) => (stored.streamVersion === 1 ? { ...stored, data: { ...(stored.data as object), seats: 1000 } } : stored);
+    expect((await verifyChain(store, 'acme')).mismatch).toMatchObject({ position: prefix + 1, kind: 'hash' });
+  });
+
+  it('chained events followed by one without a link: reported at that event', async () => {
+    const store = new InMemoryEventStore();
+    await write(createLedger({ store }), 'acme', 8, 3);
+    const chained = (await verifyChain(store, 'acme')).events;
+    await write(createLedger({ store, chain: false }), 'acme', 9, 4);
+    expect((await verifyChain(store, 'acme')).mismatch).toMatchObject({ position: chained + 1, kind: 'missing-link' });
+  });
+});
