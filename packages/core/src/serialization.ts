@@ -140,7 +140,8 @@ const orgIdOfStreamRemembered = (streamId: string): string | undefined => {
 const fastEnvelope = (stored: StoredEvent): EventEnvelope | undefined => {
   const reader = READERS.get(stored.type);
   if (reader === undefined || stored.schemaVersion !== reader.version) return undefined;
-  const metadata = stored.metadata as EventMetadata;
+  // The chain link is the store's tamper evidence, not part of what the event says.
+  const metadata = metadataWithoutLink(stored.metadata) as EventMetadata;
   if (!reader.data(stored.data) || !isMetadata(metadata)) return undefined;
   const streamOrgId = orgIdOfStreamRemembered(stored.streamId);
   if (streamOrgId !== undefined && streamOrgId !== metadata.orgId) return undefined;
