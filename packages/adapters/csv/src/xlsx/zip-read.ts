@@ -76,7 +76,7 @@ export class ZipArchive {
       return new ZipArchive(zip, await entriesOf(zip));
     } catch (error) {
       zip.close();
-      throw error instanceof ZipError ? error : new ZipError(`The archive's central directory is damaged: ${reason(error)}`);
+      throw error instanceof ZipError ? error : new ZipError(`The archive's central directory cannot be read (${reason(error)}): it may be truncated or damaged`);
     }
   }
 
