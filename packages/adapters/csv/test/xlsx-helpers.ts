@@ -34,9 +34,10 @@ export const workbookOf = async (rows: readonly (readonly string[])[], sheetName
 
 /**
  * A workbook whose sheet XML is given as it is, the way other spreadsheets
- * write cells (shared strings aside): numbers, booleans, formulas, errors.
+ * write cells (shared strings aside): numbers, booleans, formulas, errors;
+ * `prolog` goes between the sheet's XML declaration and its root element.
  */
-export const rawWorkbook = async (sheetData: string, options: { sheetName?: string; styles?: string } = {}): Promise<Buffer> => {
+export const rawWorkbook = async (sheetData: string, options: { sheetName?: string; styles?: string; prolog?: string } = {}): Promise<Buffer> => {
   const { output, bytes } = collect();
   const main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
   const rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
@@ -46,7 +47,7 @@ export const rawWorkbook = async (sheetData: string, options: { sheetName?: stri
   await zip.file('xl/workbook.xml', `<?xml version="1.0"?><workbook xmlns="${main}" xmlns:r="${rel}"><sheets><sheet name="${options.sheetName ?? 'Sheet1'}" sheetId="1" r:id="rId1"/></sheets></workbook>`);
   await zip.file('xl/_rels/workbook.xml.rels', `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/worksheet" Target="worksheets/sheet1.xml"/>${options.styles ? `<Relationship Id="rId2" Type="${rel}/styles" Target="styles.xml"/>` : ''}</Relationships>`);
   if (options.styles) await zip.file('xl/styles.xml', `<?xml version="1.0"?><styleSheet xmlns="${main}">${options.styles}</styleSheet>`);
-  await zip.file('xl/worksheets/sheet1.xml', `<?xml version="1.0"?><worksheet xmlns="${main}"><sheetData>${sheetData}</sheetData></worksheet>`);
+  await zip.file('xl/worksheets/sheet1.xml', `<?xml version="1.0"?>${options.prolog ?? ''}<worksheet xmlns="${main}"><sheetData>${sheetData}</sheetData></worksheet>`);
   await zip.end();
   output.end();
   return bytes;

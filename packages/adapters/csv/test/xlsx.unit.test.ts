@@ -100,6 +100,14 @@ describe('XLSX import and export', () => {
     expect(refused.errors[0]?.message).toContain('dropped the leading zeros of "0042"');
   });
 
+  test('the same rows make the same workbook bytes, whenever written', async () => {
+    const rows = [HEADER, row(1001, 'TRUE'), row(1002, 'FALSE')];
+    const first = await workbookOf(rows);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await workbookOf(rows)).equals(first)).toBe(true);
+    expect((await workbookOf([HEADER, row(1001, 'FALSE'), row(1002, 'FALSE')])).equals(first)).toBe(false);
+  });
+
   test('a file type given is checked against the bytes: WRONG_FILE_TYPE either way', async () => {
     const ledger = await fixtureOrganization();
     const workbook = await workbookOf([HEADER, row(1001, 'TRUE')]);

@@ -1,7 +1,7 @@
 import { TextDecoder } from 'node:util';
 import { dateFromSerial, spreadsheetNumberText } from '@learner-ledger/core';
 import { WorkbookError, type Workbook } from './workbook.js';
-import { attributesOf, unescapeCellText, XmlScanner, type XmlHandler } from './xml.js';
+import { unescapeCellText, XmlReader, type XmlHandler } from './xml.js';
 import { ZipError, type ZipArchive } from './zip-read.js';
 
 /** `A` → 0, `Z` → 25, `AA` → 26: the column of a cell reference (`AA12`). */
@@ -115,46 +115,43 @@ export async function* sheetRows(zip: ZipArchive, workbook: Workbook, part: stri
   };
 
   const handler: XmlHandler = {
-    open(name, attributes, selfClosing) {
+    open(name, a) {
       switch (name) {
         case 'row': {
-          const r = attributesOf(attributes)['r'];
+          const r = a['r'];
           rowNumber = r !== undefined ? Number(r) : rowNumber + 1;
           fields = [];
           numbers = undefined;
           issue = undefined;
           column = -1;
-          inRow = !selfClosing;
-          if (selfClosing) ready.push({ line: rowNumber, fields });
+          inRow = true;
           return;
         }
         case 'c': {
           if (!inRow) return;
-          const a = attributesOf(attributes);
           column = a['r'] !== undefined ? columnIndex(a['r']) : column + 1;
           type = a['t'] ?? 'n';
           style = a['s'] !== undefined ? Number(a['s']) : 0;
           value = '';
           formula = undefined;
           inline = false;
-          if (selfClosing) endCell();
           return;
         }
         case 'v':
-          if (!selfClosing) capture = 'v';
+          capture = 'v';
           return;
         case 'f':
           formula ??= '';
-          if (!selfClosing) capture = 'f';
+          capture = 'f';
           return;
         case 'is':
           inline = true;
           return;
         case 'rPh':
-          if (!selfClosing) phonetic++;
+          phonetic++;
           return;
         case 't':
-          if (inline && phonetic === 0 && !selfClosing) capture = 't';
+          if (inline && phonetic === 0) capture = 't';
           return;
       }
     },
@@ -183,15 +180,15 @@ export async function* sheetRows(zip: ZipArchive, workbook: Workbook, part: stri
     },
   };
 
-  const scanner = new XmlScanner(handler);
+  const reader = new XmlReader(handler);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
     for await (const bytes of zip.read(entry)) {
-      scanner.write(decoder.decode(bytes, { stream: true }));
+      reader.write(decoder.decode(bytes, { stream: true }));
       if (ready.length > 0) yield* ready.splice(0);
     }
-    scanner.write(decoder.decode());
-    scanner.end();
+    reader.write(decoder.decode());
+    reader.end();
   } catch (error) {
     if (error instanceof ZipError || error instanceof WorkbookError) throw error;
     throw new WorkbookError(`The sheet ${part} is not readable XML: ${(error as Error).message}`);

@@ -1,5 +1,5 @@
 import { TextDecoder } from 'node:util';
-import { attributesOf, unescapeCellText, XmlScanner, type XmlHandler } from './xml.js';
+import { attributeOf, unescapeCellText, XmlReader, type XmlHandler } from './xml.js';
 import { ZipError, type ZipArchive } from './zip-read.js';
 
 /*
@@ -68,20 +68,20 @@ export interface Workbook {
 export const scanPart = async (zip: ZipArchive, part: string, handler: XmlHandler): Promise<void> => {
   const entry = zip.entry(part);
   if (!entry) throw new WorkbookError(`The workbook has no part ${part}`);
-  const scanner = new XmlScanner(handler);
+  const reader = new XmlReader(handler);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
-    for await (const bytes of zip.read(entry)) scanner.write(decoder.decode(bytes, { stream: true }));
-    scanner.write(decoder.decode());
-    scanner.end();
+    for await (const bytes of zip.read(entry)) reader.write(decoder.decode(bytes, { stream: true }));
+    reader.write(decoder.decode());
+    reader.end();
   } catch (error) {
     if (error instanceof ZipError || error instanceof WorkbookError) throw error;
     throw new WorkbookError(`The part ${part} is not readable XML: ${(error as Error).message}`);
   }
 };
 
-const opens = (on: (name: string, attributes: Record<string, string>) => void): XmlHandler => ({
-  open: (name, attributes) => on(name, attributesOf(attributes)),
+const opens = (on: (name: string, attributes: Readonly<Record<string, string>>) => void): XmlHandler => ({
+  open: on,
   close: () => undefined,
   text: () => undefined,
 });
@@ -117,11 +117,10 @@ const readSharedStrings = async (zip: ZipArchive, part: string, strings: SharedS
   let phonetic = 0;
   let text = '';
   await scanPart(zip, part, {
-    open(name, _attributes, selfClosing) {
+    open(name) {
       if (name === 'si') text = '';
-      else if (name === 'rPh' && !selfClosing) phonetic++;
-      else if (name === 't' && !selfClosing && phonetic === 0) inText = true;
-      if (name === 'si' && selfClosing) strings.add('');
+      else if (name === 'rPh') phonetic++;
+      else if (name === 't' && phonetic === 0) inText = true;
     },
     close(name) {
       if (name === 't') inText = false;
@@ -140,12 +139,10 @@ const readDateStyles = async (zip: ZipArchive, part: string): Promise<Set<number
   const styleFormats: number[] = [];
   let inCellXfs = false;
   await scanPart(zip, part, {
-    open(name, attributes, selfClosing) {
-      if (name === 'cellXfs') inCellXfs = !selfClosing;
-      else if (name === 'numFmt') {
-        const a = attributesOf(attributes);
-        custom.set(Number(a['numFmtId']), a['formatCode'] ?? '');
-      } else if (name === 'xf' && inCellXfs) styleFormats.push(Number(attributesOf(attributes)['numFmtId'] ?? 0));
+    open(name, a) {
+      if (name === 'cellXfs') inCellXfs = true;
+      else if (name === 'numFmt') custom.set(Number(a['numFmtId']), a['formatCode'] ?? '');
+      else if (name === 'xf' && inCellXfs) styleFormats.push(Number(a['numFmtId'] ?? 0));
     },
     close(name) {
       if (name === 'cellXfs') inCellXfs = false;
@@ -173,7 +170,8 @@ export const openWorkbook = async (zip: ZipArchive): Promise<Workbook> => {
   await scanPart(zip, workbookPart, opens((name, a) => {
     if (name === 'workbookPr') date1904 = a['date1904'] === '1' || a['date1904'] === 'true';
     if (name !== 'sheet') return;
-    const target = a['id'] !== undefined ? rels.get(a['id']) : undefined;
+    const id = attributeOf(a, 'id');
+    const target = id !== undefined ? rels.get(id) : undefined;
     if (target && /\/worksheet$/.test(target.type)) sheets.push({ name: a['name'] ?? '', part: target.target });
   }));
   const sharedStrings = new SharedStrings();
