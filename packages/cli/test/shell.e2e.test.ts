@@ -41,7 +41,7 @@ describe('the CLI in a shell', () => {
   test('report licenses --series day | head -1 prints the first line and exits 0, quietly (text and --json)', async () => {
     const series = `${cli} report licenses big --series day --from 2000-01-01 --to 2026-12-31`;
     const text = await shell(`${series} | head -1; exit \${PIPESTATUS[0]}`, folder.dir);
-    expect(text).toEqual({ code: 0, out: 'Licenses of big per day (end of each day, UTC):\n', err: '' });
+    expect(text).toEqual({ code: 0, out: 'Licenses of big per day (end of each day, and its peak; UTC):\n', err: '' });
     const json = await shell(`${series} --json | head -c 20; exit \${PIPESTATUS[0]}`, folder.dir);
     expect(json).toEqual({ code: 0, out: '{"orgId":"big","ever', err: '' });
   });

@@ -74,7 +74,8 @@ export const validArb = (codec: t.Mixed, edges = true): fc.Arbitrary<unknown> =>
   if (codec instanceof t.LiteralType) return fc.constant(codec.value);
   if (codec instanceof t.KeyofType) return fc.constantFrom(...Object.keys(codec.keys as object));
   if (codec instanceof t.UnionType) return fc.oneof(...(codec.types as t.Mixed[]).map((member) => validArb(member, edges)));
-  if (codec instanceof t.ArrayType) return fc.array(validArb(codec.type as t.Mixed, edges), { maxLength: 3 });
+  if (codec instanceof t.ArrayType || codec instanceof t.ReadonlyArrayType) return fc.array(validArb(codec.type as t.Mixed, edges), { maxLength: 3 });
+  if (codec instanceof t.ReadonlyType || codec instanceof t.ExactType) return validArb(codec.type as t.Mixed, edges);
   if (codec instanceof t.InterfaceType) return fc.record(Object.fromEntries(Object.entries(codec.props as t.Props).map(([key, prop]) => [key, validArb(prop, edges)])));
   if (codec instanceof t.PartialType) {
     return fc.record(Object.fromEntries(Object.entries(codec.props as t.Props).map(([key, prop]) => [key, validArb(prop, edges)])), { requiredKeys: [] });
