@@ -58,7 +58,9 @@ export const registerScimServeCommand = (scim: Command, action: Action): void =>
         const listening = { origin: server.origin, port: server.port, tenantUrl: `${server.origin}/scim/v2/<orgId>`, store: describeStoreLocation(session.location) };
         session.io.stdout(session.json ? `${toJson({ listening })}\n` : `SCIM service listening on ${server.origin}/scim/v2/<orgId> (${listening.store})\n`);
         const signal = await (session.io.untilShutdown ?? untilSignal)();
-        await server.close();
+        const stopping = server.close();
+        session.io.stdout(session.json ? `${toJson({ stopping: { signal } })}\n` : `SCIM service stopping (${signal}): no new requests; those in flight finish first.\n`);
+        await stopping;
         return { json: { stopped: { signal, requests } }, text: `SCIM service stopped (${signal}) after ${requests} request${requests === 1 ? '' : 's'}.\n` };
       }),
     );
