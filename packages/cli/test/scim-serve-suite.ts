@@ -17,7 +17,7 @@ interface Served {
   readonly child: ChildProcessWithoutNullStreams;
   readonly origin: string;
   output(): string;
-  waitFor(text: string): Promise<void>;
+  waitFor(text: string | RegExp): Promise<void>;
   exited: Promise<number | null>;
 }
 
@@ -26,11 +26,12 @@ const serve = (store: string, cwd: string): Promise<Served> =>
     const child = spawn(process.execPath, [BIN, '--store', store, 'scim', 'serve', '--port', '0'], { cwd, env: { ...process.env, LEARNER_LEDGER_ACTOR: 'e2e@acme.test' } });
     let out = '';
     let err = '';
-    const waiters: { text: string; done: () => void }[] = [];
+    const waiters: { text: string | RegExp; done: () => void }[] = [];
+    const printed = (text: string | RegExp): boolean => (typeof text === 'string' ? out.includes(text) : text.test(out));
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      for (const waiter of waiters.splice(0)) if (out.includes(waiter.text)) waiter.done();
+      for (const waiter of waiters.splice(0)) if (printed(waiter.text)) waiter.done();
       else waiters.push(waiter);
       const origin = /listening on (http:\/\/[\d.]+:\d+)\//.exec(out)?.[1];
       if (origin !== undefined) resolve(served(origin));
@@ -41,7 +42,7 @@ const serve = (store: string, cwd: string): Promise<Served> =>
       child,
       origin,
       output: () => out,
-      waitFor: (text) => (out.includes(text) ? Promise.resolve() : new Promise((done) => waiters.push({ text, done }))),
+      waitFor: (text) => (printed(text) ? Promise.resolve() : new Promise((done) => waiters.push({ text, done }))),
       exited,
     });
   });
@@ -179,7 +180,8 @@ export const describeScimServeEndToEnd = (name: string, newStore: () => Promise<
       expect(revoked.json().revoked).toHaveLength(1);
       expect((await scim('entra', 'GET', '/Users')).status).toBe(401);
       expect((await scim('okta', 'GET', '/Users')).status).toBe(200);
-      expect(server!.output()).toMatch(/GET \/scim\/v2\/acme\/Users 200 [\d.]+ms org=acme client=okta/);
+      // The log line follows the response: wait for it.
+      await server!.waitFor(/GET \/scim\/v2\/acme\/Users 200 [\d.]+ms org=acme client=okta request=\S+\n/);
       for (const token of Object.values(tokens)) expect(server!.output()).not.toContain(token);
     });
 
