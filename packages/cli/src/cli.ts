@@ -12,6 +12,7 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerReplayCommand } from './commands/replay.js';
 import { registerImportExportCommands } from './commands/import.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerScimCommands } from './commands/scim.js';
 import { CLI_VERSION } from './version.js';
 
 const USAGE_CODES: Record<string, string> = {
@@ -84,6 +85,7 @@ export const buildProgram = (io: CliIo, action: Action, options: { readonly json
   registerAuditCommands(program, action);
   registerReplayCommand(program, action);
   registerDemoCommand(program, action);
+  registerScimCommands(program, action);
   return program;
 };
 

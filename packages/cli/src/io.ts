@@ -24,6 +24,8 @@ export interface CliIo {
   readonly clock?: () => string;
   /** How a person runs this tool again (in hints): `learner-ledger`, or `node path/to/bin.js` when started that way. */
   readonly programName?: string;
+  /** Resolves (with its name) when a long-running command (`scim serve`) is asked to stop; by default on SIGTERM or SIGINT. */
+  readonly untilShutdown?: () => Promise<string>;
   /** Opens a store; by default the adapter package for the location's kind. Tests pass shared stores here. */
   readonly openStore?: (location: StoreLocation) => Promise<EventStore>;
 }

@@ -12,7 +12,7 @@ const LOCK = path.join(os.tmpdir(), 'learner-ledger-cli-build.lock');
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /** The packages the binary runs from (their dist folders). */
-const PACKAGES = ['packages/core', 'packages/projections', 'packages/adapters/sqlite', 'packages/adapters/postgres', 'packages/adapters/kurrentdb', 'packages/adapters/csv', 'packages/cli'];
+const PACKAGES = ['packages/core', 'packages/projections', 'packages/adapters/sqlite', 'packages/adapters/postgres', 'packages/adapters/kurrentdb', 'packages/adapters/csv', 'packages/adapters/scim', 'packages/cli'];
 
 const newestSource = (dir: string): number => {
   let newest = 0;

@@ -177,6 +177,25 @@ export interface FinishImport {
   readonly lines?: readonly ImportLineRecord[];
 }
 
+/** Issues a bearer token to an identity provider's SCIM client; the organization keeps only its digest. */
+export interface IssueScimToken {
+  readonly type: 'IssueScimToken';
+  readonly orgId: string;
+  readonly tokenId: string;
+  /** The client's name, the actor of the changes it makes (`okta`, `entra`). */
+  readonly client: string;
+  /** Hex SHA-256 of the token. */
+  readonly sha256: string;
+}
+
+/** Revokes a SCIM token by its id, or every token of a client by the client's name. */
+export interface RevokeScimToken {
+  readonly type: 'RevokeScimToken';
+  readonly orgId: string;
+  /** A token id, or a client name (all of its tokens). */
+  readonly token: string;
+}
+
 export type Command =
   | OnboardOrganization
   | ResizeLicensePool
@@ -192,6 +211,8 @@ export type Command =
   | RecordActivity
   | RecordImportReceived
   | ApplyImportBatch
-  | FinishImport;
+  | FinishImport
+  | IssueScimToken
+  | RevokeScimToken;
 
 export type CommandType = Command['type'];

@@ -228,6 +228,12 @@ export const ImportRejectedV1 = event(
   ]),
 );
 
+// ---------------------------------------------------------------- provisioning clients
+
+/** A SCIM client's bearer token was issued: kept as its SHA-256 digest only, never the token. */
+export const ScimTokenIssuedV1 = event('ScimTokenIssued', t.type({ tokenId: EntityIdCodec, client: Text, sha256: Sha256 }));
+export const ScimTokenRevokedV1 = event('ScimTokenRevoked', t.type({ tokenId: EntityIdCodec }));
+
 /** The codec of every event type at its current schema version. */
 export const CURRENT_EVENT_CODECS = {
   OrganizationOnboarded: { version: 1, codec: OrganizationOnboardedV1 },
@@ -248,6 +254,8 @@ export const CURRENT_EVENT_CODECS = {
   ImportLinesRecorded: { version: 1, codec: ImportLinesRecordedV1 },
   ImportApplied: { version: 1, codec: ImportAppliedV1 },
   ImportRejected: { version: 1, codec: ImportRejectedV1 },
+  ScimTokenIssued: { version: 1, codec: ScimTokenIssuedV1 },
+  ScimTokenRevoked: { version: 1, codec: ScimTokenRevokedV1 },
 } as const;
 
 export type EventType = keyof typeof CURRENT_EVENT_CODECS;
@@ -272,6 +280,8 @@ export type ImportReceived = t.TypeOf<typeof ImportReceivedV1>;
 export type ImportLinesRecorded = t.TypeOf<typeof ImportLinesRecordedV1>;
 export type ImportApplied = t.TypeOf<typeof ImportAppliedV1>;
 export type ImportRejected = t.TypeOf<typeof ImportRejectedV1>;
+export type ScimTokenIssued = t.TypeOf<typeof ScimTokenIssuedV1>;
+export type ScimTokenRevoked = t.TypeOf<typeof ScimTokenRevokedV1>;
 
 /** Every domain event, at its current schema version. */
 export type DomainEvent =
@@ -292,6 +302,8 @@ export type DomainEvent =
   | ImportReceived
   | ImportLinesRecorded
   | ImportApplied
-  | ImportRejected;
+  | ImportRejected
+  | ScimTokenIssued
+  | ScimTokenRevoked;
 
 export type EventOfType<T extends EventType> = Extract<DomainEvent, { type: T }>;

@@ -29,6 +29,7 @@ export {
   type Learners,
   type OrganizationState,
   type ScheduleRecord,
+  type ScimTokenRecord,
   type TeamRecord,
 } from './organization/state.js';
 export { evolve } from './organization/evolve.js';

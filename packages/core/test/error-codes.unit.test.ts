@@ -133,6 +133,9 @@ const SCENARIOS: Partial<Record<ErrorCode, () => DomainError | Promise<DomainErr
       learnerIds: ['0002'],
       effectiveAt: '2026-07-01',
     }),
+  SCIM_TOKEN_NOT_FOUND: () => refusal(acme(), { type: 'RevokeScimToken', orgId: 'acme', token: 'okta' }),
+  DUPLICATE_SCIM_TOKEN: () =>
+    refusal([...acme(), { type: 'IssueScimToken', orgId: 'acme', tokenId: 't1', client: 'okta', sha256: SHA }], { type: 'IssueScimToken', orgId: 'acme', tokenId: 't2', client: 'entra', sha256: SHA }),
   IMPORT_NOT_FOUND: () => refusal(acme(), { type: 'FinishImport', orgId: 'acme', importId: 'nope', sha256: SHA, outcome: { applied: true, counts } }),
   IMPORT_ALREADY_EXISTS: () => refusal([...acme(), importReceived()], importReceived()),
   IMPORT_ALREADY_FINISHED: () =>

@@ -49,6 +49,8 @@ export const SAMPLE_EVENTS: { readonly [K in EventType]: Extract<DomainEvent, { 
   },
   ImportApplied: { type: 'ImportApplied', data: { importId: 'imp-1', sha256: SHA, counts } },
   ImportRejected: { type: 'ImportRejected', data: { importId: 'imp-1', sha256: SHA, code: 'MISSING_COLUMN', message: 'Active is missing', counts } },
+  ScimTokenIssued: { type: 'ScimTokenIssued', data: { tokenId: 'tok-1', client: 'okta', sha256: SHA } },
+  ScimTokenRevoked: { type: 'ScimTokenRevoked', data: { tokenId: 'tok-1' } },
 };
 
 let n = 0;

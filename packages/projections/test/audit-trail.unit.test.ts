@@ -39,6 +39,8 @@ const everyEvent: DomainEvent[] = [
   { type: 'ImportLinesRecorded', data: { importId: 'imp-1', lines: [{ line: 2, learnerId: 'a', action: 'deactivate' }, { line: 3, learnerId: 'd', action: 'unchanged' }, { line: 4, learnerId: '', action: 'error' }] } },
   { type: 'ImportApplied', data: { importId: 'imp-1', sha256: sha, counts } },
   { type: 'ImportRejected', data: { importId: 'imp-2', sha256: sha, code: 'MISSING_COLUMN', message: 'no Active column' } },
+  { type: 'ScimTokenIssued', data: { tokenId: 'tok-1', client: 'okta', sha256: sha } },
+  { type: 'ScimTokenRevoked', data: { tokenId: 'tok-1' } },
 ];
 
 describe('audit-trail projection', () => {

@@ -139,7 +139,7 @@ const relativeSegments = (pathname: string, basePath: string): string[] | undefi
  */
 const authenticated = async (authenticate: ScimAuthenticator, request: IncomingMessage, orgId: string): Promise<ScimClient> => {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header(request, 'authorization') ?? '');
-  const client = match ? await authenticate(match[1]!) : undefined;
+  const client = match ? await authenticate(match[1]!, orgId) : undefined;
   if (client === undefined || client.orgId !== orgId) throw new ScimError(401, 'A valid bearer token for this organization is required');
   return client;
 };

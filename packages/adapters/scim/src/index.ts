@@ -8,5 +8,5 @@
  */
 export { createScimHandler, type ScimHandlerOptions, type ScimLogEntry, type ScimRequestHandler } from './http.js';
 export { startScimServer, type RunningScimServer, type ScimServerOptions } from './server.js';
-export { hashToken, issueToken, tokenAuthenticator, type ScimAuthenticator, type ScimClient, type ScimTokenRecord } from './clients.js';
+export { hashToken, issueToken, ledgerTokenAuthenticator, tokenAuthenticator, type ScimAuthenticator, type ScimClient, type ScimTokenRecord } from './clients.js';
 export { ScimError, type ScimType, SCIM_MEDIA_TYPE, USER_SCHEMA, GROUP_SCHEMA, ENTERPRISE_USER_SCHEMA, ERROR_SCHEMA, LIST_RESPONSE_SCHEMA, PATCH_OP_SCHEMA } from './protocol.js';

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createScimHandler, type ScimHandlerOptions } from './http.js';
 
@@ -22,7 +22,12 @@ export interface RunningScimServer {
 /** Starts a plain HTTP server with the SCIM handler (put TLS in front of it: tokens travel in headers). */
 export const startScimServer = async (options: ScimServerOptions): Promise<RunningScimServer> => {
   const handler = createScimHandler(options);
+  const inFlight = new Set<ServerResponse>();
+  let closing = false;
   const server = createServer((request, response) => {
+    inFlight.add(response);
+    response.once('close', () => inFlight.delete(response));
+    if (closing) response.setHeader('Connection', 'close');
     void handler(request, response);
   });
   const host = options.host ?? '127.0.0.1';
@@ -36,8 +41,10 @@ export const startScimServer = async (options: ScimServerOptions): Promise<Runni
   const { port } = server.address() as AddressInfo;
   const close = (): Promise<void> =>
     new Promise((resolve, reject) => {
+      closing = true;
       server.close((error) => (error ? reject(error) : resolve()));
-      // Keep-alive connections with no request in flight would hold the close open.
+      // Keep-alive connections would hold the close open: idle ones close now, busy ones after their response.
+      for (const response of inFlight) if (!response.headersSent) response.setHeader('Connection', 'close');
       server.closeIdleConnections();
     });
   return { server, origin: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, close };

@@ -11,6 +11,7 @@ import { updateLearnerProfile } from './profile.js';
 import { reactivateLearner } from './reactivate.js';
 import { requireOrganization } from './refusals.js';
 import { registerLearner } from './register.js';
+import { issueScimToken, revokeScimToken } from './scim-tokens.js';
 import { cancelScheduledDeactivation, processDueDeactivations, scheduleDeactivation } from './schedule.js';
 import type { OrganizationState } from './state.js';
 import { createTeam } from './teams.js';
@@ -54,5 +55,9 @@ export const decide = (command: Command, state: OrganizationState, context: Deci
       return applyImportBatch(state, command, context.now);
     case 'FinishImport':
       return finishImport(state, command);
+    case 'IssueScimToken':
+      return issueScimToken(state, command);
+    case 'RevokeScimToken':
+      return revokeScimToken(state, command);
   }
 };

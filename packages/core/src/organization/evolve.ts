@@ -156,5 +156,13 @@ export const evolve = (state: OrganizationState, event: DomainEvent, metadata?: 
     }
     case 'ImportLinesRecorded':
       return state;
+    case 'ScimTokenIssued':
+      state.scimTokens.set(event.data.tokenId, { ...event.data, status: 'active' });
+      return state;
+    case 'ScimTokenRevoked': {
+      const record = state.scimTokens.get(event.data.tokenId);
+      if (record) state.scimTokens.set(record.tokenId, { ...record, status: 'revoked' });
+      return state;
+    }
   }
 };

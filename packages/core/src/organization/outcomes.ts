@@ -39,6 +39,8 @@ export const OUTCOME_ACTIONS = [
   'receive-import',
   'finish-import',
   'reject-import',
+  'issue-token',
+  'revoke-token',
 ] as const;
 
 export type OutcomeAction = (typeof OUTCOME_ACTIONS)[number];

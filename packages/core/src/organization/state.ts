@@ -40,6 +40,14 @@ export interface ImportRecord {
   readonly status: 'received' | 'applied' | 'rejected';
 }
 
+/** A SCIM client's token as the organization keeps it: the digest, never the token. */
+export interface ScimTokenRecord {
+  readonly tokenId: string;
+  readonly client: string;
+  readonly sha256: string;
+  readonly status: 'active' | 'revoked';
+}
+
 /**
  * The state of one organization, folded from its stream. The object and its
  * maps are owned by whoever folds them (evolve updates them in place, for
@@ -67,6 +75,8 @@ export interface OrganizationState {
   readonly learnerIdsByEmail: EmailIndex;
   readonly schedules: Map<string, ScheduleRecord>;
   readonly imports: Map<string, ImportRecord>;
+  /** SCIM clients' tokens by token id, revoked ones included. */
+  readonly scimTokens: Map<string, ScimTokenRecord>;
 }
 
 /** A folded state: its learners are a table of their own, which can be frozen. */
@@ -94,6 +104,7 @@ export const emptyFoldedState = (): FoldedOrganizationState => foldedState(Learn
   teamIdsByName: new Map(),
   schedules: new Map(),
   imports: new Map(),
+  scimTokens: new Map(),
 });
 
 /** A folded state of the given learners and other fields. */
@@ -112,6 +123,7 @@ export const draftOf = (state: OrganizationState): OrganizationState => ({
   learnerIdsByEmail: new OverlayMap(state.learnerIdsByEmail),
   schedules: new OverlayMap(state.schedules),
   imports: new OverlayMap(state.imports),
+  scimTokens: new OverlayMap(state.scimTokens),
 });
 
 /**
@@ -125,6 +137,7 @@ export const frozenCopy = (state: FoldedOrganizationState): FoldedOrganizationSt
   teamIdsByName: new Map(state.teamIdsByName),
   schedules: new Map(state.schedules),
   imports: new Map(state.imports),
+  scimTokens: new Map(state.scimTokens),
 });
 
 export const activeLearnerCount = (state: OrganizationState): number => {

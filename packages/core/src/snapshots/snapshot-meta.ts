@@ -1,14 +1,14 @@
 import * as t from 'io-ts';
 import { Connector } from '../events.js';
 import type { FoldedOrganizationState } from '../organization/state.js';
-import { Count, Ids, ImportRecordCodec, Pairs, ScheduleRecordCodec, TeamRecordCodec } from './state-codec.js';
+import { Count, Ids, ImportRecordCodec, Pairs, ScheduleRecordCodec, ScimTokensField, TeamRecordCodec } from './state-codec.js';
 
 /**
  * The first section of a snapshot's payload: the organization's own fields,
  * its small maps, the interned tables the learners' columns refer to, and
  * how many rows, text bytes and commands the other sections hold.
  */
-export const SnapshotMeta = t.type({
+export const SnapshotMeta = t.intersection([t.type({
   exists: t.boolean,
   orgId: t.string,
   name: t.string,
@@ -35,7 +35,7 @@ export const SnapshotMeta = t.type({
   commands: Count,
   /** The version of the last event the command index tracked. */
   lastCommandVersion: Count,
-});
+}), ScimTokensField]);
 export type SnapshotMeta = t.TypeOf<typeof SnapshotMeta>;
 
 /** The organization's own fields and small maps, as plain data. */
@@ -54,4 +54,5 @@ export const organizationFields = (state: FoldedOrganizationState) => ({
   teamIdsByName: [...state.teamIdsByName.entries()],
   schedules: [...state.schedules.values()],
   imports: [...state.imports.values()],
+  scimTokens: [...state.scimTokens.values()],
 });

@@ -3,7 +3,7 @@ import * as t from 'io-ts';
 import { Connector, ImportFormat, ImportOptions, ImportSchedule, LearnerStatus, MoveInstruction, TeamKind } from '../events.js';
 import { Actor, Channel } from '../metadata.js';
 import { LearnerTable } from '../organization/learner-table.js';
-import { foldedState, type ImportRecord, type OrganizationState, type ScheduleRecord, type TeamRecord } from '../organization/state.js';
+import { foldedState, type ImportRecord, type OrganizationState, type ScheduleRecord, type ScimTokenRecord, type TeamRecord } from '../organization/state.js';
 
 /*
  * The plain form of an OrganizationState: JSON, every map an array in its
@@ -62,8 +62,12 @@ export const ImportRecordCodec = t.intersection([
   t.partial({ location: t.string }),
 ]);
 
+export const ScimTokenRecordCodec = t.type({ tokenId: t.string, client: t.string, sha256: t.string, status: t.keyof({ active: null, revoked: null }) });
+/** Absent in states written before SCIM tokens were kept: none then. */
+export const ScimTokensField = t.partial({ scimTokens: t.readonlyArray(ScimTokenRecordCodec) });
+
 /** The plain form of an {@link OrganizationState}. */
-export const SerializedOrganizationState = t.type({
+export const SerializedOrganizationState = t.intersection([t.type({
   exists: t.boolean,
   orgId: t.string,
   name: t.string,
@@ -80,7 +84,7 @@ export const SerializedOrganizationState = t.type({
   learnerIdsByEmail: Pairs,
   schedules: t.readonlyArray(ScheduleRecordCodec),
   imports: t.readonlyArray(ImportRecordCodec),
-});
+}), ScimTokensField]);
 export type SerializedOrganizationState = t.TypeOf<typeof SerializedOrganizationState>;
 
 /** A state as plain JSON-able data (Maps become arrays in insertion order). */
@@ -101,6 +105,7 @@ export const serializeOrganizationState = (state: OrganizationState): Serialized
   learnerIdsByEmail: [...state.learnerIdsByEmail.entries()],
   schedules: [...state.schedules.values()],
   imports: [...state.imports.values()],
+  scimTokens: [...state.scimTokens.values()],
 });
 
 /** Records keyed by their own id, in order. */
@@ -132,6 +137,7 @@ export const deserializeOrganizationState = (json: unknown): E.Either<string, Or
     teamIdsByName: new Map(s.teamIdsByName),
     schedules: byId<ScheduleRecord, 'scheduleId'>(s.schedules as readonly ScheduleRecord[], 'scheduleId'),
     imports: byId<ImportRecord, 'importId'>(s.imports as readonly ImportRecord[], 'importId'),
+    scimTokens: byId<ScimTokenRecord, 'tokenId'>(s.scimTokens ?? [], 'tokenId'),
   });
   // The e-mail index points an address at the learner who has it, and only once.
   for (const [normalizedEmail, learnerId] of s.learnerIdsByEmail) {

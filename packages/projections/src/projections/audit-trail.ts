@@ -158,6 +158,10 @@ export const describeEvent = (event: DomainEvent): string => {
     }
     case 'ImportRejected':
       return `Import ${event.data.importId} rejected (${event.data.code}): ${event.data.message}`;
+    case 'ScimTokenIssued':
+      return `SCIM token ${event.data.tokenId} issued to client ${event.data.client}`;
+    case 'ScimTokenRevoked':
+      return `SCIM token ${event.data.tokenId} revoked`;
   }
 };
 
