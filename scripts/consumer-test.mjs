@@ -261,7 +261,7 @@ const npmConsumer = async (tarballs, sqlite) => {
     must(process.execPath, ['--input-type=module', '-e', EMBEDDING_CHECK], { cwd: dir });
   });
   const prefix = path.join(work, 'npm-global');
-  const cliTarballs = ['core', 'projections', 'sqlite', 'csv', 'cli'].map((n) => tarballs.get(`@learner-ledger/${n}`).file);
+  const cliTarballs = ['core', 'projections', 'sqlite', 'csv', 'scim', 'cli'].map((n) => tarballs.get(`@learner-ledger/${n}`).file);
   await step('npm: install -g the CLI from its tarballs', () => must('npm', ['install', '-g', '--prefix', prefix, '--allow-scripts=better-sqlite3', ...npm, ...cliTarballs], { cwd: work, env: sqlite.env }));
   await step('npm: the globally installed CLI: --help, --version, demo, and a PostgreSQL store without its package', () => checkCli(path.join(prefix, 'bin/learner-ledger'), work, tarballs));
 };
