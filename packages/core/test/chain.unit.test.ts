@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import {
   canonicalJson,
   chainDigest,
   chainEvents,
+  computeLink,
   createLedger,
   InMemoryEventStore,
   InMemorySnapshotStore,
@@ -48,6 +50,74 @@ describe('canonical JSON', () => {
         expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
       }),
     );
+  });
+});
+
+/** The canonical JSON as its definition says, written the plain way: keys sorted, members joined. */
+const referenceJson = (value: unknown): string => {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined || typeof item === 'function' || typeof item === 'symbol' ? 'null' : referenceJson(item))).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const members = Object.keys(record)
+    .sort()
+    .filter((key) => !(record[key] === undefined || typeof record[key] === 'function' || typeof record[key] === 'symbol'))
+    .map((key) => `${JSON.stringify(key)}:${referenceJson(record[key])}`);
+  return `{${members.join(',')}}`;
+};
+
+describe('canonical JSON, as chain version 1 hashes it', () => {
+  it('is the text of every value with its keys sorted and written once, as JSON.stringify writes strings and numbers', () => {
+    const strings = fc.string({ unit: 'binary', maxLength: 12 });
+    const values = fc.letrec<{ value: unknown }>((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        strings,
+        fc.double(),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.constant(undefined),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(fc.oneof(strings, fc.nat().map(String)), tie('value'), { maxKeys: 5 }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(values, fc.array(values, { minLength: 2, maxLength: 2 }), (value, [a, b]) => {
+        expect(canonicalJson(value)).toBe(referenceJson(value));
+        // Objects of one key order, then of another with the same keys: the key orders kept between values are not mixed up.
+        const one = { zeta: a, alpha: b, mid: value };
+        const other = { mid: b, zeta: value, alpha: a };
+        expect(canonicalJson(one)).toBe(referenceJson(one));
+        expect(canonicalJson(other)).toBe(referenceJson(other));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('hashes an event as version 1 always did: the SHA-256 of its canonical parts, one per line, the link left out', () => {
+    const event = {
+      streamId: 'org-acme',
+      streamVersion: 3,
+      eventId: 'e-3',
+      type: 'LearnerRegistered',
+      schemaVersion: 1,
+      data: { learnerId: 'l-1', name: { first: 'Zoë', last: 'O"Brien\\' }, emails: ['a@b.example', null], tags: { b: 1, a: 2.5, '10': true, '9': false }, note: 'tab\there \ud83d\ude00 \ud800' },
+      metadata: { eventId: 'e-3', occurredAt: '2026-01-05T14:00:00.000Z', orgId: 'acme', actor: { kind: 'admin', id: 'x' }, line: 7, chain: { v: 1, hash: 'stored', parts: 'stored' } },
+    };
+    const previous = 'ab'.repeat(32);
+    const { chain: _link, ...metadata } = event.metadata;
+    const text = [
+      'learner-ledger chain v1',
+      previous,
+      referenceJson({ streamId: event.streamId, streamVersion: event.streamVersion, eventId: event.eventId }),
+      referenceJson({ type: event.type, schemaVersion: event.schemaVersion }),
+      referenceJson(event.data),
+      referenceJson(metadata),
+    ].join('\n');
+    const link = computeLink(event, previous);
+    expect(link.hash).toBe(createHash('sha256').update(text).digest('hex'));
+    // Pinned: links written by earlier releases of this library keep verifying.
+    expect(link).toEqual({ hash: '52f3f35e64e69fedf9153749cd4906dd29f876ed1bfaff53e323f37dcaea0779', parts: '7d915750.e6e8b928.ecec4a55.73e92a0a' });
   });
 });
 

@@ -8,38 +8,103 @@
  */
 export const canonicalJson = (value: unknown): string => {
   if (value === null || typeof value !== 'object') return primitive(value);
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) out += ',';
-      const item: unknown = value[i];
-      out += item === undefined || typeof item === 'function' || typeof item === 'symbol' ? 'null' : canonicalJson(item);
-    }
-    return `${out}]`;
+  return Array.isArray(value) ? arrayText(value) : objectText(value as Record<string, unknown>, undefined);
+};
+
+/**
+ * The canonical JSON of `value` with its own key `omit` left out when it is
+ * an object (not an array): the text of the value copied without that key,
+ * written without the copy.
+ */
+export const canonicalJsonWithout = (value: unknown, omit: string): string =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? objectText(value as Record<string, unknown>, omit) : canonicalJson(value);
+
+/** The canonical JSON of a value inside an object or array (omitted values are handled by the caller). */
+const valueText = (value: unknown): string => {
+  switch (typeof value) {
+    case 'string':
+      return stringText(value);
+    case 'number':
+      // JSON writes finite numbers as String does, and the others as null.
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      return Array.isArray(value) ? arrayText(value) : objectText(value as Record<string, unknown>, undefined);
+    default:
+      return primitive(value);
   }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
+};
+
+/** What JSON leaves out of an object and writes `null` in an array. */
+const isOmitted = (value: unknown): boolean => value === undefined || typeof value === 'function' || typeof value === 'symbol';
+
+const arrayText = (value: readonly unknown[]): string => {
+  let out = '[';
+  for (let i = 0; i < value.length; i++) {
+    if (i > 0) out += ',';
+    const item: unknown = value[i];
+    out += isOmitted(item) ? 'null' : valueText(item);
+  }
+  return `${out}]`;
+};
+
+const objectText = (record: Record<string, unknown>, omit: string | undefined): string => {
+  const keys = Object.keys(record);
+  if (keys.length === 0) return '{}';
+  const shape = shapeOf(keys);
   let out = '{';
   let first = true;
-  for (const key of keys) {
+  for (let i = 0; i < shape.sorted.length; i++) {
+    const key = shape.sorted[i]!;
+    if (key === omit) continue;
     const item = record[key];
-    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    out += `${first ? '' : ','}${quoted(key)}:${canonicalJson(item)}`;
+    if (isOmitted(item)) continue;
+    out += first ? shape.prefixes[i]! : `,${shape.prefixes[i]!}`;
+    out += valueText(item);
     first = false;
   }
   return `${out}}`;
 };
 
-// Events share a few dozen keys: quoting each once saves most of the cost of writing them.
-const QUOTED = new Map<string, string>();
-const quoted = (key: string): string => {
-  let text = QUOTED.get(key);
-  if (text === undefined) {
-    text = JSON.stringify(key);
-    if (QUOTED.size < 10_000) QUOTED.set(key, text);
-  }
-  return text;
+/** One order of keys an object was built with, its keys sorted and each written `"key":`. */
+interface Shape {
+  readonly keys: readonly string[];
+  readonly sorted: readonly string[];
+  readonly prefixes: readonly string[];
+}
+
+// Events of one type are built alike: their key orders are sorted and quoted once, not once an event.
+const SHAPES = new Map<string, Shape[]>();
+const MAX_SHAPES = 10_000;
+let shapeCount = 0;
+
+const sameKeys = (a: readonly string[], b: readonly string[]): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 };
+
+const shapeOf = (keys: string[]): Shape => {
+  const first = keys[0]!;
+  const known = SHAPES.get(first);
+  if (known !== undefined) {
+    for (let i = 0; i < known.length; i++) if (sameKeys(known[i]!.keys, keys)) return known[i]!;
+  }
+  const sorted = [...keys].sort();
+  const shape: Shape = { keys, sorted, prefixes: sorted.map((key) => `${stringText(key)}:`) };
+  if (shapeCount < MAX_SHAPES) {
+    shapeCount++;
+    if (known !== undefined) known.push(shape);
+    else SHAPES.set(first, [shape]);
+  }
+  return shape;
+};
+
+// Quotes, backslashes, control characters and surrogates are what JSON.stringify writes other than as they are.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const stringText = (value: string): string => (NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`);
 
 const primitive = (value: unknown): string => {
   if (typeof value === 'bigint') throw new TypeError('canonicalJson: a bigint is not JSON');
