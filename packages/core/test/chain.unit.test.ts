@@ -6,6 +6,7 @@ import {
   chainDigest,
   chainEvents,
   computeLink,
+  GENESIS_HASH,
   createLedger,
   InMemoryEventStore,
   InMemorySnapshotStore,
@@ -94,7 +95,7 @@ describe('canonical JSON, as chain version 1 hashes it', () => {
     );
   });
 
-  it('hashes an event as version 1 always did: the SHA-256 of its canonical parts, one per line, the link left out', () => {
+  it('hashes an event as version 1 always did: the SHA-256 of its canonical parts, one per line, the link left out; version 2 alike, with SHA-256 part digests', () => {
     const event = {
       streamId: 'org-acme',
       streamVersion: 3,
@@ -114,10 +115,14 @@ describe('canonical JSON, as chain version 1 hashes it', () => {
       referenceJson(event.data),
       referenceJson(metadata),
     ].join('\n');
-    const link = computeLink(event, previous);
+    const link = computeLink(event, previous, 1);
     expect(link.hash).toBe(createHash('sha256').update(text).digest('hex'));
     // Pinned: links written by earlier releases of this library keep verifying.
     expect(link).toEqual({ hash: '52f3f35e64e69fedf9153749cd4906dd29f876ed1bfaff53e323f37dcaea0779', parts: '7d915750.e6e8b928.ecec4a55.73e92a0a' });
+    const digest = (part: string) => createHash('sha256').update(part).digest('hex').slice(0, 8);
+    const [, , place, type, data, meta] = text.split('\n');
+    expect(computeLink(event, previous, 2)).toEqual({ hash: link.hash, parts: [type, data, meta, place].map((part) => digest(part!)).join('.') });
+    expect(computeLink(event, previous)).toEqual(computeLink(event, previous, 2));
   });
 });
 
@@ -176,6 +181,43 @@ describe('the chain of an organization stream', () => {
     const shorter = { ...digest, streamVersion: digest.streamVersion + 2 };
     expect((await verifyChain(store, 'acme', { digest: shorter })).mismatch).toMatchObject({ kind: 'digest', position: digest.streamVersion + 2 });
     expect((await verifyChain(store, 'acme', { digest: { ...digest, hash: '0'.repeat(64) } })).mismatch).toMatchObject({ kind: 'digest' });
+  });
+});
+
+describe('a log written with version 1 links', () => {
+  it('keeps verifying and proving its events, tells which part of one changed, and takes version 2 events after it', async () => {
+    const source = new InMemoryEventStore();
+    await write(createLedger({ store: source, chain: false }), 'acme', 12, 8);
+    const streamId = organizationStreamId('acme');
+    const unlinked = (await source.readStream(streamId)).events;
+    // Linked as releases before version 2 linked them.
+    let previous = GENESIS_HASH;
+    const linked = unlinked.map((stored) => {
+      const { hash, parts } = computeLink(stored, previous, 1);
+      previous = hash;
+      return { eventId: stored.eventId, type: stored.type, schemaVersion: stored.schemaVersion, data: stored.data, metadata: { ...(stored.metadata as object), chain: { v: 1, hash, parts } } };
+    });
+    const store = new EditableStore();
+    await store.appendToStream(streamId, linked, { expectedVersion: 'no_stream' });
+    const before = await digestOf(store, 'acme');
+    await write(createLedger({ store }), 'acme', 13, 4);
+    const all = (await store.readStream(streamId)).events;
+    expect(all.length).toBeGreaterThan(linked.length);
+    expect(all.map((stored) => (stored.metadata as { chain: { v: number } }).chain.v)).toEqual(all.map((_, i) => (i < linked.length ? 1 : 2)));
+    const verification = await verifyChain(store, 'acme', { digest: before });
+    expect(verification.mismatch).toBeUndefined();
+    expect(verification.unchainedEvents).toBe(0);
+    const digest = await digestOf(store, 'acme');
+    for (const version of [1, linked.length, linked.length + 1, all.length]) {
+      const proof = await proveEvent(store, 'acme', version, { digest });
+      if (E.isLeft(proof)) throw new Error(proof.left.message);
+      expect(proof.right.chainVersion).toBe(version <= linked.length ? 1 : 2);
+      expect(E.isRight(verifyEventProof(proof.right, digest))).toBe(true);
+    }
+    for (const version of [2, linked.length + 1]) {
+      store.edit = (stored) => (stored.streamVersion === version ? { ...stored, data: { ...(stored.data as object), edited: true } } : stored);
+      expect((await verifyChain(store, 'acme')).mismatch).toMatchObject({ position: version, kind: 'data' });
+    }
   });
 });
 

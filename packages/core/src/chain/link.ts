@@ -7,7 +7,7 @@ import { canonicalJson, canonicalJsonWithout } from './canonical.js';
 export const CHAIN_KEY = 'chain';
 
 /** The chain version new events are written with. */
-export const CURRENT_CHAIN_VERSION = 1;
+export const CURRENT_CHAIN_VERSION = 2;
 
 /** The previous hash of a stream's first event. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -48,13 +48,21 @@ export interface ComputedLink {
   readonly parts: string;
 }
 
-/**
- * One chain version: how an event is turned into the texts that are hashed.
- * A later version (an erasure design that hashes what stays of an event
- * once its personal fields moved out) adds a form here; events keep the
- * version they were written with, so old links still verify.
- */
+/** How an event is turned into the canonical texts of its parts. */
 type CanonicalForm = (input: ChainInput) => Readonly<Record<ChainPart, string>>;
+
+/**
+ * One chain version: the canonical form of an event's parts, the version
+ * named in the text its hash is the SHA-256 of, and how a part's short
+ * digest is taken. A later version (an erasure design that hashes what
+ * stays of an event once its personal fields moved out) adds one here;
+ * events keep the version they were written with, so old links still verify.
+ */
+interface ChainForm {
+  readonly parts: CanonicalForm;
+  readonly hashedAs: number;
+  readonly digest: (text: string) => string;
+}
 
 /** Stored metadata without its chain link (the same object when it has none). */
 export const metadataWithoutLink = (metadata: unknown): unknown => {
@@ -75,28 +83,21 @@ const placeText = (input: ChainInput): string =>
     ? `{"eventId":${canonicalJson(input.eventId)},"streamId":${canonicalJson(input.streamId)},"streamVersion":${canonicalJson(input.streamVersion)}}`
     : canonicalJson({ streamId: input.streamId, streamVersion: input.streamVersion, eventId: input.eventId });
 
-const FORMS: ReadonlyMap<number, CanonicalForm> = new Map<number, CanonicalForm>([
-  [
-    1,
-    (input) => ({
-      type: typeText(input),
-      data: canonicalJson(input.data),
-      // The text of the metadata without its link, written without copying it.
-      metadata: canonicalJsonWithout(input.metadata, CHAIN_KEY),
-      place: placeText(input),
-    }),
-  ],
-]);
-
-/** Whether this library can compute links of a chain version. */
-export const isKnownChainVersion = (version: number): boolean => FORMS.has(version);
+/** The four canonical parts, as versions 1 and 2 write them. */
+const canonicalParts: CanonicalForm = (input) => ({
+  type: typeText(input),
+  data: canonicalJson(input.data),
+  // The text of the metadata without its link, written without copying it.
+  metadata: canonicalJsonWithout(input.metadata, CHAIN_KEY),
+  place: placeText(input),
+});
 
 // One-shot hashing (Node 20.12 on) builds no Hash object: most of the cost of hashing an event's few hundred bytes.
 const sha256Hex: (text: string) => string =
   typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
-/** FNV-1a over UTF-16 code units, 32 bits in hex: a short digest to tell parts apart (the SHA-256 is what protects). */
-const shortDigest = (text: string): string => {
+/** FNV-1a over UTF-16 code units, 32 bits in hex: version 1's short digest to tell parts apart (the SHA-256 is what protects). */
+const fnv1a = (text: string): string => {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -105,18 +106,32 @@ const shortDigest = (text: string): string => {
   return (h >>> 0).toString(16).padStart(8, '0');
 };
 
+/** The first 32 bits of a part's SHA-256, in hex: native, so cheaper than a loop over every character of the part. */
+const sha256Digest = (text: string): string => sha256Hex(text).slice(0, 8);
+
+const FORMS: ReadonlyMap<number, ChainForm> = new Map<number, ChainForm>([
+  [1, { parts: canonicalParts, hashedAs: 1, digest: fnv1a }],
+  // Hashes an event exactly as version 1 does (so events written before the chain hash alike under both); only its part digests are cheaper.
+  [2, { parts: canonicalParts, hashedAs: 1, digest: sha256Digest }],
+]);
+
+/** Whether this library can compute links of a chain version. */
+export const isKnownChainVersion = (version: number): boolean => FORMS.has(version);
+
 /**
  * The hash of an event under chain `version`, chained to `previous`: the
- * SHA-256 of the version, the previous hash and the event's canonical parts,
- * one per line (canonical JSON holds no raw line break, so the lines cannot
- * be shifted into each other). Pure.
+ * SHA-256 of the version it is hashed as, the previous hash and the event's
+ * canonical parts, one per line (canonical JSON holds no raw line break, so
+ * the lines cannot be shifted into each other), and the short digests of
+ * the parts, in {@link CHAIN_PARTS} order. Pure.
  */
 export const computeLink = (input: ChainInput, previous: string, version: number = CURRENT_CHAIN_VERSION): ComputedLink => {
   const form = FORMS.get(version);
   if (!form) throw new RangeError(`Chain version ${version} is not known to this library`);
-  const parts = form(input);
-  const hash = sha256Hex(`learner-ledger chain v${version}\n${previous}\n${parts.place}\n${parts.type}\n${parts.data}\n${parts.metadata}`);
-  return { hash, parts: `${shortDigest(parts.type)}.${shortDigest(parts.data)}.${shortDigest(parts.metadata)}.${shortDigest(parts.place)}` };
+  const parts = form.parts(input);
+  const hash = sha256Hex(`learner-ledger chain v${form.hashedAs}\n${previous}\n${parts.place}\n${parts.type}\n${parts.data}\n${parts.metadata}`);
+  const { digest } = form;
+  return { hash, parts: `${digest(parts.type)}.${digest(parts.data)}.${digest(parts.metadata)}.${digest(parts.place)}` };
 };
 
 /** The parts whose digests differ between two `parts` strings, in report order. */
