@@ -123,7 +123,7 @@ export const isKnownChainVersion = (version: number): boolean => FORMS.has(versi
  * SHA-256 of the version it is hashed as, the previous hash and the event's
  * canonical parts, one per line (canonical JSON holds no raw line break, so
  * the lines cannot be shifted into each other), and the short digests of
- * the parts, in {@link CHAIN_PARTS} order. Pure.
+ * the parts, in the order of `CHAIN_PARTS`. Pure.
  */
 export const computeLink = (input: ChainInput, previous: string, version: number = CURRENT_CHAIN_VERSION): ComputedLink => {
   const form = FORMS.get(version);
