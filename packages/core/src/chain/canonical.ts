@@ -78,6 +78,8 @@ interface Shape {
 // Events of one type are built alike: their key orders are sorted and quoted once, not once an event.
 const SHAPES = new Map<string, Shape[]>();
 const MAX_SHAPES = 10_000;
+// Objects used as maps (keyed by ids) have a new key order each: a bounded list keeps their lookups short.
+const MAX_SHAPES_A_FIRST_KEY = 16;
 let shapeCount = 0;
 
 const sameKeys = (a: readonly string[], b: readonly string[]): boolean => {
@@ -94,7 +96,7 @@ const shapeOf = (keys: string[]): Shape => {
   }
   const sorted = [...keys].sort();
   const shape: Shape = { keys, sorted, prefixes: sorted.map((key) => `${stringText(key)}:`) };
-  if (shapeCount < MAX_SHAPES) {
+  if (shapeCount < MAX_SHAPES && (known === undefined || known.length < MAX_SHAPES_A_FIRST_KEY)) {
     shapeCount++;
     if (known !== undefined) known.push(shape);
     else SHAPES.set(first, [shape]);
