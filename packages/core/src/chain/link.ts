@@ -191,13 +191,18 @@ export const chainEvents = (streamId: string, events: readonly NewStoredEvent[],
   const out: NewStoredEvent[] = [];
   const hashes: string[] = [];
   let prev = previous;
-  events.forEach((event, i) => {
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
     const input: ChainInput = { streamId, streamVersion: firstVersion + i, eventId: event.eventId, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata };
     const computed = computeLink(input, prev);
-    const link: ChainLink = { v: CURRENT_CHAIN_VERSION, hash: computed.hash, parts: computed.parts, ...(i === 0 && anchors !== undefined && anchors > 0 ? { anchors } : {}) };
-    out.push({ ...event, metadata: { ...(event.metadata as Record<string, unknown>), [CHAIN_KEY]: link } });
+    const link: { v: number; hash: string; parts: string; anchors?: number } = { v: CURRENT_CHAIN_VERSION, hash: computed.hash, parts: computed.parts };
+    if (i === 0 && anchors !== undefined && anchors > 0) link.anchors = anchors;
+    // A copy then one key set: a spread followed by a computed key builds a slow object, which every store then copies or writes.
+    const metadata: Record<string, unknown> = { ...(event.metadata as Record<string, unknown>) };
+    metadata[CHAIN_KEY] = link;
+    out.push({ ...event, metadata });
     hashes.push(computed.hash);
     prev = computed.hash;
-  });
+  }
   return { events: out, hashes };
 };
