@@ -124,6 +124,10 @@ export const describeEvent = (event: DomainEvent): string => {
       return `Team ${event.data.name} (${event.data.teamId}, ${event.data.kind}) created`;
     case 'LearnerRegistered':
       return `Learner ${event.data.learnerId} <${event.data.email}> registered ${event.data.status}`;
+    case 'LearnerPersonalDataErased':
+      return `Personal data of learner ${event.data.learnerId} erased (${event.data.reason})`;
+    case 'RetentionPeriodSet':
+      return `Retention period set from ${event.data.previousDays} to ${event.data.days} days`;
     case 'LicenseAssigned':
       return `License ${event.data.licenseId} assigned to ${event.data.learnerId}`;
     case 'LicenseReleased':
