@@ -17,6 +17,7 @@ import {
   type PersonalDataKeys,
 } from '../src/index.js';
 import { decodeSnapshot } from '../src/snapshots/snapshot-decode.js';
+import { describeErasureContract } from '../src/testing/index.js';
 import { acme, learner } from './support.js';
 
 const at = (now: string): CommandContext => ({ actor: { kind: 'admin', id: 'jo' }, channel: 'api', now });
@@ -177,4 +178,11 @@ describe('erasure', () => {
     expect((await state(one)).learners.get('0003')).toMatchObject({ email: '0003@acme.test' });
     expect((await verifyChain(raw, 'acme')).mismatch).toBeUndefined();
   });
+});
+
+describeErasureContract('memory', async () => {
+  const store = new InMemoryEventStore();
+  const snapshots = new InMemorySnapshotStore();
+  const withSnapshots = Object.assign(Object.create(store) as InMemoryEventStore, { snapshotStore: () => snapshots });
+  return { store: withSnapshots, keys: store.personalDataKeys(), rowsAsText: () => allText(store), close: () => Promise.resolve() };
 });

@@ -25,7 +25,7 @@ describe('postgres schema migrations', () => {
   it('creates a fresh schema at the latest version', async () => {
     const store = await open();
     try {
-      expect(store.migration).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: [1, 2, 3, 4] });
+      expect(store.migration).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: [1, 2, 3, 4, 5] });
       expect(await tablesOf(SCHEMA)).toEqual(['events', 'log_head', 'schema_migrations', 'snapshot_chunks', 'snapshots']);
       expect(await migrationRows(SCHEMA)).toEqual([
         { version: 1, description: expect.any(String) },
@@ -64,7 +64,7 @@ describe('postgres schema migrations', () => {
     );
     const second = await open();
     try {
-      expect(second.migration).toEqual({ from: 1, to: LATEST_SCHEMA_VERSION, applied: [2, 3, 4] });
+      expect(second.migration).toEqual({ from: 1, to: LATEST_SCHEMA_VERSION, applied: [2, 3, 4, 5] });
       expect(await tablesOf(SCHEMA)).toContain('snapshots');
       expect((await second.readStream('org-upgrade')).events).toHaveLength(1);
     } finally {
@@ -83,7 +83,7 @@ describe('postgres schema migrations', () => {
     );
     const second = await open();
     try {
-      expect(second.migration).toEqual({ from: 2, to: LATEST_SCHEMA_VERSION, applied: [3, 4] });
+      expect(second.migration).toEqual({ from: 2, to: LATEST_SCHEMA_VERSION, applied: [3, 4, 5] });
       expect(await second.listStreams({ prefix: 'org-' })).toEqual({ streamIds: ['org-a', 'org-b'], isEnd: true });
       const plan = await withClient(async (client) => {
         await client.query('SET enable_seqscan = off');
@@ -112,7 +112,7 @@ describe('postgres schema migrations', () => {
     );
     const second = await open();
     try {
-      expect(second.migration).toEqual({ from: 3, to: LATEST_SCHEMA_VERSION, applied: [4] });
+      expect(second.migration).toEqual({ from: 3, to: LATEST_SCHEMA_VERSION, applied: [4, 5] });
       expect(await second.snapshotStore().load('acme')).toBeUndefined();
       expect((await second.readStream('org-json')).events).toHaveLength(1);
     } finally {
