@@ -4,6 +4,7 @@ import type { Channel, CommandResult, MoveOptions, OrganizationState } from '@le
 import { usageError } from '../errors.js';
 import { collect, isoDate } from '../parsing.js';
 import { licenseSummary, plural, table } from '../output.js';
+import { scrubPersonalProjections } from '../projection-store.js';
 import { resolveTeamId, teamName, type Session } from '../session.js';
 import { effectsOf, eventsJson, licensesJson, statusNote } from './results.js';
 import type { Register } from './action.js';
@@ -25,6 +26,7 @@ export const registerLearnerCommands: Register = (program, action) => {
       action(async (session, [orgId, learnerId], options) => {
         await session.organization(orgId);
         const result = await session.execute({ type: 'EraseLearnerPersonalData', orgId, learnerId, reason: options.reason });
+        await scrubPersonalProjections(session);
         const already = result.outcomes.some((outcome) => outcome.code === 'ALREADY_ERASED');
         const state = await session.organization(orgId);
         return {
