@@ -60,6 +60,15 @@ describe('sealed personal data', () => {
     expect((await state(again)).learners.get('0003')).toMatchObject({ email: 'ann.smith@acme.test', lastName: 'Smythe' });
   });
 
+  it('anchors sealed events written without the chain on their sealed form', async () => {
+    const raw = new InMemoryEventStore();
+    await run(createLedger({ store: raw, personalData: raw.personalDataKeys(), chain: false }), acme());
+    await run(createLedger({ store: raw, personalData: raw.personalDataKeys() }), [learner('0003', { active: false })]);
+    const verification = await verifyChain(raw, 'acme');
+    expect(verification.unchainedEvents).toBeGreaterThan(0);
+    expect(verification.mismatch).toBeUndefined();
+  });
+
   it('leaves a sealed value that does not open as stored, so decoding names the event', async () => {
     const raw = new InMemoryEventStore();
     const ledger = createLedger({ store: raw, personalData: raw.personalDataKeys() });

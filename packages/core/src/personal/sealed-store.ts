@@ -21,6 +21,12 @@ import type {
 import type { PersonalDataKeys } from './keys.js';
 import { sealedLearners, unsealEvent, type KeyOf } from './seal.js';
 
+/** Opened events → the events as stored: what a chain hash is computed over. */
+const written = new WeakMap<StoredEvent, StoredEvent>();
+
+/** The event as the store holds it (personal fields sealed) when it was opened by a {@link SealedEventStore}; else the event itself. */
+export const asWritten = (event: StoredEvent): StoredEvent => written.get(event) ?? event;
+
 /**
  * An event store whose reads open sealed personal fields: every reader (the
  * ledger's fold, projections, reports, exports, SCIM) sees the learners'
@@ -99,7 +105,9 @@ export class SealedEventStore implements EventStore {
     return events.map((event) => {
       if (sealedLearners(event).length === 0) return event;
       const cache = this.cacheOf(orgIdOfStream(event.streamId) ?? '');
-      return unsealEvent(event, (learnerId) => cache.get(learnerId));
+      const opened = unsealEvent(event, (learnerId) => cache.get(learnerId));
+      if (opened !== event) written.set(opened, event);
+      return opened;
     });
   }
 
