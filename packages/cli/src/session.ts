@@ -4,6 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   createLedger,
   normalizeName,
+  SealedEventStore,
   systemClock,
   type Actor,
   type Command,
@@ -31,6 +32,7 @@ export interface GlobalOptions {
  */
 export class Session {
   private opened: EventStore | undefined;
+  private raw: EventStore | undefined;
   private ledgerInstance: Ledger | undefined;
   readonly location: StoreLocation;
 
@@ -66,9 +68,18 @@ export class Session {
           `No learner-ledger store at ${this.location.path}: give --store <file or URL> or set LEARNER_LEDGER_STORE (a new store is created by \`org create\` or \`demo\`)`,
         );
       }
-      this.opened = await (this.io.openStore ?? openStoreAt)(this.location);
+      this.raw = await (this.io.openStore ?? openStoreAt)(this.location);
+      // Personal data is sealed with per-learner keys wherever the store keeps them (KurrentDB does not).
+      const keys = this.raw.personalDataKeys?.();
+      this.opened = keys ? new SealedEventStore(this.raw, keys) : this.raw;
     }
     return this.opened;
+  }
+
+  /** The store as written (personal fields sealed): what the hash chain covers. */
+  async storeAsWritten(): Promise<EventStore> {
+    await this.store();
+    return this.raw!;
   }
 
   /** The ledger over the store, starting organizations from their snapshots when the store keeps them. */

@@ -37,7 +37,10 @@ describe('audit digest, verify, prove, check-proof', () => {
     const checked = await run('audit', 'check-proof', proofFile, '--digest', digestFile);
     expect(checked.code).toBe(0);
     expect(checked.out).toContain('Proven: LearnerRegistered at version 5');
-    writeFileSync(proofFile, proof.out.replace('Lovelace', 'Byron'));
+    // The proof holds the event as stored, its personal fields sealed: the forger edits what is in the clear.
+    expect(proof.out).not.toContain('Lovelace');
+    expect(proof.out).toContain('"active"');
+    writeFileSync(proofFile, proof.out.replace('"active"', '"inactive"'));
     const forged = await run('audit', 'check-proof', proofFile, '--digest', digestFile);
     expect(forged.code).toBe(1);
     expect(forged.err).toContain('PROOF_INVALID');

@@ -123,6 +123,26 @@ export interface RecordActivity {
   readonly at?: string;
 }
 
+/**
+ * Erases an inactive learner's personal data (name, e-mail, employee id) once
+ * the organization's retention period has passed since they became inactive.
+ * Their counts, teams and audit lines stay.
+ */
+export interface EraseLearnerPersonalData {
+  readonly type: 'EraseLearnerPersonalData';
+  readonly orgId: string;
+  readonly learnerId: string;
+  /** Why (a request, a retention policy): recorded with the erasure. */
+  readonly reason: string;
+}
+
+/** Sets how many days an inactive learner's personal data is kept before it may be erased. */
+export interface SetRetentionPeriod {
+  readonly type: 'SetRetentionPeriod';
+  readonly orgId: string;
+  readonly days: number;
+}
+
 /** One line of an import, already planned: what it asks of one learner. */
 export type ImportOperation =
   | ({ readonly op: 'register'; readonly line: number } & Omit<RegisterLearner, 'type' | 'orgId'>)
@@ -209,6 +229,8 @@ export type Command =
   | ChangeTeamMembership
   | UpdateLearnerProfile
   | RecordActivity
+  | EraseLearnerPersonalData
+  | SetRetentionPeriod
   | RecordImportReceived
   | ApplyImportBatch
   | FinishImport

@@ -127,6 +127,15 @@ export const ActivityRecordedV1 = event(
   ]),
 );
 
+/**
+ * A learner's personal data (name, e-mail, employee id) was erased: their key
+ * is shredded, so every event that holds it sealed reads as erased; counts,
+ * teams and the audit trail stay.
+ */
+export const LearnerPersonalDataErasedV1 = event('LearnerPersonalDataErased', t.type({ learnerId: EntityIdCodec, reason: Text }));
+/** How many days an inactive learner's personal data is kept before it may be erased (0: no wait). */
+export const RetentionPeriodSetV1 = event('RetentionPeriodSet', t.type({ days: NonNegativeInt, previousDays: NonNegativeInt }));
+
 // ---------------------------------------------------------------- scheduled deactivation
 
 export const DeactivationScheduledV1 = event(
@@ -247,6 +256,8 @@ export const CURRENT_EVENT_CODECS = {
   LearnerReactivated: { version: 1, codec: LearnerReactivatedV1 },
   LearnerProfileUpdated: { version: 1, codec: LearnerProfileUpdatedV1 },
   ActivityRecorded: { version: 1, codec: ActivityRecordedV1 },
+  LearnerPersonalDataErased: { version: 1, codec: LearnerPersonalDataErasedV1 },
+  RetentionPeriodSet: { version: 1, codec: RetentionPeriodSetV1 },
   DeactivationScheduled: { version: 1, codec: DeactivationScheduledV1 },
   ScheduledDeactivationCancelled: { version: 1, codec: ScheduledDeactivationCancelledV1 },
   ScheduledDeactivationCompleted: { version: 1, codec: ScheduledDeactivationCompletedV1 },
@@ -273,6 +284,8 @@ export type LearnerDeactivated = t.TypeOf<typeof LearnerDeactivatedV2>;
 export type LearnerReactivated = t.TypeOf<typeof LearnerReactivatedV1>;
 export type LearnerProfileUpdated = t.TypeOf<typeof LearnerProfileUpdatedV1>;
 export type ActivityRecorded = t.TypeOf<typeof ActivityRecordedV1>;
+export type LearnerPersonalDataErased = t.TypeOf<typeof LearnerPersonalDataErasedV1>;
+export type RetentionPeriodSet = t.TypeOf<typeof RetentionPeriodSetV1>;
 export type DeactivationScheduled = t.TypeOf<typeof DeactivationScheduledV1>;
 export type ScheduledDeactivationCancelled = t.TypeOf<typeof ScheduledDeactivationCancelledV1>;
 export type ScheduledDeactivationCompleted = t.TypeOf<typeof ScheduledDeactivationCompletedV1>;
@@ -296,6 +309,8 @@ export type DomainEvent =
   | LearnerReactivated
   | LearnerProfileUpdated
   | ActivityRecorded
+  | LearnerPersonalDataErased
+  | RetentionPeriodSet
   | DeactivationScheduled
   | ScheduledDeactivationCancelled
   | ScheduledDeactivationCompleted

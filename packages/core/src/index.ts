@@ -45,3 +45,5 @@ export * from './snapshots/port.js';
 export { InMemorySnapshotStore } from './snapshots/in-memory.js';
 export { SerializedOrganizationState, serializeOrganizationState, deserializeOrganizationState } from './snapshots/state-codec.js';
 export * from './chain/index.js';
+export * from './personal/index.js';
+export { isErased, MAX_RETENTION_DAYS } from './organization/erase.js';

@@ -65,3 +65,6 @@ export const normalizeInstant = (text: string): string | undefined => {
 };
 
 export const compareInstants = (a: string, b: string): number => Date.parse(a) - Date.parse(b);
+
+/** The instant `days` whole days (of 24 hours) after `instant`, as the canonical UTC ISO string. */
+export const addDays = (instant: string, days: number): string => new Date(Date.parse(instant) + days * 86_400_000).toISOString();

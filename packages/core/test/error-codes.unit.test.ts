@@ -92,6 +92,9 @@ const contended = (): EventStore => {
   });
 };
 
+const erase: Command = { type: 'EraseLearnerPersonalData', orgId: 'acme', learnerId: '0001', reason: 'asked to be forgotten' };
+const erased = (): Command[] => [...acme(), { type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['0001'] }, erase];
+
 const SCENARIOS: Partial<Record<ErrorCode, () => DomainError | Promise<DomainError>>> = {
   ORGANIZATION_NOT_FOUND: () => refusal([], learner('0001')),
   ORGANIZATION_ALREADY_EXISTS: () => refusal([onboard()], onboard()),
@@ -157,6 +160,11 @@ const SCENARIOS: Partial<Record<ErrorCode, () => DomainError | Promise<DomainErr
     return result.left;
   },
   STORE_FAILURE: () => viaLedger({ type: 'ResizeLicensePool', orgId: 'acme', seats: 9 }, unavailable()),
+  LEARNER_ERASED: () => refusal(erased(), { type: 'ReactivateLearner', orgId: 'acme', learnerId: '0001' }),
+  LEARNER_STILL_ACTIVE: () => refusal(acme(), erase),
+  RETENTION_PERIOD_NOT_OVER: () => refusal([...acme(), { type: 'SetRetentionPeriod', orgId: 'acme', days: 30 }, deactivateAll], erase),
+  INVALID_RETENTION_PERIOD: () => refusal(acme(), { type: 'SetRetentionPeriod', orgId: 'acme', days: -1 }),
+  PERSONAL_DATA_NOT_SEALED: () => viaLedger(erase),
 };
 
 /** Codes declared but not produced by the core (none: every declared code has a scenario). */
@@ -166,6 +174,7 @@ const NOT_PRODUCED: readonly ErrorCode[] = [];
 const deactivateAll: Command = { type: 'DeactivateLearners', orgId: 'acme', learnerIds: ['0001'] };
 const scheduled: Command[] = [...acme(), { type: 'ScheduleDeactivation', orgId: 'acme', scheduleId: 's', learnerIds: ['0001'], effectiveAt: '2026-06-01' }];
 const NOTES: Record<OutcomeNote, () => readonly Outcome[]> = {
+  ALREADY_ERASED: () => outcomesOf(erased(), erase),
   ALREADY_INACTIVE: () => outcomesOf([...acme(), deactivateAll], deactivateAll),
   ALREADY_ACTIVE: () => outcomesOf(acme(), { type: 'ReactivateLearner', orgId: 'acme', learnerId: '0001' }),
   UNCHANGED: () => outcomesOf(acme(), { type: 'ResizeLicensePool', orgId: 'acme', seats: 3 }),

@@ -22,6 +22,8 @@ export const SAMPLE_EVENTS: { readonly [K in EventType]: Extract<DomainEvent, { 
   LearnerReactivated: { type: 'LearnerReactivated', data: { learnerId: '0001', restoredTeams: ['sales'] } },
   LearnerProfileUpdated: { type: 'LearnerProfileUpdated', data: { learnerId: '0001', changes: { email: 'z@acme.test', employeeId: null } } },
   ActivityRecorded: { type: 'ActivityRecorded', data: { learnerId: '0001', activityId: 'act-1', kind: 'completion', courseId: 'course-9', at: '2026-02-01T10:00:00.000Z' } },
+  LearnerPersonalDataErased: { type: 'LearnerPersonalDataErased', data: { learnerId: '0001', reason: 'left the company' } },
+  RetentionPeriodSet: { type: 'RetentionPeriodSet', data: { days: 30, previousDays: 0 } },
   DeactivationScheduled: {
     type: 'DeactivationScheduled',
     data: { scheduleId: 's-1', learnerIds: ['0001', '0002'], effectiveAt: '2026-06-30T05:00:00.000Z', move: { addTo: 'inactive-learners', removeFrom: ['sales'] }, reason: 'last day' },

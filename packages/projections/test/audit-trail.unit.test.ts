@@ -41,6 +41,8 @@ const everyEvent: DomainEvent[] = [
   { type: 'ImportRejected', data: { importId: 'imp-2', sha256: sha, code: 'MISSING_COLUMN', message: 'no Active column' } },
   { type: 'ScimTokenIssued', data: { tokenId: 'tok-1', client: 'okta', sha256: sha } },
   { type: 'ScimTokenRevoked', data: { tokenId: 'tok-1' } },
+  { type: 'RetentionPeriodSet', data: { days: 30, previousDays: 0 } },
+  { type: 'LearnerPersonalDataErased', data: { learnerId: 'z', reason: 'retention over' } },
 ];
 
 describe('audit-trail projection', () => {
@@ -117,5 +119,26 @@ describe('audit-trail projection', () => {
     p.restored!(copy);
     expect(auditEntriesForLearner(copy, 'acme', 'a')).toEqual(auditEntriesForLearner(original, 'acme', 'a'));
     expect(auditEntriesForImport(copy, 'acme', 'imp-1')).toEqual(auditEntriesForImport(original, 'acme', 'imp-1'));
+  });
+
+  test('an erasure rewrites the learner\'s rows with their personal fields erased, and keeps who, when, channel, file and line', () => {
+    const lines: DomainEvent = { type: 'ImportLinesRecorded', data: { importId: 'imp-9', lines: [{ line: 2, learnerId: 'q', action: 'error', code: 'INVALID_EMAIL', message: 'q.secret@acme.test is taken' }, { line: 3, learnerId: 'r', action: 'error', code: 'X', message: 'r stays' }] } };
+    const history = [
+      envelope(registered('q')),
+      envelope({ type: 'LearnerProfileUpdated', data: { learnerId: 'q', changes: { lastName: 'Secretname' } } }),
+      envelope(lines, { importId: 'imp-9', fileName: 'f.csv', line: 2 }),
+      envelope(registered('r')),
+      envelope({ type: 'LearnerPersonalDataErased', data: { learnerId: 'q', reason: 'asked' } }),
+    ];
+    const before = given(p, history.slice(0, -1));
+    const state = given(p, history);
+    const rows = JSON.stringify(dumpTables(p, state).ll_audit_trail);
+    for (const value of ['q@acme.test', 'Secretname', 'q.secret@acme.test']) expect(rows).not.toContain(value);
+    expect(rows).toContain('r@acme.test');
+    expect(rows).toContain('r stays');
+    const after = auditEntriesForLearner(state, 'acme', 'q');
+    expect(after.slice(0, -1).map(({ summary: _s, data: _d, ...rest }) => rest)).toEqual(auditEntriesForLearner(before, 'acme', 'q').map(({ summary: _s, data: _d, ...rest }) => rest));
+    expect(after[0]!.summary).toBe('Learner q <[erased]> registered active');
+    expect(after.at(-1)!.summary).toBe('Personal data of learner q erased (asked)');
   });
 });

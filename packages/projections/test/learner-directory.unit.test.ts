@@ -55,4 +55,11 @@ describe('learner-directory projection', () => {
     expect(directoryOf(state, 'acme').map((e) => e.learnerId)).toEqual(['a', 'b']);
     expect(directoryEntryOf(state, 'acme', 'ghost')).toBeUndefined();
   });
+
+  test('an erasure leaves the learner with [erased] personal fields and the same status, teams and license', () => {
+    const history = [envelope(registered('a')), envelope(assigned('a', 'L-1')), envelope(membership('a', ['sales'])), envelope(deactivated('a', ['sales'])), envelope(released('a', 'L-1'))];
+    const before = directoryEntryOf(given(p, history), 'acme', 'a')!;
+    const after = directoryEntryOf(given(p, [...history, envelope({ type: 'LearnerPersonalDataErased', data: { learnerId: 'a', reason: 'asked' } })]), 'acme', 'a')!;
+    expect(after).toEqual({ ...before, email: '[erased]', firstName: '[erased]', lastName: '[erased]', employeeId: '[erased]', lastChange: expect.objectContaining({ event: 'LearnerPersonalDataErased' }) });
+  });
 });

@@ -11,3 +11,4 @@ export { LATEST_SCHEMA_VERSION, SchemaTooNewError, type MigrationReport } from '
 export { DEFAULT_SCHEMA, quoteIdentifier, schemaNameProblem, type SchemaNames } from './schema/identifiers.js';
 export { createPostgresProjectionStore, PostgresProjectionStore, POSTGRES_CHECKPOINT_TABLE, type PostgresProjectionStoreOptions, type PostgresProjectionTarget } from './projection-store.js';
 export { createPostgresSnapshotStore, PostgresSnapshotStore } from './snapshot-store.js';
+export { PostgresPersonalDataKeys } from './personal-keys.js';

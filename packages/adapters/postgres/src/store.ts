@@ -13,6 +13,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type ReadStreamResult,
+  type PersonalDataKeys,
   type SnapshotStore,
   StoreUnavailableError,
   type StoredEvent,
@@ -30,6 +31,7 @@ import { readAll } from './schema/readAll.js';
 import { readStream } from './schema/readStream.js';
 import { withTransaction } from './schema/transaction.js';
 import { EventNotifier } from './schema/waitForEvents.js';
+import { PostgresPersonalDataKeys } from './personal-keys.js';
 import { createPostgresSnapshotStore } from './snapshot-store.js';
 
 /** Options of {@link openPostgresEventStore}. */
@@ -72,6 +74,7 @@ export class PostgresEventStore implements EventStore {
   private readonly copyThreshold: number;
   private closed = false;
   private snapshots: SnapshotStore | undefined;
+  private keys: PersonalDataKeys | undefined;
 
   /** Use {@link openPostgresEventStore}: it migrates the schema first. */
   constructor(
@@ -180,6 +183,11 @@ export class PostgresEventStore implements EventStore {
   /** The organization snapshots kept in this schema (`snapshots`, `snapshot_chunks`): the ledger uses them unless told otherwise. */
   snapshotStore(): SnapshotStore {
     return (this.snapshots ??= createPostgresSnapshotStore(this));
+  }
+
+  /** The learners' personal-data keys kept in this schema (`personal_keys`). */
+  personalDataKeys(): PersonalDataKeys {
+    return (this.keys ??= new PostgresPersonalDataKeys(this));
   }
 
   /** Stops waiting readers and closes the LISTEN connection; ends the pool when the store created it. */

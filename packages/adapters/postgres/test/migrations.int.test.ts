@@ -25,13 +25,14 @@ describe('postgres schema migrations', () => {
   it('creates a fresh schema at the latest version', async () => {
     const store = await open();
     try {
-      expect(store.migration).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: [1, 2, 3, 4] });
-      expect(await tablesOf(SCHEMA)).toEqual(['events', 'log_head', 'schema_migrations', 'snapshot_chunks', 'snapshots']);
+      expect(store.migration).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: [1, 2, 3, 4, 5] });
+      expect(await tablesOf(SCHEMA)).toEqual(['events', 'log_head', 'personal_keys', 'schema_migrations', 'snapshot_chunks', 'snapshots']);
       expect(await migrationRows(SCHEMA)).toEqual([
         { version: 1, description: expect.any(String) },
         { version: 2, description: 'organization snapshots' },
         { version: 3, description: 'index of the first event of every stream' },
         { version: 4, description: 'binary organization snapshots in chunks' },
+        { version: 5, description: 'personal-data keys of learners' },
       ]);
       expect(await store.headPosition()).toBe(0n);
     } finally {
@@ -59,12 +60,12 @@ describe('postgres schema migrations', () => {
     await first.close();
     await withClient((client) =>
       client.query(
-        `DROP TABLE "${SCHEMA}".snapshots; DROP TABLE "${SCHEMA}".snapshot_chunks; DROP INDEX "${SCHEMA}".events_stream_starts; DELETE FROM "${SCHEMA}".schema_migrations WHERE version >= 2`,
+        `DROP TABLE "${SCHEMA}".personal_keys; DROP TABLE "${SCHEMA}".snapshots; DROP TABLE "${SCHEMA}".snapshot_chunks; DROP INDEX "${SCHEMA}".events_stream_starts; DELETE FROM "${SCHEMA}".schema_migrations WHERE version >= 2`,
       ),
     );
     const second = await open();
     try {
-      expect(second.migration).toEqual({ from: 1, to: LATEST_SCHEMA_VERSION, applied: [2, 3, 4] });
+      expect(second.migration).toEqual({ from: 1, to: LATEST_SCHEMA_VERSION, applied: [2, 3, 4, 5] });
       expect(await tablesOf(SCHEMA)).toContain('snapshots');
       expect((await second.readStream('org-upgrade')).events).toHaveLength(1);
     } finally {
@@ -79,11 +80,11 @@ describe('postgres schema migrations', () => {
     await first.appendToStream('other', [sampleEvent(1)]);
     await first.close();
     await withClient((client) =>
-      client.query(`DROP INDEX "${SCHEMA}".events_stream_starts; DROP TABLE "${SCHEMA}".snapshot_chunks; DELETE FROM "${SCHEMA}".schema_migrations WHERE version >= 3`),
+      client.query(`DROP TABLE "${SCHEMA}".personal_keys; DROP INDEX "${SCHEMA}".events_stream_starts; DROP TABLE "${SCHEMA}".snapshot_chunks; DELETE FROM "${SCHEMA}".schema_migrations WHERE version >= 3`),
     );
     const second = await open();
     try {
-      expect(second.migration).toEqual({ from: 2, to: LATEST_SCHEMA_VERSION, applied: [3, 4] });
+      expect(second.migration).toEqual({ from: 2, to: LATEST_SCHEMA_VERSION, applied: [3, 4, 5] });
       expect(await second.listStreams({ prefix: 'org-' })).toEqual({ streamIds: ['org-a', 'org-b'], isEnd: true });
       const plan = await withClient(async (client) => {
         await client.query('SET enable_seqscan = off');
@@ -104,17 +105,33 @@ describe('postgres schema migrations', () => {
     await first.close();
     await withClient((client) =>
       client.query(`
-        DROP TABLE "${SCHEMA}".snapshot_chunks; DROP TABLE "${SCHEMA}".snapshots;
+        DROP TABLE "${SCHEMA}".personal_keys; DROP TABLE "${SCHEMA}".snapshot_chunks; DROP TABLE "${SCHEMA}".snapshots;
         CREATE TABLE "${SCHEMA}".snapshots (org_id text PRIMARY KEY, stream_version integer NOT NULL, last_event_id text NOT NULL,
           schema_version integer NOT NULL, code_version text NOT NULL, state text NOT NULL, commands text NOT NULL, saved_at timestamptz NOT NULL DEFAULT now());
         INSERT INTO "${SCHEMA}".snapshots (org_id, stream_version, last_event_id, schema_version, code_version, state, commands) VALUES ('acme', 1, 'e', 1, 'x', '{}', '[]');
-        DELETE FROM "${SCHEMA}".schema_migrations WHERE version = 4`),
+        DELETE FROM "${SCHEMA}".schema_migrations WHERE version >= 4`),
     );
     const second = await open();
     try {
-      expect(second.migration).toEqual({ from: 3, to: LATEST_SCHEMA_VERSION, applied: [4] });
+      expect(second.migration).toEqual({ from: 3, to: LATEST_SCHEMA_VERSION, applied: [4, 5] });
       expect(await second.snapshotStore().load('acme')).toBeUndefined();
       expect((await second.readStream('org-json')).events).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('upgrades a schema of version 4 by adding the personal-data key table, keeping its events and snapshots', async () => {
+    const first = await open();
+    await first.appendToStream('org-keys', [sampleEvent(1)]);
+    await first.close();
+    await withClient((client) => client.query(`DROP TABLE "${SCHEMA}".personal_keys; DELETE FROM "${SCHEMA}".schema_migrations WHERE version = 5`));
+    const second = await open();
+    try {
+      expect(second.migration).toEqual({ from: 4, to: LATEST_SCHEMA_VERSION, applied: [5] });
+      expect(await tablesOf(SCHEMA)).toContain('personal_keys');
+      expect((await second.personalDataKeys().ensureKeys('acme', ['0001'])).size).toBe(1);
+      expect((await second.readStream('org-keys')).events).toHaveLength(1);
     } finally {
       await second.close();
     }
@@ -145,7 +162,7 @@ describe('postgres schema migrations', () => {
       `postgres store: schema "${SCHEMA}" is at version ${future}, but this version of @learner-ledger/postgres knows versions up to ${LATEST_SCHEMA_VERSION}; upgrade @learner-ledger/postgres to use it (nothing in the database was changed)`,
     );
     expect(await migrationRows(SCHEMA)).toEqual(before);
-    expect(await tablesOf(SCHEMA)).toEqual(['events', 'log_head', 'schema_migrations', 'snapshot_chunks', 'snapshots']);
+    expect(await tablesOf(SCHEMA)).toEqual(['events', 'log_head', 'personal_keys', 'schema_migrations', 'snapshot_chunks', 'snapshots']);
     const events = await withClient(async (client) => (await client.query(`SELECT stream_id FROM "${SCHEMA}".events`)).rows);
     expect(events).toEqual([{ stream_id: 'org-future' }]);
   });

@@ -26,3 +26,4 @@ export {
 } from './schema/migrations.js';
 export { createSqliteProjectionStore, SqliteProjectionStore, SQLITE_CHECKPOINT_TABLE, type SqliteProjectionTarget } from './projection-store.js';
 export { createSqliteSnapshotStore, SqliteSnapshotStore } from './snapshot-store.js';
+export { createSqlitePersonalDataKeys, SqlitePersonalDataKeys } from './personal-keys.js';

@@ -15,6 +15,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type ReadStreamResult,
+  type PersonalDataKeys,
   type SnapshotStore,
   type StoredEvent,
   type WaitOptions,
@@ -31,6 +32,7 @@ import { ListStreamsStatements, listStreams } from './schema/listStreams.js';
 import { type ReadAllStatements, prepareReadAll, readAll, readsHead } from './schema/readAll.js';
 import { type ReadStreamStatements, prepareReadStream, readStream } from './schema/readStream.js';
 import { waitForEvents } from './schema/waitForEvents.js';
+import { createSqlitePersonalDataKeys } from './personal-keys.js';
 import { createSqliteSnapshotStore } from './snapshot-store.js';
 
 /** The file used when no path is given. */
@@ -93,6 +95,7 @@ export class SqliteEventStore implements EventStore {
   private readonly wakers = new Set<() => void>();
   private closed = false;
   private snapshots: SnapshotStore | undefined;
+  private keys: PersonalDataKeys | undefined;
 
   /** Use {@link openSqliteEventStore}; this takes an open, migrated connection. */
   constructor(database: Database.Database, options: { file: string; readonly: boolean; busyTimeoutMs: number; pollIntervalMs: number }) {
@@ -263,6 +266,11 @@ export class SqliteEventStore implements EventStore {
   /** The organization snapshots kept in this file (`ll_snapshots`), set up on first use: the ledger uses them unless told otherwise. */
   snapshotStore(): SnapshotStore {
     return (this.snapshots ??= createSqliteSnapshotStore(this));
+  }
+
+  /** The learners' personal-data keys kept in this file (`ll_personal_keys`), set up on first use. */
+  personalDataKeys(): PersonalDataKeys {
+    return (this.keys ??= createSqlitePersonalDataKeys(this));
   }
 
   /** Closes the connection (the WAL is checkpointed into the file). Waiting readers resolve false. Idempotent. */

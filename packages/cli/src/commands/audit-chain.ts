@@ -44,7 +44,7 @@ export const registerChainCommands = (audit: Command, action: Action): void => {
     .argument('<orgId>', 'organization id')
     .action(
       action(async (session, [orgId]) => {
-        const digest = await chainDigest(await session.store(), orgId);
+        const digest = await chainDigest(await session.storeAsWritten(), orgId);
         if (E.isLeft(digest)) throw new CliError('CHAIN_MISMATCH', `The chain does not verify, so no digest is printed: ${digest.left.message}`);
         if (digest.right.streamVersion === 0) await session.organization(orgId);
         return { json: digest.right, text: document(digest.right) };
@@ -59,7 +59,7 @@ export const registerChainCommands = (audit: Command, action: Action): void => {
     .action(
       action(async (session, [orgId], options: { digest?: string }) => {
         const digest = readDigest(session, options.digest);
-        const verification = await verifyChain(await session.store(), orgId, digest ? { digest } : {});
+        const verification = await verifyChain(await session.storeAsWritten(), orgId, digest ? { digest } : {});
         await mustExist(session, orgId, verification);
         const { head, mismatch } = verification;
         const json = { ...verification, verified: mismatch === undefined, ...(digest ? { digest } : {}) };
@@ -81,7 +81,7 @@ export const registerChainCommands = (audit: Command, action: Action): void => {
     .action(
       action(async (session, [orgId, at], options: { digest?: string }) => {
         const digest = readDigest(session, options.digest);
-        const proof = await proveEvent(await session.store(), orgId, at as number, digest ? { digest } : {});
+        const proof = await proveEvent(await session.storeAsWritten(), orgId, at as number, digest ? { digest } : {});
         if (E.isLeft(proof)) throw new CliError(proof.left.kind === 'mismatch' ? 'CHAIN_MISMATCH' : 'EVENT_NOT_FOUND', proof.left.message);
         return { json: proof.right, text: document(proof.right) };
       }),

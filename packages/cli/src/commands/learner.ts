@@ -4,13 +4,39 @@ import type { Channel, CommandResult, MoveOptions, OrganizationState } from '@le
 import { usageError } from '../errors.js';
 import { collect, isoDate } from '../parsing.js';
 import { licenseSummary, plural, table } from '../output.js';
+import { scrubPersonalProjections } from '../projection-store.js';
 import { resolveTeamId, teamName, type Session } from '../session.js';
 import { effectsOf, eventsJson, licensesJson, statusNote } from './results.js';
 import type { Register } from './action.js';
 
-/** `learner register`, `learner deactivate`, `learner reactivate`. */
+/** `learner register`, `learner deactivate`, `learner reactivate`, `learner erase`. */
 export const registerLearnerCommands: Register = (program, action) => {
-  const learner = program.command('learner').description('register, deactivate and reactivate learners');
+  const learner = program.command('learner').description('register, deactivate, reactivate and erase learners');
+
+  learner
+    .command('erase')
+    .description(
+      "erase an inactive learner's personal data (name, e-mail, employee id) for good, once the organization's retention period is over: " +
+        'every report then shows the learner as [erased], with every count, team and audit line kept',
+    )
+    .argument('<orgId>', 'organization id')
+    .argument('<learnerId>', 'learner id')
+    .requiredOption('--reason <text>', 'why (kept with the erasure)')
+    .action(
+      action(async (session, [orgId, learnerId], options) => {
+        await session.organization(orgId);
+        const result = await session.execute({ type: 'EraseLearnerPersonalData', orgId, learnerId, reason: options.reason });
+        await scrubPersonalProjections(session);
+        const already = result.outcomes.some((outcome) => outcome.code === 'ALREADY_ERASED');
+        const state = await session.organization(orgId);
+        return {
+          json: { orgId, learnerId, status: already ? 'already-erased' : result.status, licenses: licensesJson(state), events: eventsJson(result) },
+          text: already
+            ? `Learner ${learnerId} of ${orgId} was erased already; their key is shredded.\n`
+            : `Personal data of learner ${learnerId} of ${orgId} erased${statusNote(result)}: reports show them as [erased]. Licenses: ${licenseSummary(state.seats, state.licensesInUse)}.\n`,
+        };
+      }),
+    );
 
   learner
     .command('register')

@@ -72,6 +72,25 @@ export const registerOrganizationCommands: Register = (program, action) => {
       }),
     );
 
+  org
+    .command('retention')
+    .description("set how many days an inactive learner's personal data is kept before `learner erase` may erase it (0: no wait)")
+    .argument('<orgId>', 'organization id')
+    .argument('<days>', 'whole days after the learner became inactive', wholeNumber)
+    .action(
+      action(async (session, [orgId, days]) => {
+        const before = await session.organization(orgId);
+        const result = await session.execute({ type: 'SetRetentionPeriod', orgId, days });
+        const set = result.events.find((change) => change.event.type === 'RetentionPeriodSet')?.event;
+        const previousDays = set?.type === 'RetentionPeriodSet' ? set.data.previousDays : before.retentionDays;
+        const state = await session.organization(orgId);
+        return {
+          json: { orgId, previousDays, days: state.retentionDays, status: result.status, events: eventsJson(result) },
+          text: `Organization ${orgId}: personal data of inactive learners kept ${previousDays} → ${state.retentionDays} days before it may be erased${statusNote(result)}.\n`,
+        };
+      }),
+    );
+
   const team = program.command('team').description('create teams');
   team
     .command('create')

@@ -57,6 +57,8 @@ export interface BatchLimits {
   readonly newId: () => string;
   /** Stamp each event with its chain link. */
   readonly chain: boolean;
+  /** Seals an encoded event's personal fields, before it is chained: the chain hashes what is stored. */
+  readonly seal?: (event: NewStoredEvent) => NewStoredEvent;
 }
 
 /**
@@ -138,6 +140,7 @@ export const decideBatch = (
     }
     try {
       mine = recorded.map((change) => encodeEvent(change.event, change.metadata));
+      if (limits.seal) mine = mine.map(limits.seal);
     } catch (error) {
       items.push({ kind: 'refused', queued, error: encodingFailure(error), afterOthers });
       continue;

@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
-import type { Command } from '../commands.js';
+import type { Command, EraseLearnerPersonalData } from '../commands.js';
 import type { DomainError } from '../errors.js';
 import { isOrgId, organizationStreamId } from '../ids.js';
 import type { OrganizationState } from '../organization/state.js';
+import type { PersonalDataKeys } from '../personal/keys.js';
+import { PersonalKeyNotLoadedError, sealEvent } from '../personal/seal.js';
+import { SealedEventStore } from '../personal/sealed-store.js';
+import { personalSubjects } from '../personal/subjects.js';
 import { SNAPSHOT_CODE_VERSION, type SnapshotStore } from '../snapshots/port.js';
-import { type AppendResult, type EventStore, WrongExpectedVersionError } from '../store/port.js';
+import { type AppendResult, type EventStore, type NewStoredEvent, WrongExpectedVersionError } from '../store/port.js';
 import { normalizeInstant } from '../time.js';
+import { erasureToFinish, firstPlainPersonalData, noPersonalDataKeys, plainPersonalData } from './erasure.js';
 import { decideBatch, type BatchDecision, type QueuedCommand } from './batch.js';
 import { commandsIn, knownCommands } from './command-lookup.js';
 import { CommandQueue } from './command-queue.js';
@@ -63,6 +68,15 @@ export interface LedgerOptions {
    * measuring what the chain costs: verification then reports them unchained.
    */
   readonly chain?: boolean;
+  /**
+   * Where learners' personal-data keys are kept. With keys, the personal
+   * fields of every event are sealed with their learner's key before the
+   * event is chained and written, and every read through `ledger.store`
+   * opens them; `EraseLearnerPersonalData` shreds the key. A
+   * {@link SealedEventStore} given as `store` brings its keys. Default: none
+   * (personal data is written in plain text and cannot be erased).
+   */
+  readonly personalData?: PersonalDataKeys;
 }
 
 /** The instant now, as the canonical UTC ISO string. */
@@ -90,7 +104,10 @@ const positiveWhole = (value: number, what: string): number => {
  * append on every store.
  */
 export class Ledger {
+  /** The store as the library reads it: personal fields opened when the ledger seals them. */
   readonly store: EventStore;
+  /** The store that opens and seals personal fields, when the ledger keeps keys. */
+  readonly sealing: SealedEventStore | undefined;
   private readonly clock: () => string;
   private readonly newId: () => string;
   private readonly maxRetries: number;
@@ -104,7 +121,8 @@ export class Ledger {
   private readonly contention = new ContentionTracker();
 
   constructor(options: LedgerOptions) {
-    this.store = options.store;
+    this.sealing = options.store instanceof SealedEventStore ? options.store : options.personalData ? new SealedEventStore(options.store, options.personalData) : undefined;
+    this.store = this.sealing ?? options.store;
     this.clock = options.clock ?? systemClock;
     this.newId = options.newId ?? randomUUID;
     this.maxRetries = options.maxRetries ?? 20;
@@ -137,7 +155,43 @@ export class Ledger {
     const now = normalizeInstant(given);
     if (now === undefined) return Promise.resolve(E.left(invalidInstant(given)));
     const commandId = context.commandId ?? this.newId();
-    return new Promise((settle) => this.queue.push(command.orgId, { command, context, commandId, now, fromClock, retries: 0, settle }));
+    if (command.type === 'EraseLearnerPersonalData') return this.erase(command, { command, context, commandId, now, fromClock });
+    return this.enqueue({ command, context, commandId, now, fromClock });
+  }
+
+  private enqueue(queued: Omit<QueuedCommand, 'retries' | 'settle'>): Promise<E.Either<DomainError, CommandResult>> {
+    return new Promise((settle) => this.queue.push(queued.command.orgId, { ...queued, retries: 0, settle }));
+  }
+
+  /**
+   * Erasure: refused when the learner's personal data is anywhere in plain
+   * text; otherwise the erasure event is appended first, then the key is
+   * shredded and the organization's snapshot replaced by one taken after the
+   * erasure. Erasing again finishes an erasure cut short between the two.
+   */
+  private async erase(command: EraseLearnerPersonalData, queued: Omit<QueuedCommand, 'retries' | 'settle'>): Promise<E.Either<DomainError, CommandResult>> {
+    const sealing = this.sealing;
+    if (!sealing) return E.left(noPersonalDataKeys(command));
+    try {
+      const plain = await firstPlainPersonalData(sealing.inner, command.orgId, command.learnerId);
+      if (plain !== undefined) return E.left(plainPersonalData(command, plain));
+    } catch (error) {
+      return E.left(toDomainError(error));
+    }
+    const result = await this.enqueue(queued);
+    if (E.isLeft(result) || !erasureToFinish(result.right)) return result;
+    try {
+      await sealing.shred(command.orgId, [command.learnerId]);
+      await this.mutex.run(command.orgId, async () => {
+        const loaded = await this.load(command.orgId);
+        if (E.isLeft(loaded)) throw new Error(loaded.left.message);
+        await this.snapshots.supersede(command.orgId, loaded.right);
+      });
+    } catch (error) {
+      // The erasure is recorded and reads as erased; running it again finishes the shredding.
+      return E.left(toDomainError(error));
+    }
+    return result;
   }
 
   /**
@@ -204,10 +258,11 @@ export class Ledger {
   /** Decides the batch and appends it, optimistically or under the store's lock; answers its commands once settled. */
   private async attempt(orgId: string, entry: CacheEntry, queue: readonly QueuedCommand[], caughtUp: boolean): Promise<Attempt> {
     const streamId = organizationStreamId(orgId);
-    const limits = { maxEvents: this.maxEvents, newId: this.newId, chain: this.chain };
     let decision: BatchDecision | undefined;
     let appended: AppendResult | undefined;
     try {
+      const keyOf = this.sealing ? await this.sealing.keysForWriting(orgId, queue.flatMap((queued) => personalSubjects(queued.command))) : undefined;
+      const limits = { maxEvents: this.maxEvents, newId: this.newId, chain: this.chain, ...(keyOf ? { seal: (event: NewStoredEvent) => sealEvent(event, keyOf) } : {}) };
       const known = await knownCommands(this.store, streamId, entry.commands, queue);
       if (this.lockedNext(orgId)) {
         let othersWrote = false;
@@ -231,6 +286,8 @@ export class Ledger {
       }
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) return { kind: 'conflict' };
+      // Another writer's tail holds a learner whose key was not looked up: read it again, keys and all.
+      if (error instanceof PersonalKeyNotLoadedError && decision === undefined) return { kind: 'unconfirmed' };
       // A tail that does not decode leaves a half-folded entry: no later command may decide on it.
       if (error instanceof LedgerLoadError) this.cache.clear();
       if (decision === undefined) {

@@ -145,6 +145,22 @@ export class SnapshotKeeper {
     this.saving.set(orgId, save);
   }
 
+  /**
+   * Replaces the organization's snapshot by one of its state now, waiting for
+   * the save and raising its failure: after an erasure, no snapshot may keep
+   * the erased learner's fields. Nothing to do without a snapshot store.
+   */
+  async supersede(orgId: string, entry: CacheEntry): Promise<void> {
+    const snapshots = this.snapshots;
+    if (!snapshots || entry.lastEventId === undefined) return;
+    // A save running now took its state before the erasure: let it land first, then write over it.
+    while (this.saving.has(orgId)) await this.saving.get(orgId);
+    entry.snapshotVersion = entry.version;
+    const bytes = await encodeSnapshot(captureSnapshot(entry.state, entry.commands));
+    await snapshots.save({ orgId, streamVersion: entry.version, lastEventId: entry.lastEventId, schemaVersion: SNAPSHOT_SCHEMA_VERSION, codeVersion: this.options.codeVersion, bytes });
+    this.tally.saved++;
+  }
+
   /** Resolves once every save started so far has ended (saved or failed). */
   async flush(): Promise<void> {
     while (this.saving.size > 0) await Promise.all(this.saving.values());

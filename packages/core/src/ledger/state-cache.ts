@@ -5,6 +5,7 @@ import { organizationStreamId } from '../ids.js';
 import type { EventMetadata } from '../metadata.js';
 import { organizationDecider } from '../organization/decider.js';
 import { draftOf, emptyFoldedState, frozenCopy, type FoldedOrganizationState, type OrganizationState } from '../organization/state.js';
+import { asWritten } from '../personal/sealed-store.js';
 import { decodeEvent } from '../serialization.js';
 import type { EventStore, StoredEvent } from '../store/port.js';
 import { CommandIndex } from './command-index.js';
@@ -87,7 +88,7 @@ export const foldStored = (entry: CacheEntry, events: readonly StoredEvent[]): v
     if (E.isLeft(decoded)) throw new LedgerLoadError(decoded.left.message);
     foldNext(entry, decoded.right.event, decoded.right.metadata, stored.streamVersion, stored.eventId);
     // An event written without the chain costs a hash here, and only while the hash before it is known.
-    entry.lastHash = chainHashOf(stored, entry.lastHash);
+    entry.lastHash = chainHashOf(asWritten(stored), entry.lastHash);
     entry.lastChained = isLinked(stored.metadata);
   }
 };
@@ -97,7 +98,7 @@ export const streamHashAt = async (store: EventStore, streamId: string, version:
   let hash = GENESIS_HASH;
   for (let from = 1; from <= version; from += LOAD_PAGE) {
     const read = await store.readStream(streamId, { fromVersion: from, maxCount: Math.min(LOAD_PAGE, version - from + 1) });
-    for (const stored of read.events) hash = chainHashOf(stored, hash)!;
+    for (const stored of read.events) hash = chainHashOf(asWritten(stored), hash)!;
     if (read.events.length === 0) break;
   }
   return hash;

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from '../commands.js';
 import { recordActivity } from './activity.js';
 import { deactivateLearners } from './deactivate.js';
+import { eraseLearnerPersonalData, setRetentionPeriod } from './erase.js';
 import { fromStep, type DecisionContext, type Result } from './decision.js';
 import { applyImportBatch, finishImport, recordImportReceived } from './imports.js';
 import { resizeLicensePool } from './license-pool.js';
@@ -49,6 +50,10 @@ export const decide = (command: Command, state: OrganizationState, context: Deci
       return fromStep(updateLearnerProfile(state, command.learnerId, command.changes));
     case 'RecordActivity':
       return recordActivity(state, command);
+    case 'EraseLearnerPersonalData':
+      return eraseLearnerPersonalData(state, command, context.now);
+    case 'SetRetentionPeriod':
+      return setRetentionPeriod(state, command);
     case 'RecordImportReceived':
       return recordImportReceived(state, command);
     case 'ApplyImportBatch':

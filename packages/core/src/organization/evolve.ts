@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../events.js';
 import type { EventMetadata } from '../metadata.js';
+import { ERASED_PROFILE, isErasedEmail } from '../personal/erased.js';
 import { normalizeEmail, normalizeName, type OrganizationState } from './state.js';
 
 const without = (list: readonly string[], remove: readonly string[]): string[] => {
@@ -59,7 +60,10 @@ export const evolve = (state: OrganizationState, event: DomainEvent, metadata?: 
         teamsBeforeDeactivation: [],
         activityCount: 0,
       });
-      state.learnerIdsByEmail.set(normalizeEmail(d.email), d.learnerId);
+      // A shredded key reads as erased: no address to index.
+      if (!isErasedEmail(d.email)) state.learnerIdsByEmail.set(normalizeEmail(d.email), d.learnerId);
+      if (d.status === 'inactive' && metadata) state.inactiveSince.set(d.learnerId, metadata.occurredAt);
+      else state.inactiveSince.delete(d.learnerId);
       return state;
     }
     case 'LicenseAssigned': {
@@ -83,10 +87,23 @@ export const evolve = (state: OrganizationState, event: DomainEvent, metadata?: 
       return state;
     }
     case 'LearnerDeactivated':
-      state.learners.update(event.data.learnerId, { status: 'inactive', teamsBeforeDeactivation: event.data.removedTeams });
+      if (!state.learners.update(event.data.learnerId, { status: 'inactive', teamsBeforeDeactivation: event.data.removedTeams })) return state;
+      if (metadata) state.inactiveSince.set(event.data.learnerId, metadata.occurredAt);
       return state;
     case 'LearnerReactivated':
-      state.learners.update(event.data.learnerId, { status: 'active', teamsBeforeDeactivation: [] });
+      if (!state.learners.update(event.data.learnerId, { status: 'active', teamsBeforeDeactivation: [] })) return state;
+      state.inactiveSince.delete(event.data.learnerId);
+      return state;
+    case 'LearnerPersonalDataErased': {
+      const email = state.learners.read(event.data.learnerId, 'email');
+      if (email === undefined) return state;
+      // The address is free for another learner; counts, license and teams stay as they are.
+      if (!isErasedEmail(email) && state.learnerIdsByEmail.get(normalizeEmail(email)) === event.data.learnerId) state.learnerIdsByEmail.delete(normalizeEmail(email));
+      state.learners.update(event.data.learnerId, ERASED_PROFILE);
+      return state;
+    }
+    case 'RetentionPeriodSet':
+      state.retentionDays = event.data.days;
       return state;
     case 'LearnerProfileUpdated': {
       const { learnerId, changes } = event.data;
@@ -100,7 +117,7 @@ export const evolve = (state: OrganizationState, event: DomainEvent, metadata?: 
         ...(changes.lastName !== undefined ? { lastName: changes.lastName } : {}),
         ...(changes.employeeId !== undefined ? { employeeId: changes.employeeId } : {}),
       });
-      if (moved) state.learnerIdsByEmail.set(normalizeEmail(changes.email!), learnerId);
+      if (moved && !isErasedEmail(changes.email!)) state.learnerIdsByEmail.set(normalizeEmail(changes.email!), learnerId);
       return state;
     }
     case 'ActivityRecorded': {

@@ -14,6 +14,8 @@ export const OUTCOME_NOTES = [
   'CANCELLED',
   /** Cancelling a scheduled deactivation that has already taken effect. */
   'COMPLETED',
+  /** Erasing a learner whose personal data is erased already. */
+  'ALREADY_ERASED',
 ] as const;
 
 export type OutcomeNote = (typeof OUTCOME_NOTES)[number];
@@ -41,6 +43,8 @@ export const OUTCOME_ACTIONS = [
   'reject-import',
   'issue-token',
   'revoke-token',
+  'erase',
+  'set-retention',
 ] as const;
 
 export type OutcomeAction = (typeof OUTCOME_ACTIONS)[number];

@@ -3,6 +3,7 @@ import { domainError, type DomainError } from '../errors.js';
 import type { ProfileChanges } from '../events.js';
 import { checkEmail, checkText, trimEmployeeId } from '../validation.js';
 import { lineOf, type Emitted, type Step } from './decision.js';
+import { isErased, learnerErased } from './erase.js';
 import { changeTeamMembership } from './membership.js';
 import type { OutcomeEffects } from './outcomes.js';
 import { learnerNotFound } from './refusals.js';
@@ -46,6 +47,7 @@ export const updateLearnerProfile = (state: OrganizationState, learnerId: string
   const where = lineOf(line);
   const learner = state.learners.get(learnerId);
   if (!learner) return E.left({ ...learnerNotFound(state, learnerId), ...where });
+  if (isErased(state, learnerId)) return E.left({ ...learnerErased(state, learnerId), ...where });
   const diff = profileChanges(state, learner, changes);
   if (E.isLeft(diff)) return E.left({ ...diff.left, ...where });
   const events: Emitted[] = [];

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { ReactivateLearner } from '../commands.js';
 import { domainError } from '../errors.js';
 import { lineOf, type Emitted, type Step } from './decision.js';
+import { isErased, learnerErased } from './erase.js';
 import { hasFreeLicense, nextLicenseId } from './license-pool.js';
 import type { OutcomeEffects } from './outcomes.js';
 import { learnerNotFound, poolExhausted, unknownTeam } from './refusals.js';
@@ -19,6 +20,7 @@ export const reactivateLearner = (state: OrganizationState, c: Reactivation, lin
   const where = lineOf(line);
   const learner = state.learners.get(c.learnerId);
   if (!learner) return E.left({ ...learnerNotFound(state, c.learnerId), ...where });
+  if (isErased(state, c.learnerId)) return E.left({ ...learnerErased(state, c.learnerId), ...where });
   if (learner.status === 'active') {
     return E.right({ events: [], outcome: { subject: c.learnerId, action: 'reactivate', status: 'skipped', code: 'ALREADY_ACTIVE', message: `Learner ${c.learnerId} is already active`, ...where } });
   }

@@ -3,6 +3,7 @@ import type { RegisterLearner } from '../commands.js';
 import { domainError, type DomainError } from '../errors.js';
 import { checkEmail, checkId, checkText, trimEmployeeId } from '../validation.js';
 import { lineOf, type Emitted, type Step } from './decision.js';
+import { isErased, learnerErased } from './erase.js';
 import { hasFreeLicense, nextLicenseId } from './license-pool.js';
 import type { OutcomeEffects } from './outcomes.js';
 import { poolExhausted, unknownTeam } from './refusals.js';
@@ -28,6 +29,7 @@ export const registerLearner = (state: OrganizationState, c: Registration, line?
   const refuse = (error: DomainError): Step => E.left({ ...error, subject: c.learnerId, ...where });
   const invalid = invalidField(c);
   if (invalid) return refuse(invalid);
+  if (isErased(state, c.learnerId)) return refuse(learnerErased(state, c.learnerId));
   if (state.learners.has(c.learnerId)) {
     return refuse(domainError('DUPLICATE_LEARNER_ID', `Organization ${state.orgId} already has a learner with id ${JSON.stringify(c.learnerId)}`, { field: 'learnerId', value: c.learnerId }));
   }

@@ -77,6 +77,10 @@ export interface OrganizationState {
   readonly imports: Map<string, ImportRecord>;
   /** SCIM clients' tokens by token id, revoked ones included. */
   readonly scimTokens: Map<string, ScimTokenRecord>;
+  /** Days an inactive learner's personal data is kept before it may be erased (0: no wait). */
+  retentionDays: number;
+  /** Inactive learners → the instant they became inactive (UTC ISO): when their retention period began. */
+  readonly inactiveSince: Map<string, string>;
 }
 
 /** A folded state: its learners are a table of their own, which can be frozen. */
@@ -105,6 +109,8 @@ export const emptyFoldedState = (): FoldedOrganizationState => foldedState(Learn
   schedules: new Map(),
   imports: new Map(),
   scimTokens: new Map(),
+  retentionDays: 0,
+  inactiveSince: new Map(),
 });
 
 /** A folded state of the given learners and other fields. */
@@ -124,6 +130,7 @@ export const draftOf = (state: OrganizationState): OrganizationState => ({
   schedules: new OverlayMap(state.schedules),
   imports: new OverlayMap(state.imports),
   scimTokens: new OverlayMap(state.scimTokens),
+  inactiveSince: new OverlayMap(state.inactiveSince),
 });
 
 /**
@@ -138,6 +145,7 @@ export const frozenCopy = (state: FoldedOrganizationState): FoldedOrganizationSt
   schedules: new Map(state.schedules),
   imports: new Map(state.imports),
   scimTokens: new Map(state.scimTokens),
+  inactiveSince: new Map(state.inactiveSince),
 });
 
 export const activeLearnerCount = (state: OrganizationState): number => {

@@ -10,7 +10,7 @@ import { type ColumnKind, type ColumnArray, I32, LITTLE_ENDIAN, PagedColumn, U32
 import { TextArena } from '../organization/table/text-arena.js';
 import { SectionReader, readHeader } from './format.js';
 import { SnapshotMeta } from './snapshot-meta.js';
-import { byId, describeFailure } from './state-codec.js';
+import { byId, describeFailure, erasureState } from './state-codec.js';
 
 const inflateAsync = promisify(inflate);
 
@@ -108,6 +108,7 @@ const restore = (meta: SnapshotMeta, sections: SectionReader): E.Either<string, 
     schedules: byId<ScheduleRecord, 'scheduleId'>(meta.schedules as readonly ScheduleRecord[], 'scheduleId'),
     imports: byId<ImportRecord, 'importId'>(meta.imports as readonly ImportRecord[], 'importId'),
     scimTokens: byId<ScimTokenRecord, 'tokenId'>(meta.scimTokens ?? [], 'tokenId'),
+    ...erasureState(meta),
   });
   return E.right({ state, commands });
 };

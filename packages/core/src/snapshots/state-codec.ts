@@ -66,6 +66,15 @@ export const ScimTokenRecordCodec = t.type({ tokenId: t.string, client: t.string
 /** Absent in states written before SCIM tokens were kept: none then. */
 export const ScimTokensField = t.partial({ scimTokens: t.readonlyArray(ScimTokenRecordCodec) });
 
+/** Absent in states written before erasure: no retention period and no instants kept. */
+export const ErasureFields = t.partial({ retentionDays: Count, inactiveSince: Pairs });
+
+/** The organization's erasure fields as plain data. */
+export const erasureFields = (state: OrganizationState) => ({ retentionDays: state.retentionDays, inactiveSince: [...state.inactiveSince.entries()] });
+
+/** The erasure fields of a plain state read back (absent: none). */
+export const erasureState = (plain: t.TypeOf<typeof ErasureFields>) => ({ retentionDays: plain.retentionDays ?? 0, inactiveSince: new Map(plain.inactiveSince ?? []) });
+
 /** The plain form of an {@link OrganizationState}. */
 export const SerializedOrganizationState = t.intersection([t.type({
   exists: t.boolean,
@@ -84,7 +93,7 @@ export const SerializedOrganizationState = t.intersection([t.type({
   learnerIdsByEmail: Pairs,
   schedules: t.readonlyArray(ScheduleRecordCodec),
   imports: t.readonlyArray(ImportRecordCodec),
-}), ScimTokensField]);
+}), ScimTokensField, ErasureFields]);
 export type SerializedOrganizationState = t.TypeOf<typeof SerializedOrganizationState>;
 
 /** A state as plain JSON-able data (Maps become arrays in insertion order). */
@@ -106,6 +115,7 @@ export const serializeOrganizationState = (state: OrganizationState): Serialized
   schedules: [...state.schedules.values()],
   imports: [...state.imports.values()],
   scimTokens: [...state.scimTokens.values()],
+  ...erasureFields(state),
 });
 
 /** Records keyed by their own id, in order. */
@@ -138,6 +148,7 @@ export const deserializeOrganizationState = (json: unknown): E.Either<string, Or
     schedules: byId<ScheduleRecord, 'scheduleId'>(s.schedules as readonly ScheduleRecord[], 'scheduleId'),
     imports: byId<ImportRecord, 'importId'>(s.imports as readonly ImportRecord[], 'importId'),
     scimTokens: byId<ScimTokenRecord, 'tokenId'>(s.scimTokens ?? [], 'tokenId'),
+    ...erasureState(s),
   });
   // The e-mail index points an address at the learner who has it, and only once.
   for (const [normalizedEmail, learnerId] of s.learnerIdsByEmail) {

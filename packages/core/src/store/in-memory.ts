@@ -1,3 +1,4 @@
+import { InMemoryPersonalDataKeys, type PersonalDataKeys } from '../personal/keys.js';
 import { pageOfStreamIds } from './list-streams.js';
 import {
   type AppendRequest,
@@ -35,6 +36,7 @@ export class InMemoryEventStore implements EventStore {
   private readonly streams = new Map<string, number[]>();
   private readonly waiters = new Set<(closing: boolean) => void>();
   private closed = false;
+  private keys: InMemoryPersonalDataKeys | undefined;
 
   /**
    * `lockedAppends`: offer {@link EventStore.appendLocked} (the decision and
@@ -44,6 +46,11 @@ export class InMemoryEventStore implements EventStore {
    */
   constructor(options: { readonly lockedAppends?: boolean } = {}) {
     if (options.lockedAppends) this.appendLocked = (streamId, afterVersion, decide) => Promise.resolve().then(() => this.decideAndAppend(streamId, afterVersion, decide));
+  }
+
+  /** Learners' personal-data keys, in memory beside the events. */
+  personalDataKeys(): PersonalDataKeys {
+    return (this.keys ??= new InMemoryPersonalDataKeys());
   }
 
   async appendToStream(

@@ -1,3 +1,4 @@
+import type { PersonalDataKeys } from '../personal/keys.js';
 import type { SnapshotStore } from '../snapshots/port.js';
 
 /**
@@ -166,6 +167,8 @@ export interface EventStore {
   headPosition(): Promise<GlobalPosition>;
   /** The snapshot store kept beside this store's events, when it keeps one: the ledger uses it unless told otherwise. */
   snapshotStore?(): SnapshotStore | undefined;
+  /** The learners' personal-data keys kept beside this store's events, when it keeps them: pass them to the ledger as `personalData` to seal personal fields. */
+  personalDataKeys?(): PersonalDataKeys | undefined;
   /** Resolve true as soon as the log holds an event after `after`; false on timeout or abort. */
   waitForEvents(after: GlobalPosition, options?: WaitOptions): Promise<boolean>;
   close(): Promise<void>;

@@ -20,3 +20,4 @@ export * from './snapshot-contract.js';
 export * from './random.js';
 export * from './ledger-contract.js';
 export * from './chain-tamper.js';
+export * from './erasure-contract.js';

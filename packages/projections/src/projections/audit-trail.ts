@@ -1,5 +1,5 @@
 import type { Actor, Channel, DomainEvent, EventEnvelope, EventType, GlobalPosition } from '@learner-ledger/core';
-import { EVENT_TYPES } from '@learner-ledger/core';
+import { EVENT_TYPES, withPersonalFieldsErased } from '@learner-ledger/core';
 import type { Projection } from '../projection.js';
 import { Table, integer, json, rowKey, text } from '../table.js';
 
@@ -124,6 +124,10 @@ export const describeEvent = (event: DomainEvent): string => {
       return `Team ${event.data.name} (${event.data.teamId}, ${event.data.kind}) created`;
     case 'LearnerRegistered':
       return `Learner ${event.data.learnerId} <${event.data.email}> registered ${event.data.status}`;
+    case 'LearnerPersonalDataErased':
+      return `Personal data of learner ${event.data.learnerId} erased (${event.data.reason})`;
+    case 'RetentionPeriodSet':
+      return `Retention period set from ${event.data.previousDays} to ${event.data.days} days`;
     case 'LicenseAssigned':
       return `License ${event.data.licenseId} assigned to ${event.data.learnerId}`;
     case 'LicenseReleased':
@@ -207,7 +211,21 @@ const apply = (state: AuditTrailState, envelope: EventEnvelope): AuditTrailState
     index(state.byLearner, orgId, learnerId, row);
   }
   if (row.import_id !== null) index(state.byImport, orgId, row.import_id, row);
+  if (event.type === 'LearnerPersonalDataErased') scrub(state, orgId, event.data.learnerId);
   return state;
+};
+
+/** The learner's rows with their personal fields (data and summary) read as erased; actor, channel, file and line stay. */
+const scrub = (state: AuditTrailState, orgId: string, learnerId: string): void => {
+  for (const row of state.byLearner.get(orgId)?.get(learnerId) ?? []) {
+    const event = { type: row.event_type, data: row.data } as DomainEvent;
+    const erased = withPersonalFieldsErased(event, learnerId);
+    if (erased === event) continue;
+    // In place: the learner and import indexes hold this very row.
+    row.data = erased.data as Readonly<Record<string, unknown>>;
+    row.summary = describeEvent(erased);
+    state.trail.set(orgId, rowKey(row.global_position), row);
+  }
 };
 
 /** Log order of two rows by their exact positions. */

@@ -1,4 +1,5 @@
 import type { Actor, Channel, EventEnvelope, EventType, LearnerStatus } from '@learner-ledger/core';
+import { ERASED } from '@learner-ledger/core';
 import type { Projection } from '../projection.js';
 import { Table, boolean, integer, json, text } from '../table.js';
 
@@ -157,6 +158,12 @@ const apply = (state: LearnerDirectoryState, envelope: EventEnvelope): LearnerDi
       if (c.employeeId !== undefined) row.employee_id = c.employeeId;
       break;
     }
+    case 'LearnerPersonalDataErased':
+      row.email = ERASED;
+      row.first_name = ERASED;
+      row.last_name = ERASED;
+      row.employee_id = ERASED;
+      break;
     default:
       return state;
   }
@@ -168,7 +175,7 @@ const apply = (state: LearnerDirectoryState, envelope: EventEnvelope): LearnerDi
 /** Learner directory: status, teams, license and the last change of every learner. */
 export const learnerDirectoryProjection: Projection<LearnerDirectoryState> = {
   name: 'learner-directory',
-  reads: ['LearnerRegistered', 'LicenseAssigned', 'LicenseReleased', 'TeamMembershipChanged', 'LearnerDeactivated', 'LearnerReactivated', 'LearnerProfileUpdated'],
+  reads: ['LearnerRegistered', 'LicenseAssigned', 'LicenseReleased', 'TeamMembershipChanged', 'LearnerDeactivated', 'LearnerReactivated', 'LearnerProfileUpdated', 'LearnerPersonalDataErased'],
   initialState: () => ({ learners: new Table(learnerDirectoryTables.learners) }),
   apply,
   tables: (state) => [state.learners],

@@ -33,6 +33,8 @@ export interface SchemaNames {
   readonly snapshots: string;
   /** The bytes of the snapshots, in chunks. */
   readonly snapshotChunks: string;
+  /** Learners' personal-data keys (a shredded key is NULL). */
+  readonly personalKeys: string;
   readonly reservePositions: string;
   readonly appendEvents: string;
   /** The LISTEN/NOTIFY channel appends notify on (at most 63 bytes, unique per schema). */
@@ -52,6 +54,7 @@ export const schemaNames = (schema: string): SchemaNames => {
     migrations: `${quotedSchema}.schema_migrations`,
     snapshots: `${quotedSchema}.snapshots`,
     snapshotChunks: `${quotedSchema}.snapshot_chunks`,
+    personalKeys: `${quotedSchema}.personal_keys`,
     reservePositions: `${quotedSchema}.reserve_positions`,
     appendEvents: `${quotedSchema}.append_events`,
     channel: `learner_ledger_events_${hash.slice(0, 16)}`,

@@ -166,8 +166,27 @@ CREATE TABLE ${n.snapshotChunks} (
 `,
 };
 
+/**
+ * Version 5: learners' personal-data keys, one row per learner. Shredding
+ * sets the key to NULL and keeps the row, so a shredded key is never made again.
+ */
+const personalKeys: Migration = {
+  version: 5,
+  description: 'personal-data keys of learners',
+  sql: (n) => `
+CREATE TABLE ${n.personalKeys} (
+  org_id text NOT NULL,
+  learner_id text NOT NULL,
+  key bytea,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  shredded_at timestamptz,
+  PRIMARY KEY (org_id, learner_id)
+);
+`,
+};
+
 /** Every migration this version of the library knows, in order. */
-export const MIGRATIONS: readonly Migration[] = [eventLog, snapshots, streamStarts, binarySnapshots];
+export const MIGRATIONS: readonly Migration[] = [eventLog, snapshots, streamStarts, binarySnapshots, personalKeys];
 
 /** The newest schema version this library writes and reads. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -103,6 +103,28 @@ export const snapshotMigrations: readonly Migration[] = [
   },
 ];
 
+export const PERSONAL_KEYS_COMPONENT = 'personal-keys';
+
+/** The personal-data key table's schema (`ll_personal_keys`): one row per learner; a shredded key is NULL, never made again. */
+export const personalKeyMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'create the personal-data key table',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE ll_personal_keys (
+          org_id      TEXT NOT NULL,
+          learner_id  TEXT NOT NULL,
+          key         BLOB,
+          created_at  TEXT NOT NULL,
+          shredded_at TEXT,
+          PRIMARY KEY (org_id, learner_id)
+        )
+      `);
+    },
+  },
+];
+
 const MIGRATIONS_TABLE = `
   CREATE TABLE IF NOT EXISTS ll_schema_migrations (
     component  TEXT    NOT NULL,

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { ImportOperation } from '../../commands.js';
+import { isErasedEmail } from '../../personal/erased.js';
 import type { DomainError } from '../../errors.js';
 import type { ProfileChanges } from '../../events.js';
 import { normalizeEmail, type LearnerRecord, type OrganizationState } from '../../organization/state.js';
@@ -82,6 +83,10 @@ export class Planner<C extends string = never> {
       return ids.refusal;
     }
     const learner = ids.learner;
+    if (learner && isErasedEmail(learner.email)) {
+      this.byLearnerId.set(learner.learnerId, entry);
+      return { code: 'LEARNER_ERASED', column: columns.learnerId, value: learner.learnerId, message: `Learner ${learner.learnerId} was erased: their personal data is gone, and no import can name them again` };
+    }
     // Keep the organization's copy of a known id, so the row's own can be collected (a million rows add up).
     if (learner) entry.learnerId = learner.learnerId;
     if (ids.matched.length > 0) {

@@ -1,0 +1,63 @@
+import { newPersonalKey, type PersonalDataKeys } from '@learner-ledger/core';
+import { readFailure } from './schema/errors.js';
+import type { PostgresEventStore } from './store.js';
+
+/**
+ * Learners' personal-data keys in the store's schema (`personal_keys`,
+ * migration 5). Reads take every learner of a page in one query. Shredding
+ * sets the key to NULL and then vacuums the table, so the old row version
+ * holding the key does not wait for autovacuum. Use
+ * {@link PostgresEventStore.personalDataKeys}.
+ */
+export class PostgresPersonalDataKeys implements PersonalDataKeys {
+  constructor(private readonly store: PostgresEventStore) {}
+
+  private get where(): string {
+    return `schema ${this.store.schema}`;
+  }
+
+  async keysOf(orgId: string, learnerIds: readonly string[]): Promise<ReadonlyMap<string, Uint8Array>> {
+    const found = new Map<string, Uint8Array>();
+    if (learnerIds.length === 0) return found;
+    try {
+      const { rows } = await this.store.pool.query<{ learner_id: string; key: Buffer }>(
+        `SELECT learner_id, key FROM ${this.store.names.personalKeys} WHERE org_id = $1 AND learner_id = ANY($2::text[]) AND key IS NOT NULL`,
+        [orgId, [...new Set(learnerIds)]],
+      );
+      for (const row of rows) found.set(row.learner_id, new Uint8Array(row.key));
+      return found;
+    } catch (error) {
+      throw readFailure(`reading the personal-data keys of ${orgId} in ${this.where}`, 'PostgreSQL', error);
+    }
+  }
+
+  async ensureKeys(orgId: string, learnerIds: readonly string[]): Promise<ReadonlyMap<string, Uint8Array>> {
+    const found = await this.keysOf(orgId, learnerIds);
+    const missing = [...new Set(learnerIds)].filter((learnerId) => !found.has(learnerId));
+    if (missing.length === 0) return found;
+    try {
+      // ON CONFLICT DO NOTHING: a key another writer made first, or a shredded one, is kept as it is.
+      await this.store.pool.query(
+        `INSERT INTO ${this.store.names.personalKeys} (org_id, learner_id, key) SELECT $1, learner_id, key FROM unnest($2::text[], $3::bytea[]) AS made(learner_id, key) ON CONFLICT DO NOTHING`,
+        [orgId, missing, missing.map(() => Buffer.from(newPersonalKey()))],
+      );
+    } catch (error) {
+      throw readFailure(`making personal-data keys of ${orgId} in ${this.where}`, 'PostgreSQL', error);
+    }
+    return this.keysOf(orgId, learnerIds);
+  }
+
+  async shred(orgId: string, learnerIds: readonly string[]): Promise<void> {
+    const table = this.store.names.personalKeys;
+    try {
+      await this.store.pool.query(
+        `INSERT INTO ${table} (org_id, learner_id, key, shredded_at) SELECT $1, learner_id, NULL, now() FROM unnest($2::text[]) AS shredded(learner_id)
+         ON CONFLICT (org_id, learner_id) DO UPDATE SET key = NULL, shredded_at = COALESCE(${table}.shredded_at, now())`,
+        [orgId, [...new Set(learnerIds)]],
+      );
+      await this.store.pool.query(`VACUUM ${table}`);
+    } catch (error) {
+      throw readFailure(`shredding personal-data keys of ${orgId} in ${this.where}`, 'PostgreSQL', error);
+    }
+  }
+}
