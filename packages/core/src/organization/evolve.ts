@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../events.js';
 import type { EventMetadata } from '../metadata.js';
+import { countScimDeactivation, holdScimDeactivations, releaseScimDeactivations } from './scim-guard.js';
 import { normalizeEmail, normalizeName, type OrganizationState } from './state.js';
 
 const without = (list: readonly string[], remove: readonly string[]): string[] => {
@@ -83,6 +84,7 @@ export const evolve = (state: OrganizationState, event: DomainEvent, metadata?: 
       return state;
     }
     case 'LearnerDeactivated':
+      if (state.learners.read(event.data.learnerId, 'status') === 'active' && metadata?.channel === 'scim') state.scimGuard = countScimDeactivation(state.scimGuard, metadata.occurredAt);
       state.learners.update(event.data.learnerId, { status: 'inactive', teamsBeforeDeactivation: event.data.removedTeams });
       return state;
     case 'LearnerReactivated':
@@ -164,5 +166,11 @@ export const evolve = (state: OrganizationState, event: DomainEvent, metadata?: 
       if (record) state.scimTokens.set(record.tokenId, { ...record, status: 'revoked' });
       return state;
     }
+    case 'ScimDeactivationsHeld':
+      state.scimGuard = holdScimDeactivations(state.scimGuard);
+      return state;
+    case 'ScimDeactivationsAllowed':
+      state.scimGuard = releaseScimDeactivations(event.data);
+      return state;
   }
 };

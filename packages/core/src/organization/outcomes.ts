@@ -41,6 +41,7 @@ export const OUTCOME_ACTIONS = [
   'reject-import',
   'issue-token',
   'revoke-token',
+  'allow-deactivations',
 ] as const;
 
 export type OutcomeAction = (typeof OUTCOME_ACTIONS)[number];

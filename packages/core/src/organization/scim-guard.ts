@@ -1,0 +1,107 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { AllowScimDeactivations } from '../commands.js';
+import { domainError } from '../errors.js';
+import type { Emitted, Result } from './decision.js';
+import { ok } from './decision.js';
+import type { Outcome } from './outcomes.js';
+import { DEFAULT_THRESHOLD, deactivationShare, exceedsThreshold } from './safety-threshold.js';
+import { OPEN_SCIM_GUARD, type OrganizationState, type ScimDeactivationGuard } from './state.js';
+
+/*
+ * The SCIM mass-deactivation guard. An identity provider deprovisions the
+ * moment it is told to, so a wrong group rule or a broken directory sync
+ * would switch off an organization in minutes. Per organization, over a
+ * sliding hour, SCIM deactivations beyond the safety threshold (more than
+ * 20% of the learners active when the hour began, and at least 10) are held
+ * until an administrator allows them, as the identity providers' own
+ * accidental-deletion safeguards do.
+ */
+
+const MINUTE_MS = 60_000;
+/** A deactivation counts while it is at most this many whole minutes old: 60 to 61 minutes, never less than an hour. */
+const WINDOW_MINUTES = 60;
+/** The longest allowance, in minutes (30 days): an open-ended release is a policy change, not a release. */
+export const MAX_ALLOWANCE_MINUTES = 30 * 24 * 60;
+
+const minuteOf = (instant: string): number => Math.floor(Date.parse(instant) / MINUTE_MS);
+
+/** The SCIM deactivations the guard counts at `now`: those of the last hour, by whole minutes. */
+export const scimDeactivationsWithinHour = (guard: ScimDeactivationGuard, now: string): number => {
+  const from = minuteOf(now) - WINDOW_MINUTES;
+  let count = 0;
+  for (const [minute, n] of guard.minutes) if (minute >= from) count += n;
+  return count;
+};
+
+/** How many of `n` SCIM deactivations at `now` an administrator's allowance lets past the guard. */
+const allowedOf = (guard: ScimDeactivationGuard, now: string, n: number): number =>
+  guard.allowedUntil !== null && Date.parse(now) < Date.parse(guard.allowedUntil) ? n : Math.min(n, guard.allowedCount);
+
+/** The guard after one SCIM deactivation at `at`: taken from the allowance, or counted in its minute (minutes older than the window dropped). */
+export const countScimDeactivation = (guard: ScimDeactivationGuard, at: string): ScimDeactivationGuard => {
+  if (guard.allowedUntil !== null && Date.parse(at) < Date.parse(guard.allowedUntil)) return guard;
+  if (guard.allowedCount > 0) return { ...guard, allowedCount: guard.allowedCount - 1 };
+  const minute = minuteOf(at);
+  const newest = Math.max(minute, guard.minutes.length > 0 ? guard.minutes[guard.minutes.length - 1]![0] : minute);
+  const kept = guard.minutes.filter(([m]) => m >= newest - WINDOW_MINUTES && m !== minute);
+  const same = guard.minutes.find(([m]) => m === minute)?.[1] ?? 0;
+  const minutes = [...kept, [minute, same + 1] as [number, number]].sort((a, b) => a[0] - b[0]);
+  return { ...guard, minutes };
+};
+
+/** The guard after a hold: deactivations are held, the window kept. */
+export const holdScimDeactivations = (guard: ScimDeactivationGuard): ScimDeactivationGuard => ({ ...guard, held: true });
+
+/** The guard after an administrator's release: no hold, the hour's count started again, the new allowance. */
+export const releaseScimDeactivations = (allowance: { readonly until?: string; readonly count?: number }): ScimDeactivationGuard => ({
+  ...OPEN_SCIM_GUARD,
+  allowedUntil: allowance.until ?? null,
+  allowedCount: allowance.count ?? 0,
+});
+
+/**
+ * The guard's answer to a SCIM command that would deactivate `learnerIds`
+ * at `now`: `undefined` lets them through; otherwise they are refused
+ * (`MASS_DEACTIVATION_GUARD`), and the first refusal of a hold records
+ * `ScimDeactivationsHeld`. The base is the learners active when the hour
+ * began, as far as SCIM changed them: those active now (the licenses in
+ * use) and those SCIM deactivated within the hour — it does not shrink as
+ * the deactivations proceed.
+ */
+export const guardScimDeactivations = (state: OrganizationState, learnerIds: readonly string[], now: string): { events: Emitted[]; outcomes: Outcome[] } | undefined => {
+  const guard = state.scimGuard;
+  const unallowed = learnerIds.length - allowedOf(guard, now, learnerIds.length);
+  if (unallowed === 0) return undefined;
+  const deactivations = scimDeactivationsWithinHour(guard, now);
+  const activeLearners = state.licensesInUse + deactivations;
+  const limit = DEFAULT_THRESHOLD;
+  if (!guard.held && !exceedsThreshold(deactivations + unallowed, activeLearners, limit)) return undefined;
+  const percent = `${Math.round(limit.share * 100)}%`;
+  const release = `nothing was changed; once the deprovisioning is confirmed as intended, an administrator allows them (learner-ledger scim allow-deactivations ${state.orgId})`;
+  const message = guard.held
+    ? `SCIM deactivations of organization ${state.orgId} are held since the mass-deactivation guard stopped them: ${release}`
+    : `The mass-deactivation guard holds SCIM deactivations of organization ${state.orgId}: ${deactivations} within the last hour and ${unallowed} more would be ${(deactivationShare(deactivations + unallowed, activeLearners) * 100).toFixed(1)}% of the ${activeLearners} learners active when the hour began (the limit is ${percent} from ${limit.minimum} deactivations); ${release}`;
+  const outcomes: Outcome[] = learnerIds.map((learnerId) => ({ subject: learnerId, action: 'deactivate', status: 'rejected', code: 'MASS_DEACTIVATION_GUARD', message }));
+  if (guard.held) return { events: [], outcomes };
+  return { events: [{ event: { type: 'ScimDeactivationsHeld', data: { learnerIds: [...learnerIds], deactivations, activeLearners, limit: { ...limit } } } }], outcomes };
+};
+
+const invalidAllowance = (message: string, field: 'forMinutes' | 'count', value: unknown) => E.left(domainError('INVALID_ALLOWANCE', message, { field, value: String(value) }));
+
+/** An administrator's release of the guard, with an optional allowance for a while or for a number of deactivations. */
+export const allowScimDeactivations = (state: OrganizationState, c: AllowScimDeactivations, now: string): Result => {
+  if (c.forMinutes !== undefined && c.count !== undefined) {
+    return invalidAllowance('Allow SCIM deactivations for a while or for a number of them, not both', 'count', c.count);
+  }
+  if (c.forMinutes !== undefined && (!Number.isInteger(c.forMinutes) || c.forMinutes < 1 || c.forMinutes > MAX_ALLOWANCE_MINUTES)) {
+    return invalidAllowance(`An allowance lasts 1 to ${MAX_ALLOWANCE_MINUTES} whole minutes (30 days), not ${c.forMinutes}`, 'forMinutes', c.forMinutes);
+  }
+  if (c.count !== undefined && (!Number.isInteger(c.count) || c.count < 1 || c.count > 1_000_000)) {
+    return invalidAllowance(`An allowance is for 1 to 1,000,000 deactivations, not ${c.count}`, 'count', c.count);
+  }
+  const until = c.forMinutes !== undefined ? new Date(Date.parse(now) + c.forMinutes * MINUTE_MS).toISOString() : undefined;
+  return ok(
+    [{ event: { type: 'ScimDeactivationsAllowed', data: { ...(until !== undefined ? { until } : {}), ...(c.count !== undefined ? { count: c.count } : {}) } } }],
+    [{ subject: state.orgId, action: 'allow-deactivations', status: 'applied' }],
+  );
+};
