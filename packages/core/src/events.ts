@@ -233,12 +233,6 @@ export const ImportRejectedV1 = event(
 /** A SCIM client's bearer token was issued: kept as its SHA-256 digest only, never the token. */
 export const ScimTokenIssuedV1 = event('ScimTokenIssued', t.type({ tokenId: EntityIdCodec, client: Text, sha256: Sha256 }));
 export const ScimTokenRevokedV1 = event('ScimTokenRevoked', t.type({ tokenId: EntityIdCodec }));
-const Share = new t.Type<number, number, unknown>(
-  'Share',
-  (u): u is number => typeof u === 'number' && u >= 0 && u <= 1,
-  (u, c) => (typeof u === 'number' && u >= 0 && u <= 1 ? t.success(u) : t.failure(u, c, 'a share between 0 and 1')),
-  t.identity,
-);
 /**
  * The mass-deactivation guard held SCIM deactivations: `learnerIds` were
  * refused, because with the `deactivations` SCIM already applied within the
@@ -251,7 +245,7 @@ export const ScimDeactivationsHeldV1 = event(
     learnerIds: t.array(EntityIdCodec),
     deactivations: NonNegativeInt,
     activeLearners: NonNegativeInt,
-    limit: t.type({ share: Share, minimum: NonNegativeInt }),
+    limit: t.type({ share: t.number, minimum: NonNegativeInt }),
   }),
 );
 /**

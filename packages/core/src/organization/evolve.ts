@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../events.js';
 import type { EventMetadata } from '../metadata.js';
-import { countScimDeactivation, holdScimDeactivations, releaseScimDeactivations } from './scim-guard.js';
+import { countScimDeactivation, holdScimDeactivations, releaseScimDeactivations } from './scim-window.js';
 import { normalizeEmail, normalizeName, type OrganizationState } from './state.js';
 
 const without = (list: readonly string[], remove: readonly string[]): string[] => {
