@@ -86,7 +86,7 @@ export const registerScimCommands: Register = (program, action) => {
         const beyond = data.until !== undefined ? `every SCIM deactivation passes the guard until ${data.until}` : data.count !== undefined ? `${data.count} more SCIM deactivations pass the guard` : 'the guard counts SCIM deactivations again from now';
         return {
           json: { orgId, released: held, ...data },
-          text: `${held ? 'Released the hold on SCIM deactivations' : 'No SCIM deactivations were held'} of ${orgId}: ${beyond}.\n`,
+          text: `${held ? `Released the hold on the SCIM deactivations of ${orgId}` : `Nothing was held for ${orgId}`}: ${beyond}.\n`,
         };
       }),
     );

@@ -193,8 +193,8 @@ const apply = (state: AnomaliesState, envelope: EventEnvelope): AnomaliesState =
     case 'ScimDeactivationsHeld': {
       const { deactivations, activeLearners, limit, learnerIds } = event.data;
       const detail =
-        `SCIM deactivations are held: ${deactivations} within the hour before, of ${activeLearners} learners active when it began, and ${learnerIds.length} more ` +
-        `(${learnerIds.join(', ')}) would pass ${Math.round(limit.share * 100)}% (from ${limit.minimum}); further SCIM deactivations are refused until an administrator allows them (scim allow-deactivations ${orgId})`;
+        `SCIM deactivations held: ${learnerIds.length} more (${learnerIds.join(', ')}) on top of ${deactivations} within the hour would pass ${Math.round(limit.share * 100)}% ` +
+        `of the ${activeLearners} learners active when it began (checked from ${limit.minimum}); further SCIM deactivations are refused until an administrator allows them (scim allow-deactivations ${orgId})`;
       state.anomalies.set(orgId, SCIM_HOLD, { org_id: orgId, anomaly_id: SCIM_HOLD, kind: 'scim-deactivations-held', learner_id: null, team_id: null, detail, since: at });
       return state;
     }
