@@ -66,7 +66,7 @@ export const createScimHandler = (options: ScimHandlerOptions): ScimRequestHandl
         if (method === 'GET') return target.list(caller, url.searchParams);
         if (method === 'POST') return target.create(caller, await body());
       } else {
-        if (method === 'GET') return target.get(caller, id);
+        if (method === 'GET') return target.get(caller, id, url.searchParams);
         if (method === 'PUT') return target.replace(caller, id, await body(), ifMatch);
         if (method === 'PATCH') return target.patch(caller, id, await body(), ifMatch);
         if (method === 'DELETE') return target.delete(caller, id, ifMatch);
