@@ -41,6 +41,8 @@ const everyEvent: DomainEvent[] = [
   { type: 'ImportRejected', data: { importId: 'imp-2', sha256: sha, code: 'MISSING_COLUMN', message: 'no Active column' } },
   { type: 'ScimTokenIssued', data: { tokenId: 'tok-1', client: 'okta', sha256: sha } },
   { type: 'ScimTokenRevoked', data: { tokenId: 'tok-1' } },
+  { type: 'ScimDeactivationsHeld', data: { learnerIds: ['a'], deactivations: 10, activeLearners: 50, limit: { share: 0.2, minimum: 10 } } },
+  { type: 'ScimDeactivationsAllowed', data: { count: 5 } },
 ];
 
 describe('audit-trail projection', () => {
@@ -67,6 +69,7 @@ describe('audit-trail projection', () => {
       'DeactivationScheduled',
       'ScheduledDeactivationCompleted',
       'ImportLinesRecorded',
+      'ScimDeactivationsHeld',
     ]);
     expect(auditEntriesForLearner(state, 'acme', 'b').map((e) => e.type)).toEqual(['DeactivationScheduled']);
     expect(learnersOfEvent(everyEvent[15]!)).toEqual(['a', 'd']);
