@@ -84,7 +84,8 @@ export const evolve = (state: OrganizationState, event: DomainEvent, metadata?: 
       return state;
     }
     case 'LearnerDeactivated':
-      if (state.learners.read(event.data.learnerId, 'status') === 'active' && metadata?.channel === 'scim') state.scimGuard = countScimDeactivation(state.scimGuard, metadata.occurredAt);
+      // Only the SCIM channel's deactivations are counted, and only those that switched a learner off.
+      if (metadata?.channel === 'scim' && state.learners.read(event.data.learnerId, 'status') === 'active') state.scimGuard = countScimDeactivation(state.scimGuard, metadata.occurredAt);
       state.learners.update(event.data.learnerId, { status: 'inactive', teamsBeforeDeactivation: event.data.removedTeams });
       return state;
     case 'LearnerReactivated':
