@@ -97,7 +97,7 @@ export const describeScimServeEndToEnd = (name: string, newStore: () => Promise<
       return result;
     };
     const scim = (client: string, method: string, path: string, body?: unknown, hold?: Hold) => call(server!.origin, tokens[client]!, method, `/scim/v2/acme${path}`, body, hold);
-    const auditOf = async (learnerId: string) => (await ok('audit', 'learner', 'acme', learnerId, '--json')).json().entries as { type: string; channel: string; actor: { kind: string; id: string } }[];
+    const auditOf = async (learnerId: string, orgId = 'acme') => (await ok('audit', 'learner', orgId, learnerId, '--json')).json().entries as { type: string; channel: string; actor: { kind: string; id: string } }[];
 
     beforeAll(async () => {
       buildCli();
@@ -105,7 +105,8 @@ export const describeScimServeEndToEnd = (name: string, newStore: () => Promise<
       work = tempDir('learner-ledger-scim-e2e-');
       await ok('org', 'create', 'acme', '--name', 'Acme Corp', '--seats', '5');
       await ok('org', 'create', 'globex', '--name', 'Globex', '--seats', '5');
-      for (const [org, client] of [['acme', 'okta'], ['acme', 'entra'], ['globex', 'okta']] as const) {
+      await ok('org', 'create', 'initech', '--name', 'Initech', '--seats', '60');
+      for (const [org, client] of [['acme', 'okta'], ['acme', 'entra'], ['globex', 'okta'], ['initech', 'okta']] as const) {
         const created = await ok('scim', 'token', 'create', org, '--client', client, '--json');
         expect(Object.keys(created.json())).toContain('token');
         tokens[org === 'acme' ? client : `${org}-${client}`] = created.json().token;
@@ -175,6 +176,8 @@ export const describeScimServeEndToEnd = (name: string, newStore: () => Promise<
 
     test("another organization's token and a revoked token are refused with 401; the log names no token", async () => {
       expect((await scim('globex-okta', 'GET', '/Users')).status).toBe(401);
+      // A refused request is logged with the organization of its path, and no client.
+      await server!.waitFor(/GET \/scim\/v2\/acme\/Users 401 [\d.]+ms org=acme client=- request=\S+\n/);
       expect((await scim('entra', 'GET', '/Users')).status).toBe(200);
       const revoked = await ok('scim', 'token', 'revoke', 'acme', 'entra', '--json');
       expect(revoked.json().revoked).toHaveLength(1);
@@ -183,6 +186,35 @@ export const describeScimServeEndToEnd = (name: string, newStore: () => Promise<
       // The log line follows the response: wait for it.
       await server!.waitFor(/GET \/scim\/v2\/acme\/Users 200 [\d.]+ms org=acme client=okta request=\S+\n/);
       for (const token of Object.values(tokens)) expect(server!.output()).not.toContain(token);
+    });
+
+    test('a mass deactivation is held after the threshold with a 409, listed by report anomalies, and let through by scim allow-deactivations', async () => {
+      const initech = (method: string, path: string, body?: unknown) => call(server!.origin, tokens['initech-okta']!, method, `/scim/v2/initech${path}`, body);
+      const ids: string[] = [];
+      for (let i = 0; i < 50; i++) {
+        const created = await initech('POST', '/Users', { schemas: [USER], userName: `peter${i}@initech.test`, name: { givenName: 'Peter', familyName: `Gibbons ${i}` }, externalId: `pg${i}`, active: true });
+        expect(created.status).toBe(201);
+        ids.push(created.body.id as string);
+      }
+      for (const id of ids.slice(0, 10)) expect((await initech('DELETE', `/Users/${id}`)).status).toBe(204);
+      const refused = await initech('DELETE', `/Users/${ids[10]}`);
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '409' });
+      expect(refused.body.detail).toMatch(/mass-deactivation guard.*10 within the last hour and 1 more.*50 learners active when the hour began.*scim allow-deactivations initech/);
+      expect((await initech('PATCH', `/Users/${ids[11]}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: false } }] })).status).toBe(409);
+      expect((await initech('DELETE', `/Users/${ids[0]}`)).status).toBe(204); // a retry of one that landed
+
+      const report = (await ok('report', 'anomalies', 'initech', '--json')).json();
+      expect(report.anomalies).toEqual([expect.objectContaining({ kind: 'scim-deactivations-held', detail: expect.stringMatching(/1 more \(pg10\) on top of 10 within the hour would pass 20% of the 50 learners/) })]);
+      expect((await ok('report', 'anomalies', 'initech')).out).toMatch(/scim-deactivations-held/);
+
+      const allowed = await ok('scim', 'allow-deactivations', 'initech', '--count', '5', '--json');
+      expect(allowed.json()).toEqual({ orgId: 'initech', released: true, count: 5 });
+      for (const id of ids.slice(10, 15)) expect((await initech('DELETE', `/Users/${id}`)).status).toBe(204);
+      expect((await initech('GET', `/Users/${ids[10]}`)).body).toMatchObject({ active: false });
+      expect((await ok('report', 'anomalies', 'initech', '--json')).json().anomalies).toEqual([]);
+      const released = (await auditOf('pg10', 'initech')).filter((entry) => entry.type === 'LearnerDeactivated');
+      expect(released).toEqual([expect.objectContaining({ channel: 'scim', actor: { kind: 'connector', id: 'okta' } })]);
     });
 
     test('SIGTERM lets the request in flight finish, then the service exits 0', async () => {

@@ -216,6 +216,19 @@ export interface RevokeScimToken {
   readonly token: string;
 }
 
+/**
+ * An administrator's release of the SCIM mass-deactivation guard: ends a
+ * hold and starts the hour's count again. `forMinutes`: SCIM deactivations
+ * pass the guard for that long; `count`: that many more pass it (at most
+ * one of the two).
+ */
+export interface AllowScimDeactivations {
+  readonly type: 'AllowScimDeactivations';
+  readonly orgId: string;
+  readonly forMinutes?: number;
+  readonly count?: number;
+}
+
 export type Command =
   | OnboardOrganization
   | ResizeLicensePool
@@ -235,6 +248,7 @@ export type Command =
   | ApplyImportBatch
   | FinishImport
   | IssueScimToken
-  | RevokeScimToken;
+  | RevokeScimToken
+  | AllowScimDeactivations;
 
 export type CommandType = Command['type'];

@@ -242,6 +242,27 @@ export const ImportRejectedV1 = event(
 /** A SCIM client's bearer token was issued: kept as its SHA-256 digest only, never the token. */
 export const ScimTokenIssuedV1 = event('ScimTokenIssued', t.type({ tokenId: EntityIdCodec, client: Text, sha256: Sha256 }));
 export const ScimTokenRevokedV1 = event('ScimTokenRevoked', t.type({ tokenId: EntityIdCodec }));
+/**
+ * The mass-deactivation guard held SCIM deactivations: `learnerIds` were
+ * refused, because with the `deactivations` SCIM already applied within the
+ * hour they would pass `limit` of the `activeLearners` the hour started
+ * with. Recorded once per hold; the hold lasts until an administrator allows.
+ */
+export const ScimDeactivationsHeldV1 = event(
+  'ScimDeactivationsHeld',
+  t.type({
+    learnerIds: t.array(EntityIdCodec),
+    deactivations: NonNegativeInt,
+    activeLearners: NonNegativeInt,
+    limit: t.type({ share: t.number, minimum: NonNegativeInt }),
+  }),
+);
+/**
+ * An administrator released the guard: a hold ends and the hour's count
+ * starts again; with `until`, SCIM deactivations pass the guard until that
+ * instant; with `count`, that many more pass it.
+ */
+export const ScimDeactivationsAllowedV1 = event('ScimDeactivationsAllowed', t.partial({ until: IsoInstant, count: NonNegativeInt }));
 
 /** The codec of every event type at its current schema version. */
 export const CURRENT_EVENT_CODECS = {
@@ -267,6 +288,8 @@ export const CURRENT_EVENT_CODECS = {
   ImportRejected: { version: 1, codec: ImportRejectedV1 },
   ScimTokenIssued: { version: 1, codec: ScimTokenIssuedV1 },
   ScimTokenRevoked: { version: 1, codec: ScimTokenRevokedV1 },
+  ScimDeactivationsHeld: { version: 1, codec: ScimDeactivationsHeldV1 },
+  ScimDeactivationsAllowed: { version: 1, codec: ScimDeactivationsAllowedV1 },
 } as const;
 
 export type EventType = keyof typeof CURRENT_EVENT_CODECS;
@@ -295,6 +318,8 @@ export type ImportApplied = t.TypeOf<typeof ImportAppliedV1>;
 export type ImportRejected = t.TypeOf<typeof ImportRejectedV1>;
 export type ScimTokenIssued = t.TypeOf<typeof ScimTokenIssuedV1>;
 export type ScimTokenRevoked = t.TypeOf<typeof ScimTokenRevokedV1>;
+export type ScimDeactivationsHeld = t.TypeOf<typeof ScimDeactivationsHeldV1>;
+export type ScimDeactivationsAllowed = t.TypeOf<typeof ScimDeactivationsAllowedV1>;
 
 /** Every domain event, at its current schema version. */
 export type DomainEvent =
@@ -319,6 +344,8 @@ export type DomainEvent =
   | ImportApplied
   | ImportRejected
   | ScimTokenIssued
-  | ScimTokenRevoked;
+  | ScimTokenRevoked
+  | ScimDeactivationsHeld
+  | ScimDeactivationsAllowed;
 
 export type EventOfType<T extends EventType> = Extract<DomainEvent, { type: T }>;

@@ -29,9 +29,11 @@ export {
   type Learners,
   type OrganizationState,
   type ScheduleRecord,
+  type ScimDeactivationGuard,
   type ScimTokenRecord,
   type TeamRecord,
 } from './organization/state.js';
+export { scimDeactivationsWithinHour } from './organization/scim-window.js';
 export { evolve } from './organization/evolve.js';
 export { decide } from './organization/decide.js';
 export type { Decision, DecisionContext, Emitted } from './organization/decision.js';

@@ -44,6 +44,21 @@ const viaLedger = async (command: Command, store: EventStore = new InMemoryEvent
   if (E.isRight(result)) throw new Error(`${command.type} was not refused`);
   return result.left;
 };
+/** The rejected outcome of the 11th SCIM deactivation within an hour of an organization of 50 learners, as the error it carries. */
+const heldByTheGuard = async (): Promise<DomainError> => {
+  const ledger = createLedger({ store: new InMemoryEventStore() });
+  const scim = adminContext({ actor: { kind: 'connector', id: 'okta' }, channel: 'scim' });
+  for (const c of [onboard('acme', 50), ...Array.from({ length: 50 }, (_, i) => learner(`L${i}`))]) await ledger.execute(c, adminContext());
+  let last: readonly Outcome[] = [];
+  for (let i = 0; i < 11; i++) {
+    const result = await ledger.execute({ type: 'DeactivateLearners', orgId: 'acme', learnerIds: [`L${i}`] }, scim);
+    if (E.isLeft(result)) throw new Error(result.left.message);
+    last = result.right.outcomes;
+  }
+  const rejected = last.find((outcome) => outcome.status === 'rejected');
+  if (rejected === undefined || rejected.status !== 'rejected') throw new Error('the 11th SCIM deactivation was not held');
+  return rejected;
+};
 const SHA = 'e'.repeat(64);
 const importReceived = (extra: Partial<Extract<Command, { type: 'RecordImportReceived' }>> = {}): Command => ({
   type: 'RecordImportReceived',
@@ -139,6 +154,8 @@ const SCENARIOS: Partial<Record<ErrorCode, () => DomainError | Promise<DomainErr
   SCIM_TOKEN_NOT_FOUND: () => refusal(acme(), { type: 'RevokeScimToken', orgId: 'acme', token: 'okta' }),
   DUPLICATE_SCIM_TOKEN: () =>
     refusal([...acme(), { type: 'IssueScimToken', orgId: 'acme', tokenId: 't1', client: 'okta', sha256: SHA }], { type: 'IssueScimToken', orgId: 'acme', tokenId: 't2', client: 'entra', sha256: SHA }),
+  MASS_DEACTIVATION_GUARD: heldByTheGuard,
+  INVALID_ALLOWANCE: () => refusal(acme(), { type: 'AllowScimDeactivations', orgId: 'acme', forMinutes: 0 }),
   IMPORT_NOT_FOUND: () => refusal(acme(), { type: 'FinishImport', orgId: 'acme', importId: 'nope', sha256: SHA, outcome: { applied: true, counts } }),
   IMPORT_ALREADY_EXISTS: () => refusal([...acme(), importReceived()], importReceived()),
   IMPORT_ALREADY_FINISHED: () =>

@@ -53,6 +53,8 @@ export const SAMPLE_EVENTS: { readonly [K in EventType]: Extract<DomainEvent, { 
   ImportRejected: { type: 'ImportRejected', data: { importId: 'imp-1', sha256: SHA, code: 'MISSING_COLUMN', message: 'Active is missing', counts } },
   ScimTokenIssued: { type: 'ScimTokenIssued', data: { tokenId: 'tok-1', client: 'okta', sha256: SHA } },
   ScimTokenRevoked: { type: 'ScimTokenRevoked', data: { tokenId: 'tok-1' } },
+  ScimDeactivationsHeld: { type: 'ScimDeactivationsHeld', data: { learnerIds: ['0011'], deactivations: 10, activeLearners: 50, limit: { share: 0.2, minimum: 10 } } },
+  ScimDeactivationsAllowed: { type: 'ScimDeactivationsAllowed', data: { count: 5 } },
 };
 
 let n = 0;

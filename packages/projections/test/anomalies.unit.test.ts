@@ -55,4 +55,21 @@ describe('anomalies projection', () => {
     const state = given(p, [envelope(onboarded(5, null)), envelope(teamCreated('parked', 'inactive')), envelope(registered('x', 'inactive')), envelope(membership('x', ['parked']))]);
     expect(anomaliesOf(state, 'acme')).toEqual([]);
   });
+
+  test('a SCIM hold is an anomaly of the organization, with its counts and instant, from the hold to the release; listed first', () => {
+    const held = envelope(
+      { type: 'ScimDeactivationsHeld', data: { learnerIds: ['u10'], deactivations: 10, activeLearners: 50, limit: { share: 0.2, minimum: 10 } } },
+      { occurredAt: '2026-03-02T10:15:00.000Z', channel: 'scim' },
+    );
+    const events = [...base(), envelope(registered('a')), envelope(assigned('a')), envelope(registered('b')), envelope(assigned('b', 'L-2')), envelope(registered('c')), envelope(assigned('c', 'L-3')), held];
+    const state = given(p, events);
+    expect(anomaliesOf(state, 'acme').map((a) => a.kind)).toEqual(['scim-deactivations-held', 'licenses-above-seats']);
+    expect(anomaliesOf(state, 'acme')[0]).toEqual({
+      kind: 'scim-deactivations-held',
+      detail:
+        'SCIM deactivations held: 1 more (u10) on top of 10 within the hour would pass 20% of the 50 learners active when it began (checked from 10); further SCIM deactivations are refused until an administrator allows them (scim allow-deactivations acme)',
+      since: '2026-03-02T10:15:00.000Z',
+    });
+    expect(anomaliesOf(given(p, [...events, envelope({ type: 'ScimDeactivationsAllowed', data: { count: 5 } })]), 'acme').map((a) => a.kind)).not.toContain('scim-deactivations-held');
+  });
 });

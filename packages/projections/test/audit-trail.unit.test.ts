@@ -43,6 +43,8 @@ const everyEvent: DomainEvent[] = [
   { type: 'ScimTokenRevoked', data: { tokenId: 'tok-1' } },
   { type: 'RetentionPeriodSet', data: { days: 30, previousDays: 0 } },
   { type: 'LearnerPersonalDataErased', data: { learnerId: 'z', reason: 'retention over' } },
+  { type: 'ScimDeactivationsHeld', data: { learnerIds: ['a'], deactivations: 10, activeLearners: 50, limit: { share: 0.2, minimum: 10 } } },
+  { type: 'ScimDeactivationsAllowed', data: { count: 5 } },
 ];
 
 describe('audit-trail projection', () => {
@@ -69,6 +71,7 @@ describe('audit-trail projection', () => {
       'DeactivationScheduled',
       'ScheduledDeactivationCompleted',
       'ImportLinesRecorded',
+      'ScimDeactivationsHeld',
     ]);
     expect(auditEntriesForLearner(state, 'acme', 'b').map((e) => e.type)).toEqual(['DeactivationScheduled']);
     expect(learnersOfEvent(everyEvent[15]!)).toEqual(['a', 'd']);

@@ -13,13 +13,15 @@ const ANSWERS: Partial<Record<ErrorCode, readonly [number, ScimType | undefined]
   // RFC 7644 has no scimType for a resource the service cannot provide: a 409 whose detail says what to do.
   LICENSE_POOL_EXHAUSTED: [409, undefined],
   CONCURRENCY_CONFLICT: [409, undefined],
+  // A hold lasts until an administrator acts, not a set time: a 409 fails this request only, where a 429 or 503 would pause the client's whole provisioning.
+  MASS_DEACTIVATION_GUARD: [409, undefined],
   STORE_FAILURE: [503, undefined],
   EVENT_DECODE_FAILED: [500, undefined],
   INVALID_EVENT: [500, undefined],
 };
 
-/** The SCIM error for a refusal of the ledger; anything not listed is a value the client sent that the ledger refuses. */
-export const scimErrorOf = (error: DomainError): ScimError => {
+/** The SCIM error for a refusal of the ledger (or of one subject of a command); anything not listed is a value the client sent that the ledger refuses. */
+export const scimErrorOf = (error: Pick<DomainError, 'code' | 'message'>): ScimError => {
   const [status, scimType] = ANSWERS[error.code] ?? [400, 'invalidValue'];
   const detail = error.code === 'LICENSE_POOL_EXHAUSTED' ? `${error.message}. The request changed nothing; retry once a license is free.` : error.message;
   return new ScimError(status, detail, scimType, error.code);

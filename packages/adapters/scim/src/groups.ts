@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { decide, type Command, type OrganizationState } from '@learner-ledger/core';
 import { scimErrorOf } from './domain-errors.js';
 import { groupToDesired, membersByTeam, teamToGroup, type DesiredTeam } from './group-resource.js';
+import { parseAttributeProjection, projectResource } from './attributes.js';
 import type { ScimCaller, ScimOperations, ScimReply } from './operations.js';
 import { applyPatch, patchOperations } from './patch.js';
 import type { ScimPatchOperation } from 'scim-patch';
@@ -33,14 +34,17 @@ export class ScimGroups {
     });
   }
 
-  /** `GET /Groups/{id}`. */
-  get(caller: ScimCaller, id: string): Promise<ScimReply> {
-    return this.reply(caller, id, 200);
+  /** `GET /Groups/{id}`, with `attributes` or `excludedAttributes` when given. */
+  async get(caller: ScimCaller, id: string, params: URLSearchParams = new URLSearchParams()): Promise<ScimReply> {
+    const projection = parseAttributeProjection(params);
+    const reply = await this.reply(caller, id, 200);
+    return projection === undefined ? reply : { ...reply, body: projectResource(reply.body as Record<string, unknown>, projection) };
   }
 
-  /** `GET /Groups?filter=…`: `displayName eq` is what identity providers send. */
+  /** `GET /Groups?filter=…`: `displayName eq` is what identity providers send; `excludedAttributes=members` is what Entra ID sends to spare the member lists. */
   async list(caller: ScimCaller, params: URLSearchParams): Promise<ScimReply> {
     const query = parseListQuery(params);
+    const projection = parseAttributeProjection(params);
     const state = await this.ops.state(caller.orgId);
     const { teams: stamps } = await this.ops.versions.catchUp(caller.orgId);
     const members = membersByTeam(state);
@@ -49,7 +53,7 @@ export class ScimGroups {
       const group = teamToGroup(team, members.get(team.teamId) ?? [], stamps.get(team.teamId), caller.baseUrl);
       if (query.filter === undefined || matches(group, query.filter)) found.push(group);
     }
-    const page = found.slice(query.startIndex - 1, query.startIndex - 1 + query.count);
+    const page = found.slice(query.startIndex - 1, query.startIndex - 1 + query.count).map((group) => projectResource(group, projection));
     return { status: 200, body: listResponse(page, found.length, query.startIndex) };
   }
 

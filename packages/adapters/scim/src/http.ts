@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Ledger } from '@learner-ledger/core';
+import { isOrgId, type Ledger } from '@learner-ledger/core';
 import type { ScimAuthenticator, ScimClient } from './clients.js';
 import { readJsonBody } from './body.js';
 import { resourceTypes, schemas, serviceProviderConfig } from './discovery.js';
@@ -9,7 +9,7 @@ import { ScimOperations, type ScimCaller, type ScimReply } from './operations.js
 import { SCIM_MEDIA_TYPE, ScimError, errorDocument, listResponse } from './protocol.js';
 import { ScimUsers } from './users.js';
 
-/** One line of the request log: never a token, never a body or a filter (they hold personal data). */
+/** One line of the request log: never a token, never a body or a filter (they hold personal data); `orgId` is the URL's organization when it is a valid id, authenticated or not. */
 export interface ScimLogEntry {
   readonly method: string;
   readonly path: string;
@@ -66,7 +66,7 @@ export const createScimHandler = (options: ScimHandlerOptions): ScimRequestHandl
         if (method === 'GET') return target.list(caller, url.searchParams);
         if (method === 'POST') return target.create(caller, await body());
       } else {
-        if (method === 'GET') return target.get(caller, id);
+        if (method === 'GET') return target.get(caller, id, url.searchParams);
         if (method === 'PUT') return target.replace(caller, id, await body(), ifMatch);
         if (method === 'PATCH') return target.patch(caller, id, await body(), ifMatch);
         if (method === 'DELETE') return target.delete(caller, id, ifMatch);
@@ -90,6 +90,8 @@ export const createScimHandler = (options: ScimHandlerOptions): ScimRequestHandl
     const started = performance.now();
     const requestId = header(request, 'x-request-id')?.slice(0, 128) ?? randomUUID();
     let url: URL | undefined;
+    // The organization of the URL, for the log even when the request is refused before a client is known (a 401).
+    let orgOfPath: string | undefined;
     let client: ScimClient | undefined;
     let reply: ScimReply;
     try {
@@ -97,6 +99,7 @@ export const createScimHandler = (options: ScimHandlerOptions): ScimRequestHandl
       const segments = relativeSegments(url.pathname, basePath);
       if (segments === undefined || segments.length === 0) throw new ScimError(404, `No SCIM endpoint at ${url.pathname}`);
       const [orgId, ...resourcePath] = segments;
+      if (isOrgId(orgId!)) orgOfPath = orgId;
       client = await authenticated(options.authenticate, request, orgId!);
       const origin = options.publicOrigin?.replace(/\/+$/, '') ?? `http://${header(request, 'host') ?? 'localhost'}`;
       const caller: ScimCaller = { orgId: client.orgId, client: client.name, baseUrl: `${origin}${basePath}/${encodeURIComponent(client.orgId)}`, requestId };
@@ -110,7 +113,7 @@ export const createScimHandler = (options: ScimHandlerOptions): ScimRequestHandl
       path: url?.pathname ?? '',
       status: reply.status,
       durationMs: Math.round((performance.now() - started) * 10) / 10,
-      ...(client !== undefined ? { orgId: client.orgId, client: client.name } : {}),
+      ...(client !== undefined ? { orgId: client.orgId, client: client.name } : orgOfPath !== undefined ? { orgId: orgOfPath } : {}),
       requestId,
     });
   };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
-import { decide, draftOf, evolve, type Command, type CommandContext, type CommandResult, type Ledger, type OrganizationState } from '@learner-ledger/core';
+import { decide, draftOf, evolve, type Command, type CommandContext, type CommandResult, type Ledger, type OrganizationState, type Outcome, type RejectedOutcome } from '@learner-ledger/core';
 import { scimErrorOf } from './domain-errors.js';
 import { ScimError, ifMatchAdmits } from './protocol.js';
 import { ResourceVersions } from './versions.js';
@@ -22,6 +22,8 @@ export interface ScimReply {
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
 }
+
+const rejectedOf = (outcomes: readonly Outcome[]): RejectedOutcome | undefined => outcomes.find((outcome): outcome is RejectedOutcome => outcome.status === 'rejected');
 
 /** One queue per organization, so a check (If-Match, the plan on a draft) and the writes after it see the same state. */
 class OrganizationQueue {
@@ -83,20 +85,32 @@ export class ScimOperations {
   /**
    * Decides the commands one after the other on a draft of the state, then
    * executes them. A refusal on the draft writes nothing; commands the draft
-   * finds already done (a retried request) write nothing either.
+   * finds already done (a retried request) write nothing either. A command
+   * the ledger answers with a refused subject (the mass-deactivation guard
+   * holding a deactivation) is executed alone, so the refusal leaves its
+   * record and nothing else of the request is written.
    */
   async apply(caller: ScimCaller, state: OrganizationState, commands: readonly Command[]): Promise<readonly CommandResult[]> {
     const draft = draftOf(state);
     const now = this.ledger.now();
+    let refused: Command | undefined;
     for (const command of commands) {
-      const decision = decide(command, draft, { now });
+      const decision = decide(command, draft, { now, channel: 'scim' });
       if (E.isLeft(decision)) throw scimErrorOf(decision.left);
+      if (rejectedOf(decision.right.outcomes) !== undefined) {
+        refused = command;
+        break;
+      }
       for (const emitted of decision.right.events) evolve(draft, emitted.event);
     }
+    // The refused command first: if the ledger lets it through after all (released meanwhile), the others follow.
+    const order = refused === undefined ? commands : [refused, ...commands.filter((command) => command !== refused)];
     const results: CommandResult[] = [];
-    for (const command of commands) {
+    for (const command of order) {
       const result = await this.ledger.execute(command, this.context(caller));
       if (E.isLeft(result)) throw scimErrorOf(result.left);
+      const rejected = rejectedOf(result.right.outcomes);
+      if (rejected !== undefined) throw scimErrorOf(rejected);
       results.push(result.right);
     }
     return results;

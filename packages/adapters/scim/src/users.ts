@@ -1,4 +1,5 @@
 import type { Command, LearnerRecord, OrganizationState } from '@learner-ledger/core';
+import { parseAttributeProjection, projectResource, type AttributeProjection } from './attributes.js';
 import type { ScimCaller, ScimOperations, ScimReply } from './operations.js';
 import { applyPatch, patchOperations } from './patch.js';
 import { ScimError, entityTag, listResponse } from './protocol.js';
@@ -35,14 +36,15 @@ export class ScimUsers {
     });
   }
 
-  /** `GET /Users/{id}`. */
-  async get(caller: ScimCaller, id: string): Promise<ScimReply> {
-    return this.reply(caller, id, 200);
+  /** `GET /Users/{id}`, with `attributes` or `excludedAttributes` when given. */
+  async get(caller: ScimCaller, id: string, params: URLSearchParams = new URLSearchParams()): Promise<ScimReply> {
+    return this.reply(caller, id, 200, parseAttributeProjection(params));
   }
 
-  /** `GET /Users?filter=…&startIndex=…&count=…`. */
+  /** `GET /Users?filter=…&startIndex=…&count=…&attributes=…|excludedAttributes=…`: the filter sees every attribute, the page only those asked for. */
   async list(caller: ScimCaller, params: URLSearchParams): Promise<ScimReply> {
     const query = parseListQuery(params);
+    const projection = parseAttributeProjection(params);
     const state = await this.ops.state(caller.orgId);
     const { learners: stamps } = await this.ops.versions.catchUp(caller.orgId);
     const toUser = (learner: LearnerRecord) => learnerToUser(state, learner, stamps.get(learner.learnerId), caller.baseUrl);
@@ -52,7 +54,7 @@ export class ScimUsers {
       const user = toUser(learner);
       if (query.filter === undefined || matches(user, query.filter)) found.push(user);
     }
-    const page = found.slice(query.startIndex - 1, query.startIndex - 1 + query.count);
+    const page = found.slice(query.startIndex - 1, query.startIndex - 1 + query.count).map((user) => projectResource(user, projection));
     return { status: 200, body: listResponse(page, found.length, query.startIndex) };
   }
 
@@ -105,7 +107,7 @@ export class ScimUsers {
     return { state, learner, user: learnerToUser(state, learner, stamp, caller.baseUrl) };
   }
 
-  private async reply(caller: ScimCaller, id: string, status: number): Promise<ScimReply> {
+  private async reply(caller: ScimCaller, id: string, status: number, projection?: AttributeProjection): Promise<ScimReply> {
     const state = await this.ops.state(caller.orgId);
     const learner = state.learners.get(id);
     if (learner === undefined) throw new ScimError(404, `User ${JSON.stringify(id)} not found`);
@@ -114,7 +116,7 @@ export class ScimUsers {
     const location = (user.meta as { location: string }).location;
     return {
       status,
-      body: user,
+      body: projectResource(user, projection),
       headers: { ...(stamp !== undefined ? { ETag: entityTag(stamp.version) } : {}), ...(status === 201 ? { Location: location } : {}) },
     };
   }

@@ -42,7 +42,12 @@ describe('SCIM tenancy and hostile input', () => {
     expect(service.log).toHaveLength(2);
     expect(service.log[0]).toMatchObject({ method: 'GET', path: '/scim/v2/acme/Users', status: 200, orgId: 'acme', client: 'okta' });
     expect(typeof service.log[0]!.durationMs).toBe('number');
-    expect(service.log[1]).toMatchObject({ status: 401 });
+    expect(service.log[1]).toMatchObject({ status: 401, orgId: 'acme' });
+    expect(service.log[1]!.client).toBeUndefined();
+    // The organization of the path is named only when it is an organization id at all.
+    await service.call('GET', '/Users', undefined, { orgId: encodeURIComponent('acme corp\nforged=1'), token: 'secret-wrong-token' });
+    expect(service.log[2]).toMatchObject({ status: 401 });
+    expect(service.log[2]!.orgId).toBeUndefined();
     const text = JSON.stringify(service.log);
     expect(text).not.toContain(TOKENS.acme);
     expect(text).not.toContain('secret-wrong-token');

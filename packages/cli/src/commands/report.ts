@@ -48,7 +48,7 @@ export const registerReportCommands: Register = (program, action) => {
 
   report
     .command('anomalies')
-    .description('deactivated learners still on standard teams, active learners in the inactive team, licenses in use above seats')
+    .description('deactivated learners still on standard teams, active learners in the inactive team, licenses in use above seats, SCIM deactivations held by the mass-deactivation guard')
     .argument('<orgId>', 'organization id')
     .option('--at <date or instant>', 'as of this instant', isoDateOrInstant)
     .action(

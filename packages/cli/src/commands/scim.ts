@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError } from 'commander';
 import { hashToken, issueToken } from '@learner-ledger/scim';
+import { wholeNumber } from '../parsing.js';
 import { table } from '../output.js';
 import type { Register } from './action.js';
 import { registerScimServeCommand } from './scim-serve.js';
@@ -11,7 +12,16 @@ const clientName = (value: string): string => {
   return name;
 };
 
-/** `scim serve`, `scim token create|revoke|list`. */
+const UNIT_MINUTES: Record<string, number> = { m: 1, h: 60, d: 24 * 60 };
+
+/** Commander parser for a duration in whole minutes, hours or days (`90m`, `2h`, `1d`), as minutes. */
+const duration = (value: string): number => {
+  const match = /^(\d{1,6})\s*([mhd])$/i.exec(value.trim());
+  if (!match) throw new InvalidArgumentError(`expected a duration such as 90m, 2h or 1d, got ${JSON.stringify(value)}`);
+  return Number(match[1]) * UNIT_MINUTES[match[2]!.toLowerCase()]!;
+};
+
+/** `scim serve`, `scim token create|revoke|list`, `scim allow-deactivations`. */
 export const registerScimCommands: Register = (program, action) => {
   const scim = program.command('scim').description('provisioning from identity providers (Okta, Entra ID) over SCIM 2.0: the service and its tokens');
   registerScimServeCommand(scim, action);
@@ -50,6 +60,33 @@ export const registerScimCommands: Register = (program, action) => {
         return {
           json: { orgId, revoked, alreadyRevoked: already },
           text: revoked.length > 0 ? `Revoked SCIM token${revoked.length > 1 ? 's' : ''} ${revoked.join(', ')} of ${orgId}.\n` : `SCIM token${already.length > 1 ? 's' : ''} ${already.join(', ')} of ${orgId} already revoked: nothing changed.\n`,
+        };
+      }),
+    );
+
+  scim
+    .command('allow-deactivations')
+    .description(
+      "release the organization's SCIM mass-deactivation guard: a hold ends and the hour's count starts again; --for lets every SCIM deactivation pass for a while, --count lets that many more pass",
+    )
+    .argument('<orgId>', 'organization id')
+    .option('--for <duration>', 'let SCIM deactivations pass the guard for this long (e.g. 90m, 2h, 1d; at most 30d)', duration)
+    .option('--count <n>', 'let this many more SCIM deactivations pass the guard', wholeNumber)
+    .action(
+      action(async (session, [orgId], options) => {
+        const held = (await session.organization(orgId)).scimGuard.held;
+        const result = await session.execute({
+          type: 'AllowScimDeactivations',
+          orgId,
+          ...(options.for !== undefined ? { forMinutes: options.for } : {}),
+          ...(options.count !== undefined ? { count: options.count } : {}),
+        });
+        const allowed = result.events.find((change) => change.event.type === 'ScimDeactivationsAllowed');
+        const data = allowed?.event.type === 'ScimDeactivationsAllowed' ? allowed.event.data : {};
+        const beyond = data.until !== undefined ? `every SCIM deactivation passes the guard until ${data.until}` : data.count !== undefined ? `${data.count} more SCIM deactivations pass the guard` : 'the guard counts SCIM deactivations again from now';
+        return {
+          json: { orgId, released: held, ...data },
+          text: `${held ? `Released the hold on the SCIM deactivations of ${orgId}` : `Nothing was held for ${orgId}`}: ${beyond}.\n`,
         };
       }),
     );

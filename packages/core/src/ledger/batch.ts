@@ -116,7 +116,7 @@ export const decideBatch = (
       continue;
     }
     const stamp = stampOf(queued, orgId, lastOccurredAt);
-    const decision = organizationDecider.decide(queued.command, state, { now: stamp.now });
+    const decision = organizationDecider.decide(queued.command, state, { now: stamp.now, channel: queued.context.channel });
     if (E.isLeft(decision)) {
       items.push({ kind: 'refused', queued, error: decision.left, afterOthers });
       continue;

@@ -4,9 +4,10 @@ import { domainError, type DomainError } from '../errors.js';
 import type { MoveInstruction } from '../events.js';
 import { checkText } from '../validation.js';
 import { runSteps } from './batch.js';
-import { fromStep, lineOf, ok, type Emitted, type Result, type Step } from './decision.js';
+import { fromStep, lineOf, ok, type DecisionContext, type Emitted, type Result, type Step } from './decision.js';
 import type { OutcomeAction, OutcomeEffects } from './outcomes.js';
 import { learnerNotFound, unknownTeam } from './refusals.js';
+import { guardScimDeactivations } from './scim-guard.js';
 import type { OrganizationState } from './state.js';
 
 /** The concrete move of a deactivation, `null` for none, and why the asked move is skipped, if it is. */
@@ -114,8 +115,12 @@ export const deactivateLearner = (state: OrganizationState, learnerId: string, r
   });
 };
 
-/** Deactivates 1..n learners as one decision: all of them, or (unless `partial`) none. */
-export const deactivateLearners = (state: OrganizationState, c: DeactivateLearners): Result => {
+/**
+ * Deactivates 1..n learners as one decision: all of them, or (unless
+ * `partial`) none. Through SCIM, the learners it would switch off pass the
+ * mass-deactivation guard together or are held together.
+ */
+export const deactivateLearners = (state: OrganizationState, c: DeactivateLearners, context?: DecisionContext): Result => {
   if (c.learnerIds.length === 0) return E.left(domainError('EMPTY_COMMAND', 'Deactivate learners needs at least one learner id', { field: 'learnerIds' }));
   const resolved = resolveMove(state, c.move);
   if (E.isLeft(resolved)) return resolved;
@@ -126,5 +131,10 @@ export const deactivateLearners = (state: OrganizationState, c: DeactivateLearne
   const details = c.reason !== undefined ? { reason: c.reason } : {};
   const result = runSteps(state, c.learnerIds, (draft, learnerId) => fromStep(deactivateLearner(draft, learnerId, resolved.right, details)), c.partial ?? false, () => 'deactivate');
   if (E.isLeft(result)) return result;
+  if (context?.channel === 'scim') {
+    const switchedOff = result.right.outcomes.filter((outcome) => outcome.status === 'applied').map((outcome) => outcome.subject);
+    const held = switchedOff.length > 0 ? guardScimDeactivations(state, switchedOff, context.now) : undefined;
+    if (held) return ok(held.events, [...result.right.outcomes.filter((outcome) => outcome.status !== 'applied'), ...held.outcomes]);
+  }
   return ok(result.right.events, result.right.outcomes);
 };

@@ -12,6 +12,7 @@ import { updateLearnerProfile } from './profile.js';
 import { reactivateLearner } from './reactivate.js';
 import { requireOrganization } from './refusals.js';
 import { registerLearner } from './register.js';
+import { allowScimDeactivations } from './scim-guard.js';
 import { issueScimToken, revokeScimToken } from './scim-tokens.js';
 import { cancelScheduledDeactivation, processDueDeactivations, scheduleDeactivation } from './schedule.js';
 import type { OrganizationState } from './state.js';
@@ -35,7 +36,7 @@ export const decide = (command: Command, state: OrganizationState, context: Deci
     case 'RegisterLearner':
       return fromStep(registerLearner(state, command));
     case 'DeactivateLearners':
-      return deactivateLearners(state, command);
+      return deactivateLearners(state, command, context);
     case 'ReactivateLearner':
       return fromStep(reactivateLearner(state, command));
     case 'ScheduleDeactivation':
@@ -64,5 +65,7 @@ export const decide = (command: Command, state: OrganizationState, context: Deci
       return issueScimToken(state, command);
     case 'RevokeScimToken':
       return revokeScimToken(state, command);
+    case 'AllowScimDeactivations':
+      return allowScimDeactivations(state, command, context.now);
   }
 };

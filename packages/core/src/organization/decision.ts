@@ -6,9 +6,11 @@ import { evolve } from './evolve.js';
 import type { Outcome } from './outcomes.js';
 import type { OrganizationState } from './state.js';
 
-/** What a decision needs besides the state: the instant it is made at (UTC ISO). */
+/** What a decision needs besides the state: the instant it is made at (UTC ISO), and the channel the command came through. */
 export interface DecisionContext {
   readonly now: string;
+  /** Rules of one channel (the SCIM mass-deactivation guard) apply to it only; absent: no channel's own rules. */
+  readonly channel?: Channel;
 }
 
 /** An event a decision emits, with what its metadata must say beyond the command's. */

@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../events.js';
 import type { EventMetadata } from '../metadata.js';
 import { ERASED_PROFILE, isErasedEmail } from '../personal/erased.js';
+import { countScimDeactivation, holdScimDeactivations, releaseScimDeactivations } from './scim-window.js';
 import { normalizeEmail, normalizeName, type OrganizationState } from './state.js';
 
 const without = (list: readonly string[], remove: readonly string[]): string[] => {
@@ -87,6 +88,8 @@ export const evolve = (state: OrganizationState, event: DomainEvent, metadata?: 
       return state;
     }
     case 'LearnerDeactivated':
+      // Only the SCIM channel's deactivations are counted, and only those that switched a learner off.
+      if (metadata?.channel === 'scim' && state.learners.read(event.data.learnerId, 'status') === 'active') state.scimGuard = countScimDeactivation(state.scimGuard, metadata.occurredAt);
       if (!state.learners.update(event.data.learnerId, { status: 'inactive', teamsBeforeDeactivation: event.data.removedTeams })) return state;
       if (metadata) state.inactiveSince.set(event.data.learnerId, metadata.occurredAt);
       return state;
@@ -181,5 +184,11 @@ export const evolve = (state: OrganizationState, event: DomainEvent, metadata?: 
       if (record) state.scimTokens.set(record.tokenId, { ...record, status: 'revoked' });
       return state;
     }
+    case 'ScimDeactivationsHeld':
+      state.scimGuard = holdScimDeactivations(state.scimGuard);
+      return state;
+    case 'ScimDeactivationsAllowed':
+      state.scimGuard = releaseScimDeactivations(event.data);
+      return state;
   }
 };

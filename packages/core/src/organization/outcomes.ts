@@ -45,6 +45,7 @@ export const OUTCOME_ACTIONS = [
   'revoke-token',
   'erase',
   'set-retention',
+  'allow-deactivations',
 ] as const;
 
 export type OutcomeAction = (typeof OUTCOME_ACTIONS)[number];

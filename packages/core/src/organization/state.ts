@@ -49,6 +49,26 @@ export interface ScimTokenRecord {
 }
 
 /**
+ * What the SCIM mass-deactivation guard knows: the SCIM deactivations of the
+ * last hour, counted per minute (so it stays 61 numbers at most however many
+ * there are), whether deactivations are held, and an administrator's
+ * allowance. A value: folding replaces it, never changes it.
+ */
+export interface ScimDeactivationGuard {
+  /** `[minute since the epoch, SCIM deactivations in it]`, oldest first, the last 61 minutes at most. */
+  readonly minutes: readonly [number, number][];
+  /** SCIM deactivations are held until an administrator allows them. */
+  readonly held: boolean;
+  /** SCIM deactivations pass the guard before this instant (an allowance `--for`). */
+  readonly allowedUntil: string | null;
+  /** This many more SCIM deactivations pass the guard (an allowance `--count`). */
+  readonly allowedCount: number;
+}
+
+/** No SCIM deactivation counted, none held, nothing allowed. */
+export const OPEN_SCIM_GUARD: ScimDeactivationGuard = { minutes: [], held: false, allowedUntil: null, allowedCount: 0 };
+
+/**
  * The state of one organization, folded from its stream. The object and its
  * maps are owned by whoever folds them (evolve updates them in place, for
  * speed on large organizations); records read from them are immutable
@@ -81,6 +101,8 @@ export interface OrganizationState {
   retentionDays: number;
   /** Inactive learners → the instant they became inactive (UTC ISO): when their retention period began. */
   readonly inactiveSince: Map<string, string>;
+  /** The SCIM mass-deactivation guard's window, hold and allowance. */
+  scimGuard: ScimDeactivationGuard;
 }
 
 /** A folded state: its learners are a table of their own, which can be frozen. */
@@ -111,6 +133,7 @@ export const emptyFoldedState = (): FoldedOrganizationState => foldedState(Learn
   scimTokens: new Map(),
   retentionDays: 0,
   inactiveSince: new Map(),
+  scimGuard: OPEN_SCIM_GUARD,
 });
 
 /** A folded state of the given learners and other fields. */

@@ -3,7 +3,7 @@ import { inflate } from 'node:zlib';
 import * as E from 'fp-ts/lib/Either.js';
 import { CommandIndex } from '../ledger/command-index.js';
 import { LearnerTable } from '../organization/learner-table.js';
-import { foldedState, type FoldedOrganizationState, type ImportRecord, type ScheduleRecord, type ScimTokenRecord, type TeamRecord } from '../organization/state.js';
+import { foldedState, OPEN_SCIM_GUARD, type FoldedOrganizationState, type ImportRecord, type ScheduleRecord, type ScimTokenRecord, type TeamRecord } from '../organization/state.js';
 import { LicenseIds, TeamLists } from '../organization/table/interned.js';
 import { recordSize } from '../organization/table/learner-text.js';
 import { type ColumnKind, type ColumnArray, I32, LITTLE_ENDIAN, PagedColumn, U32, U8 } from '../organization/table/paged-column.js';
@@ -109,6 +109,7 @@ const restore = (meta: SnapshotMeta, sections: SectionReader): E.Either<string, 
     imports: byId<ImportRecord, 'importId'>(meta.imports as readonly ImportRecord[], 'importId'),
     scimTokens: byId<ScimTokenRecord, 'tokenId'>(meta.scimTokens ?? [], 'tokenId'),
     ...erasureState(meta),
+    scimGuard: meta.scimGuard ?? OPEN_SCIM_GUARD,
   });
   return E.right({ state, commands });
 };

@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { Connector } from '../events.js';
 import type { FoldedOrganizationState } from '../organization/state.js';
-import { Count, ErasureFields, erasureFields, Ids, ImportRecordCodec, Pairs, ScheduleRecordCodec, ScimTokensField, TeamRecordCodec } from './state-codec.js';
+import { Count, ErasureFields, erasureFields, Ids, ImportRecordCodec, Pairs, ScheduleRecordCodec, ScimGuardField, ScimTokensField, TeamRecordCodec } from './state-codec.js';
 
 /**
  * The first section of a snapshot's payload: the organization's own fields,
@@ -35,7 +35,7 @@ export const SnapshotMeta = t.intersection([t.type({
   commands: Count,
   /** The version of the last event the command index tracked. */
   lastCommandVersion: Count,
-}), ScimTokensField, ErasureFields]);
+}), ScimTokensField, ErasureFields, ScimGuardField]);
 export type SnapshotMeta = t.TypeOf<typeof SnapshotMeta>;
 
 /** The organization's own fields and small maps, as plain data. */
@@ -56,4 +56,5 @@ export const organizationFields = (state: FoldedOrganizationState) => ({
   imports: [...state.imports.values()],
   scimTokens: [...state.scimTokens.values()],
   ...erasureFields(state),
+  scimGuard: state.scimGuard,
 });

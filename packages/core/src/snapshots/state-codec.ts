@@ -3,7 +3,7 @@ import * as t from 'io-ts';
 import { Connector, ImportFormat, ImportOptions, ImportSchedule, LearnerStatus, MoveInstruction, TeamKind } from '../events.js';
 import { Actor, Channel } from '../metadata.js';
 import { LearnerTable } from '../organization/learner-table.js';
-import { foldedState, type ImportRecord, type OrganizationState, type ScheduleRecord, type ScimTokenRecord, type TeamRecord } from '../organization/state.js';
+import { foldedState, OPEN_SCIM_GUARD, type ImportRecord, type OrganizationState, type ScheduleRecord, type ScimTokenRecord, type TeamRecord } from '../organization/state.js';
 
 /*
  * The plain form of an OrganizationState: JSON, every map an array in its
@@ -65,6 +65,14 @@ export const ImportRecordCodec = t.intersection([
 export const ScimTokenRecordCodec = t.type({ tokenId: t.string, client: t.string, sha256: t.string, status: t.keyof({ active: null, revoked: null }) });
 /** Absent in states written before SCIM tokens were kept: none then. */
 export const ScimTokensField = t.partial({ scimTokens: t.readonlyArray(ScimTokenRecordCodec) });
+export const ScimGuardCodec = t.type({
+  minutes: t.readonlyArray(t.tuple([Count, Count])),
+  held: t.boolean,
+  allowedUntil: Nullable(t.string),
+  allowedCount: Count,
+});
+/** Absent in states written before the SCIM mass-deactivation guard: an open guard then. */
+export const ScimGuardField = t.partial({ scimGuard: ScimGuardCodec });
 
 /** Absent in states written before erasure: no retention period and no instants kept. */
 export const ErasureFields = t.partial({ retentionDays: Count, inactiveSince: Pairs });
@@ -93,7 +101,7 @@ export const SerializedOrganizationState = t.intersection([t.type({
   learnerIdsByEmail: Pairs,
   schedules: t.readonlyArray(ScheduleRecordCodec),
   imports: t.readonlyArray(ImportRecordCodec),
-}), ScimTokensField, ErasureFields]);
+}), ScimTokensField, ErasureFields, ScimGuardField]);
 export type SerializedOrganizationState = t.TypeOf<typeof SerializedOrganizationState>;
 
 /** A state as plain JSON-able data (Maps become arrays in insertion order). */
@@ -116,6 +124,7 @@ export const serializeOrganizationState = (state: OrganizationState): Serialized
   imports: [...state.imports.values()],
   scimTokens: [...state.scimTokens.values()],
   ...erasureFields(state),
+  scimGuard: state.scimGuard,
 });
 
 /** Records keyed by their own id, in order. */
@@ -149,6 +158,7 @@ export const deserializeOrganizationState = (json: unknown): E.Either<string, Or
     imports: byId<ImportRecord, 'importId'>(s.imports as readonly ImportRecord[], 'importId'),
     scimTokens: byId<ScimTokenRecord, 'tokenId'>(s.scimTokens ?? [], 'tokenId'),
     ...erasureState(s),
+    scimGuard: s.scimGuard ?? OPEN_SCIM_GUARD,
   });
   // The e-mail index points an address at the learner who has it, and only once.
   for (const [normalizedEmail, learnerId] of s.learnerIdsByEmail) {

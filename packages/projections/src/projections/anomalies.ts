@@ -11,7 +11,9 @@ export type AnomalyKind =
   /** More licenses are in use than the organization has seats. */
   | 'licenses-above-seats'
   /** An inactive learner still holds a license. */
-  | 'license-held-by-inactive-learner';
+  | 'license-held-by-inactive-learner'
+  /** The SCIM mass-deactivation guard holds deactivations until an administrator allows them. */
+  | 'scim-deactivations-held';
 
 export interface AnomalyRow {
   [column: string]: string | null;
@@ -67,7 +69,7 @@ export const anomaliesTables = {
   anomalies: {
     name: 'll_anomalies',
     description:
-      'Current inconsistencies: deactivated learners on standard teams, active learners in the inactive team, licenses in use above seats, licenses held by inactive learners — with the learner, team and since when.',
+      'Current inconsistencies: deactivated learners on standard teams, active learners in the inactive team, licenses in use above seats, licenses held by inactive learners, SCIM deactivations held by the mass-deactivation guard — with the learner, team and since when.',
     columns: [text('org_id'), text('anomaly_id'), text('kind'), text('learner_id', true), text('team_id', true), text('detail'), text('since')],
     primaryKey: ['org_id', 'anomaly_id'],
   },
@@ -156,6 +158,9 @@ const checkOrganization = (state: AnomaliesState, org: AnomalyOrgRow, at: string
   }
 };
 
+/** The one anomaly row of an organization's SCIM hold. */
+const SCIM_HOLD = 'scim-deactivations-held';
+
 const apply = (state: AnomaliesState, envelope: EventEnvelope): AnomaliesState => {
   const event = envelope.event;
   const orgId = envelope.metadata.orgId;
@@ -185,6 +190,17 @@ const apply = (state: AnomaliesState, envelope: EventEnvelope): AnomaliesState =
       }
       return state;
     }
+    case 'ScimDeactivationsHeld': {
+      const { deactivations, activeLearners, limit, learnerIds } = event.data;
+      const detail =
+        `SCIM deactivations held: ${learnerIds.length} more (${learnerIds.join(', ')}) on top of ${deactivations} within the hour would pass ${Math.round(limit.share * 100)}% ` +
+        `of the ${activeLearners} learners active when it began (checked from ${limit.minimum}); further SCIM deactivations are refused until an administrator allows them (scim allow-deactivations ${orgId})`;
+      state.anomalies.set(orgId, SCIM_HOLD, { org_id: orgId, anomaly_id: SCIM_HOLD, kind: 'scim-deactivations-held', learner_id: null, team_id: null, detail, since: at });
+      return state;
+    }
+    case 'ScimDeactivationsAllowed':
+      if (state.anomalies.get(orgId, SCIM_HOLD)) state.anomalies.delete(orgId, SCIM_HOLD);
+      return state;
     case 'LearnerRegistered':
       state.learners.set(orgId, event.data.learnerId, {
         org_id: orgId,
@@ -245,14 +261,27 @@ const apply = (state: AnomaliesState, envelope: EventEnvelope): AnomaliesState =
 /**
  * Anomalies: what should not be, with since when — deactivated learners still
  * on standard teams, active learners in the inactive team, licenses in use
- * above seats, licenses held by inactive learners. Checked after every event
+ * above seats, licenses held by inactive learners, SCIM deactivations held
+ * by the mass-deactivation guard (from the hold to the administrator's release). Checked after every event
  * that touches a learner or the pool, so a step in the middle of one command
  * (the deactivation right before its license release) can open and close an
  * anomaly at the same instant; only what remains is reported.
  */
 export const anomaliesProjection: Projection<AnomaliesState> = {
   name: 'anomalies',
-  reads: ['OrganizationOnboarded', 'LicensePoolResized', 'TeamCreated', 'LearnerRegistered', 'LicenseAssigned', 'LicenseReleased', 'TeamMembershipChanged', 'LearnerDeactivated', 'LearnerReactivated'],
+  reads: [
+    'OrganizationOnboarded',
+    'LicensePoolResized',
+    'TeamCreated',
+    'LearnerRegistered',
+    'LicenseAssigned',
+    'LicenseReleased',
+    'TeamMembershipChanged',
+    'LearnerDeactivated',
+    'LearnerReactivated',
+    'ScimDeactivationsHeld',
+    'ScimDeactivationsAllowed',
+  ],
   initialState: () => ({
     anomalies: new Table(anomaliesTables.anomalies),
     orgs: new Table(anomaliesTables.orgs),
@@ -264,13 +293,14 @@ export const anomaliesProjection: Projection<AnomaliesState> = {
 };
 
 const ORDER: Record<string, number> = {
+  'scim-deactivations-held': -1,
   'licenses-above-seats': 0,
   'license-held-by-inactive-learner': 1,
   'deactivated-on-standard-team': 2,
   'active-in-inactive-team': 3,
 };
 
-/** The current anomalies of one organization: pool first, then by kind, learner and team. */
+/** The current anomalies of one organization: a SCIM hold and the pool first, then by kind, learner and team. */
 export const anomaliesOf = (state: AnomaliesState, orgId: string): Anomaly[] =>
   [...state.anomalies.rowsOf(orgId)]
     .sort((a, b) => (ORDER[a.kind] ?? 9) - (ORDER[b.kind] ?? 9) || (a.anomaly_id < b.anomaly_id ? -1 : a.anomaly_id > b.anomaly_id ? 1 : 0))

@@ -108,6 +108,8 @@ export const learnersOfEvent = (event: DomainEvent): string[] => {
       return [...new Set([...event.data.deactivated, ...event.data.skipped])];
     case 'ImportLinesRecorded':
       return [...new Set(event.data.lines.map((line) => line.learnerId).filter((id) => id !== ''))];
+    case 'ScimDeactivationsHeld':
+      return [...new Set(event.data.learnerIds)];
     default:
       return 'learnerId' in event.data ? [event.data.learnerId] : [];
   }
@@ -166,6 +168,10 @@ export const describeEvent = (event: DomainEvent): string => {
       return `SCIM token ${event.data.tokenId} issued to client ${event.data.client}`;
     case 'ScimTokenRevoked':
       return `SCIM token ${event.data.tokenId} revoked`;
+    case 'ScimDeactivationsHeld':
+      return `SCIM deactivations held by the mass-deactivation guard (${event.data.deactivations} within the hour of ${event.data.activeLearners} active learners; refused: ${event.data.learnerIds.join(', ')})`;
+    case 'ScimDeactivationsAllowed':
+      return `SCIM deactivations allowed${event.data.until !== undefined ? ` until ${event.data.until}` : ''}${event.data.count !== undefined ? ` for ${event.data.count} more` : ''}`;
   }
 };
 

@@ -1,16 +1,9 @@
+import { deactivationShare, exceedsThreshold, type SafetyThreshold } from '../../organization/safety-threshold.js';
 import type { OrganizationState } from '../../organization/state.js';
 import type { FileIssue } from './errors.js';
 import type { PlanEntry } from './plan.js';
 
-/** How many of a team's active learners one file may deactivate. */
-export interface SafetyThreshold {
-  /** Largest share of the target team's active learners one file may deactivate. Default 0.2. */
-  readonly share: number;
-  /** Below this many deactivations the share is not checked. Default 10. */
-  readonly minimum: number;
-}
-
-export const DEFAULT_THRESHOLD: SafetyThreshold = { share: 0.2, minimum: 10 };
+export { DEFAULT_THRESHOLD, type SafetyThreshold } from '../../organization/safety-threshold.js';
 
 /** What the threshold check saw. */
 export interface ThresholdCheck {
@@ -34,8 +27,8 @@ export const checkThreshold = <C extends string>(state: OrganizationState, targe
   }
   let deactivations = 0;
   for (const entry of entries) if (entry.action === 'deactivate' || entry.action === 'schedule') deactivations++;
-  const share = activeInTargetTeam === 0 ? (deactivations === 0 ? 0 : 1) : deactivations / activeInTargetTeam;
-  const exceeded = deactivations >= limit.minimum && share > limit.share;
+  const share = deactivationShare(deactivations, activeInTargetTeam);
+  const exceeded = exceedsThreshold(deactivations, activeInTargetTeam, limit);
   return { deactivations, activeInTargetTeam, share, limit, exceeded, allowed };
 };
 
