@@ -12,7 +12,21 @@ export * from './metadata.js';
 export * from './errors.js';
 export * from './commands.js';
 export * from './time.js';
-export * from './serialization.js';
+// The stores' write-side mark stays inside the package: only a store that freezes events through and through may set it.
+export {
+  type EventEnvelope,
+  type EventDecodeError,
+  InvalidEventError,
+  type Upcaster,
+  registerUpcaster,
+  describeValidation,
+  encodeEvent,
+  isKnownEventType,
+  decodeEvent,
+  decodeEventFully,
+  EventDecodeFailure,
+  decodeEventOrThrow,
+} from './serialization.js';
 export * from './store/port.js';
 export * from './store/list-streams.js';
 export { InMemoryEventStore } from './store/in-memory.js';

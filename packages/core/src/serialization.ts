@@ -131,6 +131,10 @@ const orgIdOfStreamRemembered = (streamId: string): string | undefined => {
   return lastStreamOrgId;
 };
 
+/** Set on a stored event that passed the read checks when a store took it and that nothing can change since. */
+const CHECKED_ON_WRITE: unique symbol = Symbol('checked on write');
+type CheckedOnWrite = StoredEvent & { readonly [CHECKED_ON_WRITE]?: true };
+
 /**
  * The envelope of an event stored at its current schema version when the
  * checks compiled from its codecs accept it, else undefined. The compiled
@@ -142,11 +146,24 @@ const fastEnvelope = (stored: StoredEvent): EventEnvelope | undefined => {
   if (reader === undefined || stored.schemaVersion !== reader.version) return undefined;
   // The chain link is the store's tamper evidence, not part of what the event says.
   const metadata = metadataWithoutLink(stored.metadata) as EventMetadata;
-  if (!reader.data(stored.data) || !isMetadata(metadata)) return undefined;
-  const streamOrgId = orgIdOfStreamRemembered(stored.streamId);
-  if (streamOrgId !== undefined && streamOrgId !== metadata.orgId) return undefined;
+  if ((stored as CheckedOnWrite)[CHECKED_ON_WRITE] !== true) {
+    if (!reader.data(stored.data) || !isMetadata(metadata)) return undefined;
+    const streamOrgId = orgIdOfStreamRemembered(stored.streamId);
+    if (streamOrgId !== undefined && streamOrgId !== metadata.orgId) return undefined;
+  }
   const event = { type: stored.type, data: stored.data } as DomainEvent;
   return { event, metadata, streamId: stored.streamId, streamVersion: stored.streamVersion, globalPosition: stored.globalPosition };
+};
+
+/**
+ * Freezes a stored event a store has just built, marking it when the read
+ * checks accept it now: reading it later skips them, since its schema version
+ * is this code's and nothing can change it any more. Its data and metadata
+ * must already be frozen through and through (the in-memory store's copies).
+ */
+export const freezeCheckedOnWrite = (stored: StoredEvent): StoredEvent => {
+  if (fastEnvelope(stored) !== undefined) Object.defineProperty(stored, CHECKED_ON_WRITE, { value: true });
+  return Object.freeze(stored);
 };
 
 /** The envelope of `data` (current shape) when the type guards accept it, else undefined: no values or error reports built. */

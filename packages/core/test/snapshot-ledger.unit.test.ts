@@ -64,4 +64,26 @@ describe('ledger: snapshots never stand in the way of a command', () => {
     expect(await snapshots.load('acme')).toBeUndefined();
     expect(() => createLedger({ store: new InMemoryEventStore(), snapshots, snapshotEvery: 0 })).toThrow(RangeError);
   });
+
+  it('a save moves on while commands arrive one after another without the event loop coming round, and the snapshot it leaves is the state it was taken at', async () => {
+    const snapshots = new InMemorySnapshotStore();
+    const store = new InMemoryEventStore();
+    const ledger = createLedger({ store, snapshots, snapshotEvery: 3 });
+    let macrotasks = 0;
+    const ticking = setInterval(() => macrotasks++, 0);
+    try {
+      for (const command of acme(40)) await applied(ledger.execute(command, adminContext()));
+      for (let i = 3; i <= 30; i++) await applied(ledger.execute(learner(String(i).padStart(4, '0')), adminContext()));
+      // Every await above resolved in the same turn of the event loop: saves ended all the same.
+      expect(macrotasks).toBe(0);
+      expect(ledger.snapshotCounters().saved).toBeGreaterThan(0);
+    } finally {
+      clearInterval(ticking);
+    }
+    await ledger.flushSnapshots();
+    const reader = createLedger({ store, snapshots });
+    const restored = await reader.state('acme');
+    expect(reader.snapshotCounters()).toMatchObject({ loaded: 1, ignored: 0 });
+    expect(E.isRight(restored) && restored.right.learners.size).toBe(30);
+  });
 });

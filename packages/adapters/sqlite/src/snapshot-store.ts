@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OrganizationSnapshot, SnapshotStore } from '@learner-ledger/core';
+import type { OrganizationSnapshot, SaveOptions, SnapshotStore } from '@learner-ledger/core';
 import { SqliteStoreError, describeSqliteFailure } from './errors.js';
 import { SNAPSHOT_COMPONENT, runMigrations, schemaVersionOf, snapshotMigrations } from './schema/migrations.js';
 import { IncompleteSnapshotError, SNAPSHOT_CHUNK_BYTES, type SnapshotStatements, prepareSnapshots } from './schema/snapshots.js';
@@ -13,9 +13,10 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 /**
  * Organization snapshots in the event store's file: `ll_snapshots` names each
  * organization's snapshot, whose bytes are rows of `ll_snapshot_chunks`. A
- * save writes the chunks one short statement at a time (giving commands the
- * event loop in between), then points the organization at them in one
- * transaction, then removes the previous chunks one at a time. Pass it to
+ * save writes the chunks one short statement at a time (awaiting its turn in
+ * between, so commands run between two writes), then points the organization
+ * at them in one short transaction, then removes the previous chunks one at a
+ * time. Pass it to
  * `createLedger({ store, snapshots })`, or let the ledger find it.
  */
 export class SqliteSnapshotStore implements SnapshotStore {
@@ -38,7 +39,8 @@ export class SqliteSnapshotStore implements SnapshotStore {
     }
   }
 
-  async save(snapshot: OrganizationSnapshot): Promise<void> {
+  async save(snapshot: OrganizationSnapshot, options: SaveOptions = {}): Promise<void> {
+    const turn = options.turn ?? nextTurn;
     const statements = this.statements;
     if (statements === undefined || this.store.readonly) {
       throw new SqliteStoreError('read-only', this.store.file, `${this.store.file} was opened read-only; the snapshot of ${snapshot.orgId} was not saved`);
@@ -48,10 +50,10 @@ export class SqliteSnapshotStore implements SnapshotStore {
     const chunks = Math.max(1, Math.ceil(bytes.length / SNAPSHOT_CHUNK_BYTES));
     try {
       for (let chunk = 0; chunk < chunks; chunk++) {
-        if (chunk > 0) await nextTurn();
+        if (chunk > 0) await turn();
         statements.insertChunk.run(orgId, snapshotId, chunk, bytes.subarray(chunk * SNAPSHOT_CHUNK_BYTES, (chunk + 1) * SNAPSHOT_CHUNK_BYTES));
       }
-      await nextTurn();
+      await turn();
       this.store.transaction(() => {
         // Another process cleaning up after its own save may have removed chunks of this one: then it is not named.
         const written = statements.countChunks.get(orgId, snapshotId) as { chunks: number };
@@ -60,7 +62,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
         statements.saveHeader.run(orgId, streamVersion, lastEventId, schemaVersion, codeVersion, snapshotId, chunks, bytes.length, new Date().toISOString());
       });
       for (;;) {
-        await nextTurn();
+        await turn();
         const stale = statements.staleChunk.get(orgId, orgId) as { snapshot_id: string; chunk: number } | undefined;
         if (stale === undefined) break;
         statements.deleteChunk.run(orgId, stale.snapshot_id, stale.chunk);

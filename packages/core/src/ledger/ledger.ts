@@ -133,7 +133,13 @@ export class Ledger {
     this.snapshots = new SnapshotKeeper({ store: this.store, snapshots: options.snapshots, every, codeVersion: options.snapshotCodeVersion ?? SNAPSHOT_CODE_VERSION });
     this.cache = new StateCache({ store: this.store, keep: options.cacheStates ?? true, chain: this.chain, restore: (orgId, streamId) => this.snapshots.restore(orgId, streamId) });
     const maxCommands = positiveWhole(options.groupCommit?.maxCommands ?? 100, 'groupCommit.maxCommands');
-    this.queue = new CommandQueue(this.mutex, maxCommands, (orgId, batch) => this.runBatch(orgId, batch));
+    this.queue = new CommandQueue(this.mutex, maxCommands, async (orgId, batch) => {
+      try {
+        return await this.runBatch(orgId, batch);
+      } finally {
+        this.snapshots.giveTurn();
+      }
+    });
   }
 
   /** What the ledger did with snapshots so far (loads, ignored snapshots, saves, failed saves). */

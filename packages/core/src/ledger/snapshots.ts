@@ -3,6 +3,7 @@ import { storedLink } from '../chain/link.js';
 import { SNAPSHOT_SCHEMA_VERSION, type OrganizationSnapshot, type SnapshotStore } from '../snapshots/port.js';
 import { decodeSnapshot, type DecodedSnapshot } from '../snapshots/snapshot-decode.js';
 import { captureSnapshot, encodeSnapshot, type SnapshotCapture } from '../snapshots/snapshot-encode.js';
+import { SaveTurns } from '../snapshots/turns.js';
 import type { EventStore } from '../store/port.js';
 import type { CacheEntry } from './state-cache.js';
 
@@ -48,7 +49,9 @@ const eventsBetweenSaves = (entry: CacheEntry, every: number): number => Math.ma
  * Restores organizations from snapshots it can trust and saves new ones as
  * streams grow, beside the commands: a save takes frozen copies of the
  * organization (O(pages), no learner copied) and encodes and writes them
- * while later commands run. Never fails a command.
+ * while later commands run, one short step after each batch of commands
+ * ({@link SnapshotKeeper.giveTurn}) or when the event loop is free. Never
+ * fails a command.
  */
 export class SnapshotKeeper {
   private readonly tally: { loaded: number; ignored: number; saved: number; failedSaves: number; lastProblem?: string } = { loaded: 0, ignored: 0, saved: 0, failedSaves: 0 };
@@ -57,6 +60,7 @@ export class SnapshotKeeper {
   /** Organizations whose save came due while one was running: saved again, at their latest version, when it ends. */
   private readonly due = new Map<string, CacheEntry>();
   private readonly snapshots: SnapshotStore | undefined;
+  private readonly turns = new SaveTurns();
 
   constructor(private readonly options: SnapshotKeeperOptions) {
     this.snapshots = options.snapshots === false ? undefined : options.snapshots;
@@ -161,6 +165,11 @@ export class SnapshotKeeper {
     this.tally.saved++;
   }
 
+  /** Lets every running save take its next step: called after each batch of commands, so saves move on even when the event loop never comes round. */
+  giveTurn(): void {
+    this.turns.give();
+  }
+
   /** Resolves once every save started so far has ended (saved or failed). */
   async flush(): Promise<void> {
     while (this.saving.size > 0) await Promise.all(this.saving.values());
@@ -168,8 +177,12 @@ export class SnapshotKeeper {
 
   private async save(snapshots: SnapshotStore, orgId: string, streamVersion: number, lastEventId: string, capture: SnapshotCapture): Promise<void> {
     try {
-      const bytes = await encodeSnapshot(capture);
-      await snapshots.save({ orgId, streamVersion, lastEventId, schemaVersion: SNAPSHOT_SCHEMA_VERSION, codeVersion: this.options.codeVersion, bytes });
+      const turn = this.turns.next;
+      // The first step waits for a turn too: the command that made the save due is answered first.
+      await turn();
+      const bytes = await encodeSnapshot(capture, { turn });
+      await turn();
+      await snapshots.save({ orgId, streamVersion, lastEventId, schemaVersion: SNAPSHOT_SCHEMA_VERSION, codeVersion: this.options.codeVersion, bytes }, { turn });
       this.tally.saved++;
     } catch (error) {
       this.tally.failedSaves++;

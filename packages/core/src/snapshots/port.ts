@@ -1,4 +1,7 @@
 import { SNAPSHOT_FORMAT_VERSION } from './format.js';
+import type { NextTurn } from './turns.js';
+
+export type { NextTurn } from './turns.js';
 
 /**
  * The snapshot-store port. A snapshot is an organization's folded state at one
@@ -37,17 +40,29 @@ export interface OrganizationSnapshot {
   readonly bytes: Uint8Array;
 }
 
+/** How a save is paced. */
+export interface SaveOptions {
+  /**
+   * Awaited between two steps of the save: the ledger hands out a turn after
+   * each batch of commands (or once the event loop is free), so a step that
+   * blocks the thread (a synchronous driver's write) runs between two
+   * commands. Without it, a store takes its own turns (setImmediate).
+   */
+  readonly turn?: NextTurn;
+}
+
 /**
  * Where snapshots are kept: one per organization, the one saved last (a
  * snapshot is only a cache, so an older one replacing a newer one costs a
  * longer catch-up, never correctness). Stores must never hand back a snapshot
  * they did not receive whole, and should write a large one in steps short
- * enough not to hold up the commands running beside the save.
+ * enough not to hold up the commands running beside the save, awaiting
+ * {@link SaveOptions.turn} between two steps.
  */
 export interface SnapshotStore {
   /** A short name for messages: `memory`, `sqlite`, `postgres`. */
   readonly name: string;
   load(orgId: string): Promise<OrganizationSnapshot | undefined>;
   /** Keeps `snapshot` as the organization's snapshot, replacing any other. */
-  save(snapshot: OrganizationSnapshot): Promise<void>;
+  save(snapshot: OrganizationSnapshot, options?: SaveOptions): Promise<void>;
 }

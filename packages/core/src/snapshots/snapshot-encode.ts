@@ -1,12 +1,12 @@
-import { promisify } from 'node:util';
-import { deflate } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import type { CommandIndex, CommandIndexParts } from '../ledger/command-index.js';
 import type { LearnerTableParts } from '../organization/learner-table.js';
 import type { FoldedOrganizationState } from '../organization/state.js';
 import { recordSize } from '../organization/table/learner-text.js';
 import { type ColumnArray, type PagedColumn, LITTLE_ENDIAN, PAGE_ROWS } from '../organization/table/paged-column.js';
 import { offsetOf } from '../organization/table/text-arena.js';
-import { BLOCK_BYTES, type Block, paddingOf, sectionLength, snapshotHeader } from './format.js';
+import { type Block, paddingOf, sectionLength, snapshotHeader } from './format.js';
+import { type NextTurn, nextIdleTurn } from './turns.js';
 import { organizationFields, type SnapshotMeta } from './snapshot-meta.js';
 
 /*
@@ -49,34 +49,46 @@ export const captureSnapshot = (state: FoldedOrganizationState, commandIndex: Co
 export interface EncodeOptions {
   /** zlib level, 0-9. Default 1: the snapshot is written often and read once per process. */
   readonly level?: number;
-  /** Rows walked between two turns given back to the event loop. Default 16,384. */
+  /** Rows walked between two turns. Default 16,384. */
   readonly rowsPerTurn?: number;
+  /** What the encoder awaits between two steps (a block deflated, `rowsPerTurn` rows walked). Default: the event loop's next free turn. */
+  readonly turn?: NextTurn;
 }
 
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-const deflateAsync = promisify(deflate);
+/**
+ * Payload bytes deflated in one step: about a millisecond of zlib at level 1,
+ * so a step never holds a command up for long. Any size up to the format's
+ * `BLOCK_BYTES` reads back.
+ */
+const STEP_BLOCK_BYTES = 1 << 18;
 
 /**
- * Collects the payload in blocks of {@link BLOCK_BYTES} and deflates each
- * full block in the thread pool, one at a time (a save leaves the other
- * core to the commands).
+ * Collects the payload in blocks of {@link STEP_BLOCK_BYTES} and deflates
+ * each full block on the spot, then waits for its next turn: deflating in the
+ * thread pool would need the event loop to come round, which a caller
+ * sending command after command may never let it do.
  */
 class BlockedPayload {
   private readonly blocks: Block[] = [];
   private readonly deflated: Buffer[] = [];
-  private block = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+  private readonly block = Buffer.allocUnsafeSlow(STEP_BLOCK_BYTES);
   private filled = 0;
 
-  constructor(private readonly level: number) {}
+  constructor(
+    private readonly level: number,
+    private readonly turn: NextTurn,
+  ) {}
 
   async write(bytes: Uint8Array): Promise<void> {
     for (let from = 0; from < bytes.length; ) {
-      const taken = Math.min(bytes.length - from, BLOCK_BYTES - this.filled);
+      const taken = Math.min(bytes.length - from, STEP_BLOCK_BYTES - this.filled);
       this.block.set(bytes.subarray(from, from + taken), this.filled);
       this.filled += taken;
       from += taken;
-      if (this.filled === BLOCK_BYTES) await this.deflateBlock();
+      if (this.filled === STEP_BLOCK_BYTES) {
+        this.deflateBlock();
+        await this.turn();
+      }
     }
   }
 
@@ -92,29 +104,27 @@ class BlockedPayload {
   }
 
   /** The header, then the blocks. */
-  async end(): Promise<Uint8Array> {
-    if (this.filled > 0) await this.deflateBlock();
+  end(): Uint8Array {
+    if (this.filled > 0) this.deflateBlock();
     return Buffer.concat([snapshotHeader(this.blocks), ...this.deflated]);
   }
 
-  private async deflateBlock(): Promise<void> {
+  private deflateBlock(): void {
     const input = this.block.subarray(0, this.filled);
-    const output = await deflateAsync(input, { level: this.level });
+    const output = deflateSync(input, { level: this.level });
     this.blocks.push({ deflated: output.length, inflated: input.length });
     this.deflated.push(output);
-    // The block went to the thread pool: the next one gets a buffer of its own.
-    this.block = Buffer.allocUnsafeSlow(BLOCK_BYTES);
     this.filled = 0;
   }
 }
 
 /** The text records of rows `0..rows-1`, as runs of consecutive records (most rows were appended in order). */
-async function* textRuns(table: LearnerTableParts, rowsPerTurn: number): AsyncGenerator<Uint8Array> {
+async function* textRuns(table: LearnerTableParts, rowsPerTurn: number, turn: NextTurn): AsyncGenerator<Uint8Array> {
   let runPage: Buffer | undefined;
   let runStart = 0;
   let runEnd = 0;
   for (let row = 0; row < table.rows; row++) {
-    if (row > 0 && row % rowsPerTurn === 0) await nextTurn();
+    if (row > 0 && row % rowsPerTurn === 0) await turn();
     const ref = table.text.get(row);
     const page = table.arena.page(ref);
     const start = offsetOf(ref);
@@ -151,19 +161,20 @@ const columnBytes = (column: AnyColumn, rows: number): [number, Iterable<Uint8Ar
 
 /**
  * The bytes of a snapshot of a capture (see format.ts). Runs beside the
- * commands: deflating happens in the thread pool, a block at a time, and the
- * walk over the rows gives the event loop back every `rowsPerTurn` rows, so
- * no step holds a command up for long.
+ * commands in short steps (a block of {@link STEP_BLOCK_BYTES} deflated,
+ * `rowsPerTurn` rows walked), awaiting `turn` between two, so no step holds
+ * a command up for long.
  */
 export const encodeSnapshot = async (capture: SnapshotCapture, options: EncodeOptions = {}): Promise<Uint8Array> => {
   if (!LITTLE_ENDIAN) throw new Error('Snapshots are written in little-endian byte order; this machine is big-endian');
   const { meta, table, commands } = capture;
-  const payload = new BlockedPayload(options.level ?? 1);
+  const turn = options.turn ?? nextIdleTurn;
+  const payload = new BlockedPayload(options.level ?? 1, turn);
   const json = Buffer.from(JSON.stringify(meta), 'utf8');
   await payload.section(json.length, [json]);
   const columns: AnyColumn[] = [table.flags, table.license, table.activity, table.teams, table.before];
   for (const column of columns) await payload.section(...columnBytes(column, table.rows));
-  await payload.section(table.textBytes, textRuns(table, options.rowsPerTurn ?? 16_384));
+  await payload.section(table.textBytes, textRuns(table, options.rowsPerTurn ?? 16_384, turn));
   await payload.section(...columnBytes(commands.fingerprints, commands.count));
   await payload.section(commands.count * 4, startDeltas(commands));
   return payload.end();

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { OrganizationSnapshot } from '@learner-ledger/core';
 
-/** A snapshot's bytes are written in rows of this size: each insert is a short step. */
-export const SNAPSHOT_CHUNK_BYTES = 1 << 20;
+/** A snapshot's bytes are written in rows of this size: each insert is a short step (a millisecond or so of the file's one connection). */
+export const SNAPSHOT_CHUNK_BYTES = 1 << 18;
 
 export interface SnapshotStatements {
   readonly loadHeader: Database.Statement<[string]>;

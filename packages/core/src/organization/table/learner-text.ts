@@ -56,11 +56,14 @@ export const writeLearnerText = (arena: TextArena, text: LearnerText, normalized
   }
   let size = 1;
   const lengths: number[] = [];
+  const ascii: boolean[] = [];
   for (const field of fields) {
-    const utf16 = needsUtf16(field);
-    const length = Buffer.byteLength(field, utf16 ? 'utf16le' : 'utf8');
+    const asciiOnly = isAscii(field);
+    const utf16 = !asciiOnly && needsUtf16(field);
+    const length = asciiOnly ? field.length : Buffer.byteLength(field, utf16 ? 'utf16le' : 'utf8');
     const tagged = length * 2 + (utf16 ? 1 : 0);
     lengths.push(tagged);
+    ascii.push(asciiOnly);
     size += varintSize(tagged) + length;
   }
   const { ref, page, offset } = arena.reserve(size);
@@ -68,10 +71,23 @@ export const writeLearnerText = (arena: TextArena, text: LearnerText, normalized
   let at = offset + 1;
   for (let i = 0; i < fields.length; i++) {
     const tagged = lengths[i]!;
+    const field = fields[i]!;
     at = writeVarint(page, at, tagged);
-    at += page.write(fields[i]!, at, tagged & 1 ? 'utf16le' : 'utf8');
+    if (ascii[i]) {
+      // The same bytes as UTF-8, without a call into the runtime for a short string.
+      for (let c = 0; c < field.length; c++) page[at + c] = field.charCodeAt(c);
+      at += field.length;
+    } else {
+      at += page.write(field, at, tagged & 1 ? 'utf16le' : 'utf8');
+    }
   }
   return ref;
+};
+
+/** Whether every character of `text` is ASCII (one byte each in UTF-8). */
+const isAscii = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
 };
 
 /**
