@@ -7,7 +7,8 @@ describe('scim allow-deactivations and the anomalies report', () => {
     const { run, store } = cliHarness({ env: { LEARNER_LEDGER_ACTOR: 'it@acme.test' } });
     await seedAcme(run, 20);
     // acme has 4 learners; 12 more are switched off by one SCIM command, which the guard holds as a whole.
-    const ledger = createLedger({ store });
+    // The CLI seals personal fields with the store's keys: a ledger beside it reads them with the same keys.
+    const ledger = createLedger({ store, personalData: store.personalDataKeys() });
     for (let i = 0; i < 12; i++) {
       await ledger.execute({ type: 'RegisterLearner', orgId: 'acme', learnerId: `n${i}`, email: `n${i}@acme.test`, firstName: 'N', lastName: `${i}` }, { actor: { kind: 'admin', id: 'x' }, channel: 'api', now: '2026-03-02T08:00:00.000Z' });
     }
