@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type ApplyImportBatch, type EventStore, type ImportLineRecord, type ImportOperation, createLedger, organizationStreamId } from '@learner-ledger/core';
+import { type ApplyImportBatch, type EventStore, type ImportLineRecord, type ImportOperation, createLedger, organizationStreamId, verifyChain } from '@learner-ledger/core';
 import { LedgerDriver } from './ledger-driver.js';
 import { type Measurement, type Rate, measurement, medianRate, now, seconds } from './measure.js';
 import { type RawBaseline, type RawRow, rawRowsOf } from './raw.js';
@@ -151,6 +151,10 @@ export const runCase = async (options: CaseOptions): Promise<{ readonly csvTarge
     await measureStateMemory(store, w.orgId, n, emit);
   }
   await snapshotFigures({ store, ledger: driver.ledger, pauses, location: kit.location('main'), orgId: w.orgId, n, emit, log, foldBaseline: options.foldBaseline ?? true });
+  // Every log the bench writes through the ledger must verify, as an auditor's `audit verify` would (not timed).
+  const chain = await verifyChain(store, w.orgId);
+  if (chain.mismatch) throw new Error(`${kit.name} n=${n}: the organization's chain does not verify: ${chain.mismatch.message}`);
+  log(`${kit.name} n=${n}: the organization's chain verifies (${chain.events} events)`);
   await store.close();
 
   // The in-memory store cannot be handed to another process: the child seeds its own.
