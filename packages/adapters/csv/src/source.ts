@@ -58,12 +58,25 @@ async function* itemsOf(input: ImportInput, format: ImportFormat | undefined, fa
  * (`headers.ts`) and each record read as a row (`rows.ts`). Streams: the
  * file is never held whole.
  */
-export const csvLearnerFile = (input: ImportInput, options: { readonly fileName: string; readonly format?: ImportFormat }): LearnerFileSource<CsvSyntaxCode> => {
+export const csvLearnerFile = (input: ImportInput, options: LearnerFileOptions): LearnerFileSource<CsvSyntaxCode> => learnerFileSource(input, options, itemsOf);
+
+/** What a learners file is read with: its name in the audit, and the format when the caller knows it. */
+export interface LearnerFileOptions {
+  readonly fileName: string;
+  readonly format?: ImportFormat;
+}
+
+/** A file source around a reader of items, which fills in the file's facts (hash, bytes, encoding) as it reads. */
+export const learnerFileSource = (
+  input: ImportInput,
+  options: LearnerFileOptions,
+  items: (input: ImportInput, format: ImportFormat | undefined, facts: FileFacts) => AsyncGenerator<Item>,
+): LearnerFileSource<CsvSyntaxCode> => {
   const facts: FileFacts = { sha256: '', bytes: 0, encoding: 'utf-8', bom: false };
   return {
     fileName: options.fileName,
     ...(options.format !== undefined ? { format: options.format } : {}),
-    read: () => itemsOf(input, options.format, facts),
+    read: () => items(input, options.format, facts),
     facts: () => ({ sha256: facts.sha256, bytes: facts.bytes, encoding: facts.encoding }),
   };
 };

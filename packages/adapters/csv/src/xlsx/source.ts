@@ -9,6 +9,7 @@ import type { FileFacts, ImportInput } from '../encoding.js';
 import type { CsvSyntaxCode } from '../errors.js';
 import { IMPORT_FORMATS } from '../formats.js';
 import { readHeader, type RowReader } from '../rows.js';
+import { learnerFileSource, type LearnerFileOptions } from '../source.js';
 import { restoreCell, trimSpaces } from '../values.js';
 import { columnLetters, sheetRows, type SheetRow } from './sheet.js';
 import { openWorkbook, WorkbookError, type Workbook } from './workbook.js';
@@ -176,12 +177,4 @@ const padded = (fields: string[], width: number): string[] => {
  * is read row by row, the shared strings kept compact; a stream input is
  * spooled to a temporary file first, since a workbook is read from its end.
  */
-export const xlsxLearnerFile = (input: ImportInput, options: { readonly fileName: string; readonly format?: ImportFormat }): LearnerFileSource<CsvSyntaxCode> => {
-  const facts: FileFacts = { sha256: '', bytes: 0, encoding: 'utf-8', bom: false };
-  return {
-    fileName: options.fileName,
-    ...(options.format !== undefined ? { format: options.format } : {}),
-    read: () => itemsOf(input, options.format, facts),
-    facts: () => ({ sha256: facts.sha256, bytes: facts.bytes, encoding: facts.encoding }),
-  };
-};
+export const xlsxLearnerFile = (input: ImportInput, options: LearnerFileOptions): LearnerFileSource<CsvSyntaxCode> => learnerFileSource(input, options, itemsOf);
