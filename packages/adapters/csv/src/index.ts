@@ -16,7 +16,7 @@ export { exportLearners, learnerRow, ExportError, type ExportLearnersOptions, ty
 export type { ExportWarning } from './warnings.js';
 export { processDueImports, type ProcessDueImportsOptions } from './schedule.js';
 export type { ImportLearnersOptions, ImportReport, ImportStatus } from './import.js';
-export { csvLearnerFile } from './source.js';
+export { csvLearnerFile, type LearnerFileOptions } from './source.js';
 export { xlsxLearnerFile } from './xlsx/source.js';
 export { workbookWriter, type TableWriter } from './xlsx/write.js';
 export { learnerFile } from './file.js';
