@@ -21,6 +21,9 @@ import type { WorkerInput } from './worker.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** Runs of the chain cases with and without the chain: `--repeat` when given, else 3 (`--quick`) or 5 (their figures are short and noisy). */
+const chainRuns = (args: { readonly repeat: number; readonly quick: boolean }): number => (args.repeat > 1 ? args.repeat : args.quick ? 3 : 5);
+
 const runWorker = (input: WorkerInput | ContentionWorkerInput | ChainWorkerInput, heapMb: number, onLine: (m: Measurement) => void, script = 'worker.js'): Promise<void> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', `--max-old-space-size=${heapMb}`, join(here, script), JSON.stringify(input)], {
@@ -94,7 +97,7 @@ const main = async () => {
       process.stderr.write(`${store}, chain cost, ${args.chain} learners\n`);
       const caseStarted = Date.now();
       try {
-        await runWorker({ store, learners: args.chain, repeat: args.quick ? 3 : 5, ...(server ? { postgresUrl: server.url } : {}) }, 4096, record, 'chain-worker.js');
+        await runWorker({ store, learners: args.chain, repeat: chainRuns(args), ...(server ? { postgresUrl: server.url } : {}) }, 4096, record, 'chain-worker.js');
         process.stderr.write(`  ${store} chain n=${args.chain}: done in ${((Date.now() - caseStarted) / 1000).toFixed(1)} s\n`);
       } catch (error) {
         failures.push(`${store} chain n=${args.chain}: ${error instanceof Error ? error.message : String(error)}`);
