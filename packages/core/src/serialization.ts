@@ -133,7 +133,9 @@ const orgIdOfStreamRemembered = (streamId: string): string | undefined => {
 
 /** Set on a stored event that passed the read checks when a store took it and that nothing can change since. */
 const CHECKED_ON_WRITE: unique symbol = Symbol('checked on write');
-type CheckedOnWrite = StoredEvent & { readonly [CHECKED_ON_WRITE]?: true };
+/** Set on such an event when its metadata carries a chain link: the metadata without it, built once. */
+const WITHOUT_LINK: unique symbol = Symbol('metadata without its chain link');
+type CheckedOnWrite = StoredEvent & { readonly [CHECKED_ON_WRITE]?: true; readonly [WITHOUT_LINK]?: unknown };
 
 /**
  * The envelope of an event stored at its current schema version when the
@@ -145,7 +147,7 @@ const fastEnvelope = (stored: StoredEvent): EventEnvelope | undefined => {
   const reader = READERS.get(stored.type);
   if (reader === undefined || stored.schemaVersion !== reader.version) return undefined;
   // The chain link is the store's tamper evidence, not part of what the event says.
-  const metadata = metadataWithoutLink(stored.metadata) as EventMetadata;
+  const metadata = ((stored as CheckedOnWrite)[WITHOUT_LINK] ?? metadataWithoutLink(stored.metadata)) as EventMetadata;
   if ((stored as CheckedOnWrite)[CHECKED_ON_WRITE] !== true) {
     if (!reader.data(stored.data) || !isMetadata(metadata)) return undefined;
     const streamOrgId = orgIdOfStreamRemembered(stored.streamId);
@@ -162,6 +164,9 @@ const fastEnvelope = (stored: StoredEvent): EventEnvelope | undefined => {
  * must already be frozen through and through (the in-memory store's copies).
  */
 export const freezeCheckedOnWrite = (stored: StoredEvent): StoredEvent => {
+  const withoutLink = metadataWithoutLink(stored.metadata);
+  // Kept beside the event: every read of it (a replay reads each many times) would otherwise copy its metadata to drop the link.
+  if (withoutLink !== stored.metadata) Object.defineProperty(stored, WITHOUT_LINK, { value: Object.freeze(withoutLink) });
   if (fastEnvelope(stored) !== undefined) Object.defineProperty(stored, CHECKED_ON_WRITE, { value: true });
   return Object.freeze(stored);
 };

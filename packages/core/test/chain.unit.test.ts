@@ -8,6 +8,7 @@ import {
   computeLink,
   GENESIS_HASH,
   createLedger,
+  decodeEvent,
   InMemoryEventStore,
   InMemorySnapshotStore,
   organizationStreamId,
@@ -278,5 +279,30 @@ describe('a log written before the chain', () => {
     const chained = (await verifyChain(store, 'acme')).events;
     await write(createLedger({ store, chain: false }), 'acme', 9, 4);
     expect((await verifyChain(store, 'acme')).mismatch).toMatchObject({ position: chained + 1, kind: 'missing-link' });
+  });
+});
+
+describe('reading chained events from the in-memory store', () => {
+  it('decodes each to its metadata without the link, as a plain copy of it decodes, and a copy with other metadata to that metadata', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer(), fc.integer({ min: 1, max: 12 }), async (seed, commands) => {
+        const store = new InMemoryEventStore();
+        await write(createLedger({ store }), 'acme', seed, commands);
+        for (const stored of (await store.readStream(organizationStreamId('acme'))).events) {
+          const { chain: link, ...withoutLink } = stored.metadata as Record<string, unknown>;
+          expect(link).toBeDefined();
+          const decoded = decodeEvent(stored);
+          if (E.isLeft(decoded)) throw new Error(decoded.left.message);
+          expect(decoded.right.metadata).toEqual(withoutLink);
+          expect(decoded.right.metadata).not.toHaveProperty('chain');
+          // A copy built from the stored event (as a hand edit is) is decoded from its own metadata, not the one kept for the original.
+          const plain = decodeEvent({ ...stored, metadata: JSON.parse(JSON.stringify(stored.metadata)) as unknown });
+          expect(E.isRight(plain) && plain.right.metadata).toEqual(withoutLink);
+          const edited = decodeEvent({ ...stored, metadata: { ...(stored.metadata as object), correlationId: 'another' } });
+          expect(E.isRight(edited) && edited.right.metadata).toEqual({ ...withoutLink, correlationId: 'another' });
+        }
+      }),
+      { numRuns: 25 },
+    );
   });
 });
