@@ -191,3 +191,44 @@ export const compileFastCheck = (codec: t.Mixed): FastCheck => {
   // Generated from the codecs' structure only: keys and literals are JSON-quoted, everything else is passed in.
   return new Function('isRecord', ...names, source)(isRecord, ...compiler.references) as FastCheck;
 };
+
+/** The plain-object members of an object codec (an interface, a partial, or an intersection of them), or undefined for any other codec. */
+const objectMembers = (codec: t.Mixed): readonly (t.InterfaceType<t.Props> | t.PartialType<t.Props>)[] | undefined => {
+  if (isObjectCodec(codec)) return [codec];
+  if (codec instanceof t.IntersectionType && (codec.types as t.Mixed[]).every(isObjectCodec)) return codec.types as (t.InterfaceType<t.Props> | t.PartialType<t.Props>)[];
+  return undefined;
+};
+
+/** A copy of an object without one key, or undefined when the object holds a key the copy does not know (the caller copies it the general way then). */
+export type FastCopy = (value: object) => Record<string, unknown> | undefined;
+
+/**
+ * Compiles, from an object codec, a copy of an object holding the codec's keys
+ * but not `left`: one object literal of the required keys, then each optional
+ * key present, in the codec's order (the order the library writes them). It
+ * gives undefined, rather than a copy that differs from a spread of the
+ * object, when the object holds any other enumerable key, or a key of the
+ * codec set to undefined or missing where the codec requires it.
+ */
+export const compileCopyWithout = (codec: t.Mixed, left: string): FastCopy => {
+  const members = objectMembers(codec);
+  if (!members) throw new TypeError(`compileCopyWithout: ${codec.name} is not an object codec`);
+  const required: string[] = [];
+  const optional: string[] = [];
+  for (const member of members) for (const key of Object.keys(member.props)) if (key !== left) (member instanceof t.InterfaceType ? required : optional).push(key);
+  const q = (key: string) => JSON.stringify(key);
+  const source = [
+    'return function fastCopy(u) {',
+    '  let keys = 0;',
+    '  for (const _ in u) keys++;',
+    `  const copy = { ${required.map((key) => `${q(key)}: u[${q(key)}]`).join(', ')} };`,
+    `  let copied = ${required.length} + (${q(left)} in u ? 1 : 0);`,
+    ...optional.map((key, i) => `  const o${i} = u[${q(key)}]; if (o${i} !== undefined) { copy[${q(key)}] = o${i}; copied++; }`),
+    // A required key missing (or undefined) is left to the general copy, which leaves it out.
+    ...(required.length > 0 ? [`  if (${required.map((key) => `copy[${q(key)}] === undefined`).join(' || ')}) return undefined;`] : []),
+    '  return keys === copied ? copy : undefined;',
+    '};',
+  ].join('\n');
+  // Generated from the codec's keys only, each JSON-quoted.
+  return new Function(source)() as FastCopy;
+};

@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import type * as t from 'io-ts';
-import { compileFastCheck, isFastEntityId, isFastInstant, isFastOrgId } from '../src/fast-checks.js';
+import { compileCopyWithout, compileFastCheck, isFastEntityId, isFastInstant, isFastOrgId } from '../src/fast-checks.js';
+import { CHAIN_KEY, metadataWithoutLink } from '../src/chain/link.js';
 import {
   CURRENT_EVENT_CODECS,
   decodeEvent,
@@ -162,5 +163,56 @@ describe('decodeEvent with its fast path', () => {
       { numRuns: NUM_RUNS * 4 },
     );
     expect([...outcomes].sort()).toEqual(['EVENT_DECODE_FAILED', 'UNKNOWN_EVENT_TYPE', 'UNSUPPORTED_SCHEMA_VERSION', 'right']);
+  });
+});
+
+const linkArb = fc.record({ v: fc.constantFrom(1, 2), hash: fc.string({ minLength: 64, maxLength: 64, unit: fc.constantFrom(...'0123456789abcdef') }), parts: fc.constant('00000000.00000000.00000000.00000000') });
+
+describe('the metadata copy compiled from its codec', () => {
+  const copy = compileCopyWithout(EventMetadata, CHAIN_KEY);
+
+  it('copies what the library writes, chain link left out, exactly as a spread would', () => {
+    fc.assert(
+      fc.property(metadataArb(false), linkArb, (metadata, link) => {
+        const stored = JSON.parse(JSON.stringify({ ...metadata, [CHAIN_KEY]: link })) as object;
+        const copied = copy(stored);
+        expect(copied).toBeDefined();
+        expect(copied).toStrictEqual(metadataWithoutLink(stored));
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it('gives nothing or the spread, never another copy (extra keys, missing keys, undefined values)', () => {
+    const outcomes = new Set<string>();
+    fc.assert(
+      fc.property(metadataArb(true), fc.array(mutationArb, { maxLength: 3 }), fc.option(linkArb), fc.constantFrom(undefined, 'extra', 'undefined-optional', 'missing-required'), (metadata, mutations, link, edit) => {
+        const value = mutate(link === null ? metadata : { ...metadata, [CHAIN_KEY]: link }, mutations);
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+        const edited: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+        if (edit === 'extra') edited.tenant = 'other';
+        if (edit === 'undefined-optional') edited.importId = undefined;
+        if (edit === 'missing-required') delete edited.orgId;
+        const copied = copy(edited);
+        outcomes.add(copied === undefined ? 'none' : 'copy');
+        if (copied !== undefined) expect(copied).toStrictEqual(metadataWithoutLink({ ...edited, [CHAIN_KEY]: true }));
+      }),
+      { numRuns: NUM_RUNS * 3 },
+    );
+    expect([...outcomes].sort()).toEqual(['copy', 'none']);
+  });
+});
+
+describe('decodeEvent with its fast path, on events carrying a chain link', () => {
+  it('gives exactly the full decode', () => {
+    fc.assert(
+      fc.property(storedEventArb, linkArb, (stored, link) => {
+        const metadata = stored.metadata;
+        const linked = metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata) ? { ...metadata, [CHAIN_KEY]: link } : metadata;
+        const event = { ...stored, metadata: linked };
+        expect(decodeEvent(event)).toEqual(decodeEventFully(event));
+      }),
+      { numRuns: NUM_RUNS * 4 },
+    );
   });
 });
