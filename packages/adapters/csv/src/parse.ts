@@ -87,14 +87,14 @@ export interface ReadRecordsOptions {
 }
 
 /**
- * Streams the records of a CSV file, never holding the file whole: the
+ * Streams the records of a CSV file in pieces, never holding the file whole: the
  * quote-free text at its start through the fast path (`plain-records.ts`),
  * the rest, from the first record with a quote, through csv-parse. Line
  * numbers are counted here rather than taken from csv-parse's `info`, whose
  * count runs ahead on CRLF line breaks inside quoted values. `facts` is
  * complete when the iteration ends.
  */
-export async function* readRecords(input: ImportInput, facts: FileFacts, options: ReadRecordsOptions = {}): AsyncGenerator<CsvRecord> {
+export async function* readRecords(input: ImportInput, facts: FileFacts, options: ReadRecordsOptions = {}): AsyncGenerator<readonly CsvRecord[]> {
   const { head, all } = await withHead(utf8Chunks(input, facts));
   const delimiter = detectDelimiter(head);
   const count: RecordCount = { line: 1, headerCells: undefined };
@@ -119,7 +119,7 @@ export async function* readRecords(input: ImportInput, facts: FileFacts, options
 }
 
 /** The records of the rest of a file as csv-parse reads them. */
-async function* parsedRecords({ chunks: all, atStart }: Rest, delimiter: Delimiter, count: RecordCount): AsyncGenerator<CsvRecord> {
+async function* parsedRecords({ chunks: all, atStart }: Rest, delimiter: Delimiter, count: RecordCount): AsyncGenerator<readonly CsvRecord[]> {
   const parser = parse({
     bom: atStart,
     delimiter,
@@ -164,7 +164,7 @@ async function* parsedRecords({ chunks: all, atStart }: Rest, delimiter: Delimit
     }
   })();
   try {
-    for await (const record of parser as AsyncIterable<CsvRecord>) yield record;
+    for await (const record of parser as AsyncIterable<CsvRecord>) yield [record];
     await pump;
     if (inputError !== undefined) throw inputError;
   } catch (error) {

@@ -51,13 +51,13 @@ export interface Rest {
 }
 
 /**
- * Yields the records of quote-free text at the start of a file, counting
- * their lines in `count`; returns what is left for the full parser, or
+ * Yields the records of quote-free text at the start of a file, those of
+ * each chunk together, counting their lines in `count`; returns what is left for the full parser, or
  * undefined when the file ended first. A failure of the input is left to the
  * parser too, after the bytes read before it, so that it ends the file as
  * it always has.
  */
-export async function* plainRecords(chunks: AsyncGenerator<Uint8Array>, delimiter: string, count: RecordCount): AsyncGenerator<CsvRecord, Rest | undefined> {
+export async function* plainRecords(chunks: AsyncGenerator<Uint8Array>, delimiter: string, count: RecordCount): AsyncGenerator<readonly CsvRecord[], Rest | undefined> {
   let carry: Buffer | undefined;
   let atStart = true;
   for (;;) {
@@ -81,6 +81,7 @@ export async function* plainRecords(chunks: AsyncGenerator<Uint8Array>, delimite
     }
     const quote = buffer.indexOf(QUOTE);
     const limit = quote === -1 ? buffer.length : quote;
+    const records: CsvRecord[] = [];
     let start = 0;
     let lf = -2;
     let cr = -2;
@@ -103,9 +104,10 @@ export async function* plainRecords(chunks: AsyncGenerator<Uint8Array>, delimite
       }
       if (end - start > LONGEST_PLAIN_LINE) break;
       atStart = false;
-      yield counted(count, buffer.toString('utf8', start, end).split(delimiter), 0);
+      records.push(counted(count, buffer.toString('utf8', start, end).split(delimiter), 0));
       start = after;
     }
+    if (records.length > 0) yield records;
     const left = buffer.subarray(start);
     if (quote !== -1 || left.length > LONGEST_PLAIN_LINE) return { chunks: followedBy(left, chunks), atStart };
     if (final) return undefined;

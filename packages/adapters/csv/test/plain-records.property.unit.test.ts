@@ -42,7 +42,7 @@ const read = async (bytes: Buffer, cuts: readonly number[], failAt: number | und
   const facts: FileFacts = { sha256: '', bytes: 0, encoding: 'utf-8', bom: false };
   const records: CsvRecord[] = [];
   try {
-    for await (const record of readRecords(chunked(bytes, cuts, failAt), facts, { plain })) records.push(record);
+    for await (const piece of readRecords(chunked(bytes, cuts, failAt), facts, { plain })) records.push(...piece);
   } catch (error) {
     if (error instanceof CsvFileError) {
       return { records, failure: { code: error.detail.code, ...(error.detail.line !== undefined ? { line: error.detail.line } : {}), ...(error.fieldIndex !== undefined ? { fieldIndex: error.fieldIndex } : {}), ...(error.headerCells ? { header: error.headerCells } : {}), message: error.message } };

@@ -26,7 +26,10 @@ export const lineRecord = <C extends string>(entry: PlanEntry<C>): ImportLineRec
 });
 
 /** Registrations and reactivations take licenses, so they run after every deactivation has released one. */
-const takesSeat = (ops: readonly ImportOperation[]): boolean => ops.some((op) => op.op === 'register' || op.op === 'reactivate');
+const takesSeat = (ops: readonly ImportOperation[]): boolean => {
+  for (const { op } of ops) if (op === 'register' || op === 'reactivate') return true;
+  return false;
+};
 
 /**
  * The order a plan is applied in: first the lines that deactivate, schedule
@@ -55,8 +58,8 @@ export const operationsOf = <C extends string>(importId: string, entry: PlanEntr
 };
 
 /** The lines of a plan grouped as they are applied, with their operations, one batch at a time. */
-function* groupsOf<C extends string>(importId: string, entries: readonly PlanEntry<C>[], batchSize: number): Generator<{ entries: PlanEntry<C>[]; operations: ImportOperation[] }> {
-  const { changing, quiet } = applyOrder(entries);
+function* groupsOf<C extends string>(importId: string, order: ReturnType<typeof applyOrder<C>>, batchSize: number): Generator<{ entries: PlanEntry<C>[]; operations: ImportOperation[] }> {
+  const { changing, quiet } = order;
   let group: PlanEntry<C>[] = [];
   let operations: ImportOperation[] = [];
   for (const list of [changing, quiet]) {
@@ -89,10 +92,11 @@ export interface BatchPlan<C extends string> {
  * plan is recognised batch by batch.
  */
 export const planBatches = <C extends string>(importId: string, entries: readonly PlanEntry<C>[], batchSize = DEFAULT_BATCH_SIZE): BatchPlan<C> => {
+  const order = applyOrder(entries);
   let count = 0;
-  for (const _ of groupsOf(importId, entries, batchSize)) count++;
+  for (const _ of groupsOf(importId, order, batchSize)) count++;
   function* batches(): Generator<ImportBatch<C>> {
-    for (const { entries: group, operations } of groupsOf(importId, entries, batchSize)) {
+    for (const { entries: group, operations } of groupsOf(importId, order, batchSize)) {
       const lines = group.map(lineRecord);
       const digest = createHash('sha256');
       digest.update(importId);
