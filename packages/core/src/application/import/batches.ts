@@ -17,13 +17,12 @@ export interface ImportBatch<C extends string = never> {
 }
 
 /** What the audit records of a line. */
-export const lineRecord = <C extends string>(entry: PlanEntry<C>): ImportLineRecord => ({
-  line: entry.line,
-  learnerId: entry.learnerId,
-  action: entry.action,
-  ...(entry.error ? { code: entry.error.code, ...(entry.error.column !== undefined ? { column: entry.error.column } : {}), message: entry.error.message } : {}),
-  ...(!entry.error && entry.message !== undefined ? { message: entry.message } : {}),
-});
+export const lineRecord = <C extends string>(entry: PlanEntry<C>): ImportLineRecord => {
+  const { line, learnerId, action, error, message } = entry;
+  // Most lines carry neither an error nor a message: their record is built without spreading (a million lines add up).
+  if (error) return error.column !== undefined ? { line, learnerId, action, code: error.code, column: error.column, message: error.message } : { line, learnerId, action, code: error.code, message: error.message };
+  return message !== undefined ? { line, learnerId, action, message } : { line, learnerId, action };
+};
 
 /** Registrations and reactivations take licenses, so they run after every deactivation has released one. */
 const takesSeat = (ops: readonly ImportOperation[]): boolean => {
