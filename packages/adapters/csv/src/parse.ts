@@ -98,7 +98,7 @@ export async function* readRecords(input: ImportInput, facts: FileFacts, options
   const { head, all } = await withHead(utf8Chunks(input, facts));
   const delimiter = detectDelimiter(head);
   const count: RecordCount = { line: 1, headerCells: undefined };
-  let rest: Rest | undefined = { chunks: all, atStart: true };
+  let rest: Rest | undefined = { chunks: all, atStart: true, held: undefined };
   if (!options.plain) {
     const fast = plainRecords(all, delimiter, count);
     try {
@@ -119,7 +119,8 @@ export async function* readRecords(input: ImportInput, facts: FileFacts, options
 }
 
 /** The records of the rest of a file as csv-parse reads them. */
-async function* parsedRecords({ chunks: all, atStart }: Rest, delimiter: Delimiter, count: RecordCount): AsyncGenerator<readonly CsvRecord[]> {
+async function* parsedRecords({ chunks: all, atStart, held: heldBack }: Rest, delimiter: Delimiter, count: RecordCount): AsyncGenerator<readonly CsvRecord[]> {
+  let held = heldBack;
   const parser = parse({
     bom: atStart,
     delimiter,
@@ -164,8 +165,16 @@ async function* parsedRecords({ chunks: all, atStart }: Rest, delimiter: Delimit
     }
   })();
   try {
-    for await (const record of parser as AsyncIterable<CsvRecord>) yield [record];
+    for await (const record of parser as AsyncIterable<CsvRecord>) {
+      if (held === undefined) yield [record];
+      else {
+        const first = held;
+        held = undefined;
+        yield [first, record];
+      }
+    }
     await pump;
+    if (held !== undefined) yield [held];
     if (inputError !== undefined) throw inputError;
   } catch (error) {
     if (error instanceof CsvFileError) throw error;

@@ -5,9 +5,10 @@ import type { CsvRecord } from './parse.js';
  * (an export quotes only values with a comma, a quote or a line break): such
  * text is records cut at line breaks and cells cut at the delimiter, which
  * needs no parser. The records are cut here, straight from the UTF-8 bytes,
- * until the first quote (or a suspiciously long line): from the record it
- * sits in, the rest of the file goes to the full parser, which then reads it
- * exactly as it would have read the whole file from there.
+ * piece by piece as the file is read (each piece ends at a line feed), until
+ * a piece holds a quote (or a suspiciously long line): from that piece on,
+ * the full parser reads the rest of the file exactly as it would have had it
+ * read the whole file.
  */
 
 const QUOTE = 0x22;
@@ -48,11 +49,13 @@ export interface Rest {
   readonly chunks: AsyncGenerator<Uint8Array>;
   /** The parser starts at the file's first byte (it drops a byte-order mark there, and only there). */
   readonly atStart: boolean;
+  /** The last record read, not yet passed on: the parser passes it on before its own first record, or drops it on an error there. */
+  readonly held: CsvRecord | undefined;
 }
 
 /**
- * Yields the records of quote-free text at the start of a file, those of
- * each chunk together, counting their lines in `count`; returns what is left for the full parser, or
+ * Yields the records of the quote-free pieces at the start of a file, those
+ * of each piece together, counting their lines in `count`; returns what is left for the full parser, or
  * undefined when the file ended first. A failure of the input is left to the
  * parser too, after the bytes read before it, so that it ends the file as
  * it always has.
@@ -60,12 +63,15 @@ export interface Rest {
 export async function* plainRecords(chunks: AsyncGenerator<Uint8Array>, delimiter: string, count: RecordCount): AsyncGenerator<readonly CsvRecord[], Rest | undefined> {
   let carry: Buffer | undefined;
   let atStart = true;
+  // The last record of each piece waits for the next piece, as it does in the parser's stream: an error in the next
+  // piece drops it there, and must here too, for the same file to get the same report either way.
+  let held: CsvRecord | undefined;
   for (;;) {
     let next: IteratorResult<Uint8Array>;
     try {
       next = await chunks.next();
     } catch (error) {
-      return { chunks: followedBy(carry ?? new Uint8Array(0), chunks, { error }), atStart };
+      return { chunks: followedBy(carry ?? new Uint8Array(0), chunks, { error }), atStart, held };
     }
     const final = next.done === true;
     const bytes: Uint8Array = next.done ? new Uint8Array(0) : next.value;
@@ -77,22 +83,25 @@ export async function* plainRecords(chunks: AsyncGenerator<Uint8Array>, delimite
         carry = buffer;
         continue;
       }
-      if (BOM.every((b, i) => buffer[i] === b)) return { chunks: followedBy(buffer, chunks), atStart };
+      if (BOM.every((b, i) => buffer[i] === b)) return { chunks: followedBy(buffer, chunks), atStart, held };
     }
-    const quote = buffer.indexOf(QUOTE);
-    const limit = quote === -1 ? buffer.length : quote;
+    // A piece with a quote goes to the parser whole, as it always has: what the parser reads of it, and what it
+    // drops before an error there, stay as they were.
+    if (buffer.indexOf(QUOTE) !== -1) return { chunks: followedBy(buffer, chunks), atStart, held };
+    const before = { line: count.line, headerCells: count.headerCells };
     const records: CsvRecord[] = [];
     let start = 0;
     let lf = -2;
     let cr = -2;
+    let long = false;
     for (;;) {
       if (lf !== -1 && lf < start) lf = buffer.indexOf(LF, start);
       if (cr !== -1 && cr < start) cr = buffer.indexOf(CR, start);
       let end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
       let after: number;
-      if (end === -1 || end >= limit) {
+      if (end === -1) {
         // The last record of the file needs no line break after it.
-        if (!final || quote !== -1 || start >= buffer.length) break;
+        if (!final || start >= buffer.length) break;
         end = buffer.length;
         after = end;
       } else if (buffer[end] === CR) {
@@ -102,14 +111,24 @@ export async function* plainRecords(chunks: AsyncGenerator<Uint8Array>, delimite
       } else {
         after = end + 1;
       }
-      if (end - start > LONGEST_PLAIN_LINE) break;
-      atStart = false;
+      if (end - start > LONGEST_PLAIN_LINE) {
+        long = true;
+        break;
+      }
       records.push(counted(count, buffer.toString('utf8', start, end).split(delimiter), 0));
       start = after;
     }
-    if (records.length > 0) yield records;
     const left = buffer.subarray(start);
-    if (quote !== -1 || left.length > LONGEST_PLAIN_LINE) return { chunks: followedBy(left, chunks), atStart };
+    if (long || left.length > LONGEST_PLAIN_LINE) {
+      // So does a piece with a line too long for this path, none of its records counted.
+      count.line = before.line;
+      count.headerCells = before.headerCells;
+      return { chunks: followedBy(buffer, chunks), atStart, held };
+    }
+    if (records.length > 0) atStart = false;
+    if (held) records.unshift(held);
+    held = final ? undefined : records.pop();
+    if (records.length > 0) yield records;
     if (final) return undefined;
     if (left.length > 0) carry = left;
   }
