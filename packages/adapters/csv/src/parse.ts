@@ -88,8 +88,8 @@ export interface ReadRecordsOptions {
 
 /**
  * Streams the records of a CSV file in pieces, never holding the file whole: the
- * quote-free text at its start through the fast path (`plain-records.ts`),
- * the rest, from the first record with a quote, through csv-parse. Line
+ * quote-free pieces at its start through the fast path (`plain-records.ts`),
+ * the rest, from the first piece with a quote, through csv-parse. Line
  * numbers are counted here rather than taken from csv-parse's `info`, whose
  * count runs ahead on CRLF line breaks inside quoted values. `facts` is
  * complete when the iteration ends.
