@@ -81,9 +81,14 @@ const parseFailure = (error: CsvError, line: number): CsvFileError => {
   }
 };
 
-/** How the records are read: `plain` is the full parser from the first byte, without the fast path for quote-free text. */
+/**
+ * How the records are read: `fast` takes the fast path for quote-free text
+ * (by default for a file read from disk, whose pieces the parser's stream
+ * drops records of before an error the same way whatever the timing; a
+ * stream's records it drops depend on how fast they come).
+ */
 export interface ReadRecordsOptions {
-  readonly plain?: boolean;
+  readonly fast?: boolean;
 }
 
 /**
@@ -99,7 +104,7 @@ export async function* readRecords(input: ImportInput, facts: FileFacts, options
   const delimiter = detectDelimiter(head);
   const count: RecordCount = { line: 1, headerCells: undefined };
   let rest: Rest | undefined = { chunks: all, atStart: true, held: undefined };
-  if (!options.plain) {
+  if (options.fast ?? typeof input === 'string') {
     const fast = plainRecords(all, delimiter, count);
     try {
       for (;;) {

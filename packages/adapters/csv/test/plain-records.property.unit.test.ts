@@ -45,7 +45,7 @@ const read = async (bytes: Buffer | string, cuts: readonly number[], failAt: num
   const facts: FileFacts = { sha256: '', bytes: 0, encoding: 'utf-8', bom: false };
   const records: CsvRecord[] = [];
   try {
-    for await (const piece of readRecords(typeof bytes === 'string' ? bytes : chunked(bytes, cuts, failAt), facts, { plain })) records.push(...piece);
+    for await (const piece of readRecords(typeof bytes === 'string' ? bytes : chunked(bytes, cuts, failAt), facts, { fast: !plain })) records.push(...piece);
   } catch (error) {
     if (error instanceof CsvFileError) {
       return { records, failure: { code: error.detail.code, ...(error.detail.line !== undefined ? { line: error.detail.line } : {}), ...(error.fieldIndex !== undefined ? { fieldIndex: error.fieldIndex } : {}), ...(error.headerCells ? { header: error.headerCells } : {}), message: error.message } };
