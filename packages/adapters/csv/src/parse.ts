@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { parse, type CsvError } from 'csv-parse';
 import { utf8Chunks, type FileFacts, type ImportInput } from './encoding.js';
 import { CsvFileError } from './errors.js';
+import { counted, plainRecords, type RecordCount, type Rest } from './plain-records.js';
 import { lineBreaksIn } from './values.js';
 
 /** One record of the file: its cells and the 1-based line it starts on (the header is line 1). */
@@ -81,18 +82,53 @@ const parseFailure = (error: CsvError, line: number): CsvFileError => {
 };
 
 /**
- * Streams the records of a CSV file, never holding the file whole. Line
+ * How the records are read: `fast` takes the fast path for quote-free text
+ * (by default for a file read from disk, whose pieces the parser's stream
+ * drops records of before an error the same way whatever the timing; a
+ * stream's records it drops depend on how fast they come).
+ */
+export interface ReadRecordsOptions {
+  readonly fast?: boolean;
+}
+
+/**
+ * Streams the records of a CSV file in pieces, never holding the file whole: the
+ * quote-free pieces at its start through the fast path (`plain-records.ts`),
+ * the rest, from the first piece with a quote, through csv-parse. Line
  * numbers are counted here rather than taken from csv-parse's `info`, whose
  * count runs ahead on CRLF line breaks inside quoted values. `facts` is
  * complete when the iteration ends.
  */
-export async function* readRecords(input: ImportInput, facts: FileFacts): AsyncGenerator<CsvRecord> {
+export async function* readRecords(input: ImportInput, facts: FileFacts, options: ReadRecordsOptions = {}): AsyncGenerator<readonly CsvRecord[]> {
   const { head, all } = await withHead(utf8Chunks(input, facts));
-  let line = 1;
-  let headerCells: string[] | undefined;
+  const delimiter = detectDelimiter(head);
+  const count: RecordCount = { line: 1, headerCells: undefined };
+  let rest: Rest | undefined = { chunks: all, atStart: true, held: undefined };
+  if (options.fast ?? typeof input === 'string') {
+    const fast = plainRecords(all, delimiter, count);
+    try {
+      for (;;) {
+        const next = await fast.next();
+        if (next.done) {
+          rest = next.value;
+          break;
+        }
+        yield next.value;
+      }
+    } finally {
+      if (rest === undefined || rest.chunks === all) await all.return(undefined); // closes the file when the reading stops early
+    }
+    if (rest === undefined) return;
+  }
+  yield* parsedRecords(rest, delimiter, count);
+}
+
+/** The records of the rest of a file as csv-parse reads them. */
+async function* parsedRecords({ chunks: all, atStart, held: heldBack }: Rest, delimiter: Delimiter, count: RecordCount): AsyncGenerator<readonly CsvRecord[]> {
+  let held = heldBack;
   const parser = parse({
-    bom: true,
-    delimiter: detectDelimiter(head),
+    bom: atStart,
+    delimiter,
     record_delimiter: ['\r\n', '\n', '\r'],
     relax_column_count: true,
     skip_empty_lines: false,
@@ -105,10 +141,7 @@ export async function* readRecords(input: ImportInput, facts: FileFacts): AsyncG
   parser.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
     if (chunk === null) return push(chunk, encoding);
     const fields = chunk as string[];
-    if (headerCells === undefined && fields.some((f) => f.trim() !== '')) headerCells = fields;
-    const record: CsvRecord = { line, fields };
-    line += 1 + lineBreaksIn(fields);
-    return push(record, encoding);
+    return push(counted(count, fields, lineBreaksIn(fields)), encoding);
   };
   // The bytes are written by hand rather than piped: every piece read before a failure of the input (an encoding
   // error, an unreadable file) reaches the parser, so the records met before it never depend on timing.
@@ -137,8 +170,16 @@ export async function* readRecords(input: ImportInput, facts: FileFacts): AsyncG
     }
   })();
   try {
-    for await (const record of parser as AsyncIterable<CsvRecord>) yield record;
+    for await (const record of parser as AsyncIterable<CsvRecord>) {
+      if (held === undefined) yield [record];
+      else {
+        const first = held;
+        held = undefined;
+        yield [first, record];
+      }
+    }
     await pump;
+    if (held !== undefined) yield [held];
     if (inputError !== undefined) throw inputError;
   } catch (error) {
     if (error instanceof CsvFileError) throw error;
@@ -147,8 +188,8 @@ export async function* readRecords(input: ImportInput, facts: FileFacts): AsyncG
       // A quote left open where the input broke off is the input's failure, not the file's quoting.
       await pump;
       if (inputError !== undefined && code === 'CSV_QUOTE_NOT_CLOSED') throw inputError;
-      const failure = parseFailure(error as CsvError, line);
-      failure.headerCells = headerCells;
+      const failure = parseFailure(error as CsvError, count.line);
+      failure.headerCells = count.headerCells;
       throw failure;
     }
     throw error;

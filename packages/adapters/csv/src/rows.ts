@@ -82,7 +82,8 @@ export class RowReader {
     if (learnerId === '' && raw.every((value) => trimSpaces(value) === '')) {
       return { kind: 'row', line, learnerId: '', firstName: '', lastName: '', email: '', employeeId: '', teams: [], active: null, reason: '', deactivationDate: '' };
     }
-    const fields = raw.map(restoreCell);
+    // Only a cell that starts with a quote can be a neutralised formula: most records are taken as they are.
+    const fields = raw.some((value) => value.charCodeAt(0) === 39) ? raw.map(restoreCell) : raw;
     for (let i = 0; i < fields.length; i++) {
       const value = fields[i]!;
       if (!SUSPICIOUS.test(value)) continue;
@@ -109,7 +110,7 @@ export class RowReader {
     }
     const reason = this.cell(fields, 'reason');
     const numbers = record.numbers ? this.idsStoredAsNumbers(record.numbers) : undefined;
-    return {
+    const row: Item = {
       kind: 'row',
       line,
       learnerId,
@@ -121,8 +122,8 @@ export class RowReader {
       active,
       reason: reason === '' ? '' : flattenLines(reason.trim()),
       deactivationDate: date,
-      ...(numbers ? { idsStoredAsNumbers: numbers } : {}),
     };
+    return numbers ? { ...row, idsStoredAsNumbers: numbers } : row;
   }
 
   /** The id columns among cells stored as numbers. */
@@ -133,7 +134,8 @@ export class RowReader {
 
   private isHeaderAgain(fields: readonly string[]): boolean {
     const first = fields[this.header.index.learnerId!]!;
-    return first.trim().toLowerCase() === 'learner id' && fields.map((f) => f.trim().toLowerCase()).join('\u0000') === this.headerKey;
+    // 'Learner ID' is ten characters: a shorter id is no header, without lower-casing every line's cells.
+    return first.length >= 10 && first.trim().toLowerCase() === 'learner id' && fields.map((f) => f.trim().toLowerCase()).join('\u0000') === this.headerKey;
   }
 
   /** The team names of a cell: `;`-separated in a Data Services file, one in the template. */

@@ -20,20 +20,22 @@ const columnAt = (error: CsvFileError, reader: RowReader | undefined, format: Im
 async function* itemsOf(input: ImportInput, format: ImportFormat | undefined, facts: FileFacts): AsyncGenerator<Item> {
   let reader: RowReader | undefined;
   try {
-    for await (const record of readRecords(input, facts)) {
-      if (reader) {
-        const item = reader.read(record);
-        if (item) yield item;
-        continue;
+    for await (const records of readRecords(input, facts)) {
+      for (const record of records) {
+        if (reader) {
+          const item = reader.read(record);
+          if (item) yield item;
+          continue;
+        }
+        const found = readHeader(record.line === 1 ? { line: 1, fields: record.fields.map((f, i) => (i === 0 ? f.replace(/^\ufeff/, '') : f)) } : record, format);
+        if (!found) continue; // blank lines before the header
+        if ('errors' in found) {
+          yield* found.errors;
+          return;
+        }
+        reader = found.reader;
+        yield found.item;
       }
-      const found = readHeader(record.line === 1 ? { line: 1, fields: record.fields.map((f, i) => (i === 0 ? f.replace(/^\ufeff/, '') : f)) } : record, format);
-      if (!found) continue; // blank lines before the header
-      if ('errors' in found) {
-        yield* found.errors;
-        return;
-      }
-      reader = found.reader;
-      yield found.item;
     }
   } catch (error) {
     if (!(error instanceof CsvFileError)) throw error;

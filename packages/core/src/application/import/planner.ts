@@ -138,7 +138,7 @@ export class Planner<C extends string = never> {
       const claimed = this.claimEmail(entry, changes.email);
       if (claimed) return claimed;
     }
-    const add = teams.right.filter((teamId) => !learner.teams.includes(teamId));
+    const add = teams.right.every((teamId) => learner.teams.includes(teamId)) ? NO_TEAMS : teams.right.filter((teamId) => !learner.teams.includes(teamId));
     if (learner.status === 'active') {
       if (deactivateNow) {
         entry.action = 'deactivate';
@@ -239,12 +239,20 @@ export class Planner<C extends string = never> {
   }
 }
 
+const NO_TEAMS: readonly string[] = [];
+/** The changes of a row that changes nothing, shared: most rows of a file imported again. */
+const NO_CHANGES: ProfileChanges = Object.freeze({});
+
 /** The update a row asks for, if it asks one: profile changes and teams to join. */
 const updateOps = (line: number, learnerId: string, changes: ProfileChanges, add: readonly string[]): ImportOperation[] =>
-  Object.keys(changes).length > 0 || add.length > 0 ? [{ op: 'update', line, learnerId, changes, ...(add.length > 0 ? { add: [...add] } : {}) }] : [];
+  changes !== NO_CHANGES || add.length > 0 ? [{ op: 'update', line, learnerId, changes: changes === NO_CHANGES ? {} : changes, ...(add.length > 0 ? { add: [...add] } : {}) }] : [];
 
 /** What the row changes in the learner's profile; a blank cell changes nothing (a truncated column must not wipe out names). */
 const profileChanges = (learner: LearnerRecord, row: LearnerRow): ProfileChanges => {
+  if (
+    (row.email === '' || row.email === learner.email) && (row.firstName === '' || row.firstName === learner.firstName) &&
+    (row.lastName === '' || row.lastName === learner.lastName) && (row.employeeId === '' || row.employeeId === learner.employeeId)
+  ) return NO_CHANGES;
   const changes: { -readonly [K in keyof ProfileChanges]: ProfileChanges[K] } = {};
   if (row.email !== '' && row.email !== learner.email) changes.email = row.email;
   if (row.firstName !== '' && row.firstName !== learner.firstName) changes.firstName = row.firstName;

@@ -154,6 +154,8 @@ export interface MatchedId {
   readonly change: SpreadsheetChange;
 }
 
+const NONE_MATCHED: readonly MatchedId[] = [];
+
 /** What a line's ids refer to: its learner (if known), the ids a spreadsheet changed, and why the line is refused. */
 export interface LineIds {
   readonly learner?: LearnerRecord;
@@ -195,9 +197,11 @@ const storedAsNumber = (column: string, value: string, known: boolean): FileIssu
  * is taken only when it is exactly the id the learner has.
  */
 export const lineIds = (state: OrganizationState, row: LearnerRow, columns: ColumnNames, matchAllowed: boolean): LineIds => {
+  let learner = state.learners.get(row.learnerId);
+  // Most lines name a learner by their own ids: nothing to match, one shared answer shape.
+  if (learner && (row.employeeId === '' || row.employeeId === learner.employeeId)) return { learner, matched: NONE_MATCHED };
   const numbers: readonly IdColumn[] = row.idsStoredAsNumbers ?? [];
   const matched: MatchedId[] = [];
-  let learner = state.learners.get(row.learnerId);
   if (!learner) {
     const byEmail = row.email === '' ? undefined : state.learnerIdsByEmail.get(normalizeEmail(row.email));
     const candidate = byEmail === undefined ? undefined : state.learners.get(byEmail);
