@@ -218,33 +218,62 @@ export class InMemoryEventStore implements EventStore {
   }
 }
 
-/**
- * A frozen deep copy of a JSON value, in one pass (much cheaper than
- * structuredClone followed by a freeze). Anything JSON cannot hold is refused,
- * as the other stores would refuse it.
- */
-const frozenCopy = (value: unknown, path: string): unknown => {
+/** A value JSON cannot hold, found while copying: where it is, gathered while the copy unwinds, and what it is. */
+class NotJson {
+  readonly steps: string[] = [];
+  constructor(readonly what: string) {}
+}
+
+/** A frozen deep copy of a JSON value; throws {@link NotJson} (its path collected on the way out, so none is built for values that copy). */
+const copyFrozen = (value: unknown): unknown => {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`memory store: ${path} is ${value}, which JSON cannot hold`);
+    if (!Number.isFinite(value)) throw new NotJson(`is ${value}, which JSON cannot hold`);
     return value;
   }
   if (Array.isArray(value)) {
     const copy = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) copy[i] = frozenCopy(value[i], `${path}[${i}]`);
+    for (let i = 0; i < value.length; i++) {
+      try {
+        copy[i] = copyFrozen(value[i]);
+      } catch (error) {
+        if (error instanceof NotJson) error.steps.push(`[${i}]`);
+        throw error;
+      }
+    }
     return Object.freeze(copy);
   }
   if (typeof value === 'object') {
     const prototype = Object.getPrototypeOf(value);
     if (prototype !== Object.prototype && prototype !== null) {
-      throw new TypeError(`memory store: ${path} is a ${prototype?.constructor?.name ?? 'non-plain object'}, not a JSON value`);
+      throw new NotJson(`is a ${prototype?.constructor?.name ?? 'non-plain object'}, not a JSON value`);
     }
     const copy: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
       const field = (value as Record<string, unknown>)[key];
-      if (field !== undefined) copy[key] = frozenCopy(field, `${path}.${key}`);
+      if (field === undefined) continue;
+      try {
+        copy[key] = copyFrozen(field);
+      } catch (error) {
+        if (error instanceof NotJson) error.steps.push(`.${key}`);
+        throw error;
+      }
     }
     return Object.freeze(copy);
   }
-  throw new TypeError(`memory store: ${path} is a ${typeof value}, not a JSON value`);
+  throw new NotJson(`is a ${typeof value}, not a JSON value`);
+};
+
+/**
+ * A frozen deep copy of a JSON value, in one pass (much cheaper than
+ * structuredClone followed by a freeze). Anything JSON cannot hold is refused,
+ * as the other stores would refuse it, naming where it is under `path`.
+ */
+export const frozenCopy = (value: unknown, path: string): unknown => {
+  try {
+    return copyFrozen(value);
+  } catch (error) {
+    if (error instanceof NotJson) throw new TypeError(`memory store: ${path}${error.steps.reverse().join('')} ${error.what}`);
+    throw error;
+  }
 };
