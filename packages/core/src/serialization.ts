@@ -190,7 +190,7 @@ export const trustedMetadata = (stored: StoredEvent): EventMetadata | undefined 
  * must already be frozen through and through (the in-memory store's copies).
  */
 export const freezeCheckedOnWrite = (stored: StoredEvent): StoredEvent => {
-  const withoutLink = metadataWithoutLink(stored.metadata);
+  const withoutLink = envelopeMetadata(stored.metadata);
   // Kept beside the event: every read of it (a replay reads each many times) would otherwise copy its metadata to drop the link.
   if (withoutLink !== stored.metadata) Object.defineProperty(stored, WITHOUT_LINK, { value: Object.freeze(withoutLink) });
   if (fastEnvelope(stored) !== undefined) Object.defineProperty(stored, CHECKED_ON_WRITE, { value: true });
@@ -201,7 +201,7 @@ export const freezeCheckedOnWrite = (stored: StoredEvent): StoredEvent => {
 const guarded = (stored: StoredEvent, entry: (typeof CURRENT_EVENT_CODECS)[EventType], data: unknown): EventEnvelope | undefined => {
   const candidate = { type: stored.type, data };
   if (!((entry.codec as t.Mixed).is(candidate) && EventMetadata.is(stored.metadata) && orgMatches(stored.streamId, stored.metadata.orgId))) return undefined;
-  return { event: candidate as DomainEvent, metadata: metadataWithoutLink(stored.metadata) as EventMetadata, streamId: stored.streamId, streamVersion: stored.streamVersion, globalPosition: stored.globalPosition };
+  return { event: candidate as DomainEvent, metadata: envelopeMetadata(stored.metadata) as EventMetadata, streamId: stored.streamId, streamVersion: stored.streamVersion, globalPosition: stored.globalPosition };
 };
 
 /**
