@@ -20,6 +20,13 @@ describe('the in-memory store’s frozen copy of what it stores', () => {
     expect(frozenCopy({ a: 1, b: undefined, c: [{ d: undefined, e: 'x' }] }, 'data')).toEqual({ a: 1, c: [{ e: 'x' }] });
   });
 
+  test('an own "__proto__" key stays a key of the copy, as JSON keeps it, and sets no prototype', () => {
+    const value = JSON.parse('{"data":{"__proto__":{"x":1}},"list":[{"__proto__":"y"}]}') as unknown;
+    const copy = frozenCopy(value, 'data') as { data: object };
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(value));
+    expect(Object.getPrototypeOf(copy.data)).toBe(Object.prototype);
+  });
+
   test('a value JSON cannot hold is refused naming where it is, however deep', () => {
     const bad = [Number.NaN, Number.POSITIVE_INFINITY, new Date(0), 10n, () => 1] as const;
     const described = ['is NaN, which JSON cannot hold', 'is Infinity, which JSON cannot hold', 'is a Date, not a JSON value', 'is a bigint, not a JSON value', 'is a function, not a JSON value'];

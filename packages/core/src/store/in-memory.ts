@@ -253,7 +253,10 @@ const copyFrozen = (value: unknown): unknown => {
       const field = (value as Record<string, unknown>)[key];
       if (field === undefined) continue;
       try {
-        copy[key] = copyFrozen(field);
+        const fieldCopy = copyFrozen(field);
+        // An own `__proto__` key (JSON.parse makes one) would set the copy's prototype if assigned.
+        if (key === '__proto__') Object.defineProperty(copy, key, { value: fieldCopy, enumerable: true, writable: true, configurable: true });
+        else copy[key] = fieldCopy;
       } catch (error) {
         if (error instanceof NotJson) error.steps.push(`.${key}`);
         throw error;
