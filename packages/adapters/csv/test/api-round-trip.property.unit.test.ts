@@ -131,11 +131,13 @@ test('API-registered learners with hostile values: export → import in both for
     }),
     { numRuns: RUNS },
   );
-  // The generator reaches what it claims: accepted learners, refused ids, employee ids sent with surrounding spaces.
-  expect(totals.accepted).toBeGreaterThan(RUNS * 3);
+  // The generator reaches what it claims: accepted learners, refused ids, employee ids sent with surrounding spaces,
+  // exported rows. Over 30 seeds at 40 runs: accepted 146–234, refused 27–49, padded 146–231, rows 114–272 (mean 180,
+  // sd 35): the bounds sit four standard deviations or more below the mean, so a random seed does not fail them.
+  expect(totals.accepted).toBeGreaterThan(RUNS * 2);
   expect(totals.refused).toBeGreaterThan(0);
   expect(totals.padded).toBeGreaterThan(RUNS);
-  expect(totals.rows).toBeGreaterThan(RUNS * 3);
+  expect(totals.rows).toBeGreaterThan(RUNS);
 });
 
 test("the employee id ' E12 ' sent through the API is stored as E12, and export → import leaves it so (both formats)", async () => {
