@@ -82,6 +82,7 @@ test('as-of and series answers for date strings equal the independent oracle, ac
   );
   // eslint-disable-next-line no-console
   console.log(`as-of dates property: ${seen.countQueries} date queries (${seen.utcWouldDiffer} where a UTC end of day counts otherwise), ${seen.seriesPoints} series points`);
+  // Over 30 seeds: 26-64 date queries where a UTC end of day counts otherwise (mean 48, sd 8.6); 10 is 4.4 sd below the mean.
   expect(seen.utcWouldDiffer).toBeGreaterThan(10);
 });
 
