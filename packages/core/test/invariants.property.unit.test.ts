@@ -243,7 +243,11 @@ describe('the invariants over random command sequences (in-memory store)', () =>
       `invariants property: ${NUM_RUNS} runs, ${totals.steps} commands (${totals.applied} applied, ${totals.refused} refused, ${totals.duplicates} duplicates), ${totals.deactivations} deactivations audited; ` +
         `refusals by code ${JSON.stringify(Object.fromEntries([...mix.refusals].sort((a, b) => b[1] - a[1])))}; ${JSON.stringify({ ...mix, refusals: undefined })}`,
     );
-    // The sequences must actually exercise what they claim to.
+    // The sequences must actually exercise what they claim to. Over 30 seeds (mean, sd): deactivations 678-803 (733, 32),
+    // duplicates 141-204 (169, 15), not-found share 0.066-0.087, exhausted 427-546 (482, 31), reactivations without a seat
+    // 269-357 (309, 24), from listed teams 101-165 (137, 14), listed moves keeping teams 58-102 (77, 9.4), from all 106-156
+    // (131, 11), to own teams 181-234 (204, 13), to given teams 118-179 (138, 15), restored some 107-156 (131, 12): every
+    // bound below sits 4.2 standard deviations or more from the mean, so a random seed does not fail them.
     expect(totals.deactivations).toBeGreaterThan(NUM_RUNS);
     expect(totals.duplicates).toBeGreaterThan(0);
     // Refusals are mostly domain decisions, not unknown ids; reactivations wait for seats; listed moves and restorations happen often.
@@ -256,5 +260,6 @@ describe('the invariants over random command sequences (in-memory store)', () =>
     expect(mix.reactivatedToOwnTeams).toBeGreaterThan(NUM_RUNS / 2);
     expect(mix.reactivatedToGivenTeams).toBeGreaterThan(NUM_RUNS / 2);
     expect(mix.restoredSomeTeams).toBeGreaterThan(NUM_RUNS / 2);
-  });
+    // About 35-45 s on two cores running the suite, 150 s measured on a heavily loaded machine: a time limit of its own.
+  }, 300_000);
 });
