@@ -92,6 +92,10 @@ const copyStream = async (from: EventStore, streamId: string): Promise<InMemoryE
 const outcome = (result: E.Either<DomainError, CommandResult>) =>
   E.isLeft(result) ? { refused: result.left.code } : { status: result.right.status, version: result.right.streamVersion, events: result.right.events, outcomes: result.right.outcomes };
 
+/** A registration, then its redelivery as the first next command (after the snapshot): a duplicate whatever the seed. */
+const register: Step = { build: () => ({ type: 'RegisterLearner', orgId: ORG, learnerId: 'L1', email: 'l1@acme.test', firstName: 'F', lastName: 'L1', teams: [] }), redeliver: null };
+const redelivery: [number, Step[], Step[]] = [5, [register], [{ ...register, redeliver: 2 }]];
+
 describe('snapshots: a ledger started from any snapshot decides like one that folded the whole stream', () => {
   it('holds for random histories, snapshot points and next commands', async () => {
     let compared = 0;
@@ -140,9 +144,10 @@ describe('snapshots: a ledger started from any snapshot decides like one that fo
           }
         },
       ),
-      { numRuns: NUM_RUNS },
+      { numRuns: NUM_RUNS + 1, examples: [redelivery] },
     );
-    // The property must have compared duplicates too, not only fresh commands.
+    // The property must have compared duplicates too, not only fresh commands: the example makes one certain (over 10 seeds
+    // the drawn runs alone redelivered 15-43 times, mean 24, sd 7.5: too wide to trust a seed).
     expect(redelivered).toBeGreaterThan(0);
     expect(compared).toBeGreaterThan(NUM_RUNS);
   });
