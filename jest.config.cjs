@@ -31,6 +31,7 @@ module.exports = {
   globalTeardown: '<rootDir>/packages/adapters/postgres/test/global-teardown.cjs',
   // One worker per core of the CI machine (2); tests that start processes or servers add their own load.
   maxWorkers: 2,
-  // The slowest property tests take up to ~25 s on a busy 2-core machine; 120 s leaves room for a much busier one.
+  // Most tests take under 20 s on two cores running the suite; the longest property tests (up to 150 s measured on a heavily
+  // loaded machine) set their own 300 s limits.
   testTimeout: 120000,
 };
