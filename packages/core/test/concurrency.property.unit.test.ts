@@ -175,7 +175,8 @@ describe('concurrent writers on one store', () => {
     console.log(
       `concurrency property: ${NUM_RUNS} runs, ${totals.commands} deliveries (${totals.applied} applied, ${totals.duplicates} duplicates, ${totals.refused} refused, ${totals.conflicts} gave up), ${totals.retries} retries after lost races`,
     );
-    // The schedules must really have made writers race.
+    // The schedules must really have made writers race. Over 30 seeds: retries 621-889 (mean 755, sd 68; they also vary a
+    // little between runs of one seed, the backoff waits being real), duplicates 428-516: both bounds 10 sd or more below.
     expect(totals.retries).toBeGreaterThan(NUM_RUNS / 4);
     expect(totals.duplicates).toBeGreaterThan(0);
   });
