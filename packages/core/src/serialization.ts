@@ -124,6 +124,18 @@ const envelopeMetadata = (metadata: unknown): unknown => {
   return copyMetadataWithoutLink(metadata) ?? metadataWithoutLink(metadata);
 };
 
+/**
+ * Appended metadata split into what a store that keeps the chain link apart
+ * writes: the metadata without its link (by the same copy decoding uses) and
+ * the link (undefined when it has none).
+ */
+export const linkApart = (metadata: unknown): { readonly metadata: unknown; readonly link: unknown } => {
+  const without = envelopeMetadata(metadata);
+  if (without === metadata) return { metadata, link: undefined };
+  // Only an own key is written: JSON text holds no inherited one.
+  return { metadata: without, link: Object.prototype.hasOwnProperty.call(metadata, CHAIN_KEY) ? (metadata as Record<string, unknown>)[CHAIN_KEY] : undefined };
+};
+
 /** Whether this library knows an event type at all (at any schema version). */
 export const isKnownEventType = (type: string): type is EventType => READERS.has(type);
 
