@@ -204,8 +204,8 @@ UPDATE ${n.events} e
                      FROM json_each(e.metadata) WITH ORDINALITY AS m(key, value, ord) WHERE m.key <> 'chain')
  WHERE json_typeof(e.metadata) = 'object' AND e.metadata -> 'chain' IS NOT NULL;
 
-DROP FUNCTION ${n.appendEvents}(text[], text[], integer[], integer[], integer[], text[], text[], integer[], json[], json[]);
-CREATE FUNCTION ${n.appendEvents}(
+DROP FUNCTION IF EXISTS ${n.appendEvents}(text[], text[], integer[], integer[], integer[], text[], text[], integer[], json[], json[]);
+CREATE OR REPLACE FUNCTION ${n.appendEvents}(
   p_stream_ids text[], p_expected text[], p_counts integer[],
   p_requests integer[], p_offsets integer[], p_event_ids text[], p_types text[],
   p_schema_versions integer[], p_data json[], p_metadata json[], p_chain text[],
