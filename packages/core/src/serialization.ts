@@ -3,7 +3,7 @@ import * as t from 'io-ts';
 import { CURRENT_EVENT_CODECS, type DomainEvent, type EventType } from './events.js';
 import { compileCopyWithout, compileFastCheck, type FastCheck } from './fast-checks.js';
 import { orgIdOfStream } from './ids.js';
-import { CHAIN_KEY, metadataWithoutLink } from './chain/link.js';
+import { CHAIN_KEY, metadataWithoutLink, stampedApart, type LinkApart } from './chain/link.js';
 import { EventMetadata } from './metadata.js';
 import type { GlobalPosition, NewStoredEvent, StoredEvent } from './store/port.js';
 
@@ -125,11 +125,15 @@ const envelopeMetadata = (metadata: unknown): unknown => {
 };
 
 /**
- * Appended metadata split into what a store that keeps the chain link apart
- * writes: the metadata without its link (by the same copy decoding uses) and
- * the link (undefined when it has none).
+ * An appended event's metadata split into what a store that keeps the chain
+ * link apart writes: the metadata without its link and the link (undefined
+ * when it has none). Free for an event as `chainEvents` stamped it; any
+ * other is split by the same copy decoding uses.
  */
-export const linkApart = (metadata: unknown): { readonly metadata: unknown; readonly link: unknown } => {
+export const linkApart = (event: { readonly metadata: unknown }): LinkApart => {
+  const stamped = stampedApart(event as NewStoredEvent);
+  if (stamped !== undefined) return stamped;
+  const metadata = event.metadata;
   const without = envelopeMetadata(metadata);
   if (without === metadata) return { metadata, link: undefined };
   // Only an own key is written: JSON text holds no inherited one.

@@ -50,7 +50,7 @@ describe('chain: tampering with the PostgreSQL table', () => {
         withClient(async (client) => {
           if (field === 'metadata') {
             // The metadata as appended, link included: the link goes back to its own column (none when the edit removed it).
-            const apart = linkApart(value);
+            const apart = linkApart({ metadata: value });
             await client.query(`UPDATE "${SCHEMA}".events SET metadata = $1::json, chain = $2 WHERE stream_id = $3 AND stream_version = $4`, [JSON.stringify(apart.metadata), apart.link === undefined ? null : JSON.stringify(apart.link), streamId, version]);
             return;
           }

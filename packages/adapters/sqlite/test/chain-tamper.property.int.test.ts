@@ -35,7 +35,7 @@ const kitOn = (store: SqliteEventStore): TamperKit => {
     writeField: async (streamId, version, field, value) => {
       if (field === 'metadata') {
         // The metadata as appended, link included: the link goes back to its own column (none when the edit removed it).
-        const apart = linkApart(value);
+        const apart = linkApart({ metadata: value });
         db.prepare('UPDATE ll_events SET metadata = ?, chain = ? WHERE stream_id = ? AND stream_version = ?').run(JSON.stringify(apart.metadata), apart.link === undefined ? null : JSON.stringify(apart.link), streamId, version);
         return;
       }

@@ -225,6 +225,49 @@ export const chainHashOf = (stored: StoredEvent, previous: string | undefined): 
 /** Whether stored metadata carries a link (as folding sees it). */
 export const isLinked = (metadata: unknown): boolean => hashInMetadata(metadata) !== undefined;
 
+/** A chained event's metadata without its link, and the link: what a store that keeps the link apart writes. */
+export interface LinkApart {
+  readonly metadata: unknown;
+  readonly link: unknown;
+}
+
+/**
+ * An event {@link chainEvents} stamped. It keeps its metadata as it was
+ * before the link and the link, for stores that write them apart, in a
+ * private field: no copy, comparison or serialization of the event sees it
+ * (a symbol or a weak map cost ten times the event's own allocation).
+ */
+class StampedEvent implements NewStoredEvent {
+  readonly #apart: LinkApart;
+
+  constructor(
+    event: NewStoredEvent,
+    readonly metadata: Record<string, unknown>,
+    link: unknown,
+  ) {
+    this.eventId = event.eventId;
+    this.type = event.type;
+    this.schemaVersion = event.schemaVersion;
+    this.data = event.data;
+    this.#apart = { metadata: event.metadata, link };
+  }
+
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: unknown;
+
+  /** The metadata before the link and the link, while the event's metadata is the one stamped. */
+  static apartOf(event: NewStoredEvent): LinkApart | undefined {
+    if (!(event instanceof StampedEvent)) return undefined;
+    const apart = event.#apart;
+    return (apart.link as { hash?: unknown }) === event.metadata[CHAIN_KEY] ? apart : undefined;
+  }
+}
+
+/** The metadata and link {@link chainEvents} stamped an event with (undefined for any other event). */
+export const stampedApart = (event: NewStoredEvent): LinkApart | undefined => StampedEvent.apartOf(event);
+
 /** Events chained onto a stream, and the hash of each. */
 export interface ChainedEvents {
   readonly events: readonly NewStoredEvent[];
@@ -250,7 +293,8 @@ export const chainEvents = (streamId: string, events: readonly NewStoredEvent[],
     // A copy then one key set: a spread followed by a computed key builds a slow object, which every store then copies or writes.
     const metadata: Record<string, unknown> = { ...(event.metadata as Record<string, unknown>) };
     metadata[CHAIN_KEY] = link;
-    out.push({ ...event, metadata });
+    // A store that keeps the link apart takes both from the stamped event instead of copying the metadata to drop the link again.
+    out.push(new StampedEvent(event, metadata, link));
     hashes.push(computed.hash);
     prev = computed.hash;
   }

@@ -121,7 +121,7 @@ export const prepare = (schema: string, requests: readonly AppendRequest[]): Pre
       p.schemaVersions.push(event.schemaVersion);
       p.events.push(event);
       // The chain link goes to its own column: readers that do not audit never parse it.
-      const apart = linkApart(event.metadata);
+      const apart = linkApart(event);
       p.metadata.push(apart.metadata);
       p.links.push(apart.link);
     });

@@ -42,7 +42,7 @@ export const appendToStreams = (statements: AppendStatements, requests: readonly
       position++;
       version++;
       // The chain link goes to its own column: readers that do not audit never parse it.
-      const apart = linkApart(event.metadata);
+      const apart = linkApart(event);
       insert.run(position, request.streamId, version, event.eventId, event.type, event.schemaVersion, json(event.data), json(apart.metadata), apart.link === undefined ? null : json(apart.link));
     }
     return {
