@@ -238,6 +238,10 @@ export interface LinkApart {
  * (a symbol or a weak map cost ten times the event's own allocation).
  */
 class StampedEvent implements NewStoredEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: unknown;
   readonly #apart: LinkApart;
 
   constructor(
@@ -252,16 +256,11 @@ class StampedEvent implements NewStoredEvent {
     this.#apart = { metadata: event.metadata, link };
   }
 
-  readonly eventId: string;
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly data: unknown;
-
-  /** The metadata before the link and the link, while the event's metadata is the one stamped. */
+  /** The metadata before the link and the link, while the event's metadata still holds the link stamped. */
   static apartOf(event: NewStoredEvent): LinkApart | undefined {
     if (!(event instanceof StampedEvent)) return undefined;
     const apart = event.#apart;
-    return (apart.link as { hash?: unknown }) === event.metadata[CHAIN_KEY] ? apart : undefined;
+    return apart.link === event.metadata[CHAIN_KEY] ? apart : undefined;
   }
 }
 
