@@ -26,6 +26,7 @@ export {
   decodeEventFully,
   EventDecodeFailure,
   decodeEventOrThrow,
+  linkApart,
 } from './serialization.js';
 export * from './store/port.js';
 export * from './store/list-streams.js';

@@ -3,7 +3,7 @@ import * as t from 'io-ts';
 import { CURRENT_EVENT_CODECS, type DomainEvent, type EventType } from './events.js';
 import { compileCopyWithout, compileFastCheck, type FastCheck } from './fast-checks.js';
 import { orgIdOfStream } from './ids.js';
-import { CHAIN_KEY, metadataWithoutLink } from './chain/link.js';
+import { CHAIN_KEY, metadataWithoutLink, stampedApart, type LinkApart } from './chain/link.js';
 import { EventMetadata } from './metadata.js';
 import type { GlobalPosition, NewStoredEvent, StoredEvent } from './store/port.js';
 
@@ -122,6 +122,22 @@ const copyMetadataWithoutLink = compileCopyWithout(EventMetadata, CHAIN_KEY);
 const envelopeMetadata = (metadata: unknown): unknown => {
   if (metadata === null || typeof metadata !== 'object' || !(CHAIN_KEY in metadata) || Array.isArray(metadata)) return metadata;
   return copyMetadataWithoutLink(metadata) ?? metadataWithoutLink(metadata);
+};
+
+/**
+ * An appended event's metadata split into what a store that keeps the chain
+ * link apart writes: the metadata without its link and the link (undefined
+ * when it has none). Free for an event as `chainEvents` stamped it; any
+ * other is split by the same copy decoding uses.
+ */
+export const linkApart = (event: { readonly metadata: unknown }): LinkApart => {
+  const stamped = stampedApart(event as NewStoredEvent);
+  if (stamped !== undefined) return stamped;
+  const metadata = event.metadata;
+  const without = envelopeMetadata(metadata);
+  if (without === metadata) return { metadata, link: undefined };
+  // Only an own key is written: JSON text holds no inherited one.
+  return { metadata: without, link: Object.prototype.hasOwnProperty.call(metadata, CHAIN_KEY) ? (metadata as Record<string, unknown>)[CHAIN_KEY] : undefined };
 };
 
 /** Whether this library knows an event type at all (at any schema version). */

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { chainEvents, ChainVerifier, decodeEvent, GENESIS_HASH, orgIdOfStream, storedLink, type NewStoredEvent, type Command, type DomainEvent, type EventMetadata, type EventStore, type GlobalPosition, type StoredEvent } from '../src/index.js';
+import { chainEvents, ChainVerifier, decodeEvent, GENESIS_HASH, orgIdOfStream, storedLinkOf, type NewStoredEvent, type Command, type DomainEvent, type EventMetadata, type EventStore, type GlobalPosition, type StoredEvent } from '../src/index.js';
 
 /**
  * Re-derives, from the raw event log alone, what the invariants
@@ -283,6 +283,6 @@ const sameTeams = (a: readonly string[], b: readonly string[]): boolean => {
 /** Appends events around the ledger, chained as the ledger would chain them: a log broken only in what a test breaks. */
 export const appendChained = async (store: EventStore, streamId: string, events: readonly NewStoredEvent[]): Promise<void> => {
   const { currentVersion, events: before } = await store.readStream(streamId);
-  const previous = before.length > 0 ? storedLink(before[before.length - 1]!.metadata)!.hash : GENESIS_HASH;
+  const previous = before.length > 0 ? storedLinkOf(before[before.length - 1]!)!.hash : GENESIS_HASH;
   await store.appendToStream(streamId, chainEvents(streamId, events, currentVersion + 1, previous).events, { expectedVersion: currentVersion });
 };

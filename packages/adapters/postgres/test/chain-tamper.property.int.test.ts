@@ -1,13 +1,16 @@
 import fc from 'fast-check';
-import { createLedger } from '@learner-ledger/core';
-import { tamperOnce, TAMPER_FIELDS, type RawEventRow, type TamperField, type TamperKit } from '@learner-ledger/core/testing';
+import { canonicalJson, createLedger, linkApart, metadataWithLink, organizationStreamId, verifyChain } from '@learner-ledger/core';
+import { adminContext, randomHistory, tamperOnce, TAMPER_FIELDS, type RawEventRow, type TamperField, type TamperKit } from '@learner-ledger/core/testing';
 import type { PostgresEventStore } from '../src/index.js';
 import { dropSchema, freshStore, withClient } from './support.js';
 
 /**
  * Tamper evidence on the PostgreSQL table (the test server): any edit of any
  * stored field of any event, made directly in the events table, is reported
- * by `verifyChain` at that event.
+ * by `verifyChain` at that event (an edit of the metadata reaches the chain
+ * link in its own column, as the link was in the metadata appended); any
+ * byte of that column's text edited, and a chain key written into the
+ * metadata beside it, are reported at that event.
  */
 const SCHEMA = 'll_test_chain_tamper';
 const COLUMNS: Record<TamperField, string> = {
@@ -41,13 +44,20 @@ describe('chain: tampering with the PostgreSQL table', () => {
       ledger: createLedger({ store, snapshots: false }),
       readRow: (streamId, version) =>
         withClient(async (client): Promise<RawEventRow> => {
-          const { rows } = await client.query(`SELECT event_id, type, schema_version, data, metadata, stream_version FROM "${SCHEMA}".events WHERE stream_id = $1 AND stream_version = $2`, [streamId, version]);
-          const row = rows[0] as { event_id: string; type: string; schema_version: number; data: unknown; metadata: unknown; stream_version: number };
-          return { eventId: row.event_id, type: row.type, schemaVersion: row.schema_version, data: row.data, metadata: row.metadata, streamVersion: row.stream_version };
+          const { rows } = await client.query(`SELECT event_id, type, schema_version, data, metadata, chain, stream_version FROM "${SCHEMA}".events WHERE stream_id = $1 AND stream_version = $2`, [streamId, version]);
+          const row = rows[0] as { event_id: string; type: string; schema_version: number; data: unknown; metadata: unknown; chain: string | null; stream_version: number };
+          const metadata = metadataWithLink({ metadata: row.metadata, link: row.chain ?? undefined });
+          return { eventId: row.event_id, type: row.type, schemaVersion: row.schema_version, data: row.data, metadata, streamVersion: row.stream_version };
         }),
       writeField: (streamId, version, field, value) =>
         withClient(async (client) => {
-          const json = field === 'data' || field === 'metadata';
+          if (field === 'metadata') {
+            // The metadata as appended, link included: the link goes back to its own column (none when the edit removed it).
+            const apart = linkApart({ metadata: value });
+            await client.query(`UPDATE "${SCHEMA}".events SET metadata = $1::json, chain = $2 WHERE stream_id = $3 AND stream_version = $4`, [JSON.stringify(apart.metadata), apart.link === undefined ? null : JSON.stringify(apart.link), streamId, version]);
+            return;
+          }
+          const json = field === 'data';
           await client.query(`UPDATE "${SCHEMA}".events SET ${COLUMNS[field]} = $1${json ? '::json' : ''} WHERE stream_id = $2 AND stream_version = $3`, [json ? JSON.stringify(value) : value, streamId, version]);
         }),
     };
@@ -72,5 +82,61 @@ describe('chain: tampering with the PostgreSQL table', () => {
     );
     expect(new Set([...hits.keys()].map((k) => k.split('→')[0]))).toEqual(new Set(TAMPER_FIELDS));
     console.log(`tampered PostgreSQL rows by field → reported as: ${JSON.stringify(Object.fromEntries(hits))}`);
+  });
+
+  /** Writes a random history for a new organization; answers its stream and the version of one of its events. */
+  const historyAndVersion = async (prefix: string, seed: number, commands: number, at: number): Promise<{ orgId: string; streamId: string; version: number }> => {
+    const orgId = `${prefix}-${run++}`;
+    for (const command of randomHistory(orgId, seed, commands)) await kit.ledger.execute(command, adminContext());
+    const length = (await verifyChain(store, orgId)).head.streamVersion;
+    return { orgId, streamId: organizationStreamId(orgId), version: 1 + Math.floor(at * length) };
+  };
+  const rowOf = (streamId: string, version: number) =>
+    withClient(async (client) => (await client.query<{ metadata: string; chain: string }>(`SELECT metadata::text AS metadata, chain FROM "${SCHEMA}".events WHERE stream_id = $1 AND stream_version = $2`, [streamId, version])).rows[0]!);
+  const at = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+
+  it('any byte of an event’s stored link edited is reported at that event (or changes nothing a reader sees)', async () => {
+    const outcomes = { reported: 0, sameValue: 0 };
+    await fc.assert(
+      fc.asyncProperty(fc.record({ seed: fc.integer(), commands: fc.integer({ min: 0, max: 4 }), at, offset: fc.nat(), byte: fc.integer({ min: 0x20, max: 0x7e }) }), async ({ seed, commands, at, offset, byte }) => {
+        const { orgId, streamId, version } = await historyAndVersion('link-bytes', seed, commands, at);
+        const text = (await rowOf(streamId, version)).chain;
+        const i = offset % text.length;
+        const edited = text.slice(0, i) + String.fromCharCode(byte === text.charCodeAt(i) ? (byte === 0x7e ? 0x20 : byte + 1) : byte) + text.slice(i + 1);
+        await withClient((client) => client.query(`UPDATE "${SCHEMA}".events SET chain = $1 WHERE stream_id = $2 AND stream_version = $3`, [edited, streamId, version]));
+        const result = await verifyChain(store, orgId);
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(edited);
+        } catch {
+          expect(result.mismatch).toMatchObject({ position: version, kind: 'malformed-link' });
+          outcomes.reported++;
+          return;
+        }
+        if (canonicalJson(parsed) === canonicalJson(JSON.parse(text))) {
+          expect(result.mismatch).toBeUndefined();
+          outcomes.sameValue++;
+          return;
+        }
+        expect(result.mismatch).toMatchObject({ position: version });
+        outcomes.reported++;
+      }),
+      { numRuns: 40 },
+    );
+    expect(outcomes.reported).toBeGreaterThan(0);
+  });
+
+  it('a chain key written into the metadata beside the link column is reported at that event', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.record({ seed: fc.integer(), commands: fc.integer({ min: 0, max: 4 }), at, copy: fc.boolean(), value: fc.jsonValue({ maxDepth: 2 }) }), async ({ seed, commands, at, copy, value }) => {
+        const { orgId, streamId, version } = await historyAndVersion('beside', seed, commands, at);
+        const row = await rowOf(streamId, version);
+        // The link itself (a reader would see nothing new) or any value: the chain key is not hashed, so only its place tells.
+        const metadata = { ...(JSON.parse(row.metadata) as object), chain: copy ? JSON.parse(row.chain) : value };
+        await withClient((client) => client.query(`UPDATE "${SCHEMA}".events SET metadata = $1::json WHERE stream_id = $2 AND stream_version = $3`, [JSON.stringify(metadata), streamId, version]));
+        expect((await verifyChain(store, orgId)).mismatch).toMatchObject({ position: version, kind: 'malformed-link' });
+      }),
+      { numRuns: 20 },
+    );
   });
 });

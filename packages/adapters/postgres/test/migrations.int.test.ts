@@ -1,6 +1,8 @@
-import { StoreUnavailableError } from '@learner-ledger/core';
-import { sampleEvent } from '@learner-ledger/core/testing';
+import { chainDigest, createLedger, InMemoryEventStore, organizationStreamId, proveEvent, StoreUnavailableError, verifyChain, verifyEventProof, type StoredEvent } from '@learner-ledger/core';
+import { adminContext, randomHistory, sampleEvent } from '@learner-ledger/core/testing';
 import { LATEST_SCHEMA_VERSION, openPostgresEventStore, SchemaTooNewError } from '../src/index.js';
+import { schemaNames } from '../src/schema/identifiers.js';
+import { MIGRATIONS } from '../src/schema/migrations.js';
 import { databaseUrl, dropSchema, withClient } from './support.js';
 
 const SCHEMA = 'll_test_migrations';
@@ -15,6 +17,9 @@ const tablesOf = (schema: string) =>
     return rows.map((row) => row.name);
   });
 
+/** Takes back version 6's column, so a test can stand for a schema of an earlier version. */
+const DROP_CHAIN = `ALTER TABLE "${SCHEMA}".events DROP COLUMN chain`;
+
 const migrationRows = (schema: string) =>
   withClient(async (client) => (await client.query(`SELECT version, description FROM "${schema}".schema_migrations ORDER BY version`)).rows);
 
@@ -25,7 +30,7 @@ describe('postgres schema migrations', () => {
   it('creates a fresh schema at the latest version', async () => {
     const store = await open();
     try {
-      expect(store.migration).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: [1, 2, 3, 4, 5] });
+      expect(store.migration).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: [1, 2, 3, 4, 5, 6] });
       expect(await tablesOf(SCHEMA)).toEqual(['events', 'log_head', 'personal_keys', 'schema_migrations', 'snapshot_chunks', 'snapshots']);
       expect(await migrationRows(SCHEMA)).toEqual([
         { version: 1, description: expect.any(String) },
@@ -33,6 +38,7 @@ describe('postgres schema migrations', () => {
         { version: 3, description: 'index of the first event of every stream' },
         { version: 4, description: 'binary organization snapshots in chunks' },
         { version: 5, description: 'personal-data keys of learners' },
+        { version: 6, description: 'chain link apart from the metadata' },
       ]);
       expect(await store.headPosition()).toBe(0n);
     } finally {
@@ -60,12 +66,12 @@ describe('postgres schema migrations', () => {
     await first.close();
     await withClient((client) =>
       client.query(
-        `DROP TABLE "${SCHEMA}".personal_keys; DROP TABLE "${SCHEMA}".snapshots; DROP TABLE "${SCHEMA}".snapshot_chunks; DROP INDEX "${SCHEMA}".events_stream_starts; DELETE FROM "${SCHEMA}".schema_migrations WHERE version >= 2`,
+        `${DROP_CHAIN}; DROP TABLE "${SCHEMA}".personal_keys; DROP TABLE "${SCHEMA}".snapshots; DROP TABLE "${SCHEMA}".snapshot_chunks; DROP INDEX "${SCHEMA}".events_stream_starts; DELETE FROM "${SCHEMA}".schema_migrations WHERE version >= 2`,
       ),
     );
     const second = await open();
     try {
-      expect(second.migration).toEqual({ from: 1, to: LATEST_SCHEMA_VERSION, applied: [2, 3, 4, 5] });
+      expect(second.migration).toEqual({ from: 1, to: LATEST_SCHEMA_VERSION, applied: [2, 3, 4, 5, 6] });
       expect(await tablesOf(SCHEMA)).toContain('snapshots');
       expect((await second.readStream('org-upgrade')).events).toHaveLength(1);
     } finally {
@@ -80,11 +86,11 @@ describe('postgres schema migrations', () => {
     await first.appendToStream('other', [sampleEvent(1)]);
     await first.close();
     await withClient((client) =>
-      client.query(`DROP TABLE "${SCHEMA}".personal_keys; DROP INDEX "${SCHEMA}".events_stream_starts; DROP TABLE "${SCHEMA}".snapshot_chunks; DELETE FROM "${SCHEMA}".schema_migrations WHERE version >= 3`),
+      client.query(`${DROP_CHAIN}; DROP TABLE "${SCHEMA}".personal_keys; DROP INDEX "${SCHEMA}".events_stream_starts; DROP TABLE "${SCHEMA}".snapshot_chunks; DELETE FROM "${SCHEMA}".schema_migrations WHERE version >= 3`),
     );
     const second = await open();
     try {
-      expect(second.migration).toEqual({ from: 2, to: LATEST_SCHEMA_VERSION, applied: [3, 4, 5] });
+      expect(second.migration).toEqual({ from: 2, to: LATEST_SCHEMA_VERSION, applied: [3, 4, 5, 6] });
       expect(await second.listStreams({ prefix: 'org-' })).toEqual({ streamIds: ['org-a', 'org-b'], isEnd: true });
       const plan = await withClient(async (client) => {
         await client.query('SET enable_seqscan = off');
@@ -105,7 +111,7 @@ describe('postgres schema migrations', () => {
     await first.close();
     await withClient((client) =>
       client.query(`
-        DROP TABLE "${SCHEMA}".personal_keys; DROP TABLE "${SCHEMA}".snapshot_chunks; DROP TABLE "${SCHEMA}".snapshots;
+        ${DROP_CHAIN}; DROP TABLE "${SCHEMA}".personal_keys; DROP TABLE "${SCHEMA}".snapshot_chunks; DROP TABLE "${SCHEMA}".snapshots;
         CREATE TABLE "${SCHEMA}".snapshots (org_id text PRIMARY KEY, stream_version integer NOT NULL, last_event_id text NOT NULL,
           schema_version integer NOT NULL, code_version text NOT NULL, state text NOT NULL, commands text NOT NULL, saved_at timestamptz NOT NULL DEFAULT now());
         INSERT INTO "${SCHEMA}".snapshots (org_id, stream_version, last_event_id, schema_version, code_version, state, commands) VALUES ('acme', 1, 'e', 1, 'x', '{}', '[]');
@@ -113,7 +119,7 @@ describe('postgres schema migrations', () => {
     );
     const second = await open();
     try {
-      expect(second.migration).toEqual({ from: 3, to: LATEST_SCHEMA_VERSION, applied: [4, 5] });
+      expect(second.migration).toEqual({ from: 3, to: LATEST_SCHEMA_VERSION, applied: [4, 5, 6] });
       expect(await second.snapshotStore().load('acme')).toBeUndefined();
       expect((await second.readStream('org-json')).events).toHaveLength(1);
     } finally {
@@ -125,15 +131,72 @@ describe('postgres schema migrations', () => {
     const first = await open();
     await first.appendToStream('org-keys', [sampleEvent(1)]);
     await first.close();
-    await withClient((client) => client.query(`DROP TABLE "${SCHEMA}".personal_keys; DELETE FROM "${SCHEMA}".schema_migrations WHERE version = 5`));
+    await withClient((client) => client.query(`${DROP_CHAIN}; DROP TABLE "${SCHEMA}".personal_keys; DELETE FROM "${SCHEMA}".schema_migrations WHERE version >= 5`));
     const second = await open();
     try {
-      expect(second.migration).toEqual({ from: 4, to: LATEST_SCHEMA_VERSION, applied: [5] });
+      expect(second.migration).toEqual({ from: 4, to: LATEST_SCHEMA_VERSION, applied: [5, 6] });
       expect(await tablesOf(SCHEMA)).toContain('personal_keys');
       expect((await second.personalDataKeys().ensureKeys('acme', ['0001'])).size).toBe(1);
       expect((await second.readStream('org-keys')).events).toHaveLength(1);
     } finally {
       await second.close();
+    }
+  });
+
+  it('upgrades a schema of version 5 by moving each chain link out of the metadata into its own column: the chain verifies, digests and proofs stay, readers see the same events', async () => {
+    // A log as version 5 wrote it (its own migrations, its append_events): the link inside the metadata, behind events written before the chain (anchored).
+    const orgId = 'acme-links';
+    const memory = new InMemoryEventStore();
+    const history = randomHistory(orgId, 11, 12);
+    for (const [i, command] of history.entries()) await createLedger({ store: memory, snapshots: false, chain: i >= 3 }).execute(command, adminContext());
+    const written = (await memory.readStream(organizationStreamId(orgId))).events;
+    const digestBefore = await chainDigest(memory, orgId);
+    if (digestBefore._tag === 'Left') throw new Error(digestBefore.left.message);
+    const names = schemaNames(SCHEMA);
+    await withClient(async (client) => {
+      await client.query(`CREATE SCHEMA ${names.quotedSchema}; CREATE TABLE ${names.migrations} (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      for (const migration of MIGRATIONS.filter((m) => m.version <= 5)) {
+        await client.query(migration.sql(names));
+        await client.query(`INSERT INTO ${names.migrations} (version, description) VALUES ($1, $2)`, [migration.version, migration.description]);
+      }
+      const append = (streamId: string, events: readonly { eventId: string; type: string; schemaVersion: number; data: unknown; metadata: string }[]) =>
+        client.query(`SELECT conflict FROM ${names.appendEvents}($1::text[], $2::text[], $3::integer[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::integer[], $9::json[], $10::json[])`, [
+          [streamId], ['any'], [events.length], events.map(() => 1), events.map((_, i) => i + 1), events.map((e) => e.eventId), events.map((e) => e.type), events.map((e) => e.schemaVersion), events.map((e) => JSON.stringify(e.data)), events.map((e) => e.metadata),
+        ]);
+      await append(written[0]!.streamId, written.map((e) => ({ ...e, metadata: JSON.stringify(e.metadata) })));
+      // Metadata that is not an object is left as it is.
+      await append('other', [{ eventId: 'x', type: 'Odd', schemaVersion: 1, data: {}, metadata: '["chain"]' }]);
+    });
+
+    const store = await open();
+    try {
+      expect(store.migration).toEqual({ from: 5, to: LATEST_SCHEMA_VERSION, applied: [6] });
+      const raw = await withClient(async (client) => (await client.query<{ stream_id: string; metadata: unknown; chain: string | null }>(`SELECT stream_id, metadata, chain FROM ${names.events} ORDER BY global_position`)).rows);
+      const ours = raw.filter((row) => row.stream_id !== 'other');
+      expect(ours.some((row) => 'chain' in (row.metadata as object))).toBe(false);
+      expect(ours.filter((row) => row.chain !== null)).toHaveLength(written.filter((e) => 'chain' in (e.metadata as object)).length);
+      expect(raw.find((row) => row.stream_id === 'other')).toEqual({ stream_id: 'other', metadata: ['chain'], chain: null });
+      // Every event reads as it was written, its link (parsed from its column) where it was.
+      const read = (await store.readStream(organizationStreamId(orgId))).events;
+      const asAppended = (e: StoredEvent) => ({ ...e, metadata: e.link === undefined ? e.metadata : { ...(e.metadata as object), chain: JSON.parse(e.link) }, link: undefined });
+      expect(read.map(asAppended)).toEqual(written.map((e) => ({ ...e, link: undefined })));
+      const verification = await verifyChain(store, orgId);
+      expect(verification.mismatch).toBeUndefined();
+      expect(verification.unchainedEvents).toBeGreaterThan(0);
+      expect(await chainDigest(store, orgId)).toEqual(digestBefore);
+      // A proof taken after the upgrade checks against the digest taken before it, and shows the event as it was appended.
+      const proof = await proveEvent(store, orgId, read.length, { digest: digestBefore.right });
+      if (proof._tag === 'Left') throw new Error(proof.left.message);
+      expect(proof.right.event.metadata).toEqual(written[read.length - 1]!.metadata);
+      expect(verifyEventProof(proof.right, digestBefore.right)._tag).toBe('Right');
+      // The ledger goes on chaining after the upgraded events.
+      const ledger = createLedger({ store, snapshots: false });
+      for (const command of randomHistory(orgId, 12, 4).slice(3)) await ledger.execute(command, adminContext());
+      const after = await verifyChain(store, orgId);
+      expect(after.mismatch).toBeUndefined();
+      expect(after.head.streamVersion).toBeGreaterThan(read.length);
+    } finally {
+      await store.close();
     }
   });
 

@@ -94,8 +94,8 @@ describe('postgres global order under concurrent writers', () => {
     await store.withTransaction(async (client) => {
       // The early append, inside a transaction we keep open: it holds the log head.
       await client.query(
-        `SELECT conflict FROM ${store.names.appendEvents}($1::text[], $2::text[], $3::integer[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::integer[], $9::json[], $10::json[])`,
-        [['order-early'], ['any'], [1], [1], [1], [early], ['ContractTested'], [1], ['{"n":1}'], ['{}']],
+        `SELECT conflict FROM ${store.names.appendEvents}($1::text[], $2::text[], $3::integer[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::integer[], $9::json[], $10::json[], $11::text[])`,
+        [['order-early'], ['any'], [1], [1], [1], [early], ['ContractTested'], [1], ['{"n":1}'], ['{}'], [null]],
       );
       late = other.appendToStream('order-late', [sampleEvent(2)]).then((result) => {
         lateSettled = true;

@@ -1,13 +1,16 @@
 import fc from 'fast-check';
-import { canonicalJson, createLedger, organizationStreamId, verifyChain } from '@learner-ledger/core';
+import { canonicalJson, createLedger, linkApart, metadataWithLink, organizationStreamId, verifyChain } from '@learner-ledger/core';
 import { adminContext, randomHistory, tamperOnce, TAMPER_FIELDS, type RawEventRow, type TamperField, type TamperKit } from '@learner-ledger/core/testing';
 import { openSqliteEventStore, type SqliteEventStore } from '../src/index.js';
 
 /**
  * Tamper evidence on the SQLite file: any edit of any stored field of any
  * event, made directly in `ll_events`, is reported by `verifyChain` at that
- * event; and any byte of an event's JSON text edited is either reported at
- * that event or makes the stream unreadable (never silently accepted).
+ * event (an edit of the metadata reaches the chain link in its own column,
+ * as the link was in the metadata appended); any byte of an event's JSON
+ * text edited is either reported at that event or makes the stream
+ * unreadable (never silently accepted), and any byte of its link's text is
+ * reported at that event.
  */
 const COLUMNS: Record<TamperField, string> = {
   type: 'type',
@@ -18,22 +21,31 @@ const COLUMNS: Record<TamperField, string> = {
   streamVersion: 'stream_version',
 };
 
-type Row = { event_id: string; type: string; schema_version: number; data: string; metadata: string; stream_version: number };
+type Row = { event_id: string; type: string; schema_version: number; data: string; metadata: string; chain: string | null; stream_version: number };
 
 const kitOn = (store: SqliteEventStore): TamperKit => {
   const db = store.database;
   return {
     ledger: createLedger({ store, snapshots: false }),
     readRow: async (streamId, version): Promise<RawEventRow> => {
-      const row = db.prepare<[string, number], Row>('SELECT event_id, type, schema_version, data, metadata, stream_version FROM ll_events WHERE stream_id = ? AND stream_version = ?').get(streamId, version)!;
-      return { eventId: row.event_id, type: row.type, schemaVersion: row.schema_version, data: JSON.parse(row.data), metadata: JSON.parse(row.metadata), streamVersion: row.stream_version };
+      const row = db.prepare<[string, number], Row>('SELECT event_id, type, schema_version, data, metadata, chain, stream_version FROM ll_events WHERE stream_id = ? AND stream_version = ?').get(streamId, version)!;
+      const metadata = metadataWithLink({ metadata: JSON.parse(row.metadata), link: row.chain ?? undefined });
+      return { eventId: row.event_id, type: row.type, schemaVersion: row.schema_version, data: JSON.parse(row.data), metadata, streamVersion: row.stream_version };
     },
     writeField: async (streamId, version, field, value) => {
-      const stored = field === 'data' || field === 'metadata' ? JSON.stringify(value) : value;
+      if (field === 'metadata') {
+        // The metadata as appended, link included: the link goes back to its own column (none when the edit removed it).
+        const apart = linkApart({ metadata: value });
+        db.prepare('UPDATE ll_events SET metadata = ?, chain = ? WHERE stream_id = ? AND stream_version = ?').run(JSON.stringify(apart.metadata), apart.link === undefined ? null : JSON.stringify(apart.link), streamId, version);
+        return;
+      }
+      const stored = field === 'data' ? JSON.stringify(value) : value;
       db.prepare(`UPDATE ll_events SET ${COLUMNS[field]} = ? WHERE stream_id = ? AND stream_version = ?`).run(stored as string | number, streamId, version);
     },
   };
 };
+
+const db = (store: SqliteEventStore) => store.database;
 
 const choice = fc.record({
   seed: fc.integer(),
@@ -76,10 +88,10 @@ describe('chain: tampering with the SQLite table', () => {
   });
 
   it('any byte of an event’s stored text edited is reported at that event, or the stream no longer reads', async () => {
-    const outcomes = { reported: 0, unreadable: 0, sameValue: 0 };
+    const outcomes = { reported: 0, unreadable: 0, sameValue: 0, linkNotJson: 0 };
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ seed: fc.integer(), commands: fc.integer({ min: 0, max: 6 }), at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), column: fc.constantFrom('data', 'metadata', 'type', 'event_id'), offset: fc.nat(), byte: fc.integer({ min: 0x20, max: 0x7e }) }),
+        fc.record({ seed: fc.integer(), commands: fc.integer({ min: 0, max: 6 }), at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), column: fc.constantFrom('data', 'metadata', 'chain', 'type', 'event_id'), offset: fc.nat(), byte: fc.integer({ min: 0x20, max: 0x7e }) }),
         async ({ seed, commands, at, column, offset, byte }) => {
           const orgId = `bytes-${run++}`;
           for (const command of randomHistory(orgId, seed, commands)) await kit.ledger.execute(command, adminContext());
@@ -91,11 +103,17 @@ describe('chain: tampering with the SQLite table', () => {
           const replacement = String.fromCharCode(byte === text.charCodeAt(i) ? (byte === 0x7e ? 0x20 : byte + 1) : byte);
           const edited = text.slice(0, i) + replacement + text.slice(i + 1);
           store.database.prepare(`UPDATE ll_events SET ${column} = ? WHERE stream_id = ? AND stream_version = ?`).run(edited, streamId, version);
-          const json = column === 'data' || column === 'metadata';
+          const json = column === 'data' || column === 'metadata' || column === 'chain';
           let parsed: unknown;
           try {
             parsed = json ? JSON.parse(edited) : edited;
           } catch {
+            if (column === 'chain') {
+              // A link that is not JSON any more is read as text by every reader, and reported by verification.
+              expect((await verifyChain(store, orgId)).mismatch).toMatchObject({ position: version, kind: 'malformed-link' });
+              outcomes.linkNotJson++;
+              return;
+            }
             // Not JSON any more: every read of the stream fails, loudly.
             await expect(verifyChain(store, orgId)).rejects.toThrow();
             outcomes.unreadable++;
@@ -116,5 +134,22 @@ describe('chain: tampering with the SQLite table', () => {
     );
     expect(outcomes.reported).toBeGreaterThan(0);
     console.log(`SQLite byte edits: ${JSON.stringify(outcomes)}`);
+  });
+
+  it('a chain key written into the metadata beside the link column is reported at that event', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.record({ seed: fc.integer(), commands: fc.integer({ min: 0, max: 4 }), at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), copy: fc.boolean(), value: fc.jsonValue({ maxDepth: 2 }) }), async ({ seed, commands, at, copy, value }) => {
+        const orgId = `beside-${run++}`;
+        for (const command of randomHistory(orgId, seed, commands)) await kit.ledger.execute(command, adminContext());
+        const streamId = organizationStreamId(orgId);
+        const version = 1 + Math.floor(at * (await verifyChain(store, orgId)).head.streamVersion);
+        const row = db(store).prepare<[string, number], { metadata: string; chain: string }>('SELECT metadata, chain FROM ll_events WHERE stream_id = ? AND stream_version = ?').get(streamId, version)!;
+        // The link itself (a reader would see nothing new) or any value: the chain key is not hashed, so only its place tells.
+        const metadata = { ...(JSON.parse(row.metadata) as object), chain: copy ? JSON.parse(row.chain) : value };
+        db(store).prepare('UPDATE ll_events SET metadata = ? WHERE stream_id = ? AND stream_version = ?').run(JSON.stringify(metadata), streamId, version);
+        expect((await verifyChain(store, orgId)).mismatch).toMatchObject({ position: version, kind: 'malformed-link' });
+      }),
+      { numRuns: 30 },
+    );
   });
 });

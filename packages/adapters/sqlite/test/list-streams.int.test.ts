@@ -17,7 +17,7 @@ describe('sqlite: listing streams', () => {
     await first.appendToStream('other', [event(1, 'Started')]);
     await first.close();
     const raw = new Database(file);
-    raw.exec(`DROP INDEX ll_events_stream_starts; DELETE FROM ll_schema_migrations WHERE component = 'events' AND version = 2`);
+    raw.exec(`DROP INDEX ll_events_stream_starts; ALTER TABLE ll_events DROP COLUMN chain; DELETE FROM ll_schema_migrations WHERE component = 'events' AND version >= 2`);
     raw.close();
 
     const store = openSqliteEventStore({ path: file });

@@ -1,5 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { chainDigest, createLedger, InMemoryEventStore, organizationStreamId, proveEvent, verifyChain, verifyEventProof, type StoredEvent } from '@learner-ledger/core';
+import { adminContext, randomHistory } from '@learner-ledger/core/testing';
 import { SqliteSchemaVersionError, SqliteStoreError, eventLogMigrations, latestVersion, openSqliteEventStore, runMigrations, schemaVersionOf } from '../src/index.js';
 import { temporaryDirectory } from './support.js';
 
@@ -130,6 +132,56 @@ describe('sqlite schema migrations', () => {
     expect(() => reader.transaction(() => reader.database.prepare('DELETE FROM ll_events').run())).toThrow(/read-only/);
     expect(await reader.headPosition()).toBe(1n);
     await reader.close();
+  });
+
+  it('upgrades a file of version 2 by moving each chain link out of the metadata into its own column: the chain verifies, digests and proofs stay, readers see the same events', async () => {
+    // A log as version 2 wrote it: the link inside the metadata JSON, behind events written before the chain (anchored).
+    const orgId = 'acme-links';
+    const memory = new InMemoryEventStore();
+    const history = randomHistory(orgId, 7, 12);
+    for (const [i, command] of history.entries()) await createLedger({ store: memory, snapshots: false, chain: i >= 3 }).execute(command, adminContext());
+    const written = (await memory.readStream(organizationStreamId(orgId))).events;
+    const digestBefore = await chainDigest(memory, orgId);
+    expect(digestBefore._tag).toBe('Right');
+    const file = temp.file('links-in-metadata.db');
+    const old = new Database(file);
+    runMigrations(old, { file, component: 'events', migrations: eventLogMigrations.slice(0, 2) });
+    const insert = old.prepare('INSERT INTO ll_events (position, stream_id, stream_version, event_id, type, schema_version, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    for (const e of written) insert.run(Number(e.globalPosition), e.streamId, e.streamVersion, e.eventId, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata));
+    // A row whose metadata is not JSON (a hand edit) is left as it is, and does not stop the upgrade.
+    insert.run(written.length + 1, 'other', 1, 'x', 'Broken', 1, '{}', '{"chain": not json');
+    old.close();
+
+    const store = openSqliteEventStore({ path: file });
+    try {
+      expect(schemaVersionOf(store.database, 'events')).toBe(latestVersion(eventLogMigrations));
+      const raw = store.database.prepare<[], { metadata: string; chain: string | null; stream_id: string }>('SELECT stream_id, metadata, chain FROM ll_events ORDER BY position').all();
+      const ours = raw.filter((row) => row.stream_id !== 'other');
+      expect(ours.some((row) => 'chain' in JSON.parse(row.metadata))).toBe(false);
+      expect(ours.filter((row) => row.chain !== null)).toHaveLength(written.filter((e) => 'chain' in (e.metadata as object)).length);
+      expect(raw.find((row) => row.stream_id === 'other')).toEqual({ stream_id: 'other', metadata: '{"chain": not json', chain: null });
+      // Every event reads as it was written, its link (parsed from its column) where it was.
+      const read = (await store.readStream(organizationStreamId(orgId))).events;
+      const asAppended = (e: StoredEvent) => ({ ...e, metadata: e.link === undefined ? e.metadata : { ...(e.metadata as object), chain: JSON.parse(e.link) }, link: undefined });
+      expect(read.map(asAppended)).toEqual(written.map((e) => ({ ...e, link: undefined })));
+      const verification = await verifyChain(store, orgId);
+      expect(verification.mismatch).toBeUndefined();
+      expect(verification.unchainedEvents).toBeGreaterThan(0);
+      const digest = await chainDigest(store, orgId);
+      expect(digest).toEqual(digestBefore);
+      // A proof taken after the upgrade checks against the digest taken before it, and shows the event as it was appended.
+      const proof = await proveEvent(store, orgId, read.length, { digest: digestBefore._tag === 'Right' ? digestBefore.right : undefined });
+      expect(proof._tag === 'Right' && proof.right.event.metadata).toEqual(written[read.length - 1]!.metadata);
+      expect(proof._tag === 'Right' && digestBefore._tag === 'Right' && verifyEventProof(proof.right, digestBefore.right)._tag).toBe('Right');
+      // The ledger goes on chaining after the upgraded events.
+      const ledger = createLedger({ store, snapshots: false });
+      for (const command of randomHistory(orgId, 8, 4).slice(3)) await ledger.execute(command, adminContext());
+      const after = await verifyChain(store, orgId);
+      expect(after.mismatch).toBeUndefined();
+      expect(after.head.streamVersion).toBeGreaterThan(read.length);
+    } finally {
+      await store.close();
+    }
   });
 
   it('lets another component keep its own versioned schema in the same file', () => {

@@ -1,4 +1,4 @@
-import { chainEvents, createLedger, encodeEvent, storedLink, InMemoryEventStore, organizationStreamId, type DomainEvent, type EventStore, type StoredEvent } from '@learner-ledger/core';
+import { chainEvents, createLedger, encodeEvent, storedLinkOf, InMemoryEventStore, organizationStreamId, type DomainEvent, type EventStore, type StoredEvent } from '@learner-ledger/core';
 import { seedOrganization } from './scenario.js';
 import { auditLog } from './support.js';
 
@@ -17,7 +17,7 @@ describe('reliability: the log auditor rejects broken logs', () => {
       encodeEvent(event, { eventId: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`, occurredAt: '2026-03-02T09:00:00.000Z', orgId, commandId, correlationId: commandId, causationId: commandId, actor: { kind: 'admin', id: 'x' }, channel: 'api' }),
     );
     // Written around the ledger, but chained as the ledger would: the log is broken only in what each test breaks.
-    const chained = chainEvents(streamId, encoded, version + 1, storedLink(before.at(-1)!.metadata)!.hash);
+    const chained = chainEvents(streamId, encoded, version + 1, storedLinkOf(before.at(-1)!)!.hash);
     await store.appendToStream(streamId, chained.events, { expectedVersion: version });
   };
   const release = (learnerId: string): DomainEvent[] => [

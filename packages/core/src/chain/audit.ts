@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { organizationStreamId } from '../ids.js';
 import type { EventStore, StoredEvent } from '../store/port.js';
-import { GENESIS_HASH, storedLink } from './link.js';
+import { GENESIS_HASH, metadataWithLink, storedLinkOf } from './link.js';
 import { auditPath } from './merkle.js';
 import type { EventProof } from './proof.js';
 import { ChainVerifier, type ChainDigest, type ChainMismatch, type ChainVerification } from './verify.js';
@@ -58,7 +58,8 @@ export type ProofRefusal = { readonly kind: 'not-found'; readonly message: strin
 
 /**
  * A proof that the event at `streamVersion` is in the organization's stream
- * as of a digest (default: as the stream is now): the event as stored, the
+ * as of a digest (default: as the stream is now): the event as stored (its
+ * link in its metadata, as it was appended, whichever store kept it), the
  * hash of the event before it, and the Merkle audit path to the digest's
  * root. The stream is verified up to the digest first: a broken chain proves
  * nothing.
@@ -88,12 +89,12 @@ export const proveEvent = async (store: EventStore, orgId: string, streamVersion
   const verification = options.digest ? verifier.checkDigest(options.digest) : verifier.result();
   if (verification.mismatch) return E.left({ kind: 'mismatch', mismatch: verification.mismatch, message: verification.mismatch.message });
   if (!target) return E.left({ kind: 'not-found', message: `${streamId} holds no event at version ${streamVersion}${options.digest ? ` as of the digest (version ${upTo})` : ''}` });
-  const link = storedLink(target.metadata);
+  const link = storedLinkOf(target);
   return E.right({
     proof: 'learner-ledger/event-proof/1',
     streamId,
     streamVersion,
-    event: { eventId: target.eventId, type: target.type, schemaVersion: target.schemaVersion, data: target.data, metadata: target.metadata },
+    event: { eventId: target.eventId, type: target.type, schemaVersion: target.schemaVersion, data: target.data, metadata: metadataWithLink(target) },
     chainVersion: link?.v ?? 1,
     previousHash: previous,
     treeSize: hashes.length,

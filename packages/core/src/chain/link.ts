@@ -143,23 +143,73 @@ export const differingParts = (stored: string, computed: string): ChainPart[] =>
 
 const LINK_KEYS = new Set(['v', 'hash', 'parts', 'anchors']);
 
-/** The chain link a stored event carries, when it carries a well-formed one (nothing but its own fields: the link itself is not hashed). */
-export const storedLink = (metadata: unknown): ChainLink | undefined => {
-  if (metadata === null || typeof metadata !== 'object') return undefined;
-  const link = (metadata as Record<string, unknown>)[CHAIN_KEY];
+/** What carries an event's link: its metadata (under {@link CHAIN_KEY}), or the link's text a store keeps apart. */
+export interface LinkCarrier {
+  readonly metadata: unknown;
+  readonly link?: string | undefined;
+}
+
+/** A link value when it is a well-formed one (nothing but its own fields: the link itself is not hashed). */
+const wellFormed = (link: unknown): ChainLink | undefined => {
   if (!ChainLink.is(link)) return undefined;
   for (const key in link) if (!LINK_KEYS.has(key)) return undefined;
   return link;
 };
 
+/** The chain link stored metadata carries, when it carries a well-formed one. */
+export const storedLink = (metadata: unknown): ChainLink | undefined => {
+  if (metadata === null || typeof metadata !== 'object') return undefined;
+  return wellFormed((metadata as Record<string, unknown>)[CHAIN_KEY]);
+};
+
 /** Whether stored metadata holds anything under the chain key (well-formed or not). */
 export const hasLinkField = (metadata: unknown): boolean => metadata !== null && typeof metadata === 'object' && CHAIN_KEY in metadata;
 
-/** The hash a stored event's link carries, read without checking the link (folding trusts it; verification checks it). */
-const carriedHash = (metadata: unknown): string | undefined => {
-  const link = (metadata as { [CHAIN_KEY]?: { hash?: unknown } } | null)?.[CHAIN_KEY];
-  return typeof link?.hash === 'string' ? link.hash : undefined;
+/** The link text parsed, or undefined when it is not JSON. */
+const parsedLink = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 };
+
+/**
+ * The chain link a stored event carries, when it carries a well-formed one:
+ * parsed from the text its store keeps apart, else read from its metadata.
+ * A link kept apart beside metadata that holds the chain key too is not
+ * well-formed (the metadata was edited: its chain key is not hashed).
+ */
+export const storedLinkOf = (stored: LinkCarrier): ChainLink | undefined => {
+  if (stored.link === undefined) return storedLink(stored.metadata);
+  return hasLinkField(stored.metadata) ? undefined : wellFormed(parsedLink(stored.link));
+};
+
+/** Whether a stored event holds a link at all (well-formed or not), without parsing it. */
+export const hasLinkOf = (stored: LinkCarrier): boolean => stored.link !== undefined || hasLinkField(stored.metadata);
+
+/**
+ * The metadata of a stored event with its link in it, as the ledger appended
+ * it: what a proof shows of the event, whichever store it was read from.
+ */
+export const metadataWithLink = (stored: LinkCarrier): unknown => {
+  if (stored.link === undefined || stored.metadata === null || typeof stored.metadata !== 'object' || Array.isArray(stored.metadata)) return stored.metadata;
+  const metadata: Record<string, unknown> = { ...(stored.metadata as Record<string, unknown>) };
+  metadata[CHAIN_KEY] = parsedLink(stored.link);
+  return metadata;
+};
+
+/** The hash in a link value, when it holds one. */
+const hashIn = (link: unknown): string | undefined => {
+  const hash = (link as { hash?: unknown } | null | undefined)?.hash;
+  return typeof hash === 'string' ? hash : undefined;
+};
+
+/** The hash stored metadata's link carries, read without checking the link. */
+const hashInMetadata = (metadata: unknown): string | undefined => hashIn((metadata as { [CHAIN_KEY]?: unknown } | null)?.[CHAIN_KEY]);
+
+/** The hash a stored event's link carries, read without checking the link (folding trusts it; verification checks it). */
+export const carriedHash = (stored: LinkCarrier): string | undefined => (stored.link === undefined ? hashInMetadata(stored.metadata) : hashIn(parsedLink(stored.link)));
 
 /**
  * The hash a stored event stands for in its stream: the one it carries, or,
@@ -167,13 +217,55 @@ const carriedHash = (metadata: unknown): string | undefined => {
  * (undefined when that is not known).
  */
 export const chainHashOf = (stored: StoredEvent, previous: string | undefined): string | undefined => {
-  const carried = carriedHash(stored.metadata);
+  const carried = carriedHash(stored);
   if (carried !== undefined) return carried;
   return previous === undefined ? undefined : computeLink(stored, previous).hash;
 };
 
-/** Whether a stored event carries a link (as folding sees it). */
-export const isLinked = (metadata: unknown): boolean => carriedHash(metadata) !== undefined;
+/** Whether stored metadata carries a link (as folding sees it). */
+export const isLinked = (metadata: unknown): boolean => hashInMetadata(metadata) !== undefined;
+
+/** A chained event's metadata without its link, and the link: what a store that keeps the link apart writes. */
+export interface LinkApart {
+  readonly metadata: unknown;
+  readonly link: unknown;
+}
+
+/**
+ * An event {@link chainEvents} stamped. It keeps its metadata as it was
+ * before the link and the link, for stores that write them apart, in a
+ * private field: no copy, comparison or serialization of the event sees it
+ * (a symbol or a weak map cost ten times the event's own allocation).
+ */
+class StampedEvent implements NewStoredEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: unknown;
+  readonly #apart: LinkApart;
+
+  constructor(
+    event: NewStoredEvent,
+    readonly metadata: Record<string, unknown>,
+    link: unknown,
+  ) {
+    this.eventId = event.eventId;
+    this.type = event.type;
+    this.schemaVersion = event.schemaVersion;
+    this.data = event.data;
+    this.#apart = { metadata: event.metadata, link };
+  }
+
+  /** The metadata before the link and the link, while the event's metadata still holds the link stamped. */
+  static apartOf(event: NewStoredEvent): LinkApart | undefined {
+    if (!(event instanceof StampedEvent)) return undefined;
+    const apart = event.#apart;
+    return apart.link === event.metadata[CHAIN_KEY] ? apart : undefined;
+  }
+}
+
+/** The metadata and link {@link chainEvents} stamped an event with (undefined for any other event). */
+export const stampedApart = (event: NewStoredEvent): LinkApart | undefined => StampedEvent.apartOf(event);
 
 /** Events chained onto a stream, and the hash of each. */
 export interface ChainedEvents {
@@ -200,7 +292,8 @@ export const chainEvents = (streamId: string, events: readonly NewStoredEvent[],
     // A copy then one key set: a spread followed by a computed key builds a slow object, which every store then copies or writes.
     const metadata: Record<string, unknown> = { ...(event.metadata as Record<string, unknown>) };
     metadata[CHAIN_KEY] = link;
-    out.push({ ...event, metadata });
+    // A store that keeps the link apart takes both from the stamped event instead of copying the metadata to drop the link again.
+    out.push(new StampedEvent(event, metadata, link));
     hashes.push(computed.hash);
     prev = computed.hash;
   }

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import type { GlobalPosition, StoredEvent } from '../store/port.js';
-import { computeLink, differingParts, GENESIS_HASH, hasLinkField, isKnownChainVersion, storedLink, type ChainPart } from './link.js';
+import { computeLink, differingParts, GENESIS_HASH, hasLinkOf, isKnownChainVersion, storedLinkOf, type ChainPart } from './link.js';
 import { MerkleAccumulator } from './merkle.js';
 
 /**
@@ -124,8 +124,8 @@ export class ChainVerifier {
     if (stored.streamVersion !== position) {
       return fail('stream-version', `expected version ${position}, found ${stored.streamVersion}: an event is missing, or its version was changed`);
     }
-    const link = storedLink(stored.metadata);
-    if (!link && hasLinkField(stored.metadata)) return fail('malformed-link', 'its chain link is not well-formed');
+    const link = storedLinkOf(stored);
+    if (!link && hasLinkOf(stored)) return fail('malformed-link', 'its chain link is not well-formed');
     if (link && !isKnownChainVersion(link.v)) return fail('chain-version', `chain version ${link.v} is not known to this library`);
     const computed = computeLink(stored, this.previous, link?.v);
     const metadataId = eventIdInMetadata(stored);

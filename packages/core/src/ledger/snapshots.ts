@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { storedLink } from '../chain/link.js';
+import { storedLinkOf } from '../chain/link.js';
 import { SNAPSHOT_SCHEMA_VERSION, type OrganizationSnapshot, type SnapshotStore } from '../snapshots/port.js';
 import { decodeSnapshot, type DecodedSnapshot } from '../snapshots/snapshot-decode.js';
 import { captureSnapshot, encodeSnapshot, type SnapshotCapture } from '../snapshots/snapshot-encode.js';
@@ -116,7 +116,7 @@ export class SnapshotKeeper {
     if (state.orgId !== orgId) return this.ignore(`its state is of organization ${state.orgId}`);
     if (commands.lastVersion !== snapshot.streamVersion) return this.ignore(`its command record ends at version ${commands.lastVersion}, not at its own version ${snapshot.streamVersion}`);
     this.tally.loaded++;
-    const link = storedLink(at.metadata);
+    const link = storedLinkOf(at);
     return { state, version: snapshot.streamVersion, commands, lastEventId: snapshot.lastEventId, snapshotVersion: snapshot.streamVersion, lastHash: link?.hash, lastChained: link !== undefined };
   }
 

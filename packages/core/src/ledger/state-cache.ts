@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { DomainEvent } from '../events.js';
-import { chainHashOf, GENESIS_HASH, isLinked } from '../chain/link.js';
+import { carriedHash, chainHashOf, GENESIS_HASH } from '../chain/link.js';
 import { organizationStreamId } from '../ids.js';
 import type { EventMetadata } from '../metadata.js';
 import { organizationDecider } from '../organization/decider.js';
@@ -81,28 +81,71 @@ export const catchUp = async (store: EventStore, streamId: string, entry: CacheE
   }
 };
 
+/** The entry's chain hash after `stored`, the event at its version, from the hash before it. */
+const hashAfter = (entry: CacheEntry, stored: StoredEvent): void => {
+  // A linked event carries its hash; one written without the chain costs a hash here, and only while the hash before it is known.
+  const linked = carriedHash(stored) !== undefined;
+  entry.lastHash = chainHashOf(linked ? stored : asWritten(stored), entry.lastHash);
+  entry.lastChained = linked;
+};
+
+/**
+ * The entry's chain hash after a run of folded events whose links their
+ * store keeps apart (from `fromVersion` to the entry's version, `last`
+ * the last of them): the hash the last one carries, or, when it carries
+ * none (an edited link), each event's in turn from `hashBefore`, as
+ * {@link hashAfter} takes them.
+ */
+const settleRun = (entry: CacheEntry, events: readonly StoredEvent[], fromVersion: number, last: StoredEvent, hashBefore: string | undefined): void => {
+  const hash = carriedHash(last);
+  if (hash !== undefined) {
+    entry.lastHash = hash;
+    entry.lastChained = true;
+    return;
+  }
+  entry.lastHash = hashBefore;
+  for (const stored of events) if (stored.streamVersion >= fromVersion && stored.streamVersion <= last.streamVersion) hashAfter(entry, stored);
+};
+
 /**
  * Folds stored events that follow the entry's version (others are passed
  * over). An event the fast checks accept is folded in place, with its
  * metadata as stored (evolve reads its fields, never the chain link);
- * any other is decoded. Throws {@link LedgerLoadError} on an event that does not decode.
+ * any other is decoded. A link its store keeps apart is parsed for the last
+ * event of a run of them only: folding needs the hash the run ends on.
+ * Throws {@link LedgerLoadError} on an event that does not decode.
  */
 export const foldStored = (entry: CacheEntry, events: readonly StoredEvent[]): void => {
-  for (let i = 0; i < events.length; i++) {
-    const stored = events[i]!;
-    if (stored.streamVersion !== entry.version + 1) continue;
-    const metadata = trustedMetadata(stored);
-    if (metadata !== undefined) {
-      foldNext(entry, { type: stored.type, data: stored.data } as DomainEvent, metadata, stored.streamVersion, stored.eventId);
-    } else {
-      const decoded = decodeEvent(stored);
-      if (E.isLeft(decoded)) throw new LedgerLoadError(decoded.left.message);
-      foldNext(entry, decoded.right.event, decoded.right.metadata, stored.streamVersion, stored.eventId);
+  let runFrom = 0;
+  let runLast: StoredEvent | undefined;
+  let hashBefore: string | undefined;
+  try {
+    for (let i = 0; i < events.length; i++) {
+      const stored = events[i]!;
+      if (stored.streamVersion !== entry.version + 1) continue;
+      const metadata = trustedMetadata(stored);
+      if (metadata !== undefined) {
+        foldNext(entry, { type: stored.type, data: stored.data } as DomainEvent, metadata, stored.streamVersion, stored.eventId);
+      } else {
+        const decoded = decodeEvent(stored);
+        if (E.isLeft(decoded)) throw new LedgerLoadError(decoded.left.message);
+        foldNext(entry, decoded.right.event, decoded.right.metadata, stored.streamVersion, stored.eventId);
+      }
+      if (stored.link !== undefined) {
+        if (runLast === undefined) {
+          runFrom = stored.streamVersion;
+          hashBefore = entry.lastHash;
+        }
+        runLast = stored;
+        continue;
+      }
+      if (runLast !== undefined) settleRun(entry, events, runFrom, runLast, hashBefore);
+      runLast = undefined;
+      hashAfter(entry, stored);
     }
-    // A linked event carries its hash; one written without the chain costs a hash here, and only while the hash before it is known.
-    const linked = isLinked(stored.metadata);
-    entry.lastHash = chainHashOf(linked ? stored : asWritten(stored), entry.lastHash);
-    entry.lastChained = linked;
+  } finally {
+    // Also when an event does not decode: the entry keeps the hash of the version it was folded to.
+    if (runLast !== undefined) settleRun(entry, events, runFrom, runLast, hashBefore);
   }
 };
 

@@ -32,6 +32,14 @@ export interface StoredEvent extends NewStoredEvent {
   readonly streamId: string;
   readonly streamVersion: number;
   readonly globalPosition: GlobalPosition;
+  /**
+   * The JSON text of the event's chain link, from a store that keeps the link
+   * apart from the metadata (SQLite, PostgreSQL): readers that do not audit
+   * never parse it. Absent when the store keeps the link in the metadata
+   * (under `chain`, as it was appended) or the event has none; read it with
+   * `storedLinkOf`.
+   */
+  readonly link?: string;
 }
 
 export interface AppendRequest {

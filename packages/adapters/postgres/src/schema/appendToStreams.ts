@@ -86,7 +86,7 @@ const afterSharedLocks = (streamIds: string, lockKeys: string): string =>
 /**
  * The whole append in one statement: its own transaction, or part of the
  * caller's. The events travel as one JSON document (an array of
- * `[event id, type, schema version, data, metadata]`), serialized once and
+ * `[event id, type, schema version, data, metadata, chain link]`), serialized once and
  * split by the server, which keeps each payload's text as written. With
  * `unlockKey`, the statement also lets go of that session-level advisory lock
  * once the events are in, just before it commits (see appendLocked.ts).
@@ -109,16 +109,16 @@ export const appendInOneStatement = async (client: pg.PoolClient, names: SchemaN
   const statement = JSON_FUNCTIONS_REFUSE.test(document)
     ? {
         name: `ll_${names.statementTag}_append_arrays${suffix}`,
-        text: `SELECT current_versions, first_position, conflict${unlock(12)} FROM ${names.appendEvents}(
-                 ${afterSharedLocks('$1', '$11')}, $2::text[], $3::integer[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::integer[], $9::json[], $10::json[])`,
+        text: `SELECT current_versions, first_position, conflict${unlock(13)} FROM ${names.appendEvents}(
+                 ${afterSharedLocks('$1', '$12')}, $2::text[], $3::integer[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::integer[], $9::json[], $10::json[], $11::text[])`,
         values: [p.streamIds, p.expected, p.counts, requestIndexes, offsets, p.eventIds, p.types, p.schemaVersions, ...payloadArrays(p), p.lockKeys, ...unlockValue],
       }
     : {
         name: `ll_${names.statementTag}_append_json${suffix}`,
         text: `WITH r AS (SELECT current_versions, first_position, conflict FROM ${names.reservePositions}(${afterSharedLocks('$1', '$7')}, $2::text[], $3::integer[])),
                ins AS (
-                 INSERT INTO ${names.events} (global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata)
-                 SELECT r.first_position + u.ord - 1, ($1::text[])[u.req], r.current_versions[u.req] + u.off, e.v->>0, e.v->>1, (e.v->>2)::integer, e.v->3, e.v->4
+                 INSERT INTO ${names.events} (global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata, chain)
+                 SELECT r.first_position + u.ord - 1, ($1::text[])[u.req], r.current_versions[u.req] + u.off, e.v->>0, e.v->>1, (e.v->>2)::integer, e.v->3, e.v->4, e.v->>5
                    FROM r, unnest($4::integer[], $5::integer[]) WITH ORDINALITY AS u(req, off, ord)
                    JOIN json_array_elements($6::json) WITH ORDINALITY AS e(v, ord) ON e.ord = u.ord
                   WHERE r.conflict IS NULL)
@@ -155,7 +155,7 @@ export const copyInTransaction = async (client: pg.PoolClient, names: SchemaName
   const reservation = result.rows[0]!;
   throwOnConflict(p, reservation);
   const copy = client.query(
-    copyFrom(`COPY ${names.events} (global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata) FROM STDIN`),
+    copyFrom(`COPY ${names.events} (global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata, chain) FROM STDIN`),
   );
   const finished = new Promise<void>((resolve, reject) => {
     copy.on('finish', resolve);
@@ -170,8 +170,8 @@ export const copyInTransaction = async (client: pg.PoolClient, names: SchemaName
     let version = reservation.current_versions[index]!;
     for (let n = 0; n < p.counts[index]!; n++, k++) {
       version++;
-      const [data, metadata] = payloadsOf(p, k);
-      lines.push(`${position}\t${streamId}\t${version}\t${copyText(p.eventIds[k]!)}\t${copyText(p.types[k]!)}\t${p.schemaVersions[k]}\t${copyText(data)}\t${copyText(metadata)}\n`);
+      const [data, metadata, link] = payloadsOf(p, k);
+      lines.push(`${position}\t${streamId}\t${version}\t${copyText(p.eventIds[k]!)}\t${copyText(p.types[k]!)}\t${p.schemaVersions[k]}\t${copyText(data)}\t${copyText(metadata)}\t${link === null ? '\\N' : copyText(link)}\n`);
       position++;
       if (lines.length === COPY_ROWS_PER_WRITE) {
         if (!copy.write(lines.join(''))) await Promise.race([once(copy, 'drain'), finished]);

@@ -185,8 +185,49 @@ CREATE TABLE ${n.personalKeys} (
 `,
 };
 
+/**
+ * Version 6: each event's chain link in its own column (`chain`, the link's
+ * JSON text), moved out of the metadata of the events already written, so
+ * readers that do not audit (replays, folds, projections) neither parse it
+ * nor copy the metadata to drop it. The metadata keeps its other keys in
+ * their order and as written (no jsonb round trip); a row whose metadata is
+ * not an object is left as it is. `append_events` takes the links too.
+ */
+const chainColumn: Migration = {
+  version: 6,
+  description: 'chain link apart from the metadata',
+  sql: (n) => `
+ALTER TABLE ${n.events} ADD COLUMN chain text;
+UPDATE ${n.events} e
+   SET chain = (e.metadata -> 'chain')::text,
+       metadata = (SELECT coalesce(json_object_agg(m.key, m.value ORDER BY m.ord), '{}'::json)
+                     FROM json_each(e.metadata) WITH ORDINALITY AS m(key, value, ord) WHERE m.key <> 'chain')
+ WHERE json_typeof(e.metadata) = 'object' AND e.metadata -> 'chain' IS NOT NULL;
+
+DROP FUNCTION IF EXISTS ${n.appendEvents}(text[], text[], integer[], integer[], integer[], text[], text[], integer[], json[], json[]);
+CREATE OR REPLACE FUNCTION ${n.appendEvents}(
+  p_stream_ids text[], p_expected text[], p_counts integer[],
+  p_requests integer[], p_offsets integer[], p_event_ids text[], p_types text[],
+  p_schema_versions integer[], p_data json[], p_metadata json[], p_chain text[],
+  OUT current_versions integer[], OUT first_position bigint, OUT conflict integer)
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  SELECT r.current_versions, r.first_position, r.conflict INTO current_versions, first_position, conflict
+    FROM ${n.reservePositions}(p_stream_ids, p_expected, p_counts) r;
+  IF conflict IS NULL THEN
+    INSERT INTO ${n.events} (global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata, chain)
+    SELECT first_position + u.ord - 1, p_stream_ids[u.req], current_versions[u.req] + u.off,
+           u.event_id, u.type, u.schema_version, u.data, u.metadata, u.chain
+      FROM unnest(p_requests, p_offsets, p_event_ids, p_types, p_schema_versions, p_data, p_metadata, p_chain)
+           WITH ORDINALITY AS u(req, off, event_id, type, schema_version, data, metadata, chain, ord);
+  END IF;
+END
+$fn$;
+`,
+};
+
 /** Every migration this version of the library knows, in order. */
-export const MIGRATIONS: readonly Migration[] = [eventLog, snapshots, streamStarts, binarySnapshots, personalKeys];
+export const MIGRATIONS: readonly Migration[] = [eventLog, snapshots, streamStarts, binarySnapshots, personalKeys, chainColumn];
 
 /** The newest schema version this library writes and reads. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

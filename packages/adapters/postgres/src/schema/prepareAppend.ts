@@ -1,4 +1,4 @@
-import type { AppendRequest, ExpectedVersion, NewStoredEvent } from '@learner-ledger/core';
+import { type AppendRequest, type ExpectedVersion, type NewStoredEvent, linkApart } from '@learner-ledger/core';
 import { STORE_NAME, messageOf } from './errors.js';
 import { streamLockKey } from './lock-key.js';
 
@@ -19,6 +19,10 @@ export interface PreparedAppend {
   readonly schemaVersions: number[];
   /** Every event, in order; its data and metadata become JSON text only when written. */
   readonly events: NewStoredEvent[];
+  /** The metadata of every event without its chain link, which is written to its own column. */
+  readonly metadata: unknown[];
+  /** The chain link of every event (undefined when it has none). */
+  readonly links: unknown[];
 }
 
 /** The append in words, for messages: its size and its streams. */
@@ -27,36 +31,39 @@ export const describe = (p: PreparedAppend): string =>
     ? `the append of ${p.total} event(s) to stream ${p.streamIds[0]}`
     : `the append of ${p.total} event(s) to ${p.requests.length} streams (${p.streamIds.slice(0, 3).join(', ')}${p.requests.length > 3 ? ', …' : ''})`;
 
-/** The data and the metadata of every event as JSON text, for `append_events`. */
-export const payloadArrays = (p: PreparedAppend): [string[], string[]] => {
+/** The data, the metadata and the chain link of every event as JSON text (null: no link), for `append_events`. */
+export const payloadArrays = (p: PreparedAppend): [string[], string[], (string | null)[]] => {
   const data: string[] = [];
   const metadata: string[] = [];
+  const links: (string | null)[] = [];
   p.events.forEach((_, k) => {
-    const [d, m] = payloadsOf(p, k);
+    const [d, m, l] = payloadsOf(p, k);
     data.push(d);
     metadata.push(m);
+    links.push(l);
   });
-  return [data, metadata];
+  return [data, metadata, links];
 };
 
 /** The events as one JSON document; an event JSON cannot hold is named in the error. */
 export const eventsDocument = (p: PreparedAppend): string => {
   try {
-    return JSON.stringify(p.events.map((event) => [event.eventId, event.type, event.schemaVersion, event.data ?? null, event.metadata ?? null]));
+    return JSON.stringify(p.events.map((event, k) => [event.eventId, event.type, event.schemaVersion, event.data ?? null, p.metadata[k] ?? null, p.links[k] ?? null]));
   } catch {
     p.events.forEach((_, k) => payloadsOf(p, k));
     throw new TypeError(`${STORE_NAME} store: ${describe(p)} cannot be stored as JSON; nothing was written`);
   }
 };
 
-/** The data and metadata of the `k`-th event as JSON text. */
-export const payloadsOf = (p: PreparedAppend, k: number): [string, string] => {
+/** The data, metadata and chain link (null: none) of the `k`-th event as JSON text. */
+export const payloadsOf = (p: PreparedAppend, k: number): [string, string, string | null] => {
   const event = p.events[k]!;
   let request = 0;
   let index = k;
   while (index >= p.counts[request]!) index -= p.counts[request++]!;
   const where = `event ${index + 1} of the append to stream ${p.streamIds[request]}`;
-  return [toJson(event.data, `the data of ${where}`), toJson(event.metadata, `the metadata of ${where}`)];
+  const link = p.links[k];
+  return [toJson(event.data, `the data of ${where}`), toJson(p.metadata[k], `the metadata of ${where}`), link === undefined ? null : toJson(link, `the chain link of ${where}`)];
 };
 
 const expectedText = (expected: ExpectedVersion | undefined, streamId: string): string => {
@@ -93,6 +100,8 @@ export const prepare = (schema: string, requests: readonly AppendRequest[]): Pre
     types: [],
     schemaVersions: [],
     events: [],
+    metadata: [],
+    links: [],
   };
   let total = 0;
   for (const request of requests) {
@@ -111,6 +120,10 @@ export const prepare = (schema: string, requests: readonly AppendRequest[]): Pre
       if (!Number.isInteger(event.schemaVersion)) throw new TypeError(`${STORE_NAME} store: the schema version of ${where} must be an integer; nothing was written`);
       p.schemaVersions.push(event.schemaVersion);
       p.events.push(event);
+      // The chain link goes to its own column: readers that do not audit never parse it.
+      const apart = linkApart(event);
+      p.metadata.push(apart.metadata);
+      p.links.push(apart.link);
     });
   }
   return { ...p, total };

@@ -2,7 +2,7 @@ import type { StoredEvent } from '@learner-ledger/core';
 import pg from 'pg';
 
 /** The columns every read selects, in the order {@link toStoredEvent} expects. */
-export const EVENT_COLUMNS = 'global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata';
+export const EVENT_COLUMNS = 'global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata, chain';
 
 const JSON_OIDS = new Set([114, 3802]);
 const INT8_OID = 20;
@@ -22,7 +22,7 @@ export const queryTypes = {
 };
 
 /** A row of {@link EVENT_COLUMNS} read with `rowMode: 'array'`. */
-export type EventRow = [string, string, number, string, string, number, unknown, unknown];
+export type EventRow = [string, string, number, string, string, number, unknown, unknown, string | null];
 
 export const toStoredEvent = (row: EventRow): StoredEvent => ({
   globalPosition: BigInt(row[0]),
@@ -33,4 +33,6 @@ export const toStoredEvent = (row: EventRow): StoredEvent => ({
   schemaVersion: row[5],
   data: row[6],
   metadata: row[7],
+  // Left as text (a text column): parsed only by the readers that audit the chain.
+  link: row[8] ?? undefined,
 });

@@ -1,17 +1,17 @@
 import type Database from 'better-sqlite3';
-import { type AppendRequest, type AppendResult, WrongExpectedVersionError, versionMatches } from '@learner-ledger/core';
+import { type AppendRequest, type AppendResult, WrongExpectedVersionError, linkApart, versionMatches } from '@learner-ledger/core';
 
 /** The prepared statements of the append path, prepared once per connection. */
 export interface AppendStatements {
   readonly head: Database.Statement<[], number | null>;
   readonly streamVersion: Database.Statement<[string], number | null>;
-  readonly insert: Database.Statement<[number, string, number, string, string, number, string, string]>;
+  readonly insert: Database.Statement<[number, string, number, string, string, number, string, string, string | null]>;
 }
 
 export const prepareAppend = (db: Database.Database): AppendStatements => ({
   head: db.prepare<[], number | null>('SELECT MAX(position) FROM ll_events').pluck(),
   streamVersion: db.prepare<[string], number | null>('SELECT MAX(stream_version) FROM ll_events WHERE stream_id = ?').pluck(),
-  insert: db.prepare('INSERT INTO ll_events (position, stream_id, stream_version, event_id, type, schema_version, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+  insert: db.prepare('INSERT INTO ll_events (position, stream_id, stream_version, event_id, type, schema_version, data, metadata, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
 });
 
 /** A stream's current version (0 when it does not exist). */
@@ -41,7 +41,9 @@ export const appendToStreams = (statements: AppendStatements, requests: readonly
     for (const event of request.events) {
       position++;
       version++;
-      insert.run(position, request.streamId, version, event.eventId, event.type, event.schemaVersion, json(event.data), json(event.metadata));
+      // The chain link goes to its own column: readers that do not audit never parse it.
+      const apart = linkApart(event);
+      insert.run(position, request.streamId, version, event.eventId, event.type, event.schemaVersion, json(event.data), json(apart.metadata), apart.link === undefined ? null : json(apart.link));
     }
     return {
       streamId: request.streamId,

@@ -47,6 +47,19 @@ export const eventLogMigrations: readonly Migration[] = [
       db.exec(`CREATE INDEX ll_events_stream_starts ON ll_events (stream_id, type) WHERE stream_version = 1`);
     },
   },
+  {
+    version: 3,
+    name: 'keep the chain link apart from the metadata',
+    up: (db) => {
+      // Readers that do not audit (replays, folds, projections) then neither parse the link nor copy the metadata to drop it.
+      // The link moves as it is (its JSON text); a row whose metadata is not a JSON object is left as it is (it reads as before).
+      db.exec(`
+        ALTER TABLE ll_events ADD COLUMN chain TEXT;
+        UPDATE ll_events SET chain = metadata -> '$.chain', metadata = json_remove(metadata, '$.chain')
+         WHERE json_valid(metadata) AND json_type(metadata) = 'object' AND json_type(metadata, '$.chain') IS NOT NULL;
+      `);
+    },
+  },
 ];
 
 /** The migrations of the organization snapshots (component `snapshots`). */

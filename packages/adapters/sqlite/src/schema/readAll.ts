@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { GlobalPosition, ReadAllBatch, ReadAllOptions, StoredEvent } from '@learner-ledger/core';
 
-/** A row as read with `.raw()`: position, stream id, version, event id, type, schema version, data, metadata. */
-type LogRow = [number, string, number, string, string, number, string, string];
+/** A row as read with `.raw()`: position, stream id, version, event id, type, schema version, data, metadata, chain link. */
+type LogRow = [number, string, number, string, string, number, string, string, string | null];
 
-const COLUMNS = 'position, stream_id, stream_version, event_id, type, schema_version, data, metadata';
+const COLUMNS = 'position, stream_id, stream_version, event_id, type, schema_version, data, metadata, chain';
 
 /** Up to this many stream ids are read through the stream index and merged; more are filtered while scanning the log. */
 const MERGE_LIMIT = 16;
@@ -46,6 +46,8 @@ export const toStoredEvent = (row: LogRow): StoredEvent => ({
   streamId: row[1],
   streamVersion: row[2],
   globalPosition: BigInt(row[0]),
+  // Left as text: parsed only by the readers that audit the chain.
+  link: row[8] ?? undefined,
 });
 
 /** Whether a read reports the head of the log beside its rows, so must run in a read transaction (one snapshot). */

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { ReadStreamOptions, ReadStreamResult, StoredEvent } from '@learner-ledger/core';
 
-/** A row as read with `.raw()`: position, version, event id, type, schema version, data, metadata. */
-type StreamRow = [number, number, string, string, number, string, string];
+/** A row as read with `.raw()`: position, version, event id, type, schema version, data, metadata, chain link. */
+type StreamRow = [number, number, string, string, number, string, string, string | null];
 
 export interface ReadStreamStatements {
   readonly events: Database.Statement<[string, number, number], StreamRow>;
@@ -12,7 +12,7 @@ export interface ReadStreamStatements {
 export const prepareReadStream = (db: Database.Database): ReadStreamStatements => ({
   events: db
     .prepare<[string, number, number], StreamRow>(
-      `SELECT position, stream_version, event_id, type, schema_version, data, metadata
+      `SELECT position, stream_version, event_id, type, schema_version, data, metadata, chain
          FROM ll_events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`,
     )
     .raw(),
@@ -36,6 +36,8 @@ export const readStream = (statements: ReadStreamStatements, streamId: string, o
         streamId,
         streamVersion: row[1],
         globalPosition: BigInt(row[0]),
+        // Left as text: parsed only by the readers that audit the chain.
+        link: row[7] ?? undefined,
       });
     }
   }
