@@ -3,14 +3,15 @@ import { inflate } from 'node:zlib';
 import * as E from 'fp-ts/lib/Either.js';
 import { CommandIndex } from '../ledger/command-index.js';
 import { LearnerTable } from '../organization/learner-table.js';
-import { foldedState, OPEN_SCIM_GUARD, type FoldedOrganizationState, type ImportRecord, type ScheduleRecord, type ScimTokenRecord, type TeamRecord } from '../organization/state.js';
+import { foldedState, type FoldedOrganizationState } from '../organization/state.js';
+import { InstantCodes } from '../organization/table/instants.js';
 import { LicenseIds, TeamLists } from '../organization/table/interned.js';
 import { recordSize } from '../organization/table/learner-text.js';
-import { type ColumnKind, type ColumnArray, I32, LITTLE_ENDIAN, PagedColumn, U32, U8 } from '../organization/table/paged-column.js';
+import { type ColumnKind, type ColumnArray, F64, I32, LITTLE_ENDIAN, PagedColumn, U32, U8 } from '../organization/table/paged-column.js';
 import { TextArena } from '../organization/table/text-arena.js';
 import { SectionReader, readHeader } from './format.js';
 import { SnapshotMeta } from './snapshot-meta.js';
-import { byId, describeFailure, erasureState } from './state-codec.js';
+import { describeFailure, organizationFieldsOf } from './state-codec.js';
 
 const inflateAsync = promisify(inflate);
 
@@ -66,51 +67,35 @@ export const decodeSnapshot = async (bytes: Uint8Array): Promise<E.Either<string
 
 const restore = (meta: SnapshotMeta, sections: SectionReader): E.Either<string, DecodedSnapshot> => {
   const { rows, commands: commandCount } = meta;
-  const raw = [sections.next(rows), sections.next(rows * 4), sections.next(rows * 4), sections.next(rows * 4), sections.next(rows * 4), sections.next(meta.textBytes)];
+  const raw = [sections.next(rows), sections.next(rows * 4), sections.next(rows * 4), sections.next(rows * 4), sections.next(rows * 4), sections.next(rows * 8), sections.next(meta.textBytes)];
   const fingerprintBytes = sections.next(commandCount * 4);
   const deltaBytes = sections.next(commandCount * 4);
   if (raw.some((section) => section === undefined) || fingerprintBytes === undefined || deltaBytes === undefined || !sections.done) {
     return E.left('its sections do not have the lengths its first section announces');
   }
-  const [flagBytes, licenseBytes, activityBytes, teamBytes, beforeBytes, textBytes] = raw as Uint8Array[];
+  const [flagBytes, licenseBytes, activityBytes, teamBytes, beforeBytes, sinceBytes, textBytes] = raw as Uint8Array[];
   const teamLists = TeamLists.of(meta.teamLists);
   const licenses = LicenseIds.of(meta.otherLicenses);
-  if (!teamLists || !licenses) return E.left('its team lists or license ids are not a table (a duplicate, or a missing empty list)');
+  const instants = InstantCodes.of(meta.otherInstants);
+  if (!teamLists || !licenses || !instants) return E.left('its team lists, license ids or instants are not a table (a duplicate, or a missing empty list)');
   const column = <A extends ColumnArray>(kind: ColumnKind<A>, bytes: Uint8Array): PagedColumn<A> => PagedColumn.fromBytes(kind, bytes, rows);
   const flags = column(U8, flagBytes!);
   const license = column(I32, licenseBytes!);
   const teams = column(U32, teamBytes!);
   const before = column(U32, beforeBytes!);
+  const since = column(F64, sinceBytes!);
   for (let row = 0; row < rows; row++) {
-    if (flags.get(row) > KNOWN_FLAGS || !licenses.knows(license.get(row)) || teams.get(row) >= teamLists.count || before.get(row) >= teamLists.count) {
-      return E.left(`its learner row ${row} refers to a flag, license or team list it does not hold`);
+    if (flags.get(row) > KNOWN_FLAGS || !licenses.knows(license.get(row)) || teams.get(row) >= teamLists.count || before.get(row) >= teamLists.count || !instants.knows(since.get(row))) {
+      return E.left(`its learner row ${row} refers to a flag, license, team list or instant it does not hold`);
     }
   }
   const text = restoreText(textBytes!, rows);
   if (text === undefined) return E.left('its text section is not one text record per learner');
-  const table = LearnerTable.restore({ rows, flags, text: text.refs, license, activity: column(U32, activityBytes!), teams, before, arena: text.arena, teamLists, licenses, textBytes: meta.textBytes });
+  const table = LearnerTable.restore({ rows, flags, text: text.refs, license, activity: column(U32, activityBytes!), teams, before, since, arena: text.arena, teamLists, licenses, instants, textBytes: meta.textBytes });
   if (table === undefined) return E.left('two of its learners have the same id or the same e-mail');
   const commands = restoreCommands(fingerprintBytes, deltaBytes, commandCount, meta.lastCommandVersion);
   if (commands === undefined) return E.left('its command versions do not grow along the stream');
-  const state = foldedState(table, {
-    exists: meta.exists,
-    orgId: meta.orgId,
-    name: meta.name,
-    seats: meta.seats,
-    timeZone: meta.timeZone,
-    connector: meta.connector,
-    inactiveTeamId: meta.inactiveTeamId,
-    dailyImportTime: meta.dailyImportTime,
-    licensesInUse: meta.licensesInUse,
-    nextLicenseNumber: meta.nextLicenseNumber,
-    teams: byId<TeamRecord, 'teamId'>(meta.teams, 'teamId'),
-    teamIdsByName: new Map(meta.teamIdsByName),
-    schedules: byId<ScheduleRecord, 'scheduleId'>(meta.schedules as readonly ScheduleRecord[], 'scheduleId'),
-    imports: byId<ImportRecord, 'importId'>(meta.imports as readonly ImportRecord[], 'importId'),
-    scimTokens: byId<ScimTokenRecord, 'tokenId'>(meta.scimTokens ?? [], 'tokenId'),
-    ...erasureState(meta),
-    scimGuard: meta.scimGuard ?? OPEN_SCIM_GUARD,
-  });
+  const state = foldedState(table, organizationFieldsOf(meta));
   return E.right({ state, commands });
 };
 

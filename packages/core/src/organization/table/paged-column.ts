@@ -10,7 +10,7 @@ export const PAGE_BITS = 12;
 export const PAGE_ROWS = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE_ROWS - 1;
 
-export type ColumnArray = Uint8Array | Int32Array | Uint32Array;
+export type ColumnArray = Uint8Array | Int32Array | Uint32Array | Float64Array;
 
 /** How to make a page of one element type. */
 export interface ColumnKind<A extends ColumnArray> {
@@ -21,6 +21,7 @@ export interface ColumnKind<A extends ColumnArray> {
 export const U8: ColumnKind<Uint8Array> = { bytesPerRow: 1, make: (length) => new Uint8Array(length) };
 export const I32: ColumnKind<Int32Array> = { bytesPerRow: 4, make: (length) => new Int32Array(length) };
 export const U32: ColumnKind<Uint32Array> = { bytesPerRow: 4, make: (length) => new Uint32Array(length) };
+export const F64: ColumnKind<Float64Array> = { bytesPerRow: 8, make: (length) => new Float64Array(length) };
 
 export class PagedColumn<A extends ColumnArray> {
   /** 1 where the page is this column's alone; 0 where a frozen copy may still read it. */
