@@ -27,23 +27,17 @@ export type RowMatcher = (row: number) => boolean;
 
 const tagOf = (hash: number): number => hash >>> ROW_BITS;
 
-/** Entry numbers `0..hashes.length-1` in the order of their home slot (`hash & mask`): a radix sort, 11 bits a pass. */
-const sortedByHome = (hashes: Uint32Array, mask: number): Uint32Array => {
-  let order = new Uint32Array(hashes.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  let spare = new Uint32Array(hashes.length);
-  const counts = new Uint32Array(1 << 11);
-  for (let shift = 0; mask >>> shift !== 0; shift += 11) {
-    counts.fill(0);
-    for (let i = 0; i < order.length; i++) counts[((hashes[order[i]!]! & mask) >>> shift) & 0x7ff]!++;
-    for (let digit = 0, sum = 0; digit < counts.length; digit++) {
-      const n = counts[digit]!;
-      counts[digit] = sum;
-      sum += n;
-    }
-    for (let i = 0; i < order.length; i++) spare[counts[((hashes[order[i]!]! & mask) >>> shift) & 0x7ff]!++] = order[i]!;
-    [order, spare] = [spare, order];
-  }
+/** log2 of the groups {@link RowIndex.build} sorts entries into. */
+const GROUP_BITS = 11;
+
+/** Entry numbers `0..hashes.length-1` grouped by the top {@link GROUP_BITS} bits of their home slot (`hash & mask`): one pass of a counting sort. */
+const groupedByHome = (hashes: Uint32Array, mask: number): Uint32Array => {
+  const shift = Math.max(0, 32 - Math.clz32(mask) - GROUP_BITS);
+  const counts = new Uint32Array((1 << GROUP_BITS) + 1);
+  for (let i = 0; i < hashes.length; i++) counts[((hashes[i]! & mask) >>> shift) + 1]!++;
+  for (let group = 1; group < counts.length; group++) counts[group]! += counts[group - 1]!;
+  const order = new Uint32Array(hashes.length);
+  for (let i = 0; i < hashes.length; i++) order[counts[(hashes[i]! & mask) >>> shift]!++] = i;
   return order;
 };
 
@@ -64,45 +58,34 @@ export class RowIndex {
   }
 
   /**
-   * An index of `rows` (keys hashed to `hashes`, in the same order), built in
-   * one sweep of the slots: entries sorted by their home slot and laid down
-   * in that order, each in the first free slot from its home: a layout that
-   * lookups and removals read as one built by insertions, written front to
-   * back instead of at a random slot an entry.
-   * Undefined when `sameKey` finds two rows with equal hashes holding one key.
+   * An index of `rows` (keys hashed to `hashes`, in the same order), built
+   * from scratch: the entries are first grouped by the range of 1/2048 of the
+   * slots their home is in, then inserted group after group, so that the
+   * inserts of a group probe a few kilobytes of slots rather than the whole
+   * index at random. Undefined when `sameKey` finds two rows holding one key.
    */
   static build(rows: Uint32Array, hashes: Uint32Array, sameKey: (a: number, b: number) => boolean): RowIndex | undefined {
     const count = rows.length;
     if (count > MAX_INDEXED_ROWS + 1) throw new RangeError(`An organization holds at most ${MAX_INDEXED_ROWS} learners`);
-    const index = RowIndex.withRoomFor(count);
-    const { slots, mask } = index;
-    const order = sortedByHome(hashes, mask);
-    const wrapped: number[] = [];
-    let last = -1;
+    let capacity = MIN_CAPACITY;
+    while (capacity * MAX_LOAD_NUMERATOR < count * MAX_LOAD_DENOMINATOR) capacity *= 2;
+    const mask = capacity - 1;
+    const slots = new Uint32Array(capacity);
+    const order = groupedByHome(hashes, mask);
     for (let i = 0; i < count; i++) {
       const entry = order[i]!;
       const hash = hashes[entry]!;
-      const home = hash & mask;
-      // Equal keys hash alike, so they share a home: compare within the run of entries with this home.
-      for (let j = i - 1; j >= 0 && (hashes[order[j]!]! & mask) === home; j--) {
-        if (hashes[order[j]!] === hash && sameKey(rows[order[j]!]!, rows[entry]!)) return undefined;
-      }
-      const tagged = ((tagOf(hash) << ROW_BITS) | (rows[entry]! + 1)) >>> 0;
-      const slot = Math.max(home, last + 1);
-      if (slot > mask) wrapped.push(tagged);
-      else {
-        slots.set(slot, tagged);
-        last = slot;
+      const tag = tagOf(hash);
+      for (let index = hash & mask; ; index = (index + 1) & mask) {
+        const value = slots[index]!;
+        if (value === 0) {
+          slots[index] = ((tag << ROW_BITS) | (rows[entry]! + 1)) >>> 0;
+          break;
+        }
+        if (value >>> ROW_BITS === tag && sameKey((value & ROW_MASK) - 1, rows[entry]!)) return undefined;
       }
     }
-    // Those that ran past the last slot go on from the first, into the first free slots.
-    let slot = 0;
-    for (const tagged of wrapped) {
-      while (slots.get(slot) !== 0) slot++;
-      slots.set(slot, tagged);
-    }
-    index.count = count;
-    return index;
+    return new RowIndex(PagedColumn.fromBytes(U32, new Uint8Array(slots.buffer), capacity), mask, count);
   }
 
   get size(): number {
