@@ -113,7 +113,7 @@ describe('row index', () => {
         for (const [k, row] of model) expect(index.find(hashOf(k), matches(k))).toBe(row);
         for (const k of keysOfRows.slice(0, 300)) expect(index.find(hashOf(k), matches(k))).toBe(model.get(k) ?? -1);
       }),
-      { numRuns: 60 },
+      { numRuns: NUM_RUNS },
     );
   });
 });
