@@ -73,4 +73,47 @@ describe('row index', () => {
     expect(index.find(0, matches(0))).toBe(-1);
     expect(index.find(8999 % 5, matches(8999))).toBe(8999);
   });
+
+  it(`built in one go, answers and changes like one filled by inserts, and refuses a key held by two rows (${NUM_RUNS} runs)`, () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 9000 }), { maxLength: 6000 }), fc.option(fc.nat(), { nil: undefined }), hashArb, fc.array(opArb, { maxLength: 60 }), (unique, duplicate, hashOf, ops) => {
+        const keysOfRows = duplicate === undefined || unique.length === 0 ? unique : [...unique, unique[duplicate % unique.length]!];
+        // Rows 0..n-1 hold the given keys (offset so rows are sparse too); a repeated key is a duplicate.
+        const rows = Uint32Array.from(keysOfRows, (_, i) => 2 * i + 1);
+        const keyOfRow = new Map<number, number>(keysOfRows.map((k, i) => [2 * i + 1, k]));
+        const hashes = Uint32Array.from(keysOfRows, (k) => hashOf(k));
+        const built = RowIndex.build(rows, hashes, (a, b) => keyOfRow.get(a) === keyOfRow.get(b));
+        if (new Set(keysOfRows).size !== keysOfRows.length) return void expect(built).toBeUndefined();
+        expect(built).toBeDefined();
+        const index = built!;
+        const model = new Map<number, number>(keysOfRows.map((k, i) => [k, 2 * i + 1]));
+        const keys = { hashOfRow: (row: number) => hashOf(keyOfRow.get(row)!) };
+        const matches = (wanted: number) => (row: number) => keyOfRow.get(row) === wanted;
+        expect(index.size).toBe(model.size);
+        for (const k of [...model.keys()].slice(0, 300)) expect(index.find(hashOf(k), matches(k))).toBe(model.get(k));
+        for (const op of ops) {
+          const k = op.key + 10_000;
+          if (op.op === 'set') {
+            const row = 20_000 + op.row;
+            const previousKey = keyOfRow.get(row);
+            if (previousKey !== undefined && previousKey !== k && model.get(previousKey) === row) continue;
+            keyOfRow.set(row, k);
+            expect(index.set(hashOf(k), row, matches(k), keys)).toBe(model.get(k) ?? -1);
+            model.set(k, row);
+          } else if (op.op === 'remove') {
+            // Removing a built key, shifting the entries after it in its cluster.
+            const builtKey = keysOfRows[op.key % Math.max(1, keysOfRows.length)];
+            for (const gone of builtKey === undefined ? [k] : [k, builtKey]) {
+              expect(index.remove(hashOf(gone), matches(gone), keys)).toBe(model.get(gone) ?? -1);
+              model.delete(gone);
+            }
+          }
+          expect(index.size).toBe(model.size);
+        }
+        for (const [k, row] of model) expect(index.find(hashOf(k), matches(k))).toBe(row);
+        for (const k of keysOfRows.slice(0, 300)) expect(index.find(hashOf(k), matches(k))).toBe(model.get(k) ?? -1);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
 });

@@ -1,10 +1,12 @@
 import type { LearnerPatch, LearnerRecord, Learners } from './learners.js';
 import { normalizeEmail } from './normalize.js';
-import { LicenseIds, TeamLists } from './table/interned.js';
+import type { InstantCodes } from './table/instants.js';
+import type { LicenseIds, TeamLists } from './table/interned.js';
 import { KeyProbe, hashBytes } from './table/key-probe.js';
 import { type Span, TextField, fieldSpan, learnerText, recordSize, textField, textOf, writeLearnerText, type LearnerText } from './table/learner-text.js';
-import { I32, PagedColumn, U32, U8 } from './table/paged-column.js';
+import type { PagedColumn } from './table/paged-column.js';
 import { RowIndex, type RowKeys } from './table/row-index.js';
+import { type LearnerTableParts, emptyTableParts, indexOfRows } from './table/table-parts.js';
 import { TextArena, offsetOf } from './table/text-arena.js';
 
 /*
@@ -18,6 +20,7 @@ import { TextArena, offsetOf } from './table/text-arena.js';
  * | activity| 4     | activities recorded                                            |
  * | teams   | 4     | number of the learner's team list                              |
  * | before  | 4     | number of the team list the last deactivation removed          |
+ * | since   | 8     | code of the instant an inactive learner became inactive (0: none kept) |
  *
  * and two hash indexes over row numbers, one by learner id and one by
  * normalized e-mail, that compare against the arena rather than keep keys.
@@ -30,21 +33,7 @@ const EMAIL_INDEXED = 4;
 /** The record's fields that live in the text arena. */
 const TEXT_FIELDS = { learnerId: TextField.LearnerId, email: TextField.Email, firstName: TextField.FirstName, lastName: TextField.LastName, employeeId: TextField.EmployeeId } as const;
 
-/** The structures a table is made of, as a snapshot writes and restores them. */
-export interface LearnerTableParts {
-  readonly rows: number;
-  readonly flags: PagedColumn<Uint8Array>;
-  readonly text: PagedColumn<Uint32Array>;
-  readonly license: PagedColumn<Int32Array>;
-  readonly activity: PagedColumn<Uint32Array>;
-  readonly teams: PagedColumn<Uint32Array>;
-  readonly before: PagedColumn<Uint32Array>;
-  readonly arena: TextArena;
-  readonly teamLists: TeamLists;
-  readonly licenses: LicenseIds;
-  /** Bytes of the live learners' text records. */
-  readonly textBytes: number;
-}
+export type { LearnerTableParts } from './table/table-parts.js';
 
 /** A learner table: the folded organization's {@link Learners}, and the e-mail index over the same rows. */
 export class LearnerTable implements Learners {
@@ -56,9 +45,13 @@ export class LearnerTable implements Learners {
   private readonly activity: PagedColumn<Uint32Array>;
   private readonly teams: PagedColumn<Uint32Array>;
   private readonly before: PagedColumn<Uint32Array>;
+  private readonly since: PagedColumn<Float64Array>;
   private arena: TextArena;
   private readonly teamLists: TeamLists;
   private readonly licenses: LicenseIds;
+  private readonly instants: InstantCodes;
+  /** Live rows with an instant in `since`. */
+  private sinceCount = 0;
   private readonly byId: RowIndex;
   private readonly byEmail: RowIndex;
   private textBytes: number;
@@ -76,29 +69,13 @@ export class LearnerTable implements Learners {
 
   private constructor(parts: LearnerTableParts, byId: RowIndex | undefined, byEmail: RowIndex | undefined) {
     ({ rows: this.rows, flags: this.flags, text: this.text, license: this.license, activity: this.activity } = parts);
-    ({ teams: this.teams, before: this.before, arena: this.arena, teamLists: this.teamLists, licenses: this.licenses, textBytes: this.textBytes } = parts);
+    ({ teams: this.teams, before: this.before, since: this.since, arena: this.arena, teamLists: this.teamLists, licenses: this.licenses, instants: this.instants, textBytes: this.textBytes } = parts);
     this.byId = byId ?? RowIndex.withRoomFor(parts.rows);
     this.byEmail = byEmail ?? RowIndex.withRoomFor(parts.rows);
   }
 
   static empty(): LearnerTable {
-    return new LearnerTable(
-      {
-        rows: 0,
-        flags: PagedColumn.empty(U8),
-        text: PagedColumn.empty(U32),
-        license: PagedColumn.empty(I32),
-        activity: PagedColumn.empty(U32),
-        teams: PagedColumn.empty(U32),
-        before: PagedColumn.empty(U32),
-        arena: TextArena.empty(),
-        teamLists: new TeamLists(),
-        licenses: new LicenseIds(),
-        textBytes: 0,
-      },
-      undefined,
-      undefined,
-    );
+    return new LearnerTable(emptyTableParts(), undefined, undefined);
   }
 
   /**
@@ -107,28 +84,19 @@ export class LearnerTable implements Learners {
    * claim the same id or the same e-mail.
    */
   static restore(parts: LearnerTableParts): LearnerTable | undefined {
-    const table = new LearnerTable(parts, undefined, undefined);
-    for (let row = 0; row < parts.rows; row++) {
-      const flags = parts.flags.get(row);
-      if ((flags & DELETED) !== 0) table.deleted++;
-      else {
-        fieldSpan(table.arena, table.text.get(row), TextField.LearnerId, table.span);
-        table.probe.loadBytes(table.span.page, table.span.start, table.span.end, table.span.utf16);
-        if (table.byId.set(table.probe.hash, row, table.matchesId, table.idKeys) >= 0) return undefined;
-      }
-      if ((flags & EMAIL_INDEXED) !== 0) {
-        fieldSpan(table.arena, table.text.get(row), TextField.NormalizedEmail, table.span);
-        table.probe.loadBytes(table.span.page, table.span.start, table.span.end, table.span.utf16);
-        if (table.byEmail.set(table.probe.hash, row, table.matchesEmail, table.emailKeys) >= 0) return undefined;
-      }
-    }
+    const byId = indexOfRows(parts, TextField.LearnerId, (flags) => (flags & DELETED) === 0);
+    const byEmail = indexOfRows(parts, TextField.NormalizedEmail, (flags) => (flags & EMAIL_INDEXED) !== 0);
+    if (byId === undefined || byEmail === undefined) return undefined;
+    const table = new LearnerTable(parts, byId, byEmail);
+    table.deleted = parts.rows - byId.size;
+    for (let row = 0; row < parts.rows; row++) if (parts.since.get(row) !== 0 && (parts.flags.get(row) & DELETED) === 0) table.sinceCount++;
     return table;
   }
 
   /** What a snapshot writes. Read-only use: the parts are this table's own. */
   parts(): LearnerTableParts {
-    const { rows, flags, text, license, activity, teams, before, arena, teamLists, licenses, textBytes } = this;
-    return { rows, flags, text, license, activity, teams, before, arena, teamLists, licenses, textBytes };
+    const { rows, flags, text, license, activity, teams, before, since, arena, teamLists, licenses, instants, textBytes } = this;
+    return { rows, flags, text, license, activity, teams, before, since, arena, teamLists, licenses, instants, textBytes };
   }
 
   /** A copy that later changes to this table never reach. O(pages): columns and indexes share pages until written. */
@@ -142,12 +110,14 @@ export class LearnerTable implements Learners {
         activity: this.activity.freeze(),
         teams: this.teams.freeze(),
         before: this.before.freeze(),
+        since: this.since.freeze(),
         arena: this.arena.freeze(),
       },
       this.byId.freeze(),
       this.byEmail.freeze(),
     );
     copy.deleted = this.deleted;
+    copy.sinceCount = this.sinceCount;
     copy.garbageBytes = this.garbageBytes;
     return copy;
   }
@@ -203,7 +173,7 @@ export class LearnerTable implements Learners {
     let row = this.rowOf(record.learnerId);
     if (row < 0) {
       row = this.rows++;
-      for (const column of [this.flags, this.text, this.license, this.activity, this.teams, this.before]) column.reserve(this.rows);
+      for (const column of this.columns()) column.reserve(this.rows);
       this.writeText(row, record, false);
       this.byId.set(this.probe.load(record.learnerId), row, this.matchesId, this.idKeys);
       this.lastId = record.learnerId;
@@ -238,6 +208,7 @@ export class LearnerTable implements Learners {
     if (row < 0) return false;
     this.flags.set(row, this.flags.get(row) | DELETED);
     this.deleted++;
+    if (this.since.get(row) !== 0) this.sinceCount--;
     this.lastId = undefined;
     return true;
   }
@@ -280,15 +251,49 @@ export class LearnerTable implements Learners {
 
   /** Bytes the table's own structures take (columns, indexes, text pages). */
   get byteSize(): number {
-    const columns = [this.flags, this.text, this.license, this.activity, this.teams, this.before];
-    return columns.reduce((sum, column) => sum + column.byteSize, 0) + this.byId.byteSize + this.byEmail.byteSize + this.arena.byteSize;
+    return this.columns().reduce((sum, column) => sum + column.byteSize, 0) + this.byId.byteSize + this.byEmail.byteSize + this.arena.byteSize;
   }
 
   idOfRow(row: number): string {
     return textField(this.arena, this.text.get(row), TextField.LearnerId)!;
   }
 
+  // ------------------------------------------------------------ when learners became inactive (see TableInactiveSince)
+
+  /** The instant kept for the learner, if any. */
+  inactiveSince(learnerId: string): string | undefined {
+    const row = this.rowOf(learnerId);
+    return row < 0 ? undefined : this.instants.decode(this.since.get(row));
+  }
+
+  /** Keeps `instant` (or, undefined, none) for the learner; false when there is no such learner, or no instant to forget. */
+  keepInactiveSince(learnerId: string, instant: string | undefined): boolean {
+    const row = this.rowOf(learnerId);
+    if (row < 0) return false;
+    const code = this.instants.encode(instant);
+    const had = this.since.get(row) !== 0;
+    this.sinceCount += (code !== 0 ? 1 : 0) - (had ? 1 : 0);
+    this.since.set(row, code);
+    return code !== 0 || had;
+  }
+
+  get inactiveSinceCount(): number {
+    return this.sinceCount;
+  }
+
+  /** The learners with an instant kept, and the instant, in row order. */
+  *inactiveSinceEntries(): Generator<[string, string]> {
+    for (let row = 0; row < this.rows; row++) {
+      const code = this.since.get(row);
+      if (code !== 0 && (this.flags.get(row) & DELETED) === 0) yield [this.idOfRow(row), this.instants.decode(code)!];
+    }
+  }
+
   // ------------------------------------------------------------ inside
+
+  private columns(): PagedColumn<Uint8Array | Uint32Array | Int32Array | Float64Array>[] {
+    return [this.flags, this.text, this.license, this.activity, this.teams, this.before, this.since];
+  }
 
   /** Points the e-mail at `row`; the row it pointed at before (if another) leaves the index. */
   private indexEmail(normalizedEmail: string, row: number): void {

@@ -40,3 +40,9 @@ export interface EmailIndex extends ReadonlyMap<string, string> {
   delete(normalizedEmail: string): boolean;
 }
 
+
+/** Learner id → an instant (UTC ISO), e.g. when an inactive learner became inactive. */
+export interface InstantIndex extends ReadonlyMap<string, string> {
+  set(learnerId: string, instant: string): unknown;
+  delete(learnerId: string): boolean;
+}

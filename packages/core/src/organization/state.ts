@@ -1,12 +1,13 @@
 import type { Connector, ImportFormat, ImportOptions, ImportSchedule, MoveInstruction, TeamKind } from '../events.js';
 import type { Actor, Channel } from '../metadata.js';
 import { TableEmailIndex } from './email-index.js';
+import { TableInactiveSince } from './inactive-since.js';
 import { LearnerDraft } from './learner-draft.js';
 import { LearnerTable } from './learner-table.js';
-import type { EmailIndex, Learners } from './learners.js';
+import type { EmailIndex, InstantIndex, Learners } from './learners.js';
 import { OverlayMap } from './overlay-map.js';
 
-export type { EmailIndex, LearnerPatch, LearnerRecord, Learners } from './learners.js';
+export type { EmailIndex, InstantIndex, LearnerPatch, LearnerRecord, Learners } from './learners.js';
 export { normalizeEmail, normalizeName } from './normalize.js';
 
 export interface TeamRecord {
@@ -100,7 +101,7 @@ export interface OrganizationState {
   /** Days an inactive learner's personal data is kept before it may be erased (0: no wait). */
   retentionDays: number;
   /** Inactive learners → the instant they became inactive (UTC ISO): when their retention period began. */
-  readonly inactiveSince: Map<string, string>;
+  readonly inactiveSince: InstantIndex;
   /** The SCIM mass-deactivation guard's window, hold and allowance. */
   scimGuard: ScimDeactivationGuard;
 }
@@ -109,6 +110,7 @@ export interface OrganizationState {
 export interface FoldedOrganizationState extends OrganizationState {
   readonly learners: LearnerTable;
   readonly learnerIdsByEmail: TableEmailIndex;
+  readonly inactiveSince: TableInactiveSince;
 }
 
 /** An organization before its first event. */
@@ -132,15 +134,18 @@ export const emptyFoldedState = (): FoldedOrganizationState => foldedState(Learn
   imports: new Map(),
   scimTokens: new Map(),
   retentionDays: 0,
-  inactiveSince: new Map(),
   scimGuard: OPEN_SCIM_GUARD,
 });
 
+/** The fields of a state that are not kept in its learner table. */
+export type OrganizationFields = Omit<OrganizationState, 'learners' | 'learnerIdsByEmail' | 'inactiveSince'>;
+
 /** A folded state of the given learners and other fields. */
-export const foldedState = (learners: LearnerTable, rest: Omit<OrganizationState, 'learners' | 'learnerIdsByEmail'>): FoldedOrganizationState => ({
+export const foldedState = (learners: LearnerTable, rest: OrganizationFields): FoldedOrganizationState => ({
   ...rest,
   learners,
   learnerIdsByEmail: new TableEmailIndex(learners),
+  inactiveSince: new TableInactiveSince(learners),
 });
 
 /** A copy-on-write view of a state: folding events onto it leaves the original untouched. O(1); its writes cost O(what they change). */
@@ -168,7 +173,6 @@ export const frozenCopy = (state: FoldedOrganizationState): FoldedOrganizationSt
   schedules: new Map(state.schedules),
   imports: new Map(state.imports),
   scimTokens: new Map(state.scimTokens),
-  inactiveSince: new Map(state.inactiveSince),
 });
 
 export const activeLearnerCount = (state: OrganizationState): number => {

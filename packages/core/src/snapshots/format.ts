@@ -12,15 +12,17 @@
  *
  * The payload is cut in blocks of at most {@link BLOCK_BYTES}, each deflated
  * on its own (zlib format: its Adler-32 checks it), so that a load inflates
- * them side by side in the thread pool. The payload is a run of sections,
- * each a 32-bit byte length, the bytes, and zeros to the next multiple of 4
- * (see snapshot-encode.ts for the sections of this version). The magic's
+ * them one after another into the payload. The payload is a run of
+ * sections, each a 32-bit byte length, 4 zero bytes, the bytes, and zeros to
+ * the next multiple of 8, so that every section starts 8-byte aligned and a
+ * restored column can be a view of the payload rather than a copy (see
+ * snapshot-encode.ts for the sections of this version). The magic's
  * first byte is not ASCII, so text (an old JSON snapshot) is never taken for
  * a snapshot; a reader that finds another magic or version ignores the bytes.
  */
 export const SNAPSHOT_MAGIC: Uint8Array = Uint8Array.of(0x89, 0x4c, 0x4c, 0x53, 0x4e, 0x41, 0x50, 0x0a);
 /** The format version this code writes and reads. It is the snapshot schema version: one number for the form and the fold. */
-export const SNAPSHOT_FORMAT_VERSION = 6;
+export const SNAPSHOT_FORMAT_VERSION = 7;
 export const HEADER_BYTES = 20;
 /** The largest payload a snapshot can have (its length is a 32-bit number). */
 export const MAX_PAYLOAD_BYTES = 0xffffffff;
@@ -78,12 +80,15 @@ export const readHeader = (bytes: Uint8Array): { readonly payloadLength: number;
   return { payloadLength, blocks };
 };
 
-/** Padding after a section of `length` bytes. */
-export const paddingOf = (length: number): number => (4 - (length % 4)) % 4;
+/** Bytes of the head of a section: its length and 4 zero bytes. */
+const SECTION_HEAD_BYTES = 8;
 
-/** The 4 bytes that announce a section of `length` bytes. */
+/** Padding after a section of `length` bytes. */
+export const paddingOf = (length: number): number => (8 - (length % 8)) % 8;
+
+/** The head that announces a section of `length` bytes. */
 export const sectionLength = (length: number): Uint8Array => {
-  const bytes = new Uint8Array(4);
+  const bytes = new Uint8Array(SECTION_HEAD_BYTES);
   new DataView(bytes.buffer).setUint32(0, length, true);
   return bytes;
 };
@@ -97,11 +102,11 @@ export class SectionReader {
     this.view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   }
 
-  /** The next section's bytes (a view, not a copy), or undefined when it runs past the end or is not `expected` bytes long. */
+  /** The next section's bytes (a view, not a copy), or undefined when it runs past the end, its head is not one, or it is not `expected` bytes long. */
   next(expected?: number): Uint8Array | undefined {
-    if (this.at + 4 > this.payload.length) return undefined;
+    if (this.at + SECTION_HEAD_BYTES > this.payload.length || this.view.getUint32(this.at + 4, true) !== 0) return undefined;
     const length = this.view.getUint32(this.at, true);
-    const start = this.at + 4;
+    const start = this.at + SECTION_HEAD_BYTES;
     const end = start + length;
     if (end > this.payload.length || (expected !== undefined && length !== expected)) return undefined;
     this.at = end + paddingOf(length);

@@ -7,16 +7,17 @@ import { type ColumnArray, type PagedColumn, LITTLE_ENDIAN, PAGE_ROWS } from '..
 import { offsetOf } from '../organization/table/text-arena.js';
 import { type Block, paddingOf, sectionLength, snapshotHeader } from './format.js';
 import { type NextTurn, nextIdleTurn } from './turns.js';
-import { organizationFields, type SnapshotMeta } from './snapshot-meta.js';
+import type { SnapshotMeta } from './snapshot-meta.js';
+import { organizationFields } from './state-codec.js';
 
 /*
- * The sections of a version-2 payload, in order:
+ * The sections of a payload, in order:
  *   0 meta (JSON, see snapshot-meta.ts)
  *   1 flags u8 × rows · 2 license i32 × rows · 3 activity u32 × rows
- *   4 teams u32 × rows · 5 before u32 × rows
- *   6 text: every row's text record, in row order (textBytes bytes)
- *   7 command fingerprints u32 × commands
- *   8 command first versions u32 × commands, each as the difference from the one before (small numbers deflate well)
+ *   4 teams u32 × rows · 5 before u32 × rows · 6 since f64 × rows
+ *   7 text: every row's text record, in row order (textBytes bytes)
+ *   8 command fingerprints u32 × commands
+ *   9 command first versions u32 × commands, each as the difference from the one before (small numbers deflate well)
  */
 
 /** An organization as it was at one version, held by frozen copies that later commands never change. */
@@ -35,9 +36,10 @@ export const captureSnapshot = (state: FoldedOrganizationState, commandIndex: Co
       ...organizationFields(state),
       rows: table.rows,
       textBytes: table.textBytes,
-      // Both tables only grow: the copies taken now are those the frozen columns refer to.
+      // The interned tables only grow: the copies taken now are those the frozen columns refer to.
       teamLists: table.teamLists.all().slice(),
       otherLicenses: table.licenses.otherIds().slice(),
+      otherInstants: table.instants.otherInstants().slice(),
       commands: commands.count,
       lastCommandVersion: commands.lastVersion,
     },
@@ -172,7 +174,7 @@ export const encodeSnapshot = async (capture: SnapshotCapture, options: EncodeOp
   const payload = new BlockedPayload(options.level ?? 1, turn);
   const json = Buffer.from(JSON.stringify(meta), 'utf8');
   await payload.section(json.length, [json]);
-  const columns: AnyColumn[] = [table.flags, table.license, table.activity, table.teams, table.before];
+  const columns: AnyColumn[] = [table.flags, table.license, table.activity, table.teams, table.before, table.since];
   for (const column of columns) await payload.section(...columnBytes(column, table.rows));
   await payload.section(table.textBytes, textRuns(table, options.rowsPerTurn ?? 16_384, turn));
   await payload.section(...columnBytes(commands.fingerprints, commands.count));

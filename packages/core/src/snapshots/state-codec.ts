@@ -3,13 +3,14 @@ import * as t from 'io-ts';
 import { Connector, ImportFormat, ImportOptions, ImportSchedule, LearnerStatus, MoveInstruction, TeamKind } from '../events.js';
 import { Actor, Channel } from '../metadata.js';
 import { LearnerTable } from '../organization/learner-table.js';
-import { foldedState, OPEN_SCIM_GUARD, type ImportRecord, type OrganizationState, type ScheduleRecord, type ScimTokenRecord, type TeamRecord } from '../organization/state.js';
+import { foldedState, OPEN_SCIM_GUARD, type ImportRecord, type OrganizationFields, type OrganizationState, type ScheduleRecord, type ScimTokenRecord, type TeamRecord } from '../organization/state.js';
 
 /*
  * The plain form of an OrganizationState: JSON, every map an array in its
  * iteration order (commands iterate maps, so order is part of the state).
  * Records keyed by their own id are stored as the records; the two name
- * indexes as [key, id] pairs. Two states are the same when their plain forms
+ * indexes as [key, id] pairs, the instants kept for inactive learners as
+ * [id, instant] pairs. Two states are the same when their plain forms
  * are; snapshots use the compact binary form (snapshot-encode.ts) instead.
  */
 
@@ -63,49 +64,42 @@ export const ImportRecordCodec = t.intersection([
 ]);
 
 export const ScimTokenRecordCodec = t.type({ tokenId: t.string, client: t.string, sha256: t.string, status: t.keyof({ active: null, revoked: null }) });
-/** Absent in states written before SCIM tokens were kept: none then. */
-export const ScimTokensField = t.partial({ scimTokens: t.readonlyArray(ScimTokenRecordCodec) });
 export const ScimGuardCodec = t.type({
   minutes: t.readonlyArray(t.tuple([Count, Count])),
   held: t.boolean,
   allowedUntil: Nullable(t.string),
   allowedCount: Count,
 });
-/** Absent in states written before the SCIM mass-deactivation guard: an open guard then. */
-export const ScimGuardField = t.partial({ scimGuard: ScimGuardCodec });
 
-/** Absent in states written before erasure: no retention period and no instants kept. */
-export const ErasureFields = t.partial({ retentionDays: Count, inactiveSince: Pairs });
+/**
+ * The organization's own fields and small maps, as plain data: what the
+ * plain form and a snapshot's first section both hold. The optional ones are
+ * absent in states written before SCIM tokens, erasure or the SCIM
+ * mass-deactivation guard (none, no retention period, an open guard then).
+ */
+export const OrganizationFieldsCodec = t.intersection([
+  t.type({
+    exists: t.boolean,
+    orgId: t.string,
+    name: t.string,
+    seats: Count,
+    timeZone: t.string,
+    connector: Connector,
+    inactiveTeamId: Nullable(t.string),
+    dailyImportTime: t.string,
+    licensesInUse: Count,
+    nextLicenseNumber: Count,
+    teams: t.readonlyArray(TeamRecordCodec),
+    teamIdsByName: Pairs,
+    schedules: t.readonlyArray(ScheduleRecordCodec),
+    imports: t.readonlyArray(ImportRecordCodec),
+  }),
+  t.partial({ scimTokens: t.readonlyArray(ScimTokenRecordCodec), retentionDays: Count, scimGuard: ScimGuardCodec }),
+]);
+export type PlainOrganizationFields = t.TypeOf<typeof OrganizationFieldsCodec>;
 
-/** The organization's erasure fields as plain data. */
-export const erasureFields = (state: OrganizationState) => ({ retentionDays: state.retentionDays, inactiveSince: [...state.inactiveSince.entries()] });
-
-/** The erasure fields of a plain state read back (absent: none). */
-export const erasureState = (plain: t.TypeOf<typeof ErasureFields>) => ({ retentionDays: plain.retentionDays ?? 0, inactiveSince: new Map(plain.inactiveSince ?? []) });
-
-/** The plain form of an {@link OrganizationState}. */
-export const SerializedOrganizationState = t.intersection([t.type({
-  exists: t.boolean,
-  orgId: t.string,
-  name: t.string,
-  seats: Count,
-  timeZone: t.string,
-  connector: Connector,
-  inactiveTeamId: Nullable(t.string),
-  dailyImportTime: t.string,
-  licensesInUse: Count,
-  nextLicenseNumber: Count,
-  teams: t.readonlyArray(TeamRecordCodec),
-  teamIdsByName: Pairs,
-  learners: t.readonlyArray(LearnerRecordCodec),
-  learnerIdsByEmail: Pairs,
-  schedules: t.readonlyArray(ScheduleRecordCodec),
-  imports: t.readonlyArray(ImportRecordCodec),
-}), ScimTokensField, ErasureFields, ScimGuardField]);
-export type SerializedOrganizationState = t.TypeOf<typeof SerializedOrganizationState>;
-
-/** A state as plain JSON-able data (Maps become arrays in insertion order). */
-export const serializeOrganizationState = (state: OrganizationState): SerializedOrganizationState => ({
+/** The organization's own fields and small maps of a state, as plain data. */
+export const organizationFields = (state: OrganizationState): PlainOrganizationFields => ({
   exists: state.exists,
   orgId: state.orgId,
   name: state.name,
@@ -118,13 +112,49 @@ export const serializeOrganizationState = (state: OrganizationState): Serialized
   nextLicenseNumber: state.nextLicenseNumber,
   teams: [...state.teams.values()],
   teamIdsByName: [...state.teamIdsByName.entries()],
-  learners: [...state.learners.values()],
-  learnerIdsByEmail: [...state.learnerIdsByEmail.entries()],
   schedules: [...state.schedules.values()],
   imports: [...state.imports.values()],
   scimTokens: [...state.scimTokens.values()],
-  ...erasureFields(state),
+  retentionDays: state.retentionDays,
   scimGuard: state.scimGuard,
+});
+
+/** The fields {@link organizationFields} gave, read back. */
+export const organizationFieldsOf = (plain: PlainOrganizationFields): OrganizationFields => ({
+  exists: plain.exists,
+  orgId: plain.orgId,
+  name: plain.name,
+  seats: plain.seats,
+  timeZone: plain.timeZone,
+  connector: plain.connector,
+  inactiveTeamId: plain.inactiveTeamId,
+  dailyImportTime: plain.dailyImportTime,
+  licensesInUse: plain.licensesInUse,
+  nextLicenseNumber: plain.nextLicenseNumber,
+  teams: byId<TeamRecord, 'teamId'>(plain.teams, 'teamId'),
+  teamIdsByName: new Map(plain.teamIdsByName),
+  schedules: byId<ScheduleRecord, 'scheduleId'>(plain.schedules as readonly ScheduleRecord[], 'scheduleId'),
+  imports: byId<ImportRecord, 'importId'>(plain.imports as readonly ImportRecord[], 'importId'),
+  scimTokens: byId<ScimTokenRecord, 'tokenId'>(plain.scimTokens ?? [], 'tokenId'),
+  retentionDays: plain.retentionDays ?? 0,
+  scimGuard: plain.scimGuard ?? OPEN_SCIM_GUARD,
+});
+
+/** The plain form of an {@link OrganizationState}: its own fields, its learners, the e-mail index and the instants kept for inactive learners. */
+export const SerializedOrganizationState = t.intersection([
+  OrganizationFieldsCodec,
+  t.type({ learners: t.readonlyArray(LearnerRecordCodec), learnerIdsByEmail: Pairs }),
+  // Absent in states written before erasure: no instants kept.
+  t.partial({ inactiveSince: Pairs }),
+]);
+export type SerializedOrganizationState = t.TypeOf<typeof SerializedOrganizationState>;
+
+/** A state as plain JSON-able data (Maps become arrays in insertion order). */
+export const serializeOrganizationState = (state: OrganizationState): SerializedOrganizationState => ({
+  ...organizationFields(state),
+  learners: [...state.learners.values()],
+  learnerIdsByEmail: [...state.learnerIdsByEmail.entries()],
+  inactiveSince: [...state.inactiveSince.entries()],
 });
 
 /** Records keyed by their own id, in order. */
@@ -141,29 +171,17 @@ export const deserializeOrganizationState = (json: unknown): E.Either<string, Or
   const s = decoded.right;
   const learners = LearnerTable.empty();
   for (const learner of s.learners) learners.add(learner);
-  const state = foldedState(learners, {
-    exists: s.exists,
-    orgId: s.orgId,
-    name: s.name,
-    seats: s.seats,
-    timeZone: s.timeZone,
-    connector: s.connector,
-    inactiveTeamId: s.inactiveTeamId,
-    dailyImportTime: s.dailyImportTime,
-    licensesInUse: s.licensesInUse,
-    nextLicenseNumber: s.nextLicenseNumber,
-    teams: byId<TeamRecord, 'teamId'>(s.teams, 'teamId'),
-    teamIdsByName: new Map(s.teamIdsByName),
-    schedules: byId<ScheduleRecord, 'scheduleId'>(s.schedules as readonly ScheduleRecord[], 'scheduleId'),
-    imports: byId<ImportRecord, 'importId'>(s.imports as readonly ImportRecord[], 'importId'),
-    scimTokens: byId<ScimTokenRecord, 'tokenId'>(s.scimTokens ?? [], 'tokenId'),
-    ...erasureState(s),
-    scimGuard: s.scimGuard ?? OPEN_SCIM_GUARD,
-  });
+  const state = foldedState(learners, organizationFieldsOf(s));
   // The e-mail index points an address at the learner who has it, and only once.
   for (const [normalizedEmail, learnerId] of s.learnerIdsByEmail) {
     if (state.learnerIdsByEmail.has(normalizedEmail) || !learners.pointEmail(normalizedEmail, learnerId)) {
       return E.left(`learnerIdsByEmail: ${JSON.stringify(normalizedEmail)} cannot point at learner ${JSON.stringify(learnerId)}`);
+    }
+  }
+  // An instant is kept for a learner of the organization, and only once.
+  for (const [learnerId, instant] of s.inactiveSince ?? []) {
+    if (state.inactiveSince.has(learnerId) || !learners.keepInactiveSince(learnerId, instant)) {
+      return E.left(`inactiveSince: no instant can be kept for learner ${JSON.stringify(learnerId)}`);
     }
   }
   return E.right(state);

@@ -10,17 +10,20 @@ export const PAGE_BITS = 12;
 export const PAGE_ROWS = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE_ROWS - 1;
 
-export type ColumnArray = Uint8Array | Int32Array | Uint32Array;
+export type ColumnArray = Uint8Array | Int32Array | Uint32Array | Float64Array;
 
 /** How to make a page of one element type. */
 export interface ColumnKind<A extends ColumnArray> {
   readonly bytesPerRow: number;
   readonly make: (length: number) => A;
+  /** A page over bytes held elsewhere (`byteOffset` a multiple of `bytesPerRow`). */
+  readonly view: (buffer: ArrayBufferLike, byteOffset: number, length: number) => A;
 }
 
-export const U8: ColumnKind<Uint8Array> = { bytesPerRow: 1, make: (length) => new Uint8Array(length) };
-export const I32: ColumnKind<Int32Array> = { bytesPerRow: 4, make: (length) => new Int32Array(length) };
-export const U32: ColumnKind<Uint32Array> = { bytesPerRow: 4, make: (length) => new Uint32Array(length) };
+export const U8: ColumnKind<Uint8Array> = { bytesPerRow: 1, make: (length) => new Uint8Array(length), view: (buffer, at, length) => new Uint8Array(buffer, at, length) };
+export const I32: ColumnKind<Int32Array> = { bytesPerRow: 4, make: (length) => new Int32Array(length), view: (buffer, at, length) => new Int32Array(buffer, at, length) };
+export const U32: ColumnKind<Uint32Array> = { bytesPerRow: 4, make: (length) => new Uint32Array(length), view: (buffer, at, length) => new Uint32Array(buffer, at, length) };
+export const F64: ColumnKind<Float64Array> = { bytesPerRow: 8, make: (length) => new Float64Array(length), view: (buffer, at, length) => new Float64Array(buffer, at, length) };
 
 export class PagedColumn<A extends ColumnArray> {
   /** 1 where the page is this column's alone; 0 where a frozen copy may still read it. */
@@ -38,12 +41,23 @@ export class PagedColumn<A extends ColumnArray> {
     return new PagedColumn(kind, [], true);
   }
 
-  /** A column over `rows` values read from `bytes` (little-endian, as {@link PagedColumn.bytesOf} wrote them). */
+  /**
+   * A column over `rows` values read from `bytes` (little-endian, as
+   * {@link PagedColumn.bytesOf} wrote them). When `bytes` starts at a multiple
+   * of the element size, its full pages are views of `bytes`, which the
+   * column then owns and writes in place: a restore touches no new memory for
+   * them. Otherwise, and for the last partial page, the bytes are copied.
+   */
   static fromBytes<A extends ColumnArray>(kind: ColumnKind<A>, bytes: Uint8Array, rows: number): PagedColumn<A> {
     const pages: A[] = [];
+    const aligned = bytes.byteOffset % kind.bytesPerRow === 0;
     for (let first = 0; first < rows; first += PAGE_ROWS) {
-      const page = kind.make(PAGE_ROWS);
       const count = Math.min(PAGE_ROWS, rows - first);
+      if (aligned && count === PAGE_ROWS) {
+        pages.push(kind.view(bytes.buffer, bytes.byteOffset + first * kind.bytesPerRow, PAGE_ROWS));
+        continue;
+      }
+      const page = kind.make(PAGE_ROWS);
       // Copied byte-wise into the page, so the source needs no alignment.
       new Uint8Array(page.buffer, page.byteOffset, count * kind.bytesPerRow).set(bytes.subarray(first * kind.bytesPerRow, (first + count) * kind.bytesPerRow));
       pages.push(page);

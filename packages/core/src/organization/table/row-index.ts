@@ -27,6 +27,20 @@ export type RowMatcher = (row: number) => boolean;
 
 const tagOf = (hash: number): number => hash >>> ROW_BITS;
 
+/** log2 of the groups {@link RowIndex.build} sorts entries into. */
+const GROUP_BITS = 11;
+
+/** Entry numbers `0..hashes.length-1` grouped by the top {@link GROUP_BITS} bits of their home slot (`hash & mask`): one pass of a counting sort. */
+const groupedByHome = (hashes: Uint32Array, mask: number): Uint32Array => {
+  const shift = Math.max(0, 32 - Math.clz32(mask) - GROUP_BITS);
+  const counts = new Uint32Array((1 << GROUP_BITS) + 1);
+  for (let i = 0; i < hashes.length; i++) counts[((hashes[i]! & mask) >>> shift) + 1]!++;
+  for (let group = 1; group < counts.length; group++) counts[group]! += counts[group - 1]!;
+  const order = new Uint32Array(hashes.length);
+  for (let i = 0; i < hashes.length; i++) order[counts[(hashes[i]! & mask) >>> shift]!++] = i;
+  return order;
+};
+
 export class RowIndex {
   private constructor(
     private slots: PagedColumn<Uint32Array>,
@@ -41,6 +55,37 @@ export class RowIndex {
     const slots = PagedColumn.empty(U32);
     slots.reserve(capacity);
     return new RowIndex(slots, capacity - 1, 0);
+  }
+
+  /**
+   * An index of `rows` (keys hashed to `hashes`, in the same order), built
+   * from scratch: the entries are first grouped by the range of 1/2048 of the
+   * slots their home is in, then inserted group after group, so that the
+   * inserts of a group probe a few kilobytes of slots rather than the whole
+   * index at random. Undefined when `sameKey` finds two rows holding one key.
+   */
+  static build(rows: Uint32Array, hashes: Uint32Array, sameKey: (a: number, b: number) => boolean): RowIndex | undefined {
+    const count = rows.length;
+    if (count > MAX_INDEXED_ROWS + 1) throw new RangeError(`An organization holds at most ${MAX_INDEXED_ROWS} learners`);
+    let capacity = MIN_CAPACITY;
+    while (capacity * MAX_LOAD_NUMERATOR < count * MAX_LOAD_DENOMINATOR) capacity *= 2;
+    const mask = capacity - 1;
+    const slots = new Uint32Array(capacity);
+    const order = groupedByHome(hashes, mask);
+    for (let i = 0; i < count; i++) {
+      const entry = order[i]!;
+      const hash = hashes[entry]!;
+      const tag = tagOf(hash);
+      for (let index = hash & mask; ; index = (index + 1) & mask) {
+        const value = slots[index]!;
+        if (value === 0) {
+          slots[index] = ((tag << ROW_BITS) | (rows[entry]! + 1)) >>> 0;
+          break;
+        }
+        if (value >>> ROW_BITS === tag && sameKey((value & ROW_MASK) - 1, rows[entry]!)) return undefined;
+      }
+    }
+    return new RowIndex(PagedColumn.fromBytes(U32, new Uint8Array(slots.buffer), capacity), mask, count);
   }
 
   get size(): number {

@@ -21,6 +21,11 @@ export class TextArena {
     return new TextArena([], ARENA_PAGE_BYTES);
   }
 
+  /** An arena over `pages` (records laid out as {@link TextArena.reserve} lays them); new records go to a new page. Undefined past the pages an arena can address. */
+  static of(pages: Buffer[]): TextArena | undefined {
+    return pages.length > MAX_PAGES ? undefined : new TextArena(pages, ARENA_PAGE_BYTES);
+  }
+
   /** Room for a record of `size` bytes: its reference, and where to write it. */
   reserve(size: number): { readonly ref: number; readonly page: Buffer; readonly offset: number } {
     if (this.used + size > ARENA_PAGE_BYTES) {
