@@ -171,13 +171,16 @@ const fastEnvelope = (stored: StoredEvent): EventEnvelope | undefined => {
   if (reader === undefined || stored.schemaVersion !== reader.version) return undefined;
   // The chain link is the store's tamper evidence, not part of what the event says.
   const metadata = ((stored as CheckedOnWrite)[WITHOUT_LINK] ?? envelopeMetadata(stored.metadata)) as EventMetadata;
-  if ((stored as CheckedOnWrite)[CHECKED_ON_WRITE] !== true) {
-    if (!reader.data(stored.data) || !isMetadata(metadata)) return undefined;
-    const streamOrgId = orgIdOfStreamRemembered(stored.streamId);
-    if (streamOrgId !== undefined && streamOrgId !== metadata.orgId) return undefined;
-  }
+  if ((stored as CheckedOnWrite)[CHECKED_ON_WRITE] !== true && !passesChecks(stored, reader, metadata)) return undefined;
   const event = { type: stored.type, data: stored.data } as DomainEvent;
   return { event, metadata, streamId: stored.streamId, streamVersion: stored.streamVersion, globalPosition: stored.globalPosition };
+};
+
+/** Whether the checks compiled from the codecs accept the event's data and its metadata (without the chain link), in its stream's organization. */
+const passesChecks = (stored: StoredEvent, reader: EventReader, metadata: EventMetadata): boolean => {
+  if (!reader.data(stored.data) || !isMetadata(metadata)) return false;
+  const streamOrgId = orgIdOfStreamRemembered(stored.streamId);
+  return streamOrgId === undefined || streamOrgId === metadata.orgId;
 };
 
 /**
@@ -200,17 +203,44 @@ export const trustedMetadata = (stored: StoredEvent): EventMetadata | undefined 
 };
 
 /**
- * Freezes a stored event a store has just built, marking it when the read
- * checks accept it now: reading it later skips them, since its schema version
- * is this code's and nothing can change it any more. Its data and metadata
- * must already be frozen through and through (the in-memory store's copies).
+ * A stored event with every field and mark inside the object itself. Built
+ * by a constructor, V8 keeps them all in the object; a spread with fields
+ * and marks added after it keeps the added ones in a separate array, one
+ * more cache miss on every read of a large log (the first read of an event
+ * is most of a replay's time in memory). The prototype is then set back to
+ * `Object.prototype`: it reads as the plain object it was.
+ */
+class StoredRecord {
+  constructor(stored: StoredEvent, withoutLink: unknown, checked: boolean) {
+    const self = this as unknown as { -readonly [K in keyof StoredEvent]: StoredEvent[K] };
+    self.eventId = stored.eventId;
+    self.type = stored.type;
+    self.schemaVersion = stored.schemaVersion;
+    self.data = stored.data;
+    self.metadata = stored.metadata;
+    self.streamId = stored.streamId;
+    self.streamVersion = stored.streamVersion;
+    self.globalPosition = stored.globalPosition;
+    // Not enumerable: a spread or `Object.assign` of the event never carries them to an object that can change.
+    if (withoutLink !== stored.metadata) Object.defineProperty(this, WITHOUT_LINK, { value: Object.freeze(withoutLink) });
+    if (checked) Object.defineProperty(this, CHECKED_ON_WRITE, { value: true });
+  }
+}
+
+/**
+ * A frozen copy of a stored event a store has just built, marked when the
+ * read checks accept it now: reading it later skips them, since its schema
+ * version is this code's and nothing can change it any more. Its data and
+ * metadata must already be frozen through and through (the in-memory
+ * store's copies); they are shared, not copied.
  */
 export const freezeCheckedOnWrite = (stored: StoredEvent): StoredEvent => {
   const withoutLink = envelopeMetadata(stored.metadata);
+  const reader = READERS.get(stored.type);
+  const checked = reader !== undefined && stored.schemaVersion === reader.version && passesChecks(stored, reader, withoutLink as EventMetadata);
   // Kept beside the event: every read of it (a replay reads each many times) would otherwise copy its metadata to drop the link.
-  if (withoutLink !== stored.metadata) Object.defineProperty(stored, WITHOUT_LINK, { value: Object.freeze(withoutLink) });
-  if (fastEnvelope(stored) !== undefined) Object.defineProperty(stored, CHECKED_ON_WRITE, { value: true });
-  return Object.freeze(stored);
+  const record = Object.setPrototypeOf(new StoredRecord(stored, withoutLink, checked), Object.prototype) as StoredEvent;
+  return Object.freeze(record);
 };
 
 /** The envelope of `data` (current shape) when the type guards accept it, else undefined: no values or error reports built. */

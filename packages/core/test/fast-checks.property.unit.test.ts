@@ -11,12 +11,10 @@ import {
   EVENT_TYPES,
   EventMetadata,
   IsoInstant,
-  LearnerDeactivatedV1,
   OrgIdCodec,
-  organizationStreamId,
-  type StoredEvent,
 } from '../src/index.js';
 import { instantArb, mutate, mutationArb, trickyStringArb, validArb } from './codec-arbitraries.js';
+import { linkArb, metadataArb, storedEventArb } from './stored-event-arbitraries.js';
 
 /**
  * The checks compiled from the codecs, which decide whether a stored event
@@ -27,7 +25,6 @@ import { instantArb, mutate, mutationArb, trickyStringArb, validArb } from './co
  */
 const NUM_RUNS = 300;
 const dataCodecOf = (type: keyof typeof CURRENT_EVENT_CODECS): t.Mixed => CURRENT_EVENT_CODECS[type].codec.props.data as t.Mixed;
-const metadataArb = (edges: boolean) => validArb(EventMetadata, edges) as fc.Arbitrary<Record<string, unknown>>;
 
 describe('checks compiled from the codecs', () => {
   it.each(EVENT_TYPES)('%s: accepts the data the library writes', (type) => {
@@ -109,44 +106,6 @@ describe('checks compiled from the codecs', () => {
   });
 });
 
-const dataArbs = new Map<t.Mixed, fc.Arbitrary<unknown>>();
-const dataArbOf = (codec: t.Mixed): fc.Arbitrary<unknown> => {
-  let arb = dataArbs.get(codec);
-  if (!arb) dataArbs.set(codec, (arb = validArb(codec, true)));
-  return arb;
-};
-
-/** A stored event of any kind: valid, of an older version, mutated, of an unknown type, in another organization's stream. */
-const storedEventArb: fc.Arbitrary<StoredEvent> = fc
-  .record({
-    type: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...EVENT_TYPES) }, { weight: 1, arbitrary: fc.constantFrom('LearnerTeleported', 'toString', '__proto__', '') }),
-    versionShift: fc.constantFrom(0, 0, 0, 0, -1, 1, 0.5),
-    seed: fc.nat(),
-    metadata: metadataArb(true),
-    dataMutations: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 2, arbitrary: fc.array(mutationArb, { minLength: 1, maxLength: 2 }) }),
-    metadataMutations: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(mutationArb, { minLength: 1, maxLength: 2 }) }),
-    stream: fc.constantFrom('own', 'own', 'own', 'other-org', 'not-an-org', 'invalid-org'),
-    streamVersion: fc.integer({ min: 1, max: 1000 }),
-    position: fc.bigInt({ min: 1n, max: 2n ** 62n }),
-  })
-  .chain((r) => {
-    const known = EVENT_TYPES.includes(r.type as (typeof EVENT_TYPES)[number]) ? (r.type as (typeof EVENT_TYPES)[number]) : undefined;
-    const version = known ? CURRENT_EVENT_CODECS[known].version + r.versionShift : 1;
-    // Data of the version it claims: v1 of LearnerDeactivated is upcast on read.
-    const dataCodec = known === 'LearnerDeactivated' && version === 1 ? (LearnerDeactivatedV1.props.data as t.Mixed) : known ? dataCodecOf(known) : dataCodecOf('LicenseAssigned');
-    return dataArbOf(dataCodec).map((data): StoredEvent => {
-      const metadata = mutate(r.metadata, r.metadataMutations);
-      const orgId = typeof (metadata as { orgId?: unknown })?.orgId === 'string' ? ((metadata as { orgId: string }).orgId) : 'acme';
-      const streamId = {
-        own: organizationStreamId(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(orgId) ? orgId : 'acme'),
-        'other-org': organizationStreamId(orgId === 'globex' ? 'initech' : 'globex'),
-        'not-an-org': 'another-application-stream',
-        'invalid-org': 'learner-ledger.org-bad/org',
-      }[r.stream];
-      return { eventId: `e-${r.seed}`, type: r.type, schemaVersion: version, data: mutate(data, r.dataMutations), metadata, streamId, streamVersion: r.streamVersion, globalPosition: r.position };
-    });
-  });
-
 describe('decodeEvent with its fast path', () => {
   it('gives exactly the full decode: the same envelope, or the same error naming stream, version, position and field', () => {
     const outcomes = new Set<string>();
@@ -166,7 +125,6 @@ describe('decodeEvent with its fast path', () => {
   });
 });
 
-const linkArb = fc.record({ v: fc.constantFrom(1, 2), hash: fc.string({ minLength: 64, maxLength: 64, unit: fc.constantFrom(...'0123456789abcdef') }), parts: fc.constant('00000000.00000000.00000000.00000000') });
 
 describe('the metadata copy compiled from its codec', () => {
   const copy = compileCopyWithout(EventMetadata, CHAIN_KEY);
