@@ -16,6 +16,13 @@ describe('the in-memory store’s frozen copy of what it stores', () => {
     );
   });
 
+  test('-0 comes back as 0, as JSON writes it and the SQL stores give it back', () => {
+    const copy = frozenCopy({ '': [-0], n: -0 }, 'data') as { '': number[]; n: number };
+    expect(Object.is(copy[''][0], 0)).toBe(true);
+    expect(Object.is(copy.n, 0)).toBe(true);
+    expect(copy).toEqual(JSON.parse(JSON.stringify({ '': [-0], n: -0 })));
+  });
+
   test('undefined fields are left out, as JSON leaves them out', () => {
     expect(frozenCopy({ a: 1, b: undefined, c: [{ d: undefined, e: 'x' }] }, 'data')).toEqual({ a: 1, c: [{ e: 'x' }] });
   });

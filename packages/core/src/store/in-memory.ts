@@ -246,7 +246,8 @@ const copyFrozen = (value: unknown): unknown => {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new NotJson(`is ${value}, which JSON cannot hold`);
-    return value;
+    // JSON writes -0 as 0: the SQL stores give 0 back, so this store does too.
+    return value === 0 ? 0 : value;
   }
   if (Array.isArray(value)) {
     const copy = new Array<unknown>(value.length);
