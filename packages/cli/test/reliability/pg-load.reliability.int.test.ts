@@ -27,10 +27,18 @@ describe('reliability: PostgreSQL with many writer connections', () => {
     try {
       const ledger = createLedger({ store });
       const setupIds = new Set<string>();
-      for (const [i, command] of setupCommands(shape).entries()) {
+      const setup = setupCommands(shape);
+      // Another instance caches the organization before the last setup command: its next command is decided on a stale
+      // state, so its append loses the race for certain and is retried (the load's own lost races vary: 5-8 in 6 runs).
+      const racer = createLedger({ store: writerStores[0]! });
+      for (const [i, command] of setup.entries()) {
+        if (i === setup.length - 1) rightOf(await racer.state(LOAD_ORG));
         setupIds.add(`setup-${i}`);
         rightOf(await ledger.execute(command, { commandId: `setup-${i}`, actor: { kind: 'admin', id: 'setup@load.test' }, channel: 'api' }));
       }
+      setupIds.add('setup-race');
+      const raced = rightOf(await racer.execute({ type: 'CreateTeam', orgId: LOAD_ORG, name: 'Support' }, { commandId: 'setup-race', actor: { kind: 'admin', id: 'setup@load.test' }, channel: 'api' }));
+      expect(raced).toMatchObject({ status: 'applied', retries: 1 });
       const lists = writerDeliveries(shape);
       const setupHead = await store.headPosition();
       const followers = startFollowers(store);
@@ -60,7 +68,6 @@ describe('reliability: PostgreSQL with many writer connections', () => {
       const projections = await checkFollowers(store, followers, head, LOAD_ORG, { seats: org.seats, inUse: org.inUse });
       console.log(`[reliability] postgres load seed ${shape.seed}: ${JSON.stringify({ connections: shape.writers, peakBackends, writingMs, ...figures, followersAtPause: Number(pausedHead), partialPositionsSeenWhileWriting: whileWriting, projections })}`);
 
-      expect(figures.retries).toBeGreaterThan(0);
       expect(figures.duplicates).toBeGreaterThan(0);
       expect(figures.refused['LICENSE_POOL_EXHAUSTED'] ?? 0).toBeGreaterThan(0);
       expect(figures.maxInUse).toBe(shape.seats);
