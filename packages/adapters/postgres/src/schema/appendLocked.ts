@@ -43,9 +43,10 @@ const lockAndReadTail = async (client: pg.PoolClient, context: AppendContext, ke
  * every process that use it wait for each other, while appends to other
  * streams go on, and plain appends of the stream wait for the one in
  * progress (they take the key shared, see appendToStreams.ts). Two round
- * trips hold the lock: take it and read the events the caller lacks; then,
- * once the caller decided, append in one statement that lets go of the lock
- * and commits. The lock waits up to the pool's `lock_timeout`.
+ * trips hold the lock (three from `copyThreshold` events): take it and read
+ * the events the caller lacks; then, once the caller decided, append in one
+ * statement, or one COPY message (see copyAppend.ts), that lets go of the
+ * lock and commits. The lock waits up to the pool's `lock_timeout`.
  */
 export const appendLocked = async <T>(
   context: AppendContext,
