@@ -53,6 +53,7 @@ let timings = new Map<string, { count: number; ms: number }>();
 const kindOf = (arg: unknown): string => {
   const text = typeof arg === 'string' ? arg : ((arg as { text?: string } | null)?.text ?? (arg as { _text?: string } | null)?._text ?? '?');
   const words = text.trim().split(/\s+/);
+  if (/; COPY /.test(text)) return 'reservation; COPY';
   if (words[0]?.toUpperCase() === 'SELECT' || words[0]?.toUpperCase() === 'WITH') return `${words[0]} ${(/(\w+_positions|\w+_events|pg_advisory\w*|snapshot\w*)/.exec(text) ?? ['?'])[0]}`;
   return words[0]!.toUpperCase();
 };
@@ -67,7 +68,9 @@ const kindOf = (arg: unknown): string => {
     timings.set(kind, t);
   };
   const result = query.apply(this, args) as { then?: unknown; on?: (event: string, f: () => void) => void };
+  const settles = (args[0] as { done?: Promise<unknown> } | null)?.done; // the store's own COPY query
   if (result && typeof result.then === 'function') (result as Promise<unknown>).then(done, done);
+  else if (settles && typeof settles.then === 'function') settles.then(done, done);
   else if (result && typeof result.on === 'function') result.on('finish', done);
   return result;
 };

@@ -137,7 +137,15 @@ class CopyAppendQuery {
       connection.sendCopyFail(this.refused === undefined ? 'expected version conflict' : 'an event cannot be stored as JSON');
       return;
     }
-    void this.writeRows(reservation);
+    this.writeRows(reservation).catch((error: unknown) => {
+      // Nothing of it commits: the COPY is failed (if the connection still takes it), and the append answers with the error.
+      try {
+        connection.sendCopyFail('the rows could not be written');
+      } catch {
+        // the connection is gone: the server rolls back
+      }
+      this.handleError(error);
+    });
   }
 
   private async writeRows(reservation: Reservation): Promise<void> {
@@ -161,7 +169,7 @@ class CopyAppendQuery {
     }
     if (chunk.length > 0) this.sendChunk(chunk);
     this.rests = [];
-    stream.write(COPY_DONE);
+    if (!this.settled) stream.write(COPY_DONE);
   }
 
   /** One CopyData message; false when the socket wants a drain first. */
