@@ -79,4 +79,45 @@ describe('postgres bulk appends', () => {
       { numRuns: 40 },
     );
   });
+
+  it('writes any stream id through the one-message COPY append, plain or locked, and finds conflicts on it', async () => {
+    // The COPY message writes the stream ids into its SQL as literals: quotes, backslashes, dollars and semicolons must stay text.
+    const awkwardId = fc.array(fc.constantFrom('a', 'z', "'", '"', '\\', '$', ';', '\t', '\n', '\r', ' ', 'E', '(', ')', 'é', '学', '🎓', '-'), { minLength: 1, maxLength: 24 }).map((chars) => chars.join(''));
+    const everyAppend = await freshStore('ll_test_bulk_ids', { copyThreshold: 1 });
+    try {
+      await fc.assert(
+        fc.asyncProperty(awkwardId, fc.integer({ min: 1, max: 4 }), fc.boolean(), async (suffix, count, locked) => {
+          const streamId = `org-${randomUUID()}-${suffix}`;
+          const events = Array.from({ length: count }, (_, i) => bulkEvent(i));
+          const head = await everyAppend.headPosition();
+          const appended = locked
+            ? (await everyAppend.appendLocked(streamId, 0, (tail) => ({ events: tail.length === 0 ? events : [], value: tail.length }))).append!
+            : await everyAppend.appendToStream(streamId, events, { expectedVersion: 'no_stream' });
+          expect(appended.firstPosition).toBe(head + 1n);
+          expect(appended.nextExpectedVersion).toBe(count);
+          const read = await everyAppend.readStream(streamId);
+          expect(read.events.map((e) => [e.streamId, e.streamVersion, e.globalPosition])).toEqual(events.map((_, i) => [streamId, i + 1, head + 1n + BigInt(i)]));
+          // The same expected version again conflicts, and writes nothing.
+          await expect(everyAppend.appendToStream(streamId, events, { expectedVersion: 'no_stream' })).rejects.toBeInstanceOf(WrongExpectedVersionError);
+          expect(await everyAppend.headPosition()).toBe(head + BigInt(count));
+        }),
+        { numRuns: 30 },
+      );
+    } finally {
+      await everyAppend.close();
+    }
+  });
+
+  it('writes nothing of a COPY append whose payload JSON cannot hold, and the store goes on', async () => {
+    const head = await store.headPosition();
+    const streamId = `org-bad-${randomUUID()}`;
+    const events = Array.from({ length: 300 }, (_, i) => bulkEvent(i));
+    events[250] = { ...events[250]!, data: { big: 10n } };
+    await expect(store.appendToStream(streamId, events, { expectedVersion: 'no_stream' })).rejects.toThrow(/the data of event 251 of the append to stream org-bad-.* cannot be stored as JSON/);
+    expect(await store.headPosition()).toBe(head);
+    expect((await store.readStream(streamId)).currentVersion).toBe(0);
+    const good = await store.appendToStream(streamId, events.slice(0, 200), { expectedVersion: 'no_stream' });
+    expect(good.firstPosition).toBe(head + 1n);
+    expect(good.nextExpectedVersion).toBe(200);
+  });
 });

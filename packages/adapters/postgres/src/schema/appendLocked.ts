@@ -1,6 +1,7 @@
 import { type LockedAppendResult, type LockedDecision, StoreUnavailableError, type StoredEvent, WrongExpectedVersionError } from '@learner-ledger/core';
 import type pg from 'pg';
-import { type AppendContext, appendInOneStatement, confirmAfterLostConnection, conflictFromUniqueViolation, copyInTransaction, toResults } from './appendToStreams.js';
+import { type AppendContext, appendInOneStatement, confirmAfterLostConnection, conflictFromUniqueViolation, throwOnConflict, toResults } from './appendToStreams.js';
+import { appendWithCopy } from './copyAppend.js';
 import { STORE_NAME, isConnectionLost, isServerBusy, messageOf } from './errors.js';
 import { streamLockKey } from './lock-key.js';
 import { type PreparedAppend, describe, prepare } from './prepareAppend.js';
@@ -37,28 +38,15 @@ const lockAndReadTail = async (client: pg.PoolClient, context: AppendContext, ke
   return results[results.length - 1]!.rows.map(toStoredEvent);
 };
 
-/** Appends with COPY in a transaction that lets go of the stream's lock just before it commits. */
-const copyAndUnlock = async (client: pg.PoolClient, context: AppendContext, p: PreparedAppend, key: bigint) => {
-  await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
-  try {
-    const reservation = await copyInTransaction(client, context.names, p);
-    await client.query(`SELECT pg_advisory_unlock(${key})`);
-    await client.query('COMMIT');
-    return reservation;
-  } catch (error) {
-    if (!isConnectionLost(error)) await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
-};
-
 /**
  * Decide-and-append under an advisory lock keyed by the stream: writers of
  * every process that use it wait for each other, while appends to other
  * streams go on, and plain appends of the stream wait for the one in
  * progress (they take the key shared, see appendToStreams.ts). Two round
- * trips hold the lock: take it and read the events the caller lacks; then,
- * once the caller decided, append in one statement that lets go of the lock
- * and commits. The lock waits up to the pool's `lock_timeout`.
+ * trips hold the lock (three from `copyThreshold` events): take it and read
+ * the events the caller lacks; then, once the caller decided, append in one
+ * statement, or one COPY message (see copyAppend.ts), that lets go of the
+ * lock and commits. The lock waits up to the pool's `lock_timeout`.
  */
 export const appendLocked = async <T>(
   context: AppendContext,
@@ -90,7 +78,8 @@ export const appendLocked = async <T>(
     step = 'append';
     if (decision.events.length === 0) return { value: decision.value };
     sent = prepare(context.names.schema, [{ streamId, events: decision.events, expectedVersion: afterVersion + tail.length }]);
-    const reservation = sent.total >= context.copyThreshold ? await copyAndUnlock(client, context, sent, key) : await appendInOneStatement(client, context.names, sent, key);
+    const reservation = sent.total >= context.copyThreshold ? await appendWithCopy(client, context.names, sent, key) : await appendInOneStatement(client, context.names, sent, key);
+    throwOnConflict(sent, reservation);
     mayHoldLock = false;
     return { value: decision.value, append: toResults(sent, reservation)[0]! };
   } catch (error) {

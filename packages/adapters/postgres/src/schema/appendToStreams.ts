@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import {
   AppendOutcomeUnknownError,
   type AppendRequest,
@@ -7,10 +6,10 @@ import {
   WrongExpectedVersionError,
 } from '@learner-ledger/core';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { type Reservation, appendWithCopy } from './copyAppend.js';
 import { STORE_NAME, isConnectionLost, isServerBusy, messageOf } from './errors.js';
 import type { SchemaNames } from './identifiers.js';
-import { type PreparedAppend, describe, eventsDocument, payloadArrays, payloadsOf, prepare } from './prepareAppend.js';
+import { type PreparedAppend, describe, eventsDocument, payloadArrays, prepare } from './prepareAppend.js';
 import { queryTypes } from './rows.js';
 
 /** Escapes PostgreSQL's JSON functions refuse although the json type stores them: NUL, and a UTF-16 surrogate (JSON.stringify escapes only lone ones). */
@@ -25,12 +24,7 @@ export interface AppendContext {
   readonly copyThreshold: number;
 }
 
-/** What `reserve_positions` / `append_events` answer. */
-export interface Reservation {
-  readonly current_versions: number[];
-  readonly first_position: string;
-  readonly conflict: number | null;
-}
+export type { Reservation };
 
 const UNIQUE_VIOLATION = '23505';
 const STREAM_VERSION_CONSTRAINT = 'events_stream_version_unique';
@@ -38,8 +32,9 @@ const STREAM_VERSION_CONSTRAINT = 'events_stream_version_unique';
 /**
  * Appends to one or more streams in one transaction: every expected version
  * is checked after the log head is locked, then every event is inserted, or
- * nothing is. Small appends are one statement (`append_events`, one round
- * trip); large ones reserve their positions and stream the rows with COPY.
+ * nothing is. Small appends are one statement (one round trip); large ones
+ * are one message that reserves their positions and streams the rows with
+ * COPY (two round trips, see copyAppend.ts).
  */
 export const appendToStreams = async (context: AppendContext, requests: readonly AppendRequest[]): Promise<AppendResult[]> => {
   if (requests.length === 0) return [];
@@ -53,6 +48,7 @@ export const appendToStreams = async (context: AppendContext, requests: readonly
   let released = false;
   try {
     const reservation = prepared.total >= context.copyThreshold ? await appendWithCopy(client, context.names, prepared) : await appendInOneStatement(client, context.names, prepared);
+    throwOnConflict(prepared, reservation);
     return toResults(prepared, reservation);
   } catch (error) {
     if (error instanceof WrongExpectedVersionError) throw error;
@@ -131,64 +127,7 @@ export const appendInOneStatement = async (client: pg.PoolClient, names: SchemaN
   return reservation;
 };
 
-const COPY_ROWS_PER_WRITE = 1000;
-
-const appendWithCopy = async (client: pg.PoolClient, names: SchemaNames, p: PreparedAppend): Promise<Reservation> => {
-  await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
-  try {
-    const reservation = await copyInTransaction(client, names, p);
-    await client.query('COMMIT');
-    return reservation;
-  } catch (error) {
-    if (!isConnectionLost(error)) await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
-};
-
-/** Reserves the positions and streams the rows with COPY, inside the caller's transaction. */
-export const copyInTransaction = async (client: pg.PoolClient, names: SchemaNames, p: PreparedAppend): Promise<Reservation> => {
-  const result = await client.query<Reservation>({
-    text: `SELECT current_versions, first_position, conflict FROM ${names.reservePositions}(${afterSharedLocks('$1', '$4')}, $2::text[], $3::integer[])`,
-    values: [p.streamIds, p.expected, p.counts, p.lockKeys],
-    types: queryTypes,
-  });
-  const reservation = result.rows[0]!;
-  throwOnConflict(p, reservation);
-  const copy = client.query(
-    copyFrom(`COPY ${names.events} (global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata, chain) FROM STDIN`),
-  );
-  const finished = new Promise<void>((resolve, reject) => {
-    copy.on('finish', resolve);
-    copy.on('error', reject);
-  });
-  finished.catch(() => undefined); // observed below; avoids an unhandled rejection while still writing
-  let position = BigInt(reservation.first_position);
-  let k = 0;
-  let lines: string[] = [];
-  for (let index = 0; index < p.requests.length; index++) {
-    const streamId = copyText(p.streamIds[index]!);
-    let version = reservation.current_versions[index]!;
-    for (let n = 0; n < p.counts[index]!; n++, k++) {
-      version++;
-      const [data, metadata, link] = payloadsOf(p, k);
-      lines.push(`${position}\t${streamId}\t${version}\t${copyText(p.eventIds[k]!)}\t${copyText(p.types[k]!)}\t${p.schemaVersions[k]}\t${copyText(data)}\t${copyText(metadata)}\t${link === null ? '\\N' : copyText(link)}\n`);
-      position++;
-      if (lines.length === COPY_ROWS_PER_WRITE) {
-        if (!copy.write(lines.join(''))) await Promise.race([once(copy, 'drain'), finished]);
-        lines = [];
-      }
-    }
-  }
-  copy.end(lines.join(''));
-  await finished;
-  return reservation;
-};
-
-/** COPY text format: backslash, newline, carriage return and tab are escaped. */
-const copyText = (value: string): string =>
-  /[\\\n\r\t]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') : value;
-
-const throwOnConflict = (p: PreparedAppend, reservation: Reservation): void => {
+export const throwOnConflict = (p: PreparedAppend, reservation: Reservation): void => {
   if (reservation.conflict === null) return;
   const index = reservation.conflict - 1;
   const request = p.requests[index]!;
