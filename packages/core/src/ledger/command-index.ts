@@ -23,6 +23,18 @@ export const commandFingerprint = (commandId: string): number => {
 
 const MIN_SLOTS = 1 << 10;
 
+/** Old slots each new command moves while the table grows (the new table takes 3/4 of the old size in commands before it grows in turn: 2 would do). */
+const MOVE_SLOTS_PER_COMMAND = 8;
+
+/** While the table grows: the table it grows from, and how far its entries have moved (whole clusters, from its first empty slot). */
+interface Growing {
+  readonly old: PagedColumn<Uint32Array>;
+  readonly oldMask: number;
+  readonly from: number;
+  next: number;
+  wrapped: boolean;
+}
+
 /** What a snapshot keeps of a command index: every command's fingerprint and first version, in stream order. */
 export interface CommandIndexParts {
   readonly count: number;
@@ -41,6 +53,12 @@ export interface CommandIndexParts {
  * A fingerprint can be shared, so an older match is only a candidate, which
  * the ledger confirms by reading the event at its first version.
  */
+/** Whether the old slot `home` has moved: slots move cluster by cluster, so a command's whole cluster is on one side. */
+const moved = (growing: Growing, home: number): boolean => {
+  const { from, next, wrapped } = growing;
+  return wrapped ? home >= from || home < next : home >= from && home < next;
+};
+
 export class CommandIndex {
   private count: number;
   /** Commands that came from a snapshot (their ids are not known here). */
@@ -52,20 +70,22 @@ export class CommandIndex {
   /** Command number + 1 (0: empty), at the slot of its fingerprint (linear probing). */
   private slots: PagedColumn<Uint32Array> = PagedColumn.empty(U32);
   private mask = 0;
+  private growing: Growing | undefined = undefined;
   /** The latest command ids → their numbers. */
   private readonly recent = new Map<string, number>();
   /** The same ids in a ring, by command number modulo its length: the one to forget when a new one comes. */
   private readonly recentRing: (string | undefined)[];
 
   /**
-   * An index of no commands, or of those a snapshot kept. `fingerprint` and
-   * `recentCommands` are for tests that force shared fingerprints and older
+   * An index of no commands, or of those a snapshot kept. `fingerprint`,
+   * `recentCommands` and `moveSlotsPerCommand` are for tests that force shared fingerprints and older
    * matches.
    */
   constructor(
     parts?: CommandIndexParts,
     private readonly fingerprint: (commandId: string) => number = commandFingerprint,
     private readonly recentCommands: number = RECENT_COMMANDS,
+    private readonly moveSlotsPerCommand: number = MOVE_SLOTS_PER_COMMAND,
   ) {
     this.count = parts?.count ?? 0;
     this.restored = this.count;
@@ -101,8 +121,9 @@ export class CommandIndex {
     this.starts.reserve(this.count);
     this.fingerprints.set(number, this.fingerprint(commandId));
     this.starts.set(number, version);
-    if (this.count * 4 > (this.mask + 1) * 3) this.resize(this.count);
-    else this.place(number);
+    this.moveOn();
+    if (this.count * 4 > (this.mask + 1) * 3) this.grow();
+    this.place(number);
     if (this.recentCommands > 0) {
       const slot = number % this.recentCommands;
       const forgotten = this.recentRing[slot];
@@ -127,12 +148,18 @@ export class CommandIndex {
     // The ids of the latest commands are all in the ring: a match among them was found by id already.
     const recentFrom = this.count - this.recentWindow;
     const ranges: CommandRange[] = [];
-    for (let slot = fingerprint & this.mask; ; slot = (slot + 1) & this.mask) {
-      const value = this.slots.get(slot);
-      if (value === 0) break;
-      const number = value - 1;
-      if (number < recentFrom && this.fingerprints.get(number) === fingerprint) ranges.push(this.rangeOf(number));
-    }
+    const collect = (slots: PagedColumn<Uint32Array>, mask: number) => {
+      for (let slot = fingerprint & mask; ; slot = (slot + 1) & mask) {
+        const value = slots.get(slot);
+        if (value === 0) break;
+        const number = value - 1;
+        if (number < recentFrom && this.fingerprints.get(number) === fingerprint) ranges.push(this.rangeOf(number));
+      }
+    };
+    collect(this.slots, this.mask);
+    // While the table grows, commands whose cluster has not moved yet are still in the old table (each command is in one of the two).
+    const growing = this.growing;
+    if (growing !== undefined && !moved(growing, fingerprint & growing.oldMask)) collect(growing.old, growing.oldMask);
     return ranges.sort((a, b) => a.from - b.from);
   }
 
@@ -143,7 +170,7 @@ export class CommandIndex {
 
   /** Bytes the index takes (fingerprints, starts, table). */
   get byteSize(): number {
-    return this.fingerprints.byteSize + this.starts.byteSize + this.slots.byteSize;
+    return this.fingerprints.byteSize + this.starts.byteSize + this.slots.byteSize + (this.growing?.old.byteSize ?? 0);
   }
 
   private rangeOf(number: number): CommandRange {
@@ -158,7 +185,44 @@ export class CommandIndex {
     this.slots.set(slot, number + 1);
   }
 
-  /** A table with room for `commands` at most 3/4 full, holding every command so far. */
+  /**
+   * Doubles the table; its commands move over the next commands tracked, a
+   * few slots each ({@link CommandIndex.moveOn}): at a million commands,
+   * placing them all at once held one command up for 100-200 ms.
+   */
+  private grow(): void {
+    while (this.growing !== undefined) this.moveOn();
+    const old = this.slots;
+    const oldMask = this.mask;
+    let from = 0;
+    while (from <= oldMask && old.get(from) !== 0) from++;
+    const size = (oldMask + 1) * 2;
+    this.slots = PagedColumn.empty(U32);
+    this.slots.reserve(size);
+    this.mask = size - 1;
+    this.growing = { old, oldMask, from, next: from, wrapped: false };
+  }
+
+  /** Moves at least `moveSlotsPerCommand` old slots into the table, up to the end of a cluster. */
+  private moveOn(): void {
+    const growing = this.growing;
+    if (growing === undefined) return;
+    const { old, oldMask, from } = growing;
+    for (let walked = 0; ; walked++) {
+      const value = old.get(growing.next);
+      // `next` rests on an empty slot (the end of the last cluster moved): at least that one is passed.
+      if (value === 0 && walked > 0 && walked >= this.moveSlotsPerCommand) return;
+      if (value !== 0) this.place(value - 1);
+      growing.next = (growing.next + 1) & oldMask;
+      if (growing.next === 0) growing.wrapped = true;
+      if (growing.next === from) {
+        this.growing = undefined;
+        return;
+      }
+    }
+  }
+
+  /** A table with room for `commands` at most 3/4 full, holding every command so far (built at once: a restored index). */
   private resize(commands: number): void {
     let size = MIN_SLOTS;
     while (size * 3 < commands * 4 + 4) size *= 2;
