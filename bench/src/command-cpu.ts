@@ -92,6 +92,8 @@ const main = async (): Promise<void> => {
     side.wallMax = Math.max(side.wallMax, wallMs);
     side.cpuMax = Math.max(side.cpuMax, cpuMs);
     if (wallMs >= LONG_MS || cpuMs >= LONG_MS) longs.push({ command: i, start: t0, end: t1, wallMs, cpuMs, saving });
+    // Printed at once as well, so a run stopped early still tells.
+    if (cpuMs >= 100) console.log(JSON.stringify({ longNow: { command: i, wallMs: Number(wallMs.toFixed(1)), cpuMs: Number(cpuMs.toFixed(1)), saving } }));
     if ((i + 1) % slice === 0 || i + 1 === commands.length) {
       const used = process.cpuUsage(sliceCpu);
       const cpuSeconds = (used.user + used.system) / 1e6;

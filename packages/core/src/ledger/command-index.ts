@@ -1,3 +1,4 @@
+import { type Growing, hasMoved, moveSlots, startGrowing } from '../organization/table/growing.js';
 import { PagedColumn, U32 } from '../organization/table/paged-column.js';
 
 /** The stream versions one command's events occupy (both inclusive). */
@@ -26,15 +27,6 @@ const MIN_SLOTS = 1 << 10;
 /** Old slots each new command moves while the table grows (the new table takes 3/4 of the old size in commands before it grows in turn: 2 would do). */
 const MOVE_SLOTS_PER_COMMAND = 8;
 
-/** While the table grows: the table it grows from, and how far its entries have moved (whole clusters, from its first empty slot). */
-interface Growing {
-  readonly old: PagedColumn<Uint32Array>;
-  readonly oldMask: number;
-  readonly from: number;
-  next: number;
-  wrapped: boolean;
-}
-
 /** What a snapshot keeps of a command index: every command's fingerprint and first version, in stream order. */
 export interface CommandIndexParts {
   readonly count: number;
@@ -53,12 +45,6 @@ export interface CommandIndexParts {
  * A fingerprint can be shared, so an older match is only a candidate, which
  * the ledger confirms by reading the event at its first version.
  */
-/** Whether the old slot `home` has moved: slots move cluster by cluster, so a command's whole cluster is on one side. */
-const moved = (growing: Growing, home: number): boolean => {
-  const { from, next, wrapped } = growing;
-  return wrapped ? home >= from || home < next : home >= from && home < next;
-};
-
 export class CommandIndex {
   private count: number;
   /** Commands that came from a snapshot (their ids are not known here). */
@@ -159,7 +145,7 @@ export class CommandIndex {
     collect(this.slots, this.mask);
     // While the table grows, commands whose cluster has not moved yet are still in the old table (each command is in one of the two).
     const growing = this.growing;
-    if (growing !== undefined && !moved(growing, fingerprint & growing.oldMask)) collect(growing.old, growing.oldMask);
+    if (growing !== undefined && !hasMoved(growing, fingerprint & growing.oldMask)) collect(growing.old, growing.oldMask);
     return ranges.sort((a, b) => a.from - b.from);
   }
 
@@ -192,34 +178,12 @@ export class CommandIndex {
    */
   private grow(): void {
     while (this.growing !== undefined) this.moveOn();
-    const old = this.slots;
-    const oldMask = this.mask;
-    let from = 0;
-    while (from <= oldMask && old.get(from) !== 0) from++;
-    const size = (oldMask + 1) * 2;
-    this.slots = PagedColumn.empty(U32);
-    this.slots.reserve(size);
-    this.mask = size - 1;
-    this.growing = { old, oldMask, from, next: from, wrapped: false };
+    ({ slots: this.slots, mask: this.mask, growing: this.growing } = startGrowing(this.slots, this.mask));
   }
 
-  /** Moves at least `moveSlotsPerCommand` old slots into the table, up to the end of a cluster. */
+  /** Moves at least `moveSlotsPerCommand` old slots into the table, up to the end of a cluster (see growing.ts). */
   private moveOn(): void {
-    const growing = this.growing;
-    if (growing === undefined) return;
-    const { old, oldMask, from } = growing;
-    for (let walked = 0; ; walked++) {
-      const value = old.get(growing.next);
-      // `next` rests on an empty slot (the end of the last cluster moved): at least that one is passed.
-      if (value === 0 && walked > 0 && walked >= this.moveSlotsPerCommand) return;
-      if (value !== 0) this.place(value - 1);
-      growing.next = (growing.next + 1) & oldMask;
-      if (growing.next === 0) growing.wrapped = true;
-      if (growing.next === from) {
-        this.growing = undefined;
-        return;
-      }
-    }
+    if (this.growing !== undefined && moveSlots(this.growing, this.moveSlotsPerCommand, (value) => this.place(value - 1))) this.growing = undefined;
   }
 
   /** A table with room for `commands` at most 3/4 full, holding every command so far (built at once: a restored index). */

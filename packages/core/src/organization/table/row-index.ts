@@ -1,3 +1,4 @@
+import { type Growing, hasMoved, moveSlots, startGrowing } from './growing.js';
 import { PagedColumn, U32 } from './paged-column.js';
 
 /**
@@ -57,18 +58,6 @@ export interface IndexSizing {
 
 const DEFAULT_SIZING: IndexSizing = { minCapacity: MIN_CAPACITY, moveSlotsPerWrite: MOVE_SLOTS_PER_WRITE };
 
-/** While the index grows: the table it grows from, and how far its entries have moved. */
-interface Growing {
-  readonly old: PagedColumn<Uint32Array>;
-  readonly oldMask: number;
-  /** The first empty slot of the old table: moving starts there, so whole clusters move at once. */
-  readonly from: number;
-  /** The next old slot to move (moved: the slots from `from` up to here, wrapping). */
-  next: number;
-  /** Whether `next` has wrapped past the end of the old table. */
-  wrapped: boolean;
-}
-
 export class RowIndex {
   private constructor(
     private slots: PagedColumn<Uint32Array>,
@@ -127,7 +116,7 @@ export class RowIndex {
     const slot = this.slotOf(this.slots, this.mask, hash, matches);
     if (slot >= 0) return (this.slots.get(slot) & ROW_MASK) - 1;
     const growing = this.growing;
-    if (growing === undefined || this.moved(growing, hash & growing.oldMask)) return -1;
+    if (growing === undefined || hasMoved(growing, hash & growing.oldMask)) return -1;
     const old = this.slotOf(growing.old, growing.oldMask, hash, matches);
     return old < 0 ? -1 : (growing.old.get(old) & ROW_MASK) - 1;
   }
@@ -207,42 +196,19 @@ export class RowIndex {
   /** Removes the key from the old table when it is still there (its cluster not moved yet); returns its row or -1. */
   private takeFromOld(hash: number, matches: RowMatcher, keys: RowKeys): number {
     const growing = this.growing;
-    if (growing === undefined || this.moved(growing, hash & growing.oldMask)) return -1;
+    if (growing === undefined || hasMoved(growing, hash & growing.oldMask)) return -1;
     return this.removeFrom(growing.old, growing.oldMask, hash, matches, keys);
   }
 
-  /**
-   * Whether the old slot `home` was moved. Slots move cluster by cluster from
-   * the first empty slot on, so a key's whole cluster is on one side: its
-   * home says where the key is. A removal in the old table shifts entries
-   * within their cluster, never across the boundary.
-   */
-  private moved(growing: Growing, home: number): boolean {
-    const { from, next, wrapped } = growing;
-    return wrapped ? home >= from || home < next : home >= from && home < next;
-  }
-
-  /** Moves at least `moveSlotsPerWrite` old slots into the table, up to the end of a cluster. */
+  /** Moves at least `moveSlotsPerWrite` old slots into the table, up to the end of a cluster (see growing.ts). */
   private moveOn(keys: RowKeys): void {
-    const growing = this.growing;
-    if (growing === undefined) return;
-    const { old, oldMask, from } = growing;
-    for (let walked = 0; ; walked++) {
-      const value = old.get(growing.next);
-      // `next` rests on an empty slot (the end of the last cluster moved): at least that one is passed.
-      if (value === 0 && walked > 0 && walked >= this.sizing.moveSlotsPerWrite) return;
-      if (value !== 0) {
-        let index = keys.hashOfRow((value & ROW_MASK) - 1) & this.mask;
-        while (this.slots.get(index) !== 0) index = (index + 1) & this.mask;
-        this.slots.set(index, value);
-      }
-      growing.next = (growing.next + 1) & oldMask;
-      if (growing.next === 0) growing.wrapped = true;
-      if (growing.next === from) {
-        this.growing = undefined;
-        return;
-      }
-    }
+    if (this.growing === undefined) return;
+    const done = moveSlots(this.growing, this.sizing.moveSlotsPerWrite, (value) => {
+      let index = keys.hashOfRow((value & ROW_MASK) - 1) & this.mask;
+      while (this.slots.get(index) !== 0) index = (index + 1) & this.mask;
+      this.slots.set(index, value);
+    });
+    if (done) this.growing = undefined;
   }
 
   /**
@@ -252,16 +218,8 @@ export class RowIndex {
    */
   private grow(keys: RowKeys): void {
     while (this.growing !== undefined) this.moveOn(keys);
-    const old = this.slots;
-    const oldMask = this.mask;
-    let from = 0;
-    while (from <= oldMask && old.get(from) !== 0) from++;
-    const capacity = (oldMask + 1) * 2;
-    const slots = PagedColumn.empty(U32);
-    slots.reserve(capacity);
-    this.slots = slots;
-    this.mask = capacity - 1;
     // A table grows before it is full, so it has an empty slot to start from.
-    this.growing = { old, oldMask, from, next: from, wrapped: false };
+    ({ slots: this.slots, mask: this.mask, growing: this.growing } = startGrowing(this.slots, this.mask));
   }
+
 }
