@@ -27,6 +27,31 @@ export interface CaseOptions {
   readonly foldBaseline?: boolean;
 }
 
+/** Commands per wall second and per CPU-second (the process's, user + system) of named slices of a run. */
+class SliceRates {
+  private wall = now();
+  private cpu = process.cpuUsage();
+  private readonly rates: Record<string, { wall: number; cpu: number }> = {};
+
+  start(): void {
+    this.wall = now();
+    this.cpu = process.cpuUsage();
+  }
+
+  stop(name: string): void {
+    const used = process.cpuUsage(this.cpu);
+    this.rates[name] = { wall: seconds(this.wall), cpu: (used.user + used.system) / 1e6 };
+  }
+
+  note(commands: number): string {
+    const rate = (name: string) => {
+      const r = this.rates[name];
+      return r ? `${Math.round(commands / r.wall)} commands/s, ${Math.round(commands / r.cpu)} per CPU-second` : 'not measured';
+    };
+    return `registrations, first ${commands}: ${rate('first')}; last ${commands}: ${rate('last')}`;
+  }
+}
+
 /** Lines a CSV import batch applies at once (the CSV adapter's DEFAULT_BATCH_SIZE). */
 export const IMPORT_BATCH_LINES = 2000;
 
@@ -68,9 +93,18 @@ export const runCase = async (options: CaseOptions): Promise<{ readonly csvTarge
   driver.events = 0;
   driver.commands = 0;
   let start = now();
-  for (const learner of w.learners) await driver.execute(registerCommand(w, learner), 'api');
+  // The registrations' first and last slice, by wall and CPU time: whether a command costs more as the organization grows.
+  const slice = Math.max(1, Math.min(10_000, Math.floor(w.learners.length / 10)));
+  const slices = new SliceRates();
+  for (let i = 0; i < w.learners.length; i++) {
+    if (i === 0 || i === w.learners.length - slice) slices.start();
+    await driver.execute(registerCommand(w, w.learners[i]!), 'api');
+    if (i === slice - 1) slices.stop('first');
+    if (i === w.learners.length - 1) slices.stop('last');
+  }
   for (const learnerId of w.profileDeactivations) await driver.execute(deactivateCommand(w, [learnerId]), 'learner-profile');
   const command = { events: driver.events, commands: driver.commands, seconds: seconds(start) };
+  const sliceNote = slices.note(slice);
   const pauses = { ...driver.pauses };
 
   // Bulk path: Learner Draft deactivations, 50 learners a command.
@@ -137,6 +171,7 @@ export const runCase = async (options: CaseOptions): Promise<{ readonly csvTarge
       seconds: command.seconds,
       baseline: single,
       baselineName: `${baseline.describe.single} (one transaction per command)`,
+      note: sliceNote,
     }),
   );
   emit(measurement({ ...common, bench: 'bulk.deactivate', unit: 'events/s', ops: bulkDeactivate.events, seconds: bulkDeactivate.seconds, baseline: bulk, baselineName: baseline.describe.bulk, note: `${bulkDeactivate.commands} commands of 50 learners` }));

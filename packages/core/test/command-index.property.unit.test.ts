@@ -26,6 +26,42 @@ const eventsOf = (commandId: string, count: number, first: number): NewStoredEve
   Array.from({ length: count }, (_, i) => ({ eventId: `e-${first + i}`, type: 'Noted', schemaVersion: 1, data: {}, metadata: { commandId } }));
 
 describe('command index', () => {
+  it(`gives every older command of the same fingerprint as a candidate, also while its table grows a few slots a command (${NUM_RUNS / 10} runs)`, () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 700, max: 1800 }),
+        fingerprintArb,
+        fc.integer({ min: 0, max: 5 }),
+        fc.constantFrom(0, 1, 2, 8),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 50 }),
+        (commands, [, fingerprint], recent, moveSlots, picks) => {
+          const index = new CommandIndex(undefined, fingerprint, recent, moveSlots);
+          const ids: string[] = [];
+          const starts: number[] = [];
+          for (let number = 0; number < commands; number++) {
+            const id = `c-${number}`;
+            ids.push(id);
+            // One or two events a command: command `number` starts at its own version.
+            starts.push(number === 0 ? 1 : starts[number - 1]! + 1 + (number % 2));
+            index.track(id, starts[number]!);
+            if (number % 2 === 1) index.track(id, starts[number]! + 1);
+            // Every few commands (and around each growth), ask for an earlier id, as the ledger does for a redelivery.
+            if (number % 29 !== 0 && (number & (number - 1)) !== 0) continue;
+            const probe = ids[picks[number % picks.length]! % ids.length]!;
+            const recentFrom = index.size - Math.min(recent, index.size);
+            const expected: CommandRange[] = [];
+            for (let j = 0; j < recentFrom; j++) {
+              if (fingerprint(ids[j]!) >>> 0 === fingerprint(probe) >>> 0) expected.push({ from: starts[j]!, to: j + 1 < index.size ? starts[j + 1]! - 1 : starts[j]! + (j % 2) });
+            }
+            expect(index.candidates(probe)).toEqual(expected);
+          }
+          expect(index.size).toBe(commands);
+        },
+      ),
+      { numRuns: NUM_RUNS / 10 },
+    );
+  });
+
   it(`finds exactly the commands a stream holds, whatever the fingerprints (${NUM_RUNS} runs)`, async () => {
     let olderMatches = 0;
     await fc.assert(

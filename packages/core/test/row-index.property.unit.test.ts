@@ -22,11 +22,15 @@ const hashArb = fc.constantFrom<(key: number) => number>(
   (key) => ((key % 4) << 25) >>> 0,
 );
 
+/** The smallest table (2 to 8 slots grow many times in a test; 4,096 is the index's own) and the old slots a write moves while it grows (0: to the end of the cluster only). */
+const sizingArb = fc.record({ minCapacity: fc.constantFrom(2, 4, 8, 4096), moveSlotsPerWrite: fc.constantFrom(0, 1, 2, 8) });
+
 describe('row index', () => {
   it(`behaves like a map from key to row, whatever the hash (${NUM_RUNS} runs)`, () => {
     fc.assert(
-      fc.property(fc.array(opArb, { maxLength: 120 }), hashArb, fc.integer({ min: 0, max: 7000 }), (ops, hashOf, room) => {
-        const index = RowIndex.withRoomFor(room);
+      fc.property(fc.array(opArb, { maxLength: 300 }), hashArb, fc.integer({ min: 0, max: 7000 }), sizingArb, (ops, hashOf, room, sizing) => {
+        // Small tables grow many times over the ops, so keys are set, found and removed while entries move from the old table.
+        const index = RowIndex.withRoomFor(sizing.minCapacity === 4096 ? room : room % 8, sizing);
         const model = new Map<number, number>();
         // The key each row holds; a row holds one key at a time, as a learner's row holds one id.
         const keyOfRow = new Map<number, number>();
@@ -47,6 +51,75 @@ describe('row index', () => {
           expect(index.size).toBe(model.size);
         }
         for (let k = 0; k <= 40; k++) expect(index.find(hashOf(k), matches(k))).toBe(model.get(k) ?? -1);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it(`behaves like a map while entries move to a grown table a few slots a write (${NUM_RUNS / 4} runs)`, () => {
+    // Hundreds of keys: tables of hundreds of slots, whose entries take many writes to move.
+    const wideKey = fc.integer({ min: 0, max: 600 });
+    const wideOp: fc.Arbitrary<Op> = fc.oneof(
+      { weight: 6, arbitrary: fc.record({ op: fc.constant('set' as const), key: wideKey, row: fc.constant(0) }) },
+      { weight: 3, arbitrary: fc.record({ op: fc.constant('remove' as const), key: wideKey }) },
+      { weight: 1, arbitrary: fc.record({ op: fc.constant('find' as const), key: wideKey }) },
+    );
+    fc.assert(
+      fc.property(fc.array(wideOp, { minLength: 200, maxLength: 1500 }), hashArb, fc.record({ minCapacity: fc.constantFrom(2, 8), moveSlotsPerWrite: fc.constantFrom(0, 1, 2) }), (ops, hashOf, sizing) => {
+        const index = RowIndex.withRoomFor(0, sizing);
+        const model = new Map<number, number>();
+        const keyOfRow = new Map<number, number>();
+        const keys = { hashOfRow: (row: number) => hashOf(keyOfRow.get(row)!) };
+        const matches = (wanted: number) => (row: number) => keyOfRow.get(row) === wanted;
+        let nextRow = 0;
+        for (const op of ops) {
+          if (op.op === 'set') {
+            const row = nextRow++;
+            keyOfRow.set(row, op.key);
+            expect(index.set(hashOf(op.key), row, matches(op.key), keys)).toBe(model.get(op.key) ?? -1);
+            model.set(op.key, row);
+          } else if (op.op === 'remove') {
+            expect(index.remove(hashOf(op.key), matches(op.key), keys)).toBe(model.get(op.key) ?? -1);
+            model.delete(op.key);
+          }
+          expect(index.find(hashOf(op.key), matches(op.key))).toBe(model.get(op.key) ?? -1);
+          expect(index.size).toBe(model.size);
+        }
+        for (let k = 0; k <= 600; k++) expect(index.find(hashOf(k), matches(k))).toBe(model.get(k) ?? -1);
+      }),
+      { numRuns: NUM_RUNS / 4 },
+    );
+  });
+
+  it(`a frozen copy taken at any point, also while entries move to a grown table, keeps answering as it did (${NUM_RUNS} runs)`, () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 300 }), fc.nat(), hashArb, sizingArb, (ops, at, hashOf, sizing) => {
+        const index = RowIndex.withRoomFor(0, { ...sizing, minCapacity: Math.min(sizing.minCapacity, 8) });
+        const model = new Map<number, number>();
+        const keyOfRow = new Map<number, number>();
+        const keys = { hashOfRow: (row: number) => hashOf(keyOfRow.get(row)!) };
+        const matches = (wanted: number) => (row: number) => keyOfRow.get(row) === wanted;
+        // Rows are never reused, so the rows the frozen copy points at keep their keys.
+        let nextRow = 0;
+        let frozen: { index: RowIndex; model: Map<number, number> } | undefined;
+        const freezeAt = ops.length === 0 ? 0 : at % ops.length;
+        ops.forEach((op, i) => {
+          if (i === freezeAt) frozen = { index: index.freeze(), model: new Map(model) };
+          if (op.op === 'set') {
+            const row = nextRow++;
+            keyOfRow.set(row, op.key);
+            expect(index.set(hashOf(op.key), row, matches(op.key), keys)).toBe(model.get(op.key) ?? -1);
+            model.set(op.key, row);
+          } else if (op.op === 'remove') {
+            expect(index.remove(hashOf(op.key), matches(op.key), keys)).toBe(model.get(op.key) ?? -1);
+            model.delete(op.key);
+          }
+        });
+        for (let k = 0; k <= 40; k++) expect(index.find(hashOf(k), matches(k))).toBe(model.get(k) ?? -1);
+        if (frozen) {
+          expect(frozen.index.size).toBe(frozen.model.size);
+          for (let k = 0; k <= 40; k++) expect(frozen.index.find(hashOf(k), matches(k))).toBe(frozen.model.get(k) ?? -1);
+        }
       }),
       { numRuns: NUM_RUNS },
     );

@@ -59,6 +59,32 @@ describe('snapshot bytes', () => {
     expect(refused).toBeGreaterThan(NUM_RUNS / 2);
   });
 
+  it('are the same bytes however many steps the finished snapshot is copied in, a turn between two', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(learnerEventArb, { maxLength: 30 }), fc.integer({ min: 1, max: 300 }), async (events, copyBytesPerTurn) => {
+        const state = stateOf(events);
+        const commands = new CommandIndex();
+        commands.track('c-1', events.length + 1);
+        const whole = await encodeSnapshot(captureSnapshot(state, commands));
+        let turns = 0;
+        const stepped = await encodeSnapshot(captureSnapshot(state, commands), {
+          copyBytesPerTurn,
+          turn: async () => {
+            turns++;
+          },
+        });
+        expect(Buffer.from(stepped).equals(Buffer.from(whole))).toBe(true);
+        // One block (the payload is small): every step but the last copies exactly copyBytesPerTurn of its deflated bytes, the header with the first.
+        const blocks = new DataView(whole.buffer, whole.byteOffset).getUint32(16, true);
+        expect(blocks).toBe(1);
+        expect(turns).toBe(Math.ceil((whole.length - HEADER_BYTES - 8 * blocks) / copyBytesPerTurn) - 1);
+        const read = await decodeSnapshot(stepped);
+        expect(E.isRight(read) && contents(read.right.state)).toEqual(contents(state));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('start with a magic that is not text, then the format version', async () => {
     const bytes = await encodeSnapshot(captureSnapshot(stateOf([]), new CommandIndex()));
     expect([...bytes.subarray(0, SNAPSHOT_MAGIC.length)]).toEqual([...SNAPSHOT_MAGIC]);

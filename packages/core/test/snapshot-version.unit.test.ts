@@ -31,13 +31,13 @@ describe('snapshot versions', () => {
       'organization/email-index.ts',
       'organization/inactive-since.ts',
       'organization/scim-window.ts',
-      ...['instants.ts', 'interned.ts', 'key-probe.ts', 'learner-text.ts', 'paged-column.ts', 'row-index.ts', 'table-parts.ts', 'text-arena.ts'].map((file) => `organization/table/${file}`),
+      ...['growing.ts', 'instants.ts', 'interned.ts', 'key-probe.ts', 'learner-text.ts', 'paged-column.ts', 'row-index.ts', 'table-parts.ts', 'text-arena.ts'].map((file) => `organization/table/${file}`),
       'ledger/command-index.ts',
       ...['format.ts', 'snapshot-meta.ts', 'snapshot-encode.ts', 'snapshot-decode.ts'].map((file) => `snapshots/${file}`),
     ];
     const folded = files.map((path) => source(path).replace(/\s+/g, ' ')).join('\n');
     const fingerprint = createHash('sha256').update(folded).digest('hex').slice(0, 16);
-    const pinned: Record<number, string> = { 1: '32a2aae19d6f40db', 2: 'ed08b52ee5f7441e', 3: '35916047a321651b', 4: '14a2e80114125d6a', 5: 'a6cf42a98f9db222', 6: 'eab1bbf6f4c2ff3b', 7: '13cd3a077b19e671' };
+    const pinned: Record<number, string> = { 1: '32a2aae19d6f40db', 2: 'ed08b52ee5f7441e', 3: '35916047a321651b', 4: '14a2e80114125d6a', 5: 'a6cf42a98f9db222', 6: 'eab1bbf6f4c2ff3b', 7: '13cd3a077b19e671', 8: '0c9cfe544fe6f183' };
     expect({ schemaVersion: SNAPSHOT_SCHEMA_VERSION, fingerprint }).toEqual({ schemaVersion: SNAPSHOT_SCHEMA_VERSION, fingerprint: pinned[SNAPSHOT_SCHEMA_VERSION] });
   });
 });

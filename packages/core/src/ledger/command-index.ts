@@ -1,3 +1,4 @@
+import { type Growing, hasMoved, moveSlots, startGrowing } from '../organization/table/growing.js';
 import { PagedColumn, U32 } from '../organization/table/paged-column.js';
 
 /** The stream versions one command's events occupy (both inclusive). */
@@ -22,6 +23,9 @@ export const commandFingerprint = (commandId: string): number => {
 };
 
 const MIN_SLOTS = 1 << 10;
+
+/** Old slots each new command moves while the table grows (the new table takes 3/4 of the old size in commands before it grows in turn: 2 would do). */
+const MOVE_SLOTS_PER_COMMAND = 8;
 
 /** What a snapshot keeps of a command index: every command's fingerprint and first version, in stream order. */
 export interface CommandIndexParts {
@@ -52,20 +56,22 @@ export class CommandIndex {
   /** Command number + 1 (0: empty), at the slot of its fingerprint (linear probing). */
   private slots: PagedColumn<Uint32Array> = PagedColumn.empty(U32);
   private mask = 0;
+  private growing: Growing | undefined = undefined;
   /** The latest command ids → their numbers. */
   private readonly recent = new Map<string, number>();
   /** The same ids in a ring, by command number modulo its length: the one to forget when a new one comes. */
   private readonly recentRing: (string | undefined)[];
 
   /**
-   * An index of no commands, or of those a snapshot kept. `fingerprint` and
-   * `recentCommands` are for tests that force shared fingerprints and older
+   * An index of no commands, or of those a snapshot kept. `fingerprint`,
+   * `recentCommands` and `moveSlotsPerCommand` are for tests that force shared fingerprints and older
    * matches.
    */
   constructor(
     parts?: CommandIndexParts,
     private readonly fingerprint: (commandId: string) => number = commandFingerprint,
     private readonly recentCommands: number = RECENT_COMMANDS,
+    private readonly moveSlotsPerCommand: number = MOVE_SLOTS_PER_COMMAND,
   ) {
     this.count = parts?.count ?? 0;
     this.restored = this.count;
@@ -101,8 +107,9 @@ export class CommandIndex {
     this.starts.reserve(this.count);
     this.fingerprints.set(number, this.fingerprint(commandId));
     this.starts.set(number, version);
-    if (this.count * 4 > (this.mask + 1) * 3) this.resize(this.count);
-    else this.place(number);
+    this.moveOn();
+    if (this.count * 4 > (this.mask + 1) * 3) this.grow();
+    this.place(number);
     if (this.recentCommands > 0) {
       const slot = number % this.recentCommands;
       const forgotten = this.recentRing[slot];
@@ -127,12 +134,18 @@ export class CommandIndex {
     // The ids of the latest commands are all in the ring: a match among them was found by id already.
     const recentFrom = this.count - this.recentWindow;
     const ranges: CommandRange[] = [];
-    for (let slot = fingerprint & this.mask; ; slot = (slot + 1) & this.mask) {
-      const value = this.slots.get(slot);
-      if (value === 0) break;
-      const number = value - 1;
-      if (number < recentFrom && this.fingerprints.get(number) === fingerprint) ranges.push(this.rangeOf(number));
-    }
+    const collect = (slots: PagedColumn<Uint32Array>, mask: number) => {
+      for (let slot = fingerprint & mask; ; slot = (slot + 1) & mask) {
+        const value = slots.get(slot);
+        if (value === 0) break;
+        const number = value - 1;
+        if (number < recentFrom && this.fingerprints.get(number) === fingerprint) ranges.push(this.rangeOf(number));
+      }
+    };
+    collect(this.slots, this.mask);
+    // While the table grows, commands whose cluster has not moved yet are still in the old table (each command is in one of the two).
+    const growing = this.growing;
+    if (growing !== undefined && !hasMoved(growing, fingerprint & growing.oldMask)) collect(growing.old, growing.oldMask);
     return ranges.sort((a, b) => a.from - b.from);
   }
 
@@ -143,7 +156,7 @@ export class CommandIndex {
 
   /** Bytes the index takes (fingerprints, starts, table). */
   get byteSize(): number {
-    return this.fingerprints.byteSize + this.starts.byteSize + this.slots.byteSize;
+    return this.fingerprints.byteSize + this.starts.byteSize + this.slots.byteSize + (this.growing?.old.byteSize ?? 0);
   }
 
   private rangeOf(number: number): CommandRange {
@@ -158,7 +171,22 @@ export class CommandIndex {
     this.slots.set(slot, number + 1);
   }
 
-  /** A table with room for `commands` at most 3/4 full, holding every command so far. */
+  /**
+   * Doubles the table; its commands move over the next commands tracked, a
+   * few slots each ({@link CommandIndex.moveOn}): at a million commands,
+   * placing them all at once held one command up for 100-200 ms.
+   */
+  private grow(): void {
+    while (this.growing !== undefined) this.moveOn();
+    ({ slots: this.slots, mask: this.mask, growing: this.growing } = startGrowing(this.slots, this.mask));
+  }
+
+  /** Moves at least `moveSlotsPerCommand` old slots into the table, up to the end of a cluster (see growing.ts). */
+  private moveOn(): void {
+    if (this.growing !== undefined && moveSlots(this.growing, this.moveSlotsPerCommand, (value) => this.place(value - 1))) this.growing = undefined;
+  }
+
+  /** A table with room for `commands` at most 3/4 full, holding every command so far (built at once: a restored index). */
   private resize(commands: number): void {
     let size = MIN_SLOTS;
     while (size * 3 < commands * 4 + 4) size *= 2;

@@ -22,7 +22,7 @@
  */
 export const SNAPSHOT_MAGIC: Uint8Array = Uint8Array.of(0x89, 0x4c, 0x4c, 0x53, 0x4e, 0x41, 0x50, 0x0a);
 /** The format version this code writes and reads. It is the snapshot schema version: one number for the form and the fold. */
-export const SNAPSHOT_FORMAT_VERSION = 7;
+export const SNAPSHOT_FORMAT_VERSION = 8;
 export const HEADER_BYTES = 20;
 /** The largest payload a snapshot can have (its length is a 32-bit number). */
 export const MAX_PAYLOAD_BYTES = 0xffffffff;

@@ -1,3 +1,4 @@
+import { type Growing, hasMoved, moveSlots, startGrowing } from './growing.js';
 import { PagedColumn, U32 } from './paged-column.js';
 
 /**
@@ -41,20 +42,38 @@ const groupedByHome = (hashes: Uint32Array, mask: number): Uint32Array => {
   return order;
 };
 
+/**
+ * Slots of the old table a write moves on while the index grows: the new
+ * table (twice the size) takes another 3/4 of its old size in entries
+ * before it grows in turn, so 2 would do; 8 leaves room for removals.
+ */
+const MOVE_SLOTS_PER_WRITE = 8;
+
+/** How small the table starts and how many old slots a write moves while it grows (at least to the end of a cluster). */
+export interface IndexSizing {
+  /** A power of two. */
+  readonly minCapacity: number;
+  readonly moveSlotsPerWrite: number;
+}
+
+const DEFAULT_SIZING: IndexSizing = { minCapacity: MIN_CAPACITY, moveSlotsPerWrite: MOVE_SLOTS_PER_WRITE };
+
 export class RowIndex {
   private constructor(
     private slots: PagedColumn<Uint32Array>,
     private mask: number,
     private count: number,
+    private readonly sizing: IndexSizing = DEFAULT_SIZING,
+    private growing: Growing | undefined = undefined,
   ) {}
 
-  /** An empty index with room for `rows` rows before it grows. */
-  static withRoomFor(rows: number): RowIndex {
-    let capacity = MIN_CAPACITY;
+  /** An empty index with room for `rows` rows before it grows. `sizing`: for tests that make the index grow often and slowly. */
+  static withRoomFor(rows: number, sizing: IndexSizing = DEFAULT_SIZING): RowIndex {
+    let capacity = sizing.minCapacity;
     while (capacity * MAX_LOAD_NUMERATOR < rows * MAX_LOAD_DENOMINATOR) capacity *= 2;
     const slots = PagedColumn.empty(U32);
     slots.reserve(capacity);
-    return new RowIndex(slots, capacity - 1, 0);
+    return new RowIndex(slots, capacity - 1, 0, sizing);
   }
 
   /**
@@ -94,13 +113,18 @@ export class RowIndex {
 
   /** The row whose key matches, or -1. */
   find(hash: number, matches: RowMatcher): number {
-    const slot = this.slotOf(hash, matches);
-    return slot < 0 ? -1 : (this.slots.get(slot) & ROW_MASK) - 1;
+    const slot = this.slotOf(this.slots, this.mask, hash, matches);
+    if (slot >= 0) return (this.slots.get(slot) & ROW_MASK) - 1;
+    const growing = this.growing;
+    if (growing === undefined || hasMoved(growing, hash & growing.oldMask)) return -1;
+    const old = this.slotOf(growing.old, growing.oldMask, hash, matches);
+    return old < 0 ? -1 : (growing.old.get(old) & ROW_MASK) - 1;
   }
 
   /** Points the key at `row`, replacing the row it pointed at (returned; -1 when the key was not there). */
   set(hash: number, row: number, matches: RowMatcher, keys: RowKeys): number {
     if (row > MAX_INDEXED_ROWS) throw new RangeError(`An organization holds at most ${MAX_INDEXED_ROWS} learners`);
+    this.moveOn(keys);
     // Grown first (even when the key is there), so one probe finds the key or the empty slot it goes to.
     if ((this.count + 1) * MAX_LOAD_DENOMINATOR > (this.mask + 1) * MAX_LOAD_NUMERATOR) this.grow(keys);
     const tag = tagOf(hash);
@@ -108,9 +132,11 @@ export class RowIndex {
     for (let index = hash & this.mask; ; index = (index + 1) & this.mask) {
       const value = this.slots.get(index);
       if (value === 0) {
+        // A key not yet moved out of the old table moves now, to the slot found for it.
+        const before = this.takeFromOld(hash, matches, keys);
         this.slots.set(index, tagged);
-        this.count++;
-        return -1;
+        if (before < 0) this.count++;
+        return before;
       }
       if (value >>> ROW_BITS === tag && matches((value & ROW_MASK) - 1)) {
         this.slots.set(index, tagged);
@@ -121,58 +147,79 @@ export class RowIndex {
 
   /** Removes the key; returns the row it pointed at, or -1. */
   remove(hash: number, matches: RowMatcher, keys: RowKeys): number {
-    let hole = this.slotOf(hash, matches);
-    if (hole < 0) return -1;
-    const removed = (this.slots.get(hole) & ROW_MASK) - 1;
-    // Backward-shift deletion: move later entries of the cluster into the hole when their home allows it.
-    for (let next = (hole + 1) & this.mask; ; next = (next + 1) & this.mask) {
-      const value = this.slots.get(next);
-      if (value === 0) break;
-      const home = keys.hashOfRow((value & ROW_MASK) - 1) & this.mask;
-      const between = hole <= next ? home > hole && home <= next : home > hole || home <= next;
-      if (between) continue;
-      this.slots.set(hole, value);
-      hole = next;
-    }
-    this.slots.set(hole, 0);
-    this.count--;
-    return removed;
+    this.moveOn(keys);
+    const removed = this.removeFrom(this.slots, this.mask, hash, matches, keys);
+    const gone = removed >= 0 ? removed : this.takeFromOld(hash, matches, keys);
+    if (gone >= 0) this.count--;
+    return gone;
   }
 
   /** A copy that later changes to this index never reach. O(pages). */
   freeze(): RowIndex {
-    return new RowIndex(this.slots.freeze(), this.mask, this.count);
+    const growing = this.growing;
+    return new RowIndex(this.slots.freeze(), this.mask, this.count, this.sizing, growing && { ...growing, old: growing.old.freeze() });
   }
 
-  /** Bytes the slots take. */
+  /** Bytes the slots take (both tables while the index grows). */
   get byteSize(): number {
-    return this.slots.byteSize;
+    return this.slots.byteSize + (this.growing?.old.byteSize ?? 0);
   }
 
-  private slotOf(hash: number, matches: RowMatcher): number {
+  private slotOf(slots: PagedColumn<Uint32Array>, mask: number, hash: number, matches: RowMatcher): number {
     const tag = tagOf(hash);
-    for (let index = hash & this.mask; ; index = (index + 1) & this.mask) {
-      const value = this.slots.get(index);
+    for (let index = hash & mask; ; index = (index + 1) & mask) {
+      const value = slots.get(index);
       if (value === 0) return -1;
       if (value >>> ROW_BITS === tag && matches((value & ROW_MASK) - 1)) return index;
     }
   }
 
-  private grow(keys: RowKeys): void {
-    const old = this.slots;
-    const oldCapacity = this.mask + 1;
-    const capacity = oldCapacity * 2;
-    const slots = PagedColumn.empty(U32);
-    slots.reserve(capacity);
-    const mask = capacity - 1;
-    for (let i = 0; i < oldCapacity; i++) {
-      const value = old.get(i);
-      if (value === 0) continue;
-      let index = keys.hashOfRow((value & ROW_MASK) - 1) & mask;
-      while (slots.get(index) !== 0) index = (index + 1) & mask;
-      slots.set(index, value);
+  /** Removes the key from `slots`, shifting later entries of its cluster back (within the cluster); returns its row or -1. */
+  private removeFrom(slots: PagedColumn<Uint32Array>, mask: number, hash: number, matches: RowMatcher, keys: RowKeys): number {
+    let hole = this.slotOf(slots, mask, hash, matches);
+    if (hole < 0) return -1;
+    const removed = (slots.get(hole) & ROW_MASK) - 1;
+    // Backward-shift deletion: move later entries of the cluster into the hole when their home allows it.
+    for (let next = (hole + 1) & mask; ; next = (next + 1) & mask) {
+      const value = slots.get(next);
+      if (value === 0) break;
+      const home = keys.hashOfRow((value & ROW_MASK) - 1) & mask;
+      const between = hole <= next ? home > hole && home <= next : home > hole || home <= next;
+      if (between) continue;
+      slots.set(hole, value);
+      hole = next;
     }
-    this.slots = slots;
-    this.mask = mask;
+    slots.set(hole, 0);
+    return removed;
   }
+
+  /** Removes the key from the old table when it is still there (its cluster not moved yet); returns its row or -1. */
+  private takeFromOld(hash: number, matches: RowMatcher, keys: RowKeys): number {
+    const growing = this.growing;
+    if (growing === undefined || hasMoved(growing, hash & growing.oldMask)) return -1;
+    return this.removeFrom(growing.old, growing.oldMask, hash, matches, keys);
+  }
+
+  /** Moves at least `moveSlotsPerWrite` old slots into the table, up to the end of a cluster (see growing.ts). */
+  private moveOn(keys: RowKeys): void {
+    if (this.growing === undefined) return;
+    const done = moveSlots(this.growing, this.sizing.moveSlotsPerWrite, (value) => {
+      let index = keys.hashOfRow((value & ROW_MASK) - 1) & this.mask;
+      while (this.slots.get(index) !== 0) index = (index + 1) & this.mask;
+      this.slots.set(index, value);
+    });
+    if (done) this.growing = undefined;
+  }
+
+  /**
+   * Doubles the table. The entries move over the next writes, a few slots
+   * each ({@link RowIndex.moveOn}), not all at once: at a million learners
+   * moving them in one go held one command up for a second or more.
+   */
+  private grow(keys: RowKeys): void {
+    while (this.growing !== undefined) this.moveOn(keys);
+    // A table grows before it is full, so it has an empty slot to start from.
+    ({ slots: this.slots, mask: this.mask, growing: this.growing } = startGrowing(this.slots, this.mask));
+  }
+
 }
