@@ -1,4 +1,4 @@
-import { createLedger } from '@learner-ledger/core';
+import { type ImportProgress, createLedger } from '@learner-ledger/core';
 import { importLearners } from '@learner-ledger/csv';
 import type { CsvChildInput, CsvChildResult } from './csv-child.js';
 import { LedgerDriver } from './ledger-driver.js';
@@ -8,6 +8,50 @@ import { deactivateCommand, organizationWorkload, registerCommand, setupCommands
 
 /** The team the benchmark's Data Services file is imported for. */
 export const CSV_TARGET_TEAM = 'Team 01';
+
+/** CPU seconds, wall seconds and the largest RSS and heap seen in each stage of an import (from its progress reports). */
+export interface StageFigures {
+  readonly stage: string;
+  cpuSeconds: number;
+  wallSeconds: number;
+  maxRssMb: number;
+  maxHeapMb: number;
+}
+
+const stageTrace = () => {
+  const stages: StageFigures[] = [];
+  let current: StageFigures | undefined;
+  let cpuAt = process.cpuUsage();
+  let wallAt = now();
+  const sample = () => {
+    if (!current) return;
+    const m = process.memoryUsage();
+    current.maxRssMb = Math.max(current.maxRssMb, Math.round(m.rss / 2 ** 20));
+    current.maxHeapMb = Math.max(current.maxHeapMb, Math.round((m.heapUsed + m.arrayBuffers) / 2 ** 20));
+  };
+  const close = () => {
+    if (!current) return;
+    sample();
+    const cpu = process.cpuUsage(cpuAt);
+    current.cpuSeconds = Number(((cpu.user + cpu.system) / 1e6).toFixed(2));
+    current.wallSeconds = Number(seconds(wallAt).toFixed(2));
+  };
+  let calls = 0;
+  return {
+    stages,
+    progress: (progress: ImportProgress) => {
+      if (current?.stage !== progress.stage) {
+        close();
+        cpuAt = process.cpuUsage();
+        wallAt = now();
+        current = { stage: progress.stage, cpuSeconds: 0, wallSeconds: 0, maxRssMb: 0, maxHeapMb: 0 };
+        stages.push(current);
+      }
+      if (++calls % 10 === 0 || progress.stage !== 'reading') sample();
+    },
+    end: close,
+  };
+};
 
 /**
  * Imports the Data Services file into a copy of the benchmark organization
@@ -34,8 +78,14 @@ export const importEndToEnd = async (input: CsvChildInput): Promise<CsvChildResu
   if (state._tag === 'Left') throw new Error(`loading ${orgId}: ${state.left.message}`);
   const loadSeconds = seconds(start);
   start = now();
-  const report = await importLearners(ledger, { orgId, input: input.file, targetTeam: CSV_TARGET_TEAM, allowMassDeactivation: true, reportLines: 'changes' });
+  const cpuBefore = process.cpuUsage();
+  const stages = stageTrace();
+  const report = await importLearners(ledger, { orgId, input: input.file, targetTeam: CSV_TARGET_TEAM, allowMassDeactivation: true, reportLines: 'changes', onProgress: stages.progress });
+  stages.end();
   const importSeconds = seconds(start);
+  const cpu = process.cpuUsage();
+  const importCpu = process.cpuUsage(cpuBefore);
+  const processSeconds = process.uptime();
   await ledger.flushSnapshots();
   await store.close();
   if (!report.applied || report.status !== 'applied') {
@@ -47,6 +97,10 @@ export const importEndToEnd = async (input: CsvChildInput): Promise<CsvChildResu
     seconds: importSeconds,
     peakRssMb: peakRssMb(),
     loadSeconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    importCpuSeconds: (importCpu.user + importCpu.system) / 1e6,
+    processSeconds,
+    stages: stages.stages,
     detail: `${head.deactivated} deactivated, ${head.unchanged} unchanged, ${report.appends} appends; loading the organization before the import took ${loadSeconds.toFixed(2)} s (timed apart)`,
   };
 };
