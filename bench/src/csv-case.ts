@@ -12,7 +12,7 @@
  *   node bench/dist/src/csv-case.js --learners 1m --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=/tmp/prof
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dirname } from 'node:path';
@@ -127,6 +127,13 @@ const main = async () => {
     for (let run = 0; run < args.repeat; run++) {
       const copy = join(args.cache, `run-${process.pid}-${n}.db`);
       copyFileSync(db, copy);
+      // The copy's gigabytes on disk before the run: else their write-back competes with the import's own writes.
+      const fd = openSync(copy, 'r+');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
       const loadBefore = loadavg()[0]!;
       try {
         const result = await runChild({ mode: 'import', file: csv, location: { kind: 'sqlite', path: copy }, learners: n }, args.heapMb, args.nodeArgs);

@@ -92,6 +92,7 @@ export const importEndToEnd = async (input: CsvChildInput): Promise<CsvChildResu
     throw new Error(`the import was not applied (${report.status}): ${report.errors.slice(0, 3).map((e) => e.message).join('; ')}`);
   }
   const head = report.counts;
+  const counters = ledger.snapshotCounters();
   return {
     rows: report.rowCount,
     seconds: importSeconds,
@@ -101,6 +102,6 @@ export const importEndToEnd = async (input: CsvChildInput): Promise<CsvChildResu
     importCpuSeconds: (importCpu.user + importCpu.system) / 1e6,
     processSeconds,
     stages: stages.stages,
-    detail: `${head.deactivated} deactivated, ${head.unchanged} unchanged, ${report.appends} appends; loading the organization before the import took ${loadSeconds.toFixed(2)} s (timed apart)`,
+    detail: `${head.deactivated} deactivated, ${head.unchanged} unchanged, ${report.appends} appends; snapshots loaded ${counters.loaded}, saved ${counters.saved} (during the import or at its end); loading the organization before the import took ${loadSeconds.toFixed(2)} s (timed apart)`,
   };
 };
