@@ -16,7 +16,18 @@ export interface StageFigures {
   wallSeconds: number;
   maxRssMb: number;
   maxHeapMb: number;
+  /** With `--expose-gc`: the heap (+ array buffers) left after a full collection when the stage began. */
+  liveAtStartMb?: number;
 }
+
+/** With `--expose-gc`: the heap (+ array buffers) left after a full collection. */
+const liveMb = (): number | undefined => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return undefined;
+  gc();
+  const m = process.memoryUsage();
+  return Math.round((m.heapUsed + m.arrayBuffers) / 2 ** 20);
+};
 
 const stageTrace = () => {
   const stages: StageFigures[] = [];
@@ -42,14 +53,20 @@ const stageTrace = () => {
     progress: (progress: ImportProgress) => {
       if (current?.stage !== progress.stage) {
         close();
+        // With --expose-gc (a probe, not a timed run): what is live as the stage begins.
+        const live = liveMb();
         cpuAt = process.cpuUsage();
         wallAt = now();
-        current = { stage: progress.stage, cpuSeconds: 0, wallSeconds: 0, maxRssMb: 0, maxHeapMb: 0 };
+        current = { stage: progress.stage, cpuSeconds: 0, wallSeconds: 0, maxRssMb: 0, maxHeapMb: 0, ...(live !== undefined ? { liveAtStartMb: live } : {}) };
         stages.push(current);
       }
       if (++calls % 10 === 0 || progress.stage !== 'reading') sample();
     },
-    end: close,
+    end: () => {
+      close();
+      const live = liveMb();
+      if (live !== undefined) stages.push({ stage: 'after', cpuSeconds: 0, wallSeconds: 0, maxRssMb: 0, maxHeapMb: 0, liveAtStartMb: live });
+    },
   };
 };
 
@@ -80,6 +97,8 @@ export const importEndToEnd = async (input: CsvChildInput): Promise<CsvChildResu
   start = now();
   const cpuBefore = process.cpuUsage();
   const stages = stageTrace();
+  const loaded = liveMb();
+  if (loaded !== undefined) stages.stages.push({ stage: 'loaded', cpuSeconds: 0, wallSeconds: 0, maxRssMb: Math.round(process.memoryUsage().rss / 2 ** 20), maxHeapMb: 0, liveAtStartMb: loaded });
   const report = await importLearners(ledger, { orgId, input: input.file, targetTeam: CSV_TARGET_TEAM, allowMassDeactivation: true, reportLines: 'changes', onProgress: stages.progress });
   stages.end();
   const importSeconds = seconds(start);

@@ -5,6 +5,7 @@ import { applyOrder, lineRecord, operationsOf, planBatches } from '../src/applic
 import type { FileIssue } from '../src/application/import/errors.js';
 import { refuseLine, type PlanEntry } from '../src/application/import/plan.js';
 import { PlanLines } from '../src/application/import/plan-lines.js';
+import { LineIndex } from '../src/application/import/line-index.js';
 
 /**
  * The plan's compact lines read exactly as the array of entries they
@@ -167,5 +168,34 @@ describe('compact plan lines', () => {
     const lines = PlanLines.of<never>(entries.map(copy));
     expect([...lines]).toEqual(entries);
     expect(lines.keptCount).toBe(Math.ceil(5000 / 7));
+  });
+});
+
+describe('the index of lines by learner id', () => {
+  it('answers as a Map of the same pairs, last set winning, through growth and keys apart from their line', () => {
+    const step = fc.record({ id: fc.integer({ min: 0, max: 4000 }), set: fc.boolean(), other: fc.option(fc.integer({ min: 0, max: 4000 }), { freq: 8 }), probe: fc.integer({ min: 0, max: 4000 }) });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1500, maxLength: 3000 }), (steps) => {
+        const lines = new PlanLines<never>();
+        const index = new LineIndex<never>(lines);
+        const model = new Map<string, number>();
+        for (const { id, set, other, probe } of steps) {
+          const learnerId = `L${id}`;
+          const at = lines.length;
+          // As the planner does: the key set while the line is planned, the line pushed after.
+          if (set) {
+            const key = other === null ? learnerId : `L${other}`;
+            index.set(key, at, learnerId);
+            model.set(key, at);
+          }
+          lines.push({ line: at + 2, learnerId, action: 'unchanged' });
+          const key = `L${probe}`;
+          if (index.get(key) !== model.get(key) || index.has(key) !== model.has(key)) return false;
+        }
+        for (const [key, value] of model) if (index.get(key) !== value) return false;
+        return true;
+      }),
+      { numRuns: 40 },
+    );
   });
 });

@@ -8,6 +8,7 @@ import { teamIdsNamed } from '../../organization/teams.js';
 import { compareInstants, parseInstantOrDate, toInstant } from '../../time.js';
 import { showValue, type FileIssue } from './errors.js';
 import { refuseLine, type PlanEntry } from './plan.js';
+import { LineIndex } from './line-index.js';
 import { PlanLines } from './plan-lines.js';
 import type { ColumnNames, LearnerRow } from './source.js';
 import { lineIds, matchedNote, withMatchedIds } from './spreadsheet-ids.js';
@@ -45,7 +46,7 @@ export class Planner<C extends string = never> {
   readonly entries = new PlanLines<C>();
   rowCount = 0;
   /** Learner id → the index of the line that names them (an earlier line is refused too when another names them again). */
-  private readonly byLearnerId = new Map<string, number>();
+  private readonly byLearnerId = new LineIndex<C>(this.entries);
   /** Normalized e-mail a line asks for → the index of that line. */
   private readonly byEmail = new Map<string, number>();
   private readonly teamCells = new Map<string, E.Either<DomainError, string[]>>();
@@ -84,12 +85,12 @@ export class Planner<C extends string = never> {
     if (earlier !== undefined) return this.duplicate(earlier, line, learnerId);
     const ids = lineIds(state, row, columns, this.context.matchMangledIds === true);
     if (ids.refusal) {
-      this.byLearnerId.set(learnerId, index);
+      this.byLearnerId.set(learnerId, index, entry.learnerId);
       return ids.refusal;
     }
     const learner = ids.learner;
     if (learner && isErasedEmail(learner.email)) {
-      this.byLearnerId.set(learner.learnerId, index);
+      this.byLearnerId.set(learner.learnerId, index, entry.learnerId);
       return { code: 'LEARNER_ERASED', column: columns.learnerId, value: learner.learnerId, message: `Learner ${learner.learnerId} was erased: their personal data is gone, and no import can name them again` };
     }
     // Keep the organization's copy of a known id, so the row's own can be collected (a million rows add up).
@@ -100,7 +101,7 @@ export class Planner<C extends string = never> {
       entry.matched = ids.matched;
       row = withMatchedIds(row, ids.matched, columns);
     }
-    this.byLearnerId.set(entry.learnerId, index);
+    this.byLearnerId.set(entry.learnerId, index, entry.learnerId);
 
     if (row.active === true && row.deactivationDate !== '') {
       return { code: 'DATE_CONFLICT', column: columns.deactivationDate, value: row.deactivationDate, expected: 'Active FALSE or blank with a deactivation date', message: `Active says TRUE, yet a deactivation date ${row.deactivationDate} is given: leave one of them out` };
