@@ -26,6 +26,12 @@ export interface CsvChildResult {
   readonly peakRssMb: number;
   /** Loading the organization's state before the import (for `import`). */
   readonly loadSeconds?: number;
+  /** For `import`: CPU (user + system) of the whole process, of the import alone, and the seconds from process start to the end of the import. */
+  readonly cpuSeconds?: number;
+  readonly importCpuSeconds?: number;
+  readonly processSeconds?: number;
+  /** For `import`: each stage's CPU and wall seconds and the largest RSS and heap (+ array buffers) seen in it. */
+  readonly stages?: readonly { readonly stage: string; readonly cpuSeconds: number; readonly wallSeconds: number; readonly maxRssMb: number; readonly maxHeapMb: number }[];
   readonly detail?: string;
 }
 

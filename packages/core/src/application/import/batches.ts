@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ImportOperation } from '../../commands.js';
 import type { ImportLineRecord } from '../../events.js';
 import type { PlanEntry } from './plan.js';
+import type { PlanLines } from './plan-lines.js';
 
 /** Operations per `ApplyImportBatch`: one append each. */
 export const DEFAULT_BATCH_SIZE = 2000;
@@ -30,23 +31,33 @@ const takesSeat = (ops: readonly ImportOperation[]): boolean => {
   return false;
 };
 
+/** The plan in the order it is applied: the entries of the lines that change something, then the indexes of the others. */
+export interface ApplyOrder<C extends string> {
+  readonly changing: PlanEntry<C>[];
+  /** Indexes into the plan's lines, in file order. */
+  readonly quiet: Int32Array;
+}
+
 /**
  * The order a plan is applied in: first the lines that deactivate, schedule
  * or update, then those that register or reactivate (so every license the
  * file releases is free before one is taken), then the lines that change
- * nothing. The check against the decider runs in the same order.
+ * nothing. The check against the decider runs in the same order. Only the
+ * lines kept as entries can change something; the plain ones are quiet.
  */
-export const applyOrder = <C extends string>(entries: readonly PlanEntry<C>[]): { readonly changing: PlanEntry<C>[]; readonly quiet: PlanEntry<C>[] } => {
+export const applyOrder = <C extends string>(lines: PlanLines<C>): ApplyOrder<C> => {
   const first: PlanEntry<C>[] = [];
   const second: PlanEntry<C>[] = [];
-  const quiet: PlanEntry<C>[] = [];
-  for (const entry of entries) {
-    if (!entry.ops || entry.ops.length === 0 || entry.action === 'error') quiet.push(entry);
+  const quiet = new Int32Array(lines.length);
+  let quietCount = 0;
+  for (let index = 0; index < lines.length; index++) {
+    const entry = lines.keptAt(index);
+    if (!entry || !entry.ops || entry.ops.length === 0 || entry.action === 'error') quiet[quietCount++] = index;
     else if (takesSeat(entry.ops)) second.push(entry);
     else first.push(entry);
   }
   for (const entry of second) first.push(entry);
-  return { changing: first, quiet };
+  return { changing: first, quiet: quiet.subarray(0, quietCount) };
 };
 
 /** A line's operations with their schedule ids, derived from the import id and the line (or, at line 0, the learner). */
@@ -57,23 +68,35 @@ export const operationsOf = <C extends string>(importId: string, entry: PlanEntr
 };
 
 /** The lines of a plan grouped as they are applied, with their operations, one batch at a time. */
-function* groupsOf<C extends string>(importId: string, order: ReturnType<typeof applyOrder<C>>, batchSize: number): Generator<{ entries: PlanEntry<C>[]; operations: ImportOperation[] }> {
+function* groupsOf<C extends string>(importId: string, lines: PlanLines<C>, order: ApplyOrder<C>, batchSize: number, linesPerBatch: number, withEntries: boolean): Generator<{ entries: PlanEntry<C>[]; operations: ImportOperation[]; size: number }> {
   const { changing, quiet } = order;
   let group: PlanEntry<C>[] = [];
+  let size = 0;
   let operations: ImportOperation[] = [];
-  for (const list of [changing, quiet]) {
-    for (const entry of list) {
-      const ops = list === changing ? operationsOf(importId, entry) : [];
-      if ((operations.length > 0 && operations.length + ops.length > batchSize) || group.length >= LINES_PER_AUDIT_BATCH) {
-        yield { entries: group, operations };
-        group = [];
-        operations = [];
-      }
-      group.push(entry);
-      for (const op of ops) operations.push(op);
+  for (const entry of changing) {
+    const ops = operationsOf(importId, entry);
+    if ((operations.length > 0 && operations.length + ops.length > batchSize) || size >= linesPerBatch) {
+      yield { entries: group, operations, size };
+      group = [];
+      size = 0;
+      operations = [];
     }
+    group.push(entry);
+    size++;
+    for (const op of ops) operations.push(op);
   }
-  if (group.length > 0) yield { entries: group, operations };
+  // The quiet lines ask nothing of the ledger: groups of their audit records alone, each line's entry built as its batch is made.
+  for (const index of quiet) {
+    if (operations.length > batchSize || size >= linesPerBatch) {
+      yield { entries: group, operations, size };
+      group = [];
+      size = 0;
+      operations = [];
+    }
+    if (withEntries) group.push(lines.at(index));
+    size++;
+  }
+  if (size > 0) yield { entries: group, operations, size };
 }
 
 /** The batches of a plan: how many, and each one made when it is applied (its audit records are not all held at once). */
@@ -90,12 +113,12 @@ export interface BatchPlan<C extends string> {
  * derived from the import id and the batch content, so a re-run of the same
  * plan is recognised batch by batch.
  */
-export const planBatches = <C extends string>(importId: string, entries: readonly PlanEntry<C>[], batchSize = DEFAULT_BATCH_SIZE): BatchPlan<C> => {
-  const order = applyOrder(entries);
+export const planBatches = <C extends string>(importId: string, lines: PlanLines<C>, batchSize = DEFAULT_BATCH_SIZE, linesPerBatch = LINES_PER_AUDIT_BATCH): BatchPlan<C> => {
+  const order = applyOrder(lines);
   let count = 0;
-  for (const _ of groupsOf(importId, order, batchSize)) count++;
+  for (const _ of groupsOf(importId, lines, order, batchSize, linesPerBatch, false)) count++;
   function* batches(): Generator<ImportBatch<C>> {
-    for (const { entries: group, operations } of groupsOf(importId, order, batchSize)) {
+    for (const { entries: group, operations } of groupsOf(importId, lines, order, batchSize, linesPerBatch, true)) {
       const lines = group.map(lineRecord);
       const digest = createHash('sha256');
       digest.update(importId);
@@ -103,5 +126,5 @@ export const planBatches = <C extends string>(importId: string, entries: readonl
       yield { commandId: `${importId}:batch:${digest.digest('hex').slice(0, 32)}`, entries: group, operations, lines };
     }
   }
-  return { count, rows: entries.length, batches: { [Symbol.iterator]: batches } };
+  return { count, rows: lines.length, batches: { [Symbol.iterator]: batches } };
 };

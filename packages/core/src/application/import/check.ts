@@ -3,6 +3,7 @@ import { decideImportOperations } from '../../organization/imports.js';
 import { draftOf, type OrganizationState } from '../../organization/state.js';
 import { applyOrder, operationsOf } from './batches.js';
 import { lineKey, refuseLine, type PlanEntry } from './plan.js';
+import type { PlanLines } from './plan-lines.js';
 import type { ImportProgress } from './progress.js';
 import { lineRefusal } from './refusal.js';
 import type { ColumnNames } from './source.js';
@@ -25,7 +26,7 @@ export interface CheckContext {
  * would decide them. Each line the decider refuses becomes an error line,
  * with the decider's code and message and the file's column.
  */
-export const checkPlan = <C extends string>(entries: readonly PlanEntry<C>[], context: CheckContext): void => {
+export const checkPlan = <C extends string>(entries: PlanLines<C>, context: CheckContext): void => {
   const { changing } = applyOrder(entries);
   const total = entries.length;
   const draft = draftOf(context.state);

@@ -8,6 +8,8 @@ import { teamIdsNamed } from '../../organization/teams.js';
 import { compareInstants, parseInstantOrDate, toInstant } from '../../time.js';
 import { showValue, type FileIssue } from './errors.js';
 import { refuseLine, type PlanEntry } from './plan.js';
+import { LineIndex } from './line-index.js';
+import { PlanLines } from './plan-lines.js';
 import type { ColumnNames, LearnerRow } from './source.js';
 import { lineIds, matchedNote, withMatchedIds } from './spreadsheet-ids.js';
 
@@ -41,10 +43,12 @@ const isBlank = (row: LearnerRow): boolean =>
  * both refused. Nothing of a row is kept but its compact plan entry.
  */
 export class Planner<C extends string = never> {
-  readonly entries: PlanEntry<C>[] = [];
+  readonly entries = new PlanLines<C>();
   rowCount = 0;
-  private readonly byLearnerId = new Map<string, PlanEntry<C>>();
-  private readonly byEmail = new Map<string, PlanEntry<C>>();
+  /** Learner id → the index of the line that names them (an earlier line is refused too when another names them again). */
+  private readonly byLearnerId = new LineIndex<C>(this.entries);
+  /** Normalized e-mail a line asks for → the index of that line. */
+  private readonly byEmail = new Map<string, number>();
   private readonly teamCells = new Map<string, E.Either<DomainError, string[]>>();
   private pendingSchedules?: Map<string, string[]>;
 
@@ -60,13 +64,15 @@ export class Planner<C extends string = never> {
   add(row: LearnerRow): void {
     this.rowCount++;
     const entry: PlanEntry<C> = { line: row.line, learnerId: row.learnerId, action: 'unchanged' };
-    this.entries.push(entry);
-    const refusal = this.plan(entry, row);
+    // The entry's index once pushed: the indexes of lines about the same learner or e-mail are kept as it is planned.
+    const index = this.entries.length;
+    const refusal = this.plan(entry, row, index);
     if (refusal) refuseLine(entry, refusal);
     else if (entry.matched) entry.message = entry.message === undefined ? matchedNote(entry.matched) : `${matchedNote(entry.matched)}; ${entry.message}`;
+    this.entries.push(entry);
   }
 
-  private plan(entry: PlanEntry<C>, row: LearnerRow): FileIssue<C> | undefined {
+  private plan(entry: PlanEntry<C>, row: LearnerRow, index: number): FileIssue<C> | undefined {
     const { line, learnerId } = row;
     const { state, columns } = this.context;
     if (isBlank(row)) {
@@ -76,26 +82,26 @@ export class Planner<C extends string = never> {
     }
     if (learnerId === '') return { code: 'MISSING_VALUE', column: columns.learnerId, value: '', expected: 'a learner id', message: 'The learner id is blank' };
     const earlier = this.byLearnerId.get(learnerId);
-    if (earlier) return this.duplicate(earlier, line, learnerId);
+    if (earlier !== undefined) return this.duplicate(earlier, line, learnerId);
     const ids = lineIds(state, row, columns, this.context.matchMangledIds === true);
     if (ids.refusal) {
-      this.byLearnerId.set(learnerId, entry);
+      this.byLearnerId.set(learnerId, index, entry.learnerId);
       return ids.refusal;
     }
     const learner = ids.learner;
     if (learner && isErasedEmail(learner.email)) {
-      this.byLearnerId.set(learner.learnerId, entry);
+      this.byLearnerId.set(learner.learnerId, index, entry.learnerId);
       return { code: 'LEARNER_ERASED', column: columns.learnerId, value: learner.learnerId, message: `Learner ${learner.learnerId} was erased: their personal data is gone, and no import can name them again` };
     }
     // Keep the organization's copy of a known id, so the row's own can be collected (a million rows add up).
     if (learner) entry.learnerId = learner.learnerId;
     if (ids.matched.length > 0) {
       const same = this.byLearnerId.get(entry.learnerId);
-      if (same) return this.duplicate(same, line, learnerId);
+      if (same !== undefined) return this.duplicate(same, line, learnerId);
       entry.matched = ids.matched;
       row = withMatchedIds(row, ids.matched, columns);
     }
-    this.byLearnerId.set(entry.learnerId, entry);
+    this.byLearnerId.set(entry.learnerId, index, entry.learnerId);
 
     if (row.active === true && row.deactivationDate !== '') {
       return { code: 'DATE_CONFLICT', column: columns.deactivationDate, value: row.deactivationDate, expected: 'Active FALSE or blank with a deactivation date', message: `Active says TRUE, yet a deactivation date ${row.deactivationDate} is given: leave one of them out` };
@@ -114,7 +120,7 @@ export class Planner<C extends string = never> {
 
     if (!learner) {
       if (row.email !== '') {
-        const claimed = this.claimEmail(entry, row.email);
+        const claimed = this.claimEmail(entry, index, row.email);
         if (claimed) return claimed;
       }
       const active = !deactivateNow;
@@ -135,7 +141,7 @@ export class Planner<C extends string = never> {
     const id = learner.learnerId;
     const changes = profileChanges(learner, row);
     if (changes.email !== undefined) {
-      const claimed = this.claimEmail(entry, changes.email);
+      const claimed = this.claimEmail(entry, index, changes.email);
       if (claimed) return claimed;
     }
     const add = teams.right.every((teamId) => learner.teams.includes(teamId)) ? NO_TEAMS : teams.right.filter((teamId) => !learner.teams.includes(teamId));
@@ -164,9 +170,9 @@ export class Planner<C extends string = never> {
   }
 
   /** Two lines about the same learner are both refused: which one is meant cannot be told. */
-  private duplicate(earlier: PlanEntry<C>, line: number, learnerId: string): FileIssue<C> {
-    const duplicate = { code: 'DUPLICATE_LEARNER_ID', column: this.context.columns.learnerId, value: learnerId, expected: 'each learner once per file', message: `Learner ${showValue(learnerId)} is on lines ${earlier.line} and ${line}: which line is meant cannot be told` } as const;
-    if (earlier.action !== 'error') refuseLine(earlier, duplicate);
+  private duplicate(earlier: number, line: number, learnerId: string): FileIssue<C> {
+    const duplicate = { code: 'DUPLICATE_LEARNER_ID', column: this.context.columns.learnerId, value: learnerId, expected: 'each learner once per file', message: `Learner ${showValue(learnerId)} is on lines ${this.entries.line(earlier)} and ${line}: which line is meant cannot be told` } as const;
+    if (this.entries.keptAt(earlier)?.action !== 'error') this.entries.refuse(earlier, duplicate);
     return duplicate;
   }
 
@@ -195,15 +201,15 @@ export class Planner<C extends string = never> {
   }
 
   /** Two lines asking for the same e-mail (a new learner's, or a change) are both refused: whose it is cannot be told. */
-  private claimEmail(entry: PlanEntry<C>, email: string): FileIssue<C> | undefined {
+  private claimEmail(entry: PlanEntry<C>, index: number, email: string): FileIssue<C> | undefined {
     const key = normalizeEmail(email);
     const other = this.byEmail.get(key);
-    if (!other) {
-      this.byEmail.set(key, entry);
+    if (other === undefined) {
+      this.byEmail.set(key, index);
       return undefined;
     }
-    const duplicate = { code: 'DUPLICATE_EMAIL', column: this.context.columns.email, value: email, expected: 'each e-mail once per file', message: `E-mail ${showValue(email)} is asked for on lines ${other.line} and ${entry.line}: whose it is cannot be told` } as const;
-    if (other.action !== 'error') refuseLine(other, duplicate);
+    const duplicate = { code: 'DUPLICATE_EMAIL', column: this.context.columns.email, value: email, expected: 'each e-mail once per file', message: `E-mail ${showValue(email)} is asked for on lines ${this.entries.line(other)} and ${entry.line}: whose it is cannot be told` } as const;
+    if (this.entries.keptAt(other)?.action !== 'error') this.entries.refuse(other, duplicate);
     return duplicate;
   }
 

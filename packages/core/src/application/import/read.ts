@@ -55,7 +55,7 @@ export const readRows = async <C extends string>(
   const facts = source.facts();
   if (fileErrors.length === 0) {
     if (!planner) fileErrors.push({ code: 'EMPTY_FILE', expected: 'a header line and at least one learner', message: 'The file has no header line' });
-    else if (planner.entries.every((e) => e.action === 'skipped')) {
+    else if (planner.entries.keptCount === planner.entries.length && [...planner.entries.keptInOrder()].every(([, e]) => e.action === 'skipped')) {
       fileErrors.push({ code: 'HEADER_ONLY', line: 1, expected: 'at least one learner row after the header', message: 'The file has a header but no learners' });
     }
   }

@@ -1,7 +1,8 @@
 import type { ImportFormat, ImportLineRecord } from '../../events.js';
 import type { ImportError } from './errors.js';
 import { MAX_LISTED_ERRORS, type ImportReport, type ImportStatus, type ReportLines } from './options.js';
-import { countLines, lineKey, type PlanEntry, type PlannedLine } from './plan.js';
+import { countLines, lineKey, type PlannedLine } from './plan.js';
+import type { PlanLines } from './plan-lines.js';
 import type { ThresholdCheck } from './threshold.js';
 
 /** Everything a report of this import is made of, but its status. */
@@ -14,7 +15,7 @@ export interface ReportBasis<C extends string> {
   readonly targetTeamId: string | null;
   readonly sha256: string;
   readonly rowCount: number;
-  readonly entries: readonly PlanEntry<C>[];
+  readonly entries: PlanLines<C>;
   readonly errors: readonly ImportError<C>[];
   readonly omittedErrors: number;
   readonly threshold?: ThresholdCheck;
@@ -62,6 +63,27 @@ export const listedLines = (lines: Iterable<PlannedLine>, which: ReportLines): P
   return listed;
 };
 
+/**
+ * The lines by what they did. A plan's plain lines are unchanged ones: unless
+ * an earlier run recorded some lines, only the kept entries are read.
+ */
+export const countsOf = <C extends string>(basis: ReportBasis<C>): ReturnType<typeof countLines> => {
+  if (basis.recorded && basis.recorded.size > 0) return countLines(linesOf(basis));
+  const counts = countLines(keptLines(basis.entries));
+  counts.unchanged += basis.entries.length - basis.entries.keptCount;
+  return counts;
+};
+
+function* keptLines<C extends string>(entries: ReportBasis<C>['entries']): Generator<PlannedLine> {
+  for (const [, entry] of entries.keptInOrder()) yield entry;
+}
+
+/** The lines a report of this plan lists: a listing without the unchanged lines reads only the kept entries. */
+const reportedLines = <C extends string>(basis: ReportBasis<C>): PlannedLine[] =>
+  (basis.reportLines === 'changes' || basis.reportLines === 'errors') && !(basis.recorded && basis.recorded.size > 0)
+    ? listedLines(keptLines(basis.entries), basis.reportLines)
+    : listedLines(linesOf(basis), basis.reportLines);
+
 /** The report of the import with this status. */
 export const reportOf = <C extends string>(basis: ReportBasis<C>, status: ImportStatus, extra: Partial<ImportReport<C>> = {}): ImportReport<C> => ({
   importId: basis.importId,
@@ -74,8 +96,8 @@ export const reportOf = <C extends string>(basis: ReportBasis<C>, status: Import
   applied: status === 'applied' || status === 'already-applied',
   status,
   rowCount: basis.rowCount,
-  counts: countLines(linesOf(basis)),
-  lines: listedLines(linesOf(basis), basis.reportLines),
+  counts: countsOf(basis),
+  lines: reportedLines(basis),
   errors: basis.errors,
   ...(basis.threshold ? { threshold: basis.threshold } : {}),
   ...(basis.omittedErrors > 0 ? { omittedErrors: basis.omittedErrors } : {}),
@@ -100,10 +122,11 @@ export const refusedBeforeReading = <C extends string>(fields: { orgId: string; 
 });
 
 /** The file's errors, then its line errors in line order: the first {@link MAX_LISTED_ERRORS} of them (a wrong file may have a million). */
-export const listedErrors = <C extends string>(fileName: string, fileErrors: readonly ImportError<C>[], entries: readonly PlanEntry<C>[]): { errors: ImportError<C>[]; omitted: number; lineErrors: number } => {
+export const listedErrors = <C extends string>(fileName: string, fileErrors: readonly ImportError<C>[], entries: PlanLines<C>): { errors: ImportError<C>[]; omitted: number; lineErrors: number } => {
   const errors = [...fileErrors];
   let lineErrors = 0;
-  for (const entry of entries) {
+  // Error lines are kept entries: the plain ones need not be read.
+  for (const [, entry] of entries.keptInOrder()) {
     if (entry.action !== 'error' || !entry.error) continue;
     if (lineErrors++ < MAX_LISTED_ERRORS) errors.push({ ...entry.error, file: fileName, line: entry.line });
   }

@@ -1,6 +1,7 @@
 import type { ImportLineRecord } from '../../events.js';
 import type { Ledger } from '../../ledger/ledger.js';
-import { lineKey, type PlanEntry } from './plan.js';
+import { lineKey } from './plan.js';
+import { PlanLines } from './plan-lines.js';
 import { readRecordedImport } from './recorded.js';
 
 /**
@@ -13,10 +14,14 @@ export const resumeFromRecordedLines = async <C extends string>(
   ledger: Ledger,
   orgId: string,
   importId: string,
-  entries: readonly PlanEntry<C>[],
-): Promise<{ pending: PlanEntry<C>[]; recorded: Map<string, ImportLineRecord> }> => {
+  entries: PlanLines<C>,
+): Promise<{ pending: PlanLines<C>; recorded: Map<string, ImportLineRecord> }> => {
   const { lines } = await readRecordedImport(ledger, orgId, importId);
   const recorded = new Map(lines.map((l) => [lineKey(l.line, l.learnerId), l] as const));
-  const pending = recorded.size === 0 ? [...entries] : entries.filter((entry) => !recorded.has(lineKey(entry.line, entry.learnerId)));
+  if (recorded.size === 0) return { pending: entries, recorded };
+  const pending = new PlanLines<C>();
+  for (let index = 0; index < entries.length; index++) {
+    if (!recorded.has(lineKey(entries.line(index), entries.learnerId(index)))) pending.push(entries.at(index));
+  }
   return { pending, recorded };
 };

@@ -9,10 +9,11 @@ import { finishImport, type ImportEnd } from './finish.js';
 import { deriveImportId, importIdentity } from './import-id.js';
 import { recordedOptions, type ImportReport, type RunImportOptions } from './options.js';
 import { countLines } from './plan.js';
+import { PlanLines } from './plan-lines.js';
 import { readRows } from './read.js';
 import { readRecordedImport } from './recorded.js';
 import { receiveImport } from './receive.js';
-import { linesOf, listedLines, recordedLine, refusedBeforeReading, reportOf, listedErrors, type ReportBasis } from './report.js';
+import { countsOf, listedLines, recordedLine, refusedBeforeReading, reportOf, listedErrors, type ReportBasis } from './report.js';
 import { resumeFromRecordedLines } from './resume.js';
 import { resolveTargetTeam } from './target-team.js';
 import { checkThreshold, massDeactivation, DEFAULT_THRESHOLD, type ThresholdCheck } from './threshold.js';
@@ -77,7 +78,7 @@ export const runImport = async <C extends string = never>(ledger: Ledger, option
       message: `The file changed since it was received (SHA-256 ${received.sha256.slice(0, 12)}… then, ${facts.sha256.slice(0, 12)}… now)`,
     });
   }
-  const entries = planner?.entries ?? [];
+  const entries = planner?.entries ?? new PlanLines<C>();
   const listed = listedErrors(fileName, fileErrors, entries);
   const errors = listed.errors;
   const refused = fileErrors.length > 0 || (listed.lineErrors > 0 && !opts.partial);
@@ -100,7 +101,7 @@ export const runImport = async <C extends string = never>(ledger: Ledger, option
   let appends = 0;
   const finish = async (end: ImportEnd): Promise<ImportReport<C>> => {
     onProgress?.({ stage: 'finishing' });
-    const finished = await finishImport(ledger, context, record!.sha256, end, countLines(linesOf(basis)));
+    const finished = await finishImport(ledger, context, record!.sha256, end, countsOf(basis));
     if (E.isLeft(finished)) return reportOf(basis, 'interrupted', { appends, errors: [...errors, { code: finished.left.code, file: fileName, message: finished.left.message }] });
     if (finished.right) appends++;
     return reportOf(basis, end.applied ? 'applied' : 'rejected', { appends });

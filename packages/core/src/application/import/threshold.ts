@@ -1,7 +1,7 @@
 import { deactivationShare, exceedsThreshold, type SafetyThreshold } from '../../organization/safety-threshold.js';
 import type { OrganizationState } from '../../organization/state.js';
 import type { FileIssue } from './errors.js';
-import type { PlanEntry } from './plan.js';
+import type { PlanLines } from './plan-lines.js';
 
 export { DEFAULT_THRESHOLD, type SafetyThreshold } from '../../organization/safety-threshold.js';
 
@@ -20,13 +20,14 @@ export interface ThresholdCheck {
  * plan deactivates now or schedules, and whether that is too many. A
  * truncated or wrong file must not wipe out an organization.
  */
-export const checkThreshold = <C extends string>(state: OrganizationState, targetTeamId: string, entries: readonly PlanEntry<C>[], limit: SafetyThreshold, allowed: boolean): ThresholdCheck => {
+export const checkThreshold = <C extends string>(state: OrganizationState, targetTeamId: string, entries: PlanLines<C>, limit: SafetyThreshold, allowed: boolean): ThresholdCheck => {
   let activeInTargetTeam = 0;
   for (const learner of state.learners.values()) {
     if (learner.status === 'active' && learner.teams.includes(targetTeamId)) activeInTargetTeam++;
   }
   let deactivations = 0;
-  for (const entry of entries) if (entry.action === 'deactivate' || entry.action === 'schedule') deactivations++;
+  // A plain line changes nothing: only the kept entries can deactivate or schedule.
+  for (const [, entry] of entries.keptInOrder()) if (entry.action === 'deactivate' || entry.action === 'schedule') deactivations++;
   const share = deactivationShare(deactivations, activeInTargetTeam);
   const exceeded = exceedsThreshold(deactivations, activeInTargetTeam, limit);
   return { deactivations, activeInTargetTeam, share, limit, exceeded, allowed };
