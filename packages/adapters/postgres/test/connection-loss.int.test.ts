@@ -60,6 +60,18 @@ const terminateMidAppend = async (schema: string, copyThreshold: number): Promis
 };
 
 /** The pid of the store's backend once it is mid-append: holding rows in `events` and waiting on the blocker. */
+/** Waits until another session waits for a lock the blocker holds (the log head's row). */
+const waitForWriterOnTheHead = async (blocker: import('pg').Client): Promise<void> => {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    const { rows } = await blocker.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = current_database() AND pg_backend_pid() = ANY(pg_blocking_pids(pid))`,
+    );
+    if (rows[0]) return;
+    await sleep(10);
+  }
+  throw new Error('the writer never waited for the log head');
+};
+
 const waitForBlockedWriter = async (client: import('pg').Client, schema: string): Promise<number> => {
   // Up to 30 s: on a busy machine the writer's connection and its first 299 rows can take a while.
   for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
@@ -192,14 +204,52 @@ describe('postgres store when the connection is lost', () => {
     }
   });
 
-  it('finds out that a COPY append did not commit when the network failed in the middle of it', async () => {
-    // COPY reads its rows from the client, so the server side fails and rolls back.
-    const { outcome, head, store, proxy } = await loseTheAnswer('ll_test_lost_copy', 1);
+  it('finds out that a COPY append did not commit when the network failed before its rows were sent', async () => {
+    // The append's message waits for the log head's row, held by another transaction; its rows go out only once the
+    // server asks for them, so when the connection is cut first the server never gets them and rolls back.
+    const schema = 'll_test_lost_copy';
+    await dropSchema(schema);
+    const proxy = await startProxy();
+    const store = await openPostgresEventStore({ connectionString: proxy.url, schema, copyThreshold: 1 });
     try {
+      const head = await store.headPosition();
+      const batch = Array.from({ length: 1000 }, (_, i) => event(i + 1));
+      const outcome = await withClient(async (blocker) => {
+        await blocker.query('BEGIN');
+        await blocker.query(`SELECT position FROM ${store.names.logHead} WHERE id FOR UPDATE`);
+        const appending = store.appendToStream('org-lost-answer', batch, { expectedVersion: 'no_stream' }).catch((error: unknown) => error);
+        await waitForWriterOnTheHead(blocker);
+        await proxy.cut();
+        await proxy.restore();
+        await sleep(200);
+        await blocker.query('ROLLBACK');
+        return appending;
+      });
       expect(outcome).toBeInstanceOf(StoreUnavailableError);
       expect((outcome as Error).message).toMatch(/lost during the append of 1000 event\(s\) to stream org-lost-answer .*rolled back, nothing was written/);
       expect(await store.headPosition()).toBe(head);
       expect((await store.readStream('org-lost-answer')).currentVersion).toBe(0);
+    } finally {
+      await store.close();
+      await proxy.close();
+    }
+  });
+
+  it('answers a COPY append cut in the middle of its rows as what happened: all of it committed, or nothing', async () => {
+    // The commit travels with the rows: whether the server got every row before the cut depends on the sockets'
+    // buffers, so either outcome is right; what the store answers must be what the log holds.
+    const { outcome, batch, head, store, proxy } = await loseTheAnswer('ll_test_lost_copy_rows', 1);
+    try {
+      const read = await store.readStream('org-lost-answer');
+      if (outcome instanceof Error) {
+        expect(outcome).toBeInstanceOf(StoreUnavailableError);
+        expect(outcome.message).toMatch(/lost during the append of 1000 event\(s\) to stream org-lost-answer .*rolled back, nothing was written/);
+        expect(await store.headPosition()).toBe(head);
+        expect(read.currentVersion).toBe(0);
+      } else {
+        expect(outcome).toMatchObject({ nextExpectedVersion: 1000, createdNewStream: true, firstPosition: head + 1n, lastPosition: head + 1000n });
+        expect(read.events.map((e) => e.eventId)).toEqual(batch.map((e) => e.eventId));
+      }
     } finally {
       await store.close();
       await proxy.close();
