@@ -25,6 +25,31 @@ const hashArb = fc.constantFrom<(key: number) => number>(
 /** The smallest table (2 to 8 slots grow many times in a test; 4,096 is the index's own) and the old slots a write moves while it grows (0: to the end of the cluster only). */
 const sizingArb = fc.record({ minCapacity: fc.constantFrom(2, 4, 8, 4096), moveSlotsPerWrite: fc.constantFrom(0, 1, 2, 8) });
 
+/**
+ * A Map beside the index, a fresh row for every set (as the learner table
+ * gives one: rows are never reused, so a frozen copy's rows keep their keys):
+ * `apply` runs an op on both and checks the index answers as the Map does.
+ */
+const withFreshRows = (index: RowIndex, hashOf: (key: number) => number) => {
+  const model = new Map<number, number>();
+  const keyOfRow = new Map<number, number>();
+  const keys = { hashOfRow: (row: number) => hashOf(keyOfRow.get(row)!) };
+  const matches = (wanted: number) => (row: number) => keyOfRow.get(row) === wanted;
+  let nextRow = 0;
+  const apply = (op: Op): void => {
+    if (op.op === 'set') {
+      const row = nextRow++;
+      keyOfRow.set(row, op.key);
+      expect(index.set(hashOf(op.key), row, matches(op.key), keys)).toBe(model.get(op.key) ?? -1);
+      model.set(op.key, row);
+    } else if (op.op === 'remove') {
+      expect(index.remove(hashOf(op.key), matches(op.key), keys)).toBe(model.get(op.key) ?? -1);
+      model.delete(op.key);
+    }
+  };
+  return { model, matches, apply };
+};
+
 describe('row index', () => {
   it(`behaves like a map from key to row, whatever the hash (${NUM_RUNS} runs)`, () => {
     fc.assert(
@@ -67,21 +92,9 @@ describe('row index', () => {
     fc.assert(
       fc.property(fc.array(wideOp, { minLength: 200, maxLength: 1500 }), hashArb, fc.record({ minCapacity: fc.constantFrom(2, 8), moveSlotsPerWrite: fc.constantFrom(0, 1, 2) }), (ops, hashOf, sizing) => {
         const index = RowIndex.withRoomFor(0, sizing);
-        const model = new Map<number, number>();
-        const keyOfRow = new Map<number, number>();
-        const keys = { hashOfRow: (row: number) => hashOf(keyOfRow.get(row)!) };
-        const matches = (wanted: number) => (row: number) => keyOfRow.get(row) === wanted;
-        let nextRow = 0;
+        const { model, matches, apply } = withFreshRows(index, hashOf);
         for (const op of ops) {
-          if (op.op === 'set') {
-            const row = nextRow++;
-            keyOfRow.set(row, op.key);
-            expect(index.set(hashOf(op.key), row, matches(op.key), keys)).toBe(model.get(op.key) ?? -1);
-            model.set(op.key, row);
-          } else if (op.op === 'remove') {
-            expect(index.remove(hashOf(op.key), matches(op.key), keys)).toBe(model.get(op.key) ?? -1);
-            model.delete(op.key);
-          }
+          apply(op);
           expect(index.find(hashOf(op.key), matches(op.key))).toBe(model.get(op.key) ?? -1);
           expect(index.size).toBe(model.size);
         }
@@ -95,25 +108,12 @@ describe('row index', () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 300 }), fc.nat(), hashArb, sizingArb, (ops, at, hashOf, sizing) => {
         const index = RowIndex.withRoomFor(0, { ...sizing, minCapacity: Math.min(sizing.minCapacity, 8) });
-        const model = new Map<number, number>();
-        const keyOfRow = new Map<number, number>();
-        const keys = { hashOfRow: (row: number) => hashOf(keyOfRow.get(row)!) };
-        const matches = (wanted: number) => (row: number) => keyOfRow.get(row) === wanted;
-        // Rows are never reused, so the rows the frozen copy points at keep their keys.
-        let nextRow = 0;
+        const { model, matches, apply } = withFreshRows(index, hashOf);
         let frozen: { index: RowIndex; model: Map<number, number> } | undefined;
         const freezeAt = ops.length === 0 ? 0 : at % ops.length;
         ops.forEach((op, i) => {
           if (i === freezeAt) frozen = { index: index.freeze(), model: new Map(model) };
-          if (op.op === 'set') {
-            const row = nextRow++;
-            keyOfRow.set(row, op.key);
-            expect(index.set(hashOf(op.key), row, matches(op.key), keys)).toBe(model.get(op.key) ?? -1);
-            model.set(op.key, row);
-          } else if (op.op === 'remove') {
-            expect(index.remove(hashOf(op.key), matches(op.key), keys)).toBe(model.get(op.key) ?? -1);
-            model.delete(op.key);
-          }
+          apply(op);
         });
         for (let k = 0; k <= 40; k++) expect(index.find(hashOf(k), matches(k))).toBe(model.get(k) ?? -1);
         if (frozen) {
