@@ -80,13 +80,13 @@ export const describeValidation = (errors: t.Errors): { field: string | undefine
 export const encodeEvent = (event: DomainEvent, metadata: EventMetadata): NewStoredEvent => {
   const entry = CURRENT_EVENT_CODECS[event.type as EventType];
   if (!entry) throw new InvalidEventError(event.type, 'type', `Unknown event type ${event.type}`);
-  // Type guards first (cheap); decoding only to name the failing field.
-  const checked = (entry.codec as t.Mixed).is(event) ? undefined : entry.codec.decode(event);
+  // The checks compiled from the codecs first (they accept nothing the codecs refuse), then the codecs' own guards; decoding only to name the failing field.
+  const checked = WRITE_CHECKS.get(event.type)?.(event) === true || (entry.codec as t.Mixed).is(event) ? undefined : entry.codec.decode(event);
   if (checked && E.isLeft(checked)) {
     const { field, message } = describeValidation(checked.left);
     throw new InvalidEventError(event.type, field, `${event.type}: ${message}`);
   }
-  const meta = EventMetadata.is(metadata) ? undefined : EventMetadata.decode(metadata);
+  const meta = isMetadata(metadata) || EventMetadata.is(metadata) ? undefined : EventMetadata.decode(metadata);
   if (meta && E.isLeft(meta)) {
     const { field, message } = describeValidation(meta.left);
     throw new InvalidEventError(event.type, `metadata.${field ?? ''}`, `${event.type} metadata: ${message}`);
@@ -116,6 +116,8 @@ const READERS: ReadonlyMap<string, EventReader> = new Map(
   Object.entries(CURRENT_EVENT_CODECS).map(([type, entry]) => [type, { version: entry.version, data: compileFastCheck(entry.codec.props.data as t.Mixed) }]),
 );
 const isMetadata: FastCheck = compileFastCheck(EventMetadata);
+/** Each current event codec compiled whole (type and data), for checking events before they are written. */
+const WRITE_CHECKS: ReadonlyMap<string, FastCheck> = new Map(Object.entries(CURRENT_EVENT_CODECS).map(([type, entry]) => [type, compileFastCheck(entry.codec as t.Mixed)]));
 const copyMetadataWithoutLink = compileCopyWithout(EventMetadata, CHAIN_KEY);
 
 /** {@link metadataWithoutLink}, by the copy compiled from the metadata codec when the metadata holds its keys only (a spread costs several times more). */
