@@ -125,6 +125,31 @@ describe('canonical JSON, as chain version 1 hashes it', () => {
     expect(computeLink(event, previous, 2)).toEqual({ hash: link.hash, parts: [type, data, meta, place].map((part) => digest(part!)).join('.') });
     expect(computeLink(event, previous)).toEqual(computeLink(event, previous, 2));
   });
+
+  it('hashes the type and place parts as the canonical JSON of their objects, whatever their values, on first sight and once remembered', () => {
+    const strings = fc.oneof(fc.constantFrom('LearnerDeactivated', 'LicenseReleased', 'org-acme'), fc.string({ unit: 'binary', maxLength: 8 }));
+    const numbers = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer(), fc.double(), fc.constantFrom(-0, Number.NaN, Number.POSITIVE_INFINITY, 1e21, 5e-7));
+    const digest = (part: string) => createHash('sha256').update(part).digest('hex').slice(0, 8);
+    fc.assert(
+      fc.property(fc.record({ type: strings, schemaVersion: numbers, eventId: strings, streamId: strings, streamVersion: numbers, previous: fc.constantFrom(GENESIS_HASH, 'ab'.repeat(32)) }), (input) => {
+        const { type, schemaVersion, eventId, streamId, streamVersion, previous } = input;
+        const event = { streamId, streamVersion, eventId, type, schemaVersion, data: { learnerId: 'l-1' }, metadata: { eventId, orgId: 'acme' } };
+        const parts = [
+          referenceJson({ type, schemaVersion }),
+          referenceJson(event.data),
+          referenceJson(event.metadata),
+          referenceJson({ streamId, streamVersion, eventId }),
+        ];
+        const hash = createHash('sha256').update(['learner-ledger chain v1', previous, parts[3], parts[0], parts[1], parts[2]].join('\n')).digest('hex');
+        // Twice: the second time the type's text and digest are the ones remembered from the first.
+        for (let round = 0; round < 2; round++) {
+          expect(computeLink(event, previous, 2)).toEqual({ hash, parts: parts.map(digest).join('.') });
+          expect(computeLink(event, previous, 1).hash).toBe(hash);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('the chain of an organization stream', () => {

@@ -108,6 +108,12 @@ const shapeOf = (keys: string[]): Shape => {
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 const stringText = (value: string): string => (NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`);
 
+/** The canonical JSON of a string (what {@link canonicalJson} gives for it, without its general dispatch). */
+export const canonicalString = stringText;
+
+/** The canonical JSON of a number (what {@link canonicalJson} gives for it: finite numbers as `String` writes them, the others `null`). */
+export const canonicalNumber = (value: number): string => (Number.isFinite(value) ? String(value) : 'null');
+
 const primitive = (value: unknown): string => {
   if (typeof value === 'bigint') throw new TypeError('canonicalJson: a bigint is not JSON');
   // Non-finite numbers, as JSON.stringify writes them.

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as t from 'io-ts';
 import type { NewStoredEvent, StoredEvent } from '../store/port.js';
-import { canonicalJson, canonicalJsonWithout } from './canonical.js';
+import { canonicalJson, canonicalJsonWithout, canonicalNumber, canonicalString } from './canonical.js';
 
 /** The metadata key an event's chain link is stored under. */
 export const CHAIN_KEY = 'chain';
@@ -71,16 +71,46 @@ export const metadataWithoutLink = (metadata: unknown): unknown => {
   return rest;
 };
 
+// A stream holds a few dozen event types at one or two schema versions each: their texts (and digests) are written once.
+const TYPE_TEXTS = new Map<string, Map<number, string>>();
+const MAX_TYPE_TEXTS = 1000;
+let typeTextCount = 0;
+
 /** `{"schemaVersion":…,"type":…}`, written directly when both are what events hold. */
-const typeText = (input: ChainInput): string =>
-  typeof input.type === 'string' && typeof input.schemaVersion === 'number'
-    ? `{"schemaVersion":${canonicalJson(input.schemaVersion)},"type":${canonicalJson(input.type)}}`
-    : canonicalJson({ type: input.type, schemaVersion: input.schemaVersion });
+const typeText = (input: ChainInput): string => {
+  const { type, schemaVersion } = input;
+  if (typeof type !== 'string' || typeof schemaVersion !== 'number') return canonicalJson({ type, schemaVersion });
+  const known = TYPE_TEXTS.get(type)?.get(schemaVersion);
+  if (known !== undefined) return known;
+  const text = `{"schemaVersion":${canonicalJson(schemaVersion)},"type":${canonicalJson(type)}}`;
+  if (typeTextCount < MAX_TYPE_TEXTS) {
+    typeTextCount++;
+    let versions = TYPE_TEXTS.get(type);
+    if (versions === undefined) TYPE_TEXTS.set(type, (versions = new Map()));
+    versions.set(schemaVersion, text);
+  }
+  return text;
+};
+
+/** The short digests of the type texts written so far, per digest function (the same text object gives the same digest). */
+const TYPE_DIGESTS = new Map<(text: string) => string, Map<string, string>>();
+
+/** `digest(text)` of a type text, remembered while there are few of them. */
+const typeDigest = (digest: (text: string) => string, text: string): string => {
+  let known = TYPE_DIGESTS.get(digest);
+  if (known === undefined) TYPE_DIGESTS.set(digest, (known = new Map()));
+  let value = known.get(text);
+  if (value === undefined) {
+    value = digest(text);
+    if (known.size < MAX_TYPE_TEXTS) known.set(text, value);
+  }
+  return value;
+};
 
 /** `{"eventId":…,"streamId":…,"streamVersion":…}`, written directly when all three are what events hold. */
 const placeText = (input: ChainInput): string =>
   typeof input.eventId === 'string' && typeof input.streamId === 'string' && typeof input.streamVersion === 'number'
-    ? `{"eventId":${canonicalJson(input.eventId)},"streamId":${canonicalJson(input.streamId)},"streamVersion":${canonicalJson(input.streamVersion)}}`
+    ? `{"eventId":${canonicalString(input.eventId)},"streamId":${canonicalString(input.streamId)},"streamVersion":${canonicalNumber(input.streamVersion)}}`
     : canonicalJson({ streamId: input.streamId, streamVersion: input.streamVersion, eventId: input.eventId });
 
 /** The four canonical parts, as versions 1 and 2 write them. */
@@ -131,7 +161,7 @@ export const computeLink = (input: ChainInput, previous: string, version: number
   const parts = form.parts(input);
   const hash = sha256Hex(`learner-ledger chain v${form.hashedAs}\n${previous}\n${parts.place}\n${parts.type}\n${parts.data}\n${parts.metadata}`);
   const { digest } = form;
-  return { hash, parts: `${digest(parts.type)}.${digest(parts.data)}.${digest(parts.metadata)}.${digest(parts.place)}` };
+  return { hash, parts: `${typeDigest(digest, parts.type)}.${digest(parts.data)}.${digest(parts.metadata)}.${digest(parts.place)}` };
 };
 
 /** The parts whose digests differ between two `parts` strings, in report order. */
