@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
-import { CHAIN_KEY, chainHashOf, GENESIS_HASH, isLinked, metadataWithLink, storedLinkOf } from '../src/chain/link.js';
+import { CHAIN_KEY, chainHashOf, GENESIS_HASH, isLinked, metadataWithLink, stampedTexts, storedLinkOf } from '../src/chain/link.js';
+import { canonicalJson } from '../src/chain/canonical.js';
 import { emptyCacheEntry, foldStored, viewOf, type CacheEntry } from '../src/ledger/state-cache.js';
 import { decodeEventFully, linkApart } from '../src/serialization.js';
 import { chainDigest, chainEvents, createLedger, InMemoryEventStore, organizationStreamId, proveEvent, serializeOrganizationState, verifyChain, type EventStore, type StoredEvent } from '../src/index.js';
@@ -129,5 +130,28 @@ describe('the chain link kept apart from the metadata', () => {
     // A copy of the event is split by copying its metadata, to the same values.
     expect(linkApart({ ...stamped! })).toEqual(split);
     expect(linkApart({ metadata: [1] })).toEqual({ metadata: [1], link: undefined });
+  });
+
+  it('hands a store the canonical texts the link was computed from: JSON of the same payload and metadata, none once the event is copied or its metadata held a chain key', () => {
+    const json = fc.jsonValue({ maxDepth: 3 });
+    fc.assert(
+      fc.property(json, fc.dictionary(fc.string({ maxLength: 6 }), json, { maxKeys: 6 }), fc.boolean(), (data, extra, ownChainKey) => {
+        const metadata: Record<string, unknown> = { eventId: 'e1', orgId: ORG, ...extra };
+        delete metadata[CHAIN_KEY];
+        if (ownChainKey) metadata[CHAIN_KEY] = { v: 2, hash: 'x', parts: 'y' };
+        const [stamped] = chainEvents(organizationStreamId(ORG), [{ eventId: 'e1', type: 'T', schemaVersion: 1, data, metadata }], 1, GENESIS_HASH).events;
+        const texts = stampedTexts(stamped!);
+        if (ownChainKey) {
+          expect(texts).toBeUndefined();
+          return;
+        }
+        expect(texts).toEqual({ data: canonicalJson(data), metadata: canonicalJson(metadata) });
+        // The values a reader parses back are those JSON.stringify would have written.
+        expect(JSON.parse(texts!.data)).toEqual(JSON.parse(JSON.stringify(data) ?? 'null'));
+        expect(JSON.parse(texts!.metadata)).toEqual(JSON.parse(JSON.stringify(linkApart(stamped!).metadata)));
+        expect(stampedTexts({ ...stamped! })).toBeUndefined();
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -152,4 +152,21 @@ describe('chain: tampering with the SQLite table', () => {
       { numRuns: 30 },
     );
   });
+
+  it('a chained event is stored as the canonical texts its link was computed from, and the stream verifies', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.record({ seed: fc.integer(), commands: fc.integer({ min: 1, max: 4 }) }), async ({ seed, commands }) => {
+        const orgId = `texts-${run++}`;
+        for (const command of randomHistory(orgId, seed, commands)) await kit.ledger.execute(command, adminContext());
+        const rows = db(store).prepare<[string], { data: string; metadata: string }>('SELECT data, metadata FROM ll_events WHERE stream_id = ? ORDER BY stream_version').all(organizationStreamId(orgId));
+        expect(rows.length).toBeGreaterThan(0);
+        for (const row of rows) {
+          expect(row.data).toBe(canonicalJson(JSON.parse(row.data)));
+          expect(row.metadata).toBe(canonicalJson(JSON.parse(row.metadata)));
+        }
+        expect((await verifyChain(store, orgId)).mismatch).toBeUndefined();
+      }),
+      { numRuns: 10 },
+    );
+  });
 });

@@ -158,7 +158,11 @@ export const isKnownChainVersion = (version: number): boolean => FORMS.has(versi
 export const computeLink = (input: ChainInput, previous: string, version: number = CURRENT_CHAIN_VERSION): ComputedLink => {
   const form = FORMS.get(version);
   if (!form) throw new RangeError(`Chain version ${version} is not known to this library`);
-  const parts = form.parts(input);
+  return linkOfParts(form, form.parts(input), previous);
+};
+
+/** {@link computeLink} of an event's canonical parts. */
+const linkOfParts = (form: ChainForm, parts: Readonly<Record<ChainPart, string>>, previous: string): ComputedLink => {
   const hash = sha256Hex(`learner-ledger chain v${form.hashedAs}\n${previous}\n${parts.place}\n${parts.type}\n${parts.data}\n${parts.metadata}`);
   const { digest } = form;
   return { hash, parts: `${typeDigest(digest, parts.type)}.${digest(parts.data)}.${digest(parts.metadata)}.${digest(parts.place)}` };
@@ -273,17 +277,26 @@ class StampedEvent implements NewStoredEvent {
   readonly schemaVersion: number;
   readonly data: unknown;
   readonly #apart: LinkApart;
+  readonly #texts: StampedTexts | undefined;
 
   constructor(
     event: NewStoredEvent,
     readonly metadata: Record<string, unknown>,
     link: unknown,
+    texts: StampedTexts | undefined,
   ) {
     this.eventId = event.eventId;
     this.type = event.type;
     this.schemaVersion = event.schemaVersion;
     this.data = event.data;
     this.#apart = { metadata: event.metadata, link };
+    this.#texts = texts;
+  }
+
+  /** The canonical texts its link was computed from, while the event is as it was stamped. */
+  static textsOf(event: NewStoredEvent): StampedTexts | undefined {
+    if (!(event instanceof StampedEvent) || event.#texts === undefined) return undefined;
+    return event.#apart.link === event.metadata[CHAIN_KEY] ? event.#texts : undefined;
   }
 
   /** The metadata before the link and the link, while the event's metadata still holds the link stamped. */
@@ -296,6 +309,19 @@ class StampedEvent implements NewStoredEvent {
 
 /** The metadata and link {@link chainEvents} stamped an event with (undefined for any other event). */
 export const stampedApart = (event: NewStoredEvent): LinkApart | undefined => StampedEvent.apartOf(event);
+
+/**
+ * The canonical JSON of a stamped event's payload and of its metadata without
+ * the link: the texts its hash covers, and JSON texts of the same values a
+ * store may write as they are instead of serializing the event again.
+ */
+export interface StampedTexts {
+  readonly data: string;
+  readonly metadata: string;
+}
+
+/** The canonical texts {@link chainEvents} hashed an event from (undefined for any other event, or one whose metadata held a chain key of its own before). */
+export const stampedTexts = (event: NewStoredEvent): StampedTexts | undefined => StampedEvent.textsOf(event);
 
 /** Events chained onto a stream, and the hash of each. */
 export interface ChainedEvents {
@@ -312,18 +338,22 @@ export interface ChainedEvents {
 export const chainEvents = (streamId: string, events: readonly NewStoredEvent[], firstVersion: number, previous: string, anchors?: number): ChainedEvents => {
   const out: NewStoredEvent[] = [];
   const hashes: string[] = [];
+  const form = FORMS.get(CURRENT_CHAIN_VERSION)!;
   let prev = previous;
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
     const input: ChainInput = { streamId, streamVersion: firstVersion + i, eventId: event.eventId, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata };
-    const computed = computeLink(input, prev);
+    const parts = form.parts(input);
+    const computed = linkOfParts(form, parts, prev);
     const link: { v: number; hash: string; parts: string; anchors?: number } = { v: CURRENT_CHAIN_VERSION, hash: computed.hash, parts: computed.parts };
     if (i === 0 && anchors !== undefined && anchors > 0) link.anchors = anchors;
     // A copy then one key set: a spread followed by a computed key builds a slow object, which every store then copies or writes.
     const metadata: Record<string, unknown> = { ...(event.metadata as Record<string, unknown>) };
     metadata[CHAIN_KEY] = link;
     // A store that keeps the link apart takes both from the stamped event instead of copying the metadata to drop the link again.
-    out.push(new StampedEvent(event, metadata, link));
+    // Its metadata text leaves out a chain key the metadata held before (the store writes that metadata as it is): then no texts.
+    const texts = hasLinkField(event.metadata) ? undefined : { data: parts.data, metadata: parts.metadata };
+    out.push(new StampedEvent(event, metadata, link, texts));
     hashes.push(computed.hash);
     prev = computed.hash;
   }

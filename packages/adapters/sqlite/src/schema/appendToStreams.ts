@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { type AppendRequest, type AppendResult, WrongExpectedVersionError, linkApart, versionMatches } from '@learner-ledger/core';
+import { type AppendRequest, type AppendResult, WrongExpectedVersionError, linkApart, stampedTexts, versionMatches } from '@learner-ledger/core';
 
 /** The prepared statements of the append path, prepared once per connection. */
 export interface AppendStatements {
@@ -43,7 +43,11 @@ export const appendToStreams = (statements: AppendStatements, requests: readonly
       version++;
       // The chain link goes to its own column: readers that do not audit never parse it.
       const apart = linkApart(event);
-      insert.run(position, request.streamId, version, event.eventId, event.type, event.schemaVersion, json(event.data), json(apart.metadata), apart.link === undefined ? null : json(apart.link));
+      // A chained event's payload and metadata go as the canonical texts its link was computed from: not serialized a second time.
+      const texts = stampedTexts(event);
+      const data = texts !== undefined ? texts.data : json(event.data);
+      const metadata = texts !== undefined ? texts.metadata : json(apart.metadata);
+      insert.run(position, request.streamId, version, event.eventId, event.type, event.schemaVersion, data, metadata, apart.link === undefined ? null : json(apart.link));
     }
     return {
       streamId: request.streamId,
