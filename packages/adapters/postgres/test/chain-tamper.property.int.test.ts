@@ -139,4 +139,31 @@ describe('chain: tampering with the PostgreSQL table', () => {
       { numRuns: 20 },
     );
   });
+
+  it('an append through COPY stores a chained event as the canonical texts its link was computed from, and the stream verifies', async () => {
+    const copySchema = `${SCHEMA}_copy`;
+    const everyAppend = await freshStore(copySchema, { copyThreshold: 1 });
+    try {
+      const ledger = createLedger({ store: everyAppend, snapshots: false });
+      await fc.assert(
+        fc.asyncProperty(fc.record({ seed: fc.integer(), commands: fc.integer({ min: 1, max: 4 }) }), async ({ seed, commands }) => {
+          const orgId = `texts-${run++}`;
+          for (const command of randomHistory(orgId, seed, commands)) await ledger.execute(command, adminContext());
+          const { rows } = await withClient((client) =>
+            client.query<{ data: string; metadata: string }>(`SELECT data::text AS data, metadata::text AS metadata FROM "${copySchema}".events WHERE stream_id = $1 ORDER BY stream_version`, [organizationStreamId(orgId)]),
+          );
+          expect(rows.length).toBeGreaterThan(0);
+          for (const row of rows) {
+            expect(row.data).toBe(canonicalJson(JSON.parse(row.data)));
+            expect(row.metadata).toBe(canonicalJson(JSON.parse(row.metadata)));
+          }
+          expect((await verifyChain(everyAppend, orgId)).mismatch).toBeUndefined();
+        }),
+        { numRuns: 10 },
+      );
+    } finally {
+      await everyAppend.close();
+      await dropSchema(copySchema);
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { stampedTexts } from '@learner-ledger/core';
 import type pg from 'pg';
 import type { SchemaNames } from './identifiers.js';
 import { type PreparedAppend, payloadsOf } from './prepareAppend.js';
@@ -99,8 +100,10 @@ class CopyAppendQuery {
         for (let n = 0; n < p.counts[index]!; n++, k++) {
           const event = p.events[k]!;
           const link = p.links[k];
-          const data = JSON.stringify(event.data) ?? 'null';
-          const metadata = JSON.stringify(p.metadata[k]) ?? 'null';
+          // A chained event's payload and metadata go as the canonical texts its link was computed from: not serialized a second time.
+          const texts = stampedTexts(event);
+          const data = texts !== undefined ? texts.data : (JSON.stringify(event.data) ?? 'null');
+          const metadata = texts !== undefined ? texts.metadata : (JSON.stringify(p.metadata[k]) ?? 'null');
           const chain = link === undefined ? '\\N' : copyJson(JSON.stringify(link) ?? 'null');
           rests[k] = `\t${streamId}\t${copyText(p.eventIds[k]!)}\t${copyText(p.types[k]!)}\t${p.schemaVersions[k]}\t${copyJson(data)}\t${copyJson(metadata)}\t${chain}\n`;
         }
