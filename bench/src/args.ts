@@ -59,7 +59,7 @@ const parseRepeat = (text: string): number => {
 export const benchProgram = (): Command =>
   new Command('pnpm bench')
     .description('Benchmarks of learner-ledger on every store, each figure beside a raw-driver baseline measured in the same run.')
-    .option('--quick', 'small sizes, finishes in under two minutes (CI)')
+    .option('--quick', 'small sizes, about 6-8 minutes on two cores (CI runs it)')
     .option('--stores <list>', 'stores to measure, of memory,sqlite,postgres,kurrentdb (default memory,sqlite,postgres; kurrentdb needs KURRENTDB_CONNECTION_STRING)', parseStores)
     .option('--learners <list>', 'workload sizes, learners per organization (default 10000,100000,1000000; --quick: 1000,5000)', (text: string) => text.split(',').filter(Boolean).map(parseSize))
     .option('--repeat <K>', 'run each store and size K times and report medians', parseRepeat, 1)
