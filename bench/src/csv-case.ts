@@ -11,19 +11,15 @@
  *   node bench/dist/src/csv-case.js --learners 100k,1m --repeat 3
  *   node bench/dist/src/csv-case.js --learners 1m --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=/tmp/prof
  */
-import { spawn } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CsvChildInput, CsvChildResult } from './csv-child.js';
 import { LedgerDriver } from './ledger-driver.js';
 import { now, seconds } from './measure.js';
 import { openStoreAt } from './stores.js';
 import { WORKLOAD_SEED, deactivateCommand, organizationWorkload, registerCommand, setupCommands, writeDataServicesCsv } from './workload.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
+import { runJsonChild } from './json-child.js';
 
 interface CsvCaseArgs {
   readonly learners: number[];
@@ -85,21 +81,7 @@ const buildOrganization = async (n: number, path: string, log: (line: string) =>
   log(`  organization of ${n} learners written in ${seconds(start).toFixed(0)} s`);
 };
 
-const runChild = (input: CsvChildInput, heapMb: number, nodeArgs: readonly string[]): Promise<CsvChildResult> =>
-  new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, `--max-old-space-size=${heapMb}`, join(here, 'csv-child.js'), JSON.stringify(input)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`CSV import child failed (exit ${code})`));
-      try {
-        resolvePromise(JSON.parse(out.trim().split('\n').pop()!) as CsvChildResult);
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
+const runChild = (input: CsvChildInput, heapMb: number, nodeArgs: readonly string[]): Promise<CsvChildResult> => runJsonChild('csv-child.js', input, { heapMb, nodeArgs, what: 'CSV import' });
 
 const range = (values: readonly number[], digits = 0): string => {
   const lo = Math.min(...values);

@@ -1,31 +1,14 @@
-import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, rmSync } from 'node:fs';
 import { parse } from 'csv-parse';
 import { workbookWriter } from '@learner-ledger/csv';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { CsvChildInput, CsvChildResult } from './csv-child.js';
 import { type Measurement, measurement } from './measure.js';
 import type { StoreLocation } from './stores.js';
 import { type OrganizationWorkload, writeDataServicesCsv } from './workload.js';
+import { runJsonChild } from './json-child.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-
-const runChild = (input: CsvChildInput, heapMb: number): Promise<CsvChildResult> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, join(here, 'csv-child.js'), JSON.stringify(input)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`CSV ${input.mode} child failed (exit ${code})`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()!) as CsvChildResult);
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
+const runChild = (input: CsvChildInput, heapMb: number): Promise<CsvChildResult> => runJsonChild('csv-child.js', input, { heapMb, what: `CSV ${input.mode}` });
 
 /** The CSV file's rows as an Excel workbook, written by the adapter's streaming writer (every cell text). */
 const csvToWorkbook = async (csv: string, xlsx: string): Promise<void> => {

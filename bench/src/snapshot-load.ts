@@ -1,29 +1,11 @@
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type EventStore, type Ledger, organizationStreamId, serializeOrganizationState } from '@learner-ledger/core';
 import type { CommandPauses } from './ledger-driver.js';
 import { type Measurement, figure } from './measure.js';
 import type { SnapshotChildInput, SnapshotChildResult } from './snapshot-child.js';
 import type { StoreLocation } from './stores.js';
+import { runJsonChild } from './json-child.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-
-const runChild = (input: SnapshotChildInput, heapMb: number): Promise<SnapshotChildResult> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, join(here, 'snapshot-child.js'), JSON.stringify(input)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`snapshot load child failed (exit ${code})`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()!) as SnapshotChildResult);
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
+const runChild = (input: SnapshotChildInput, heapMb: number): Promise<SnapshotChildResult> => runJsonChild('snapshot-child.js', input, { heapMb, what: 'snapshot load' });
 
 /** The size the old JSON snapshot had: the state's plain form and every command's range, as JSON text. */
 const jsonSnapshotBytes = async (ledger: Ledger, store: EventStore, orgId: string): Promise<number> => {
