@@ -1,4 +1,4 @@
-import { type AppendRequest, type ExpectedVersion, type NewStoredEvent, linkApart } from '@learner-ledger/core';
+import { type AppendRequest, type ExpectedVersion, type NewStoredEvent, linkApart, stampedTexts } from '@learner-ledger/core';
 import { STORE_NAME, messageOf } from './errors.js';
 import { streamLockKey } from './lock-key.js';
 
@@ -45,17 +45,38 @@ export const payloadArrays = (p: PreparedAppend): [string[], string[], (string |
   return [data, metadata, links];
 };
 
-/** The events as one JSON document; an event JSON cannot hold is named in the error. */
+/**
+ * The events as one JSON document; an event JSON cannot hold is named in the
+ * error. A chained event's payload and metadata go in as the canonical texts
+ * its link was computed from (JSON texts of the same values): it is not
+ * serialized a second time.
+ */
 export const eventsDocument = (p: PreparedAppend): string => {
+  const rows = new Array<string>(p.events.length);
+  for (let k = 0; k < p.events.length; k++) {
+    const event = p.events[k]!;
+    const texts = stampedTexts(event);
+    const link = p.links[k];
+    rows[k] =
+      texts !== undefined
+        ? `[${JSON.stringify(event.eventId)},${JSON.stringify(event.type)},${event.schemaVersion},${texts.data},${texts.metadata},${link === undefined ? 'null' : JSON.stringify(link)}]`
+        : rowText(p, k);
+  }
+  return `[${rows.join(',')}]`;
+};
+
+/** One event of {@link eventsDocument} serialized as it is. */
+const rowText = (p: PreparedAppend, k: number): string => {
+  const event = p.events[k]!;
   try {
-    return JSON.stringify(p.events.map((event, k) => [event.eventId, event.type, event.schemaVersion, event.data ?? null, p.metadata[k] ?? null, p.links[k] ?? null]));
+    return JSON.stringify([event.eventId, event.type, event.schemaVersion, event.data ?? null, p.metadata[k] ?? null, p.links[k] ?? null]);
   } catch {
-    p.events.forEach((_, k) => payloadsOf(p, k));
+    payloadsOf(p, k);
     throw new TypeError(`${STORE_NAME} store: ${describe(p)} cannot be stored as JSON; nothing was written`);
   }
 };
 
-/** The data, metadata and chain link (null: none) of the `k`-th event as JSON text. */
+/** The data, metadata and chain link (null: none) of the `k`-th event as JSON text (a chained event's payload and metadata as the texts its link was computed from). */
 export const payloadsOf = (p: PreparedAppend, k: number): [string, string, string | null] => {
   const event = p.events[k]!;
   let request = 0;
@@ -63,7 +84,12 @@ export const payloadsOf = (p: PreparedAppend, k: number): [string, string, strin
   while (index >= p.counts[request]!) index -= p.counts[request++]!;
   const where = `event ${index + 1} of the append to stream ${p.streamIds[request]}`;
   const link = p.links[k];
-  return [toJson(event.data, `the data of ${where}`), toJson(p.metadata[k], `the metadata of ${where}`), link === undefined ? null : toJson(link, `the chain link of ${where}`)];
+  const texts = stampedTexts(event);
+  return [
+    texts?.data ?? toJson(event.data, `the data of ${where}`),
+    texts?.metadata ?? toJson(p.metadata[k], `the metadata of ${where}`),
+    link === undefined ? null : toJson(link, `the chain link of ${where}`),
+  ];
 };
 
 const expectedText = (expected: ExpectedVersion | undefined, streamId: string): string => {
