@@ -48,6 +48,32 @@ describe('import and export', () => {
     expect(again.json()).toMatchObject({ status: 'already-applied', applied: true });
   });
 
+  test('--lines chooses the lines --json lists; the counts are the same, and the text report shows the changes', async () => {
+    const { run } = cliHarness({ cwd: '/' });
+    await seedAcme(run);
+    const exported = await run('export', 'acme', '--format', 'data-services', '--team', 'Sales');
+    const file = write('sales.csv', exported.out.replace(/^(0001,.*)TRUE$/m, '$1FALSE'));
+    const dryRun = (...flags: string[]) => run('import', 'acme', file, '--format', 'data-services', '--team', 'Sales', '--dry-run', ...flags);
+    const listed = async (...flags: string[]) => {
+      const body = (await dryRun('--json', ...flags)).json();
+      expect(body.counts).toMatchObject({ deactivated: 1, unchanged: 1, errors: 0 });
+      return body.lines.map((l: { line: number; action: string }) => [l.line, l.action]);
+    };
+    expect(await listed()).toEqual([
+      [2, 'deactivate'],
+      [3, 'unchanged'],
+    ]);
+    expect(await listed('--lines', 'all')).toEqual(await listed());
+    expect(await listed('--lines', 'changes')).toEqual([[2, 'deactivate']]);
+    expect(await listed('--lines', 'errors')).toEqual([]);
+    expect(await listed('--lines', 'none')).toEqual([]);
+    const text = await dryRun();
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/line 2 +0001 +deactivate/);
+    expect(text.out).not.toContain('line 3');
+    expect((await dryRun('--lines', 'some')).code).toBe(2);
+  });
+
   test('a bad value, a missing column or a wrong format refuses the file: exit 1, the line and column named, nothing changed', async () => {
     const { run, store } = cliHarness();
     await seedAcme(run);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Option } from 'commander';
-import { normalizeName, type ImportFormat, type ImportSchedule, type OrganizationState } from '@learner-ledger/core';
+import { normalizeName, type ImportFormat, type ImportSchedule, type OrganizationState, type ReportLines } from '@learner-ledger/core';
 import { ExportError, exportLearners, importLearners, refusesFile, type ImportReport, type LearnerFileType } from '@learner-ledger/csv';
 import { CliError } from '../errors.js';
 import { plural, table } from '../output.js';
@@ -121,6 +121,9 @@ export const registerImportExportCommands: Register = (program, action) => {
     .option('--allow-mass-deactivation', 'apply even when the file deactivates more than 20% of the team (from 10 deactivations)')
     .option('--no-move', 'deactivate without moving learners to the inactive team')
     .option('--match-mangled-ids', 'apply lines whose Learner ID or Employee ID a spreadsheet changed (0042 saved as 42, 1e5 as 100000) to the learner they match, each reported and audited (default: refused with ID_MANGLED_BY_SPREADSHEET)')
+    .addOption(
+      new Option('--lines <which>', 'the lines --json lists: all (default), changes (all but the unchanged), errors or none; counts and the audit are complete either way').choices(['all', 'changes', 'errors', 'none']),
+    )
     .addOption(new Option('--schedule <when>', 'apply now, at the next top of the hour, or at the daily import time (then run process-due)').choices(['now', 'top-of-hour', 'daily']).default('now'))
     .addHelpText('after', SPREADSHEET_HELP)
     .action(
@@ -150,6 +153,8 @@ export const registerImportExportCommands: Register = (program, action) => {
             schedule: options.schedule as ImportSchedule,
             actor: session.actor(),
             now: session.now(),
+            // The text report lists the lines that change something: the unchanged ones of a large file are not kept for it.
+            reportLines: (options.lines as ReportLines | undefined) ?? (session.json ? 'all' : 'changes'),
             onProgress: progress.onProgress,
           });
         } finally {

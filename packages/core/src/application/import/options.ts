@@ -7,7 +7,7 @@ import type { ImportProgress } from './progress.js';
 import type { LearnerFileSource } from './source.js';
 import type { SafetyThreshold, ThresholdCheck } from './threshold.js';
 
-/** Which lines a report lists: all, every line but the unchanged ones, the errors, or none (counts and the audit are complete either way). */
+/** Which lines a report lists: all, every line but the unchanged ones (a line matched to a learner despite a mangled id is listed), the errors, or none (counts and the audit are complete either way). */
 export type ReportLines = 'all' | 'changes' | 'errors' | 'none';
 
 /** What an import is asked to do, for one file. */

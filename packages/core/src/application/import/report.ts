@@ -58,7 +58,7 @@ export const listedLines = (lines: Iterable<PlannedLine>, which: ReportLines): P
   const listed: PlannedLine[] = [];
   if (which === 'none') return listed;
   for (const line of lines) {
-    if (which === 'errors' ? line.action === 'error' : which === 'changes' ? line.action !== 'unchanged' : true) listed.push(publicLine(line));
+    if (which === 'errors' ? line.action === 'error' : which === 'changes' ? line.action !== 'unchanged' || line.matched !== undefined : true) listed.push(publicLine(line));
   }
   return listed;
 };
