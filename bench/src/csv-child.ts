@@ -69,6 +69,9 @@ const main = async () => {
     const rows = await readWorkbook(input.file);
     result = { rows, seconds: seconds(start), peakRssMb: peakRssMb() };
   } else {
+    // As the command-line tool keeps its own process's heap (a user's --heap-growing-percent wins).
+    const { keepHeapNearLive } = await import('@learner-ledger/cli');
+    keepHeapNearLive();
     const { importEndToEnd } = await import('./csv-import.js');
     result = await importEndToEnd(input);
   }
