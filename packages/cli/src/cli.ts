@@ -38,7 +38,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const action: Action = (handler, actionOptions = {}) => async (...all) => {
     const command = all[all.length - 1] as Command;
     const options = all[all.length - 2] as Record<string, unknown>;
-    session = new Session(io, command.optsWithGlobals<GlobalOptions>(), { createsStore: actionOptions.createsStore === true });
+    session = new Session(io, command.optsWithGlobals<GlobalOptions>(), { createsStore: actionOptions.createsStore === true, bulkWrites: actionOptions.bulkWrites === true });
     output = await handler(session, all.slice(0, -2), options);
   };
   const program = buildProgram(io, action, { json: wantsJson });

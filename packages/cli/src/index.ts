@@ -17,6 +17,8 @@ export {
   importStorePackage,
   OPTIONAL_STORE_PACKAGES,
   DEFAULT_STORE,
+  BULK_WAL_AUTOCHECKPOINT_PAGES,
+  forBulkWrites,
   type StoreLocation,
   type OptionalStorePackage,
 } from './store.js';

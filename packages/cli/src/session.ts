@@ -16,7 +16,7 @@ import {
 } from '@learner-ledger/core';
 import { CliError } from './errors.js';
 import type { CliIo } from './io.js';
-import { chooseStoreLocation, openStoreAt, snapshotsEnabled, type StoreLocation } from './store.js';
+import { chooseStoreLocation, forBulkWrites, openStoreAt, snapshotsEnabled, type StoreLocation } from './store.js';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -39,7 +39,7 @@ export class Session {
   constructor(
     readonly io: CliIo,
     readonly options: GlobalOptions,
-    private readonly use: { readonly createsStore: boolean } = { createsStore: false },
+    private readonly use: { readonly createsStore: boolean; readonly bulkWrites?: boolean } = { createsStore: false },
   ) {
     this.location = chooseStoreLocation(options.store, io.env, io.cwd);
   }
@@ -68,7 +68,7 @@ export class Session {
           `No learner-ledger store at ${this.location.path}: give --store <file or URL> or set LEARNER_LEDGER_STORE (a new store is created by \`org create\` or \`demo\`)`,
         );
       }
-      this.raw = await (this.io.openStore ?? openStoreAt)(this.location);
+      this.raw = await (this.io.openStore ?? openStoreAt)(this.use.bulkWrites === true ? forBulkWrites(this.location) : this.location);
       // Personal data is sealed with per-learner keys wherever the store keeps them (KurrentDB does not).
       const keys = this.raw.personalDataKeys?.();
       this.opened = keys ? new SealedEventStore(this.raw, keys) : this.raw;

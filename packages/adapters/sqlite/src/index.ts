@@ -6,6 +6,7 @@
  */
 export {
   DEFAULT_DATABASE_PATH,
+  DEFAULT_WAL_AUTOCHECKPOINT_PAGES,
   SqliteEventStore,
   createSqliteEventStore,
   openSqliteEventStore,

@@ -38,6 +38,9 @@ import { createSqliteSnapshotStore } from './snapshot-store.js';
 /** The file used when no path is given. */
 export const DEFAULT_DATABASE_PATH = './learner-ledger.db';
 
+/** SQLite's own default for `wal_autocheckpoint`, in pages. */
+export const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 1000;
+
 /** How each commit reaches the disk. See the package README for the trade-off. */
 export type SqliteSynchronous = 'NORMAL' | 'FULL';
 
@@ -54,6 +57,15 @@ export interface SqliteEventStoreOptions {
    * consistent). `FULL`: every commit is synced to disk before it returns; much slower.
    */
   readonly synchronous?: SqliteSynchronous;
+  /**
+   * The WAL pages after which a commit copies the WAL into the database file
+   * (SQLite's `wal_autocheckpoint`). Default 1000 (SQLite's, about 4 MB).
+   * Larger values make fewer, larger checkpoints: bulk writes (a large
+   * import) spend less CPU and disk time, the WAL file grows to about that
+   * size, and the commit that checkpoints takes longer (other writers are
+   * not held up by it).
+   */
+  readonly walAutocheckpointPages?: number;
   /** How often `waitForEvents` looks for events written by other processes, in ms. Default 25. */
   readonly pollIntervalMs?: number;
 }
@@ -340,6 +352,8 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions = {}): Sql
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const synchronous = options.synchronous ?? 'NORMAL';
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new TypeError(`synchronous must be 'NORMAL' or 'FULL', got ${JSON.stringify(synchronous)}`);
+  const walPages = options.walAutocheckpointPages ?? DEFAULT_WAL_AUTOCHECKPOINT_PAGES;
+  if (!Number.isSafeInteger(walPages) || walPages < 1) throw new TypeError(`walAutocheckpointPages must be a whole number of pages ≥ 1, got ${JSON.stringify(walPages)}`);
   const failure = (error: unknown) => describeSqliteFailure(error, file, { action: 'opening it', busyTimeoutMs, wroteNothing: false });
 
   if (!inMemory) inspectFile(file, readonly, busyTimeoutMs);
@@ -353,6 +367,7 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions = {}): Sql
       assertSchemaNotNewer(database, file, EVENT_LOG_COMPONENT, eventLogMigrations);
       database.pragma('journal_mode = WAL');
       database.pragma(`synchronous = ${synchronous}`);
+      database.pragma(`wal_autocheckpoint = ${walPages}`);
       runMigrations(database, { file, component: EVENT_LOG_COMPONENT, migrations: eventLogMigrations });
     }
   } catch (error) {

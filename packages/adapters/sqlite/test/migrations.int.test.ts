@@ -28,6 +28,7 @@ describe('sqlite schema migrations', () => {
     expect(store.database.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.database.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     expect(store.database.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(store.database.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     expect(schemaVersionOf(store.database, 'events')).toBe(latestVersion(eventLogMigrations));
     const recorded = store.database.prepare('SELECT component, version, name FROM ll_schema_migrations ORDER BY version').all();
     expect(recorded).toEqual(eventLogMigrations.map((m) => ({ component: 'events', version: m.version, name: m.name })));
@@ -40,8 +41,10 @@ describe('sqlite schema migrations', () => {
     expect(first.database.pragma('synchronous', { simple: true })).toBe(2); // FULL
     await first.appendToStream('s', [event(1), event(2)]);
     await first.close();
-    const second = openSqliteEventStore({ path: file, busyTimeoutMs: 1234 });
+    const second = openSqliteEventStore({ path: file, busyTimeoutMs: 1234, walAutocheckpointPages: 16_384 });
     expect(second.database.pragma('busy_timeout', { simple: true })).toBe(1234);
+    expect(second.database.pragma('wal_autocheckpoint', { simple: true })).toBe(16_384);
+    for (const bad of [0, -1, 1.5, Number.NaN]) expect(() => openSqliteEventStore({ path: file, walAutocheckpointPages: bad })).toThrow(/walAutocheckpointPages must be a whole number of pages/);
     expect(second.database.prepare('SELECT COUNT(*) FROM ll_schema_migrations').pluck().get()).toBe(eventLogMigrations.length);
     expect((await second.readStream('s')).events.map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }]);
     const appended = await second.appendToStream('s', [event(3)], { expectedVersion: 2 });

@@ -10,6 +10,8 @@ export type Handler = (session: Session, args: any[], options: any) => Promise<O
 export interface ActionOptions {
   /** The command may create the store (`org create`, `demo`); every other command needs an existing SQLite file. */
   readonly createsStore?: boolean;
+  /** The command writes in bulk (an import): a SQLite file checkpoints its WAL less often (see `forBulkWrites`). */
+  readonly bulkWrites?: boolean;
 }
 
 /** Turns a handler into a commander action (the session is opened with the global options). */

@@ -169,7 +169,7 @@ export const registerImportExportCommands: Register = (program, action) => {
           // Without --json the report on stdout lists the errors: stderr says where the first is, not all of it again.
           ...(failure ? { failure: session.json ? failure : importFailure(report, { listed: true }) } : {}),
         };
-      }),
+      }, { bulkWrites: true }),
     );
 
   program

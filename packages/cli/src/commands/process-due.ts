@@ -52,6 +52,6 @@ export const registerProcessDueCommand: Register = (program, action) => {
                 }
               : {}),
         };
-      }),
+      }, { bulkWrites: true }),
     );
 };
