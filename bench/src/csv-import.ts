@@ -3,6 +3,7 @@ import { importLearners } from '@learner-ledger/csv';
 import type { CsvChildInput, CsvChildResult } from './csv-child.js';
 import { LedgerDriver } from './ledger-driver.js';
 import { now, peakRssMb, seconds } from './measure.js';
+import { forBulkWrites } from '@learner-ledger/cli';
 import { openStoreAt } from './stores.js';
 import { deactivateCommand, organizationWorkload, registerCommand, setupCommands } from './workload.js';
 
@@ -78,7 +79,8 @@ const stageTrace = () => {
  * as a caller importing a million-row file would ask.
  */
 export const importEndToEnd = async (input: CsvChildInput): Promise<CsvChildResult> => {
-  const store = await openStoreAt(input.location!);
+  // As the command-line import opens it (a SQLite file checkpoints its WAL less often).
+  const store = await openStoreAt(forBulkWrites(input.location!));
   const orgId = organizationWorkload(10).orgId;
   if (input.location!.kind === 'memory') {
     // The in-memory store cannot come from another process: seed the same organization here (not timed).

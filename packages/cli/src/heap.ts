@@ -6,7 +6,7 @@ import * as v8 from 'node:v8';
  * collector's speed and the heap's limit; with Node's default limit of a
  * few gigabytes it takes the high end, so a large import that holds 250 MB
  * live peaks near 740 MB of RSS. At 30% the same import peaks near 460 MB,
- * for a few percent more CPU.
+ * for 10-20% more CPU (the collector runs more often).
  */
 export const HEAP_GROWING_PERCENT = 30;
 
