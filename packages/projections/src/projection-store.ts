@@ -20,6 +20,13 @@ export interface StoredProjection {
 export interface LoadOptions {
   /** Also the rows of history tables that are no longer current (a runner never needs them; checks and exports do). Default false. */
   readonly everyRow?: boolean;
+  /**
+   * Only the rows of these organizations (a runner catching up over the new
+   * events of a few organizations needs no other). A store that cannot
+   * filter may return more rows (a runner is right with more, never with
+   * fewer); the stores of this library return no others. Default: every organization.
+   */
+  readonly organizations?: readonly string[];
 }
 
 /** One batch of a projection: its changed rows and new checkpoint, written together. */
@@ -91,10 +98,16 @@ export class InMemoryProjectionStore implements ProjectionStore, AsOfReader {
     const stored = this.projections.get(projection.name);
     if (!stored) return undefined;
     const tables: Record<string, Row[]> = {};
+    const organizations = options.organizations === undefined ? undefined : new Set(options.organizations);
     for (const spec of projection.tables) {
-      const rows = [...(stored.tables.get(spec.name)?.values() ?? [])];
-      const open = spec.openWhileNull;
-      tables[spec.name] = (open === undefined || options.everyRow ? rows : rows.filter((row) => row[open] === null || row[open] === undefined)).map((row) => ({ ...row }));
+      const open = spec.openWhileNull === undefined || options.everyRow ? undefined : spec.openWhileNull;
+      const rows: Row[] = [];
+      for (const row of stored.tables.get(spec.name)?.values() ?? []) {
+        if (organizations !== undefined && !organizations.has(row.org_id as string)) continue;
+        if (open !== undefined && row[open] !== null && row[open] !== undefined) continue;
+        rows.push({ ...row });
+      }
+      tables[spec.name] = rows;
     }
     return { checkpoint: stored.checkpoint, tables };
   }

@@ -20,6 +20,13 @@ export interface Projection<S> {
   readonly restored?: (state: S) => void;
   /** SQL views over the projection's tables, created by the SQL projection stores. */
   readonly views?: readonly ViewSpec[];
+  /**
+   * True when applying an event of an organization reads and changes only that
+   * organization's rows (and what `restored` derives from them): a runner may
+   * then restore only the organizations whose events it applies
+   * (the runner's `organizations` option).
+   */
+  readonly scopedByOrganization?: boolean;
 }
 
 /** A projection of any state, as the runner holds them. */

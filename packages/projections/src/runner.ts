@@ -23,6 +23,14 @@ export interface ProjectionRunnerOptions {
   readonly onUnknownEvent?: UnknownEventPolicy;
   /** How many warning messages {@link ProjectionRunner.stats} keeps (the most recent). Default 50. */
   readonly maxWarnings?: number;
+  /**
+   * Only these organizations: the runner restores their rows alone from the
+   * projection store and stops right before the first event of another
+   * organization (its projections are then not caught up). For bringing a read
+   * model past a few organizations' new events without restoring every
+   * organization. Every projection must be {@link Projection.scopedByOrganization}.
+   */
+  readonly organizations?: Iterable<string>;
 }
 
 export interface ProjectionStats {
@@ -85,6 +93,9 @@ interface Slot {
   caughtUp: boolean;
 }
 
+/** What stops a batch of a runner scoped to some organizations at an event of another. */
+const OUT_OF_SCOPE = Symbol('out of scope');
+
 /** Events read from the store at a time, whatever the batch size (the events a commit covers). */
 const READ_PAGE = 1000;
 
@@ -123,6 +134,7 @@ export class ProjectionRunner {
   private readonly onUnknownEvent: UnknownEventPolicy;
   private readonly maxWarnings: number;
   private readonly slots: Slot[];
+  private readonly organizations: ReadonlySet<string> | undefined;
   private readonly warnings: string[] = [];
   private skipped = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -134,6 +146,9 @@ export class ProjectionRunner {
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new Error(`batchSize must be a whole number ≥ 1, got ${this.batchSize}`);
     this.onUnknownEvent = options.onUnknownEvent ?? 'stop';
     this.maxWarnings = options.maxWarnings ?? 50;
+    this.organizations = options.organizations === undefined ? undefined : new Set(options.organizations);
+    const unscoped = this.organizations === undefined ? undefined : options.projections.find((projection) => projection.scopedByOrganization !== true);
+    if (unscoped) throw new Error(`Projection ${unscoped.name} is not scoped by organization: it cannot run for some organizations only`);
     const names = new Set<string>();
     this.slots = options.projections.map((projection) => {
       if (names.has(projection.name)) throw new Error(`Two projections are named ${projection.name}`);
@@ -162,7 +177,11 @@ export class ProjectionRunner {
     return this.exclusive(() => this.loadAll());
   }
 
-  /** Processes one batch per group of projections at the same position. Resolves true when every projection has reached the end of the log. */
+  /**
+   * Processes one batch per group of projections at the same position.
+   * Resolves true when every projection has reached the end of the log (or,
+   * with `organizations`, an event of another organization).
+   */
   step(): Promise<boolean> {
     return this.exclusive(async () => {
       await this.loadAll();
@@ -175,11 +194,12 @@ export class ProjectionRunner {
       let atEnd = true;
       for (const position of [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
         const slots = groups.get(position)!;
-        const { failure, isEnd } = await this.readBatch(slots, position);
-        for (const slot of slots) slot.caughtUp = failure === undefined && isEnd;
+        const { failure, isEnd, outOfScope } = await this.readBatch(slots, position);
+        for (const slot of slots) slot.caughtUp = failure === undefined && isEnd && !outOfScope;
         await this.commit(slots);
         if (failure) throw failure;
-        if (!isEnd) atEnd = false;
+        // Stopped before another organization's event: as far as this runner goes.
+        if (!isEnd && !outOfScope) atEnd = false;
       }
       return atEnd;
     });
@@ -195,6 +215,7 @@ export class ProjectionRunner {
 
   /** Catches up, then keeps following the log as it grows, until `signal` aborts. */
   async follow(options: FollowOptions): Promise<void> {
+    this.assertUnscoped('follow the log');
     const { signal } = options;
     while (!signal.aborted) {
       const atEnd = await this.step();
@@ -210,6 +231,7 @@ export class ProjectionRunner {
    * projections keep their state and keep advancing meanwhile.
    */
   async rebuild(name: string): Promise<ProjectionStats> {
+    this.assertUnscoped('rebuild a projection (a rebuild empties every organization’s rows)');
     const slot = this.slot(name);
     await this.exclusive(async () => {
       await this.loadAll();
@@ -256,6 +278,10 @@ export class ProjectionRunner {
     return slot;
   }
 
+  private assertUnscoped(what: string): void {
+    if (this.organizations !== undefined) throw new Error(`A runner for some organizations only cannot ${what}`);
+  }
+
   private resetSlot(slot: Slot): void {
     slot.state = slot.projection.initialState();
     slot.tables = slot.projection.tables(slot.state);
@@ -268,7 +294,7 @@ export class ProjectionRunner {
   private async loadAll(): Promise<void> {
     for (const slot of this.slots) {
       if (slot.loaded) continue;
-      const stored = await this.projectionStore?.load(slot.description);
+      const stored = await this.projectionStore?.load(slot.description, this.organizations === undefined ? {} : { organizations: [...this.organizations] });
       this.resetSlot(slot);
       if (stored) {
         for (const table of slot.tables) table.load((stored.tables[table.spec.name] ?? []) as Row[]);
@@ -285,7 +311,7 @@ export class ProjectionRunner {
    * {@link READ_PAGE} events: a page is garbage before the next is read, where
    * a large batch read at once would outlive the young generation.
    */
-  private async readBatch(slots: readonly Slot[], position: GlobalPosition): Promise<{ failure: ProjectionRunnerError | undefined; isEnd: boolean }> {
+  private async readBatch(slots: readonly Slot[], position: GlobalPosition): Promise<{ failure: ProjectionRunnerError | undefined; isEnd: boolean; outOfScope: boolean }> {
     const readersOf = readersByType(slots);
     // Known types none of the group reads: a store that can filter leaves them out (unknown types still come, to be reported).
     const skipTypes = EVENT_TYPES.filter((type) => !readersOf.has(type));
@@ -293,15 +319,21 @@ export class ProjectionRunner {
     let read = 0;
     for (;;) {
       const page = await this.store.readAll({ after, maxCount: Math.min(READ_PAGE, this.batchSize - read), ...(skipTypes.length > 0 ? { skipTypes } : {}) });
-      const failure = this.applyBatch(slots, readersOf, page.events, page.lastPosition);
+      const stop = this.applyBatch(slots, readersOf, page.events, page.lastPosition);
+      if (stop === OUT_OF_SCOPE) return { failure: undefined, isEnd: false, outOfScope: true };
       read += page.events.length;
-      if (failure || page.isEnd || page.events.length === 0 || read >= this.batchSize) return { failure, isEnd: failure === undefined && page.isEnd };
+      if (stop || page.isEnd || page.events.length === 0 || read >= this.batchSize) return { failure: stop, isEnd: stop === undefined && page.isEnd, outOfScope: false };
       after = page.lastPosition;
     }
   }
 
-  /** Applies a page of events to a group of projections at the same position; returns the failure that stopped it, if any. */
-  private applyBatch(slots: readonly Slot[], readersOf: ReadonlyMap<string, readonly Slot[]>, events: readonly StoredEvent[], lastPosition: GlobalPosition): ProjectionRunnerError | undefined {
+  /** Applies a page of events to a group of projections at the same position; returns what stopped it, if anything: a failure, or an event of an organization out of scope. */
+  private applyBatch(
+    slots: readonly Slot[],
+    readersOf: ReadonlyMap<string, readonly Slot[]>,
+    events: readonly StoredEvent[],
+    lastPosition: GlobalPosition,
+  ): ProjectionRunnerError | typeof OUT_OF_SCOPE | undefined {
     let processed: GlobalPosition | undefined;
     for (let i = 0; i < events.length; i++) {
       const stored = events[i]!;
@@ -325,6 +357,10 @@ export class ProjectionRunner {
           for (const slot of slots) slot.skippedEvents++;
         } else if (readers !== undefined) {
           const envelope = decoded.right;
+          if (this.organizations !== undefined && !this.organizations.has(envelope.metadata.orgId)) {
+            if (processed !== undefined) for (const slot of slots) slot.position = processed;
+            return OUT_OF_SCOPE;
+          }
           for (let j = 0; j < readers.length; j++) {
             const slot = readers[j]!;
             slot.state = slot.projection.apply(slot.state, envelope);

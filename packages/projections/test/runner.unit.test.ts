@@ -179,6 +179,52 @@ describe('projection runner', () => {
     await expect(projectionStore.commit({ projection: describeProjection(licenseCountsProjection), expectedCheckpoint: 1n, checkpoint: 2n, changes: [] })).rejects.toThrow(/expected checkpoint 1/);
   });
 
+  test('for some organizations only: restores their rows alone, stops right before another organization\'s event, leaves the other organizations\' rows as they were', async () => {
+    const { store, ledger } = await sample('acme');
+    for (const command of sampleOrganizationCommands('globex')) {
+      const result = await ledger.execute(command, adminContext());
+      if (E.isLeft(result)) throw new Error(result.left.message);
+    }
+    const projections = [licenseCountsProjection, inactiveRosterProjection];
+    const projectionStore = new InMemoryProjectionStore();
+    await new ProjectionRunner({ store, projections, projectionStore }).catchUp();
+    const globexBefore = (await storedTables(projectionStore, licenseCountsProjection)).tables['ll_license_counts']!.filter((row) => row.org_id === 'globex');
+
+    const deactivate = async (orgId: string, learnerId: string) => {
+      const result = await ledger.execute({ type: 'DeactivateLearners', orgId, learnerIds: [learnerId] }, adminContext());
+      if (E.isLeft(result)) throw new Error(result.left.message);
+    };
+    await deactivate('acme', '0001');
+    const acmeDone = await store.headPosition();
+    await deactivate('globex', '0001');
+    await deactivate('acme', '0002');
+
+    const scoped = new ProjectionRunner({ store, projections, projectionStore, organizations: ['acme'], batchSize: 2 });
+    const stats = await scoped.catchUp();
+    expect(stats.projections.map((p) => [p.name, p.checkpoint, p.caughtUp])).toEqual(projections.map((p) => [p.name, acmeDone, false]));
+    // Only acme was restored; its deactivation was applied.
+    expect([...scoped.state(licenseCountsProjection).counts.orgIds()]).toEqual(['acme']);
+    expect(licenseCountOf(scoped.state(licenseCountsProjection), 'acme')).toEqual({ seats: 10, inUse: 3, available: 7 });
+    expect((await storedTables(projectionStore, licenseCountsProjection)).tables['ll_license_counts']!.filter((row) => row.org_id === 'globex')).toEqual(globexBefore);
+    expect(await projectionStore.checkpoint('license-counts')).toBe(acmeDone);
+
+    // A runner for every organization goes on from there to a read model equal to a rebuild.
+    await new ProjectionRunner({ store, projections, projectionStore }).catchUp();
+    for (const projection of projections) {
+      const stored = await storedTables(projectionStore, projection);
+      expect(stored.tables).toEqual(await rebuiltTables(store, projection));
+      expect(stored.checkpoint).toBe(await store.headPosition());
+    }
+  });
+
+  test('for some organizations only: refuses a projection not scoped by organization, a rebuild and following the log', async () => {
+    const { store } = await sample();
+    expect(() => new ProjectionRunner({ store, projections: allProjections, organizations: ['acme'] })).toThrow(/is not scoped by organization/);
+    const scoped = new ProjectionRunner({ store, projections: [licenseCountsProjection], projectionStore: new InMemoryProjectionStore(), organizations: ['acme'] });
+    await expect(scoped.rebuild('license-counts')).rejects.toThrow(/cannot rebuild/);
+    await expect(scoped.follow({ signal: new AbortController().signal })).rejects.toThrow(/cannot follow/);
+  });
+
   test('refuses two projections with one name, and reading a state before loading', () => {
     const store = new InMemoryEventStore();
     expect(() => new ProjectionRunner({ store, projections: [licenseCountsProjection, licenseCountsProjection] })).toThrow(/Two projections/);

@@ -50,6 +50,18 @@ const decode = (column: ColumnSpec, value: unknown): unknown => {
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/** The condition and values of a load: of a history table only the current rows (the projection never reads the others again), of some organizations when asked. */
+const rowsToLoad = (spec: TableSpec, options: LoadOptions): { where: string; values: unknown[] } => {
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  if (options.organizations !== undefined) {
+    values.push([...options.organizations]);
+    conditions.push(`org_id = ANY($${values.length}::text[])`);
+  }
+  if (spec.openWhileNull !== undefined && !options.everyRow) conditions.push(`${spec.openWhileNull} IS NULL`);
+  return { where: conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '', values };
+};
+
 const decodeRow = (spec: TableSpec, raw: Record<string, unknown>): Row => {
   const row: Row = {};
   for (const column of spec.columns) row[column.name] = decode(column, raw[column.name]) as Row[string];
@@ -130,9 +142,8 @@ export class PostgresProjectionStore implements ProjectionStore, AsOfReader {
       }
       const tables: Record<string, Row[]> = {};
       for (const spec of projection.tables) {
-        // Of a history table, only the current rows: the projection never reads the others again.
-        const current = spec.openWhileNull !== undefined && !options.everyRow ? ` WHERE ${spec.openWhileNull} IS NULL` : '';
-        const result = await client.query<Record<string, unknown>>(`SELECT ${spec.columns.map((c) => c.name).join(', ')} FROM ${this.table(spec.name)}${current}`);
+        const { where, values } = rowsToLoad(spec, options);
+        const result = await client.query<Record<string, unknown>>(`SELECT ${spec.columns.map((c) => c.name).join(', ')} FROM ${this.table(spec.name)}${where}`, values);
         tables[spec.name] = result.rows.map((raw) => decodeRow(spec, raw));
       }
       return { checkpoint: BigInt(stored.position), tables };

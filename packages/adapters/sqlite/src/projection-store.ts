@@ -76,6 +76,18 @@ const tableName = (spec: TableSpec): string => {
   return spec.name;
 };
 
+/** The condition and values of a load: of a history table only the current rows (the projection never reads the others again), of some organizations when asked. */
+const rowsToLoad = (spec: TableSpec, options: LoadOptions): { where: string; values: unknown[] } => {
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  if (options.organizations !== undefined) {
+    conditions.push('org_id IN (SELECT value FROM json_each(?))');
+    values.push(JSON.stringify(options.organizations));
+  }
+  if (spec.openWhileNull !== undefined && !options.everyRow) conditions.push(`${spec.openWhileNull} IS NULL`);
+  return { where: conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '', values };
+};
+
 const decodeRow = (spec: TableSpec, raw: Record<string, unknown>): Row => {
   const row: Row = {};
   for (const column of spec.columns) row[column.name] = decode(column, raw[column.name]) as Row[string];
@@ -126,9 +138,8 @@ export class SqliteProjectionStore implements ProjectionStore, AsOfReader {
       }
       const tables: Record<string, Row[]> = {};
       for (const spec of projection.tables) {
-        // Of a history table, only the current rows: the projection never reads the others again.
-        const current = spec.openWhileNull !== undefined && !options.everyRow ? ` WHERE ${spec.openWhileNull} IS NULL` : '';
-        const rows = this.database.prepare(`SELECT * FROM ${spec.name}${current}`).all() as Record<string, unknown>[];
+        const { where, values } = rowsToLoad(spec, options);
+        const rows = this.database.prepare(`SELECT * FROM ${spec.name}${where}`).all(...values) as Record<string, unknown>[];
         tables[spec.name] = rows.map((raw) => decodeRow(spec, raw));
       }
       return { checkpoint: stored.position, tables };

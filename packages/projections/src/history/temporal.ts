@@ -221,6 +221,8 @@ export const historyProjection = <S>(options: HistoryOptions<S>): Projection<His
     apply,
     tables: (state) => [...state.versions, state.clocks, ...state.extras],
     restored,
+    // Versions, clocks and extras are kept per organization; `after` is given the event's organization only.
+    ...(base.scopedByOrganization ? { scopedByOrganization: true } : {}),
   };
 };
 

@@ -131,6 +131,7 @@ export const inactiveRosterProjection: Projection<InactiveRosterState> = {
   reads: ['OrganizationOnboarded', 'TeamCreated', 'TeamMembershipChanged', 'LearnerDeactivated'],
   initialState: () => ({ roster: new Table(inactiveRosterTables.roster), inactiveTeams: new Table(inactiveRosterTables.inactiveTeams) }),
   apply,
+  scopedByOrganization: true,
   tables: (state) => [state.roster, state.inactiveTeams],
 };
 

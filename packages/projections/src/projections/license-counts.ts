@@ -111,6 +111,7 @@ export const licenseCountsProjection: Projection<LicenseCountsState> = {
   reads: ['OrganizationOnboarded', 'LicensePoolResized', 'LicenseAssigned', 'LicenseReleased'],
   initialState: () => ({ counts: new Table(licenseCountsTables.counts), holders: new Table(licenseCountsTables.holders) }),
   apply,
+  scopedByOrganization: true,
   tables: (state) => [state.counts, state.holders],
 };
 

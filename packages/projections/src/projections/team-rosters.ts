@@ -113,6 +113,7 @@ export const teamRostersProjection: Projection<TeamRostersState> = {
     learners: new Table(teamRostersTables.learners),
   }),
   apply,
+  scopedByOrganization: true,
   tables: (state) => [state.teams, state.memberships, state.learners],
   views: [
     {

@@ -1,4 +1,4 @@
-import type { EventStore, GlobalPosition } from '@learner-ledger/core';
+import { EVENT_TYPES, readAllBatches, type EventStore, type GlobalPosition } from '@learner-ledger/core';
 import type { AnyProjection } from '../projection.js';
 import { CheckpointConflictError, describeProjection } from '../projection-store.js';
 import { lastPositionOf, type OrganizationHead } from '../query-support.js';
@@ -33,6 +33,34 @@ const descriptionOf = (projection: AnyProjection) => {
   return description;
 };
 
+/** New events read at most to find the organizations they belong to; beyond, a catch-up restores every organization. */
+const SCOPE_SCAN_LIMIT = 50_000;
+/** Organizations at most that a catch-up restores alone; beyond, it restores every organization. */
+const SCOPE_ORGANIZATIONS_LIMIT = 1_000;
+
+/**
+ * The organizations of the events after `after` that `projection` reads, or
+ * undefined when there are too many events or organizations for a scoped
+ * catch-up to pay, or an event names none.
+ */
+const organizationsAfter = async (store: EventStore, projection: AnyProjection, after: GlobalPosition): Promise<ReadonlySet<string> | undefined> => {
+  const reads = new Set<string>(projection.reads);
+  const skipTypes = EVENT_TYPES.filter((type) => !reads.has(type));
+  const organizations = new Set<string>();
+  let scanned = 0;
+  for await (const batch of readAllBatches(store, { after, maxCount: 1000, ...(skipTypes.length > 0 ? { skipTypes } : {}) })) {
+    for (const event of batch.events) {
+      if (!reads.has(event.type)) continue;
+      const orgId = (event.metadata as { orgId?: unknown } | null)?.orgId;
+      if (typeof orgId !== 'string') return undefined;
+      organizations.add(orgId);
+    }
+    scanned += batch.events.length;
+    if (scanned > SCOPE_SCAN_LIMIT || organizations.size > SCOPE_ORGANIZATIONS_LIMIT) return undefined;
+  }
+  return organizations;
+};
+
 /**
  * Decides how to answer for one organization: from the read model when its
  * checkpoint has reached the organization's last event (after catching it up
@@ -48,6 +76,15 @@ export const chooseSource = async (store: EventStore, head: OrganizationHead, pr
   if (options.whenBehind === 'fold') return { source: 'fold', position: last.toString() };
   for (let attempt = 0; ; attempt++) {
     try {
+      const scope = checkpoint !== undefined && projection.scopedByOrganization === true ? await organizationsAfter(store, projection, checkpoint) : undefined;
+      if (scope !== undefined) {
+        // Restore only the organizations the new events belong to: on a large store, far less than every organization's rows.
+        const scoped = new ProjectionRunner({ store, projections: [projection], projectionStore: model, batchSize: 5000, organizations: scope });
+        await scoped.catchUp();
+        const reached = scoped.checkpoint(projection.name);
+        if (reached >= last) return { source: 'read-model', position: reached.toString() };
+        // Stopped at an event of another organization, written since: go on for every organization.
+      }
       const runner = new ProjectionRunner({ store, projections: [projection], projectionStore: model, batchSize: 5000 });
       await runner.catchUp();
       return { source: 'read-model', position: runner.checkpoint(projection.name).toString() };

@@ -4,7 +4,8 @@ import { DateTime } from 'luxon';
 import { adminContext } from '@learner-ledger/core/testing';
 import { createLedger, organizationStreamId, type EventStore } from '@learner-ledger/core';
 import { asOfProjections } from '../history/as-of-projections.js';
-import type { ProjectionStore } from '../projection-store.js';
+import type { LoadOptions, ProjectionDescription, ProjectionStore } from '../projection-store.js';
+import { ProjectionRunner } from '../runner.js';
 import { inactiveRoster, licenseCountAt, licenseSeries, licenseUsage, resolveInstant, teamRosters, type SeriesInterval } from '../queries.js';
 import { isReadModelStore, type ReadModelStore } from '../read-model/port.js';
 import { appendHistory, busyLicenseHistory, questionsFor, scriptedHistory } from './histories.js';
@@ -48,6 +49,25 @@ const fromModelOrFold = <T extends object>(answer: E.Either<unknown, T>): E.Eith
   const { source: _source, position: _position, ...rest } = answer.right as T & { source?: string; position?: string };
   return E.right(rest as T);
 };
+
+/** A read model that records which organizations each load asked for (every call goes through to the store). */
+const recordingLoads = (model: ReadModelStore): { readonly model: ReadModelStore; readonly loads: { projection: string; organizations: readonly string[] | undefined }[] } => {
+  const loads: { projection: string; organizations: readonly string[] | undefined }[] = [];
+  const proxy = new Proxy(model, {
+    get(target, property) {
+      if (property === 'load')
+        return (projection: ProjectionDescription, options?: LoadOptions) => {
+          loads.push({ projection: projection.name, organizations: options?.organizations });
+          return target.load(projection, options);
+        };
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { model: proxy, loads };
+};
+
+const orgOf = (event: { readonly metadata: unknown }): string => (event.metadata as { orgId: string }).orgId;
 
 const CLOCK = () => '2030-01-01T00:00:00.000Z';
 const NOT_INSTANTS = ['2026-02-30', '31/03/2026', '2026-13-01', 'soon'];
@@ -158,6 +178,61 @@ export const describeAsOfContract = (name: string, factory: () => Promise<AsOfCo
       );
       expect(periods).toBeGreaterThan(0);
     });
+
+    test('after new events of one organization, a question restores that organization alone to catch the model up; every organization\'s rows stay equal to a rebuild', async () => {
+      const { default: fc } = await import('fast-check');
+      let scoped = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 10, max: options.maxScriptLength }), fc.constantFrom(0, 0.2), async (seed, length, disorder) => {
+          await withSetup(async ({ store, projectionStore }) => {
+            const history = await scriptedHistory(seed, length, disorder);
+            const r = prng(seed ^ 0x5f3759df);
+            const cut = 1 + Math.floor(r.next() * (history.events.length - 1));
+            await appendHistory(store, history.events.slice(0, cut));
+            const { model, loads } = recordingLoads(readModelOf(projectionStore()));
+            for (const projection of asOfProjections) await new ProjectionRunner({ store, projections: [projection], projectionStore: model }).catchUp();
+            // Of the events after the cut, those of one organization come first; the others later.
+            const written = r.pick([...history.zones.keys()]);
+            const rest = history.events.slice(cut);
+            await appendHistory(store, rest.filter((event) => orgOf(event) === written));
+            loads.length = 0;
+            const zone = history.zones.get(written)!;
+            for (const at of [...questionsFor(history.events, written, zone, seed).slice(0, 4), undefined]) {
+              const query = { ...(at !== undefined ? { at } : {}), clock: CLOCK };
+              expect([written, at, fromModel(await licenseCountAt(store, written, at, { clock: CLOCK, readModel: model }))]).toEqual([written, at, await licenseCountAt(store, written, at, { clock: CLOCK })]);
+              expect([written, at, fromModel(await inactiveRoster(store, written, { ...query, readModel: model }))]).toEqual([written, at, await inactiveRoster(store, written, query)]);
+              expect([written, at, fromModel(await teamRosters(store, written, { ...query, readModel: model }))]).toEqual([written, at, await teamRosters(store, written, query)]);
+            }
+            if (rest.some((event) => orgOf(event) === written)) {
+              // One catch-up per projection, for the written organization only.
+              expect([...loads].sort((a, b) => (a.projection < b.projection ? -1 : 1))).toEqual(
+                asOfProjections.map((projection) => ({ projection: projection.name, organizations: [written] })).sort((a, b) => (a.projection < b.projection ? -1 : 1)),
+              );
+              scoped++;
+            } else expect(loads).toEqual([]);
+            // The organizations not restored keep what they held: the tables equal a rebuild of the log as it is.
+            for (const projection of asOfProjections) {
+              const stored = await storedTables(model, projection);
+              expect(stored.tables).toEqual(await rebuiltTables(store, projection));
+              expect(stored.checkpoint).toBe(await store.headPosition());
+            }
+            await appendHistory(store, rest.filter((event) => orgOf(event) !== written));
+            for (const [orgId] of history.zones) {
+              expect([orgId, fromModel(await licenseCountAt(store, orgId, undefined, { clock: CLOCK, readModel: model }))]).toEqual([orgId, await licenseCountAt(store, orgId, undefined, { clock: CLOCK })]);
+              expect([orgId, fromModel(await inactiveRoster(store, orgId, { clock: CLOCK, readModel: model }))]).toEqual([orgId, await inactiveRoster(store, orgId, { clock: CLOCK })]);
+              expect([orgId, fromModel(await teamRosters(store, orgId, { clock: CLOCK, readModel: model }))]).toEqual([orgId, await teamRosters(store, orgId, { clock: CLOCK })]);
+            }
+            for (const projection of asOfProjections) {
+              const stored = await storedTables(model, projection);
+              expect(stored.tables).toEqual(await rebuiltTables(store, projection));
+              expect(stored.checkpoint).toBe(await store.headPosition());
+            }
+          });
+        }),
+        { numRuns: options.runs },
+      );
+      expect(scoped).toBeGreaterThan(0);
+    }, 300_000);
 
     test('read-your-writes: a question right after a command sees it; behind, the model is caught up first, or the fold answers when asked to; each answer says which', async () => {
       await withSetup(async ({ store, projectionStore }) => {

@@ -154,6 +154,31 @@ export const describeProjectionStoreContract = (name: string, factory: Projectio
       });
     });
 
+    test('loads the rows of some organizations only: current rows, or every row, of those organizations and no other', async () => {
+      await withSetup(async ({ store, projectionStore: open }) => {
+        const ledger = await sampleHistory(store);
+        for (const command of sampleOrganizationCommands('globex')) await execute(ledger, command, adminContext());
+        await execute(ledger, { type: 'DeactivateLearners', orgId: 'globex', learnerIds: ['0001'] }, adminContext());
+        const projectionStore = open();
+        await new ProjectionRunner({ store, projections: asOfProjections, projectionStore }).catchUp();
+        const of = (tables: Readonly<Record<string, readonly Record<string, unknown>[]>>, orgs: readonly string[]) =>
+          Object.fromEntries(Object.entries(tables).map(([name, rows]) => [name, rows.filter((row) => orgs.includes(row.org_id as string)).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))]));
+        for (const projection of asOfProjections) {
+          const description = describeProjection(projection);
+          for (const everyRow of [false, true]) {
+            const all = (await projectionStore.load(description, { everyRow }))!;
+            expect(Object.values(of(all.tables, ['globex'])).some((rows) => rows.length > 0)).toBe(true);
+            for (const orgs of [['globex'], ['acme', 'globex'], ['nobody'], []]) {
+              const some = (await projectionStore.load(description, { everyRow, organizations: orgs }))!;
+              expect([projection.name, everyRow, orgs, some.checkpoint, of(some.tables, orgs)]).toEqual([projection.name, everyRow, orgs, all.checkpoint, of(all.tables, orgs)]);
+              // No row of another organization.
+              for (const rows of Object.values(some.tables)) for (const row of rows) expect(orgs).toContain(row.org_id);
+            }
+          }
+        }
+      });
+    });
+
     test('a commit that fails half-way writes neither rows nor checkpoint; a stale writer is refused', async () => {
       await withSetup(async ({ projectionStore: open, query, values, notNullViolation }) => {
         const projectionStore = open();
