@@ -67,6 +67,15 @@ const recordingLoads = (model: ReadModelStore): { readonly model: ReadModelStore
   return { model: proxy, loads };
 };
 
+/** Every as-of read model holds what a rebuild of the log as it is gives, with its checkpoint at the log's head. */
+const expectEqualToRebuild = async (store: EventStore, model: ProjectionStore): Promise<void> => {
+  for (const projection of asOfProjections) {
+    const stored = await storedTables(model, projection);
+    expect(stored.tables).toEqual(await rebuiltTables(store, projection));
+    expect(stored.checkpoint).toBe(await store.headPosition());
+  }
+};
+
 const orgOf = (event: { readonly metadata: unknown }): string => (event.metadata as { orgId: string }).orgId;
 
 const CLOCK = () => '2030-01-01T00:00:00.000Z';
@@ -132,11 +141,7 @@ export const describeAsOfContract = (name: string, factory: () => Promise<AsOfCo
                   if (E.isRight(usage)) seen.periods += usage.right.periods.length;
                 }
               }
-              for (const projection of asOfProjections) {
-                const stored = await storedTables(model, projection);
-                expect(stored.tables).toEqual(await rebuiltTables(store, projection));
-                expect(stored.checkpoint).toBe(await store.headPosition());
-              }
+              await expectEqualToRebuild(store, model);
               if (disorder > 0) seen.disordered++;
             });
           },
@@ -211,22 +216,14 @@ export const describeAsOfContract = (name: string, factory: () => Promise<AsOfCo
               scoped++;
             } else expect(loads).toEqual([]);
             // The organizations not restored keep what they held: the tables equal a rebuild of the log as it is.
-            for (const projection of asOfProjections) {
-              const stored = await storedTables(model, projection);
-              expect(stored.tables).toEqual(await rebuiltTables(store, projection));
-              expect(stored.checkpoint).toBe(await store.headPosition());
-            }
+            await expectEqualToRebuild(store, model);
             await appendHistory(store, rest.filter((event) => orgOf(event) !== written));
             for (const [orgId] of history.zones) {
               expect([orgId, fromModel(await licenseCountAt(store, orgId, undefined, { clock: CLOCK, readModel: model }))]).toEqual([orgId, await licenseCountAt(store, orgId, undefined, { clock: CLOCK })]);
               expect([orgId, fromModel(await inactiveRoster(store, orgId, { clock: CLOCK, readModel: model }))]).toEqual([orgId, await inactiveRoster(store, orgId, { clock: CLOCK })]);
               expect([orgId, fromModel(await teamRosters(store, orgId, { clock: CLOCK, readModel: model }))]).toEqual([orgId, await teamRosters(store, orgId, { clock: CLOCK })]);
             }
-            for (const projection of asOfProjections) {
-              const stored = await storedTables(model, projection);
-              expect(stored.tables).toEqual(await rebuiltTables(store, projection));
-              expect(stored.checkpoint).toBe(await store.headPosition());
-            }
+            await expectEqualToRebuild(store, model);
           });
         }),
         { numRuns: options.runs },
