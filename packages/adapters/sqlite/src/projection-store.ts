@@ -88,12 +88,6 @@ const rowsToLoad = (spec: TableSpec, options: LoadOptions): { where: string; val
   return { where: conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '', values };
 };
 
-const decodeRow = (spec: TableSpec, raw: Record<string, unknown>): Row => {
-  const row: Row = {};
-  for (const column of spec.columns) row[column.name] = decode(column, raw[column.name]) as Row[string];
-  return row;
-};
-
 interface PreparedRead {
   readonly statement: Database.Statement;
   readonly build: (values: readonly unknown[]) => Row;
@@ -139,8 +133,9 @@ export class SqliteProjectionStore implements ProjectionStore, AsOfReader {
       const tables: Record<string, Row[]> = {};
       for (const spec of projection.tables) {
         const { where, values } = rowsToLoad(spec, options);
-        const rows = this.database.prepare(`SELECT * FROM ${spec.name}${where}`).all(...values) as Record<string, unknown>[];
-        tables[spec.name] = rows.map((raw) => decodeRow(spec, raw));
+        // Arrays built into rows of one shape: restoring a large organization reads a row per learner and more.
+        const read = this.read(spec, `load:${where}`, undefined, (list) => `SELECT ${list} FROM ${tableName(spec)}${where}`);
+        tables[spec.name] = (read.statement.all(...values) as unknown[][]).map(read.build);
       }
       return { checkpoint: stored.position, tables };
     });
