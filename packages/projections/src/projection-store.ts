@@ -27,6 +27,14 @@ export interface LoadOptions {
    * fewer); the stores of this library return no others. Default: every organization.
    */
   readonly organizations?: readonly string[];
+  /**
+   * Of the tables with a `learner_id` column, only the rows of these
+   * learners, each named with its organization (a runner catching up over
+   * the new events of a few learners needs no other). The other tables are
+   * loaded as `organizations` says. Same promise as `organizations`: more
+   * rows are never wrong; the stores of this library return no others.
+   */
+  readonly learners?: readonly (readonly [orgId: string, learnerId: string])[];
 }
 
 /** One batch of a projection: its changed rows and new checkpoint, written together. */
@@ -80,6 +88,12 @@ export const describeProjection = (projection: AnyProjection): ProjectionDescrip
   ...(projection.views ? { views: projection.views } : {}),
 });
 
+/** The column that names a row's learner: what {@link LoadOptions.learners} selects on. */
+export const LEARNER_COLUMN = 'learner_id';
+
+/** Whether a table has a {@link LEARNER_COLUMN}. */
+export const hasLearnerColumn = (spec: TableSpec): boolean => spec.columns.some((column) => column.name === LEARNER_COLUMN);
+
 /** The primary-key values of a row, as one string. */
 export const primaryKeyOf = (spec: TableSpec, row: Row): string => spec.primaryKey.map((column) => String(row[column])).join('\u0000');
 
@@ -99,11 +113,14 @@ export class InMemoryProjectionStore implements ProjectionStore, AsOfReader {
     if (!stored) return undefined;
     const tables: Record<string, Row[]> = {};
     const organizations = options.organizations === undefined ? undefined : new Set(options.organizations);
+    const learners = options.learners === undefined ? undefined : new Set(options.learners.map(([orgId, learnerId]) => `${orgId}\u0000${learnerId}`));
     for (const spec of projection.tables) {
       const open = spec.openWhileNull === undefined || options.everyRow ? undefined : spec.openWhileNull;
+      const byLearner = learners !== undefined && hasLearnerColumn(spec) ? learners : undefined;
       const rows: Row[] = [];
       for (const row of stored.tables.get(spec.name)?.values() ?? []) {
         if (organizations !== undefined && !organizations.has(row.org_id as string)) continue;
+        if (byLearner !== undefined && !byLearner.has(`${String(row.org_id)}\u0000${String(row[LEARNER_COLUMN])}`)) continue;
         if (open !== undefined && row[open] !== null && row[open] !== undefined) continue;
         rows.push({ ...row });
       }

@@ -27,6 +27,14 @@ export interface Projection<S> {
    * (the runner's `organizations` option).
    */
   readonly scopedByOrganization?: boolean;
+  /**
+   * True, beside {@link Projection.scopedByOrganization}, when applying an
+   * event reads and changes, of the tables with a `learner_id` column, only
+   * the rows of the learner the event names (`data.learnerId`), and none for
+   * an event that names no learner: a runner may then restore only the
+   * learners whose events it applies (the runner's `learners` option).
+   */
+  readonly scopedByLearner?: boolean;
 }
 
 /** A projection of any state, as the runner holds them. */

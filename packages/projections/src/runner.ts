@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeEvent, EVENT_TYPES, isKnownEventType, type EventDecodeError, type EventStore, type GlobalPosition, type StoredEvent } from '@learner-ledger/core';
+import { decodeEvent, EVENT_TYPES, isKnownEventType, type EventDecodeError, type EventEnvelope, type EventStore, type GlobalPosition, type StoredEvent } from '@learner-ledger/core';
 import type { AnyProjection, Projection } from './projection.js';
 import { describeProjection, type ProjectionDescription, type ProjectionStore } from './projection-store.js';
 import type { Row, Table } from './table.js';
@@ -31,6 +31,14 @@ export interface ProjectionRunnerOptions {
    * organization. Every projection must be {@link Projection.scopedByOrganization}.
    */
   readonly organizations?: Iterable<string>;
+  /**
+   * With `organizations`: of those organizations, only these learners (each
+   * named with its organization). The runner restores their rows alone from
+   * the tables with a `learner_id` column, and stops right before an event
+   * naming another learner. Every projection must be
+   * {@link Projection.scopedByLearner}.
+   */
+  readonly learners?: Iterable<readonly [orgId: string, learnerId: string]>;
 }
 
 export interface ProjectionStats {
@@ -135,6 +143,7 @@ export class ProjectionRunner {
   private readonly maxWarnings: number;
   private readonly slots: Slot[];
   private readonly organizations: ReadonlySet<string> | undefined;
+  private readonly learners: { readonly pairs: readonly (readonly [string, string])[]; readonly of: ReadonlyMap<string, ReadonlySet<string>> } | undefined;
   private readonly warnings: string[] = [];
   private skipped = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -149,6 +158,19 @@ export class ProjectionRunner {
     this.organizations = options.organizations === undefined ? undefined : new Set(options.organizations);
     const unscoped = this.organizations === undefined ? undefined : options.projections.find((projection) => projection.scopedByOrganization !== true);
     if (unscoped) throw new Error(`Projection ${unscoped.name} is not scoped by organization: it cannot run for some organizations only`);
+    if (options.learners !== undefined) {
+      if (this.organizations === undefined) throw new Error('learners needs organizations: the learners of which organizations');
+      const notByLearner = options.projections.find((projection) => projection.scopedByLearner !== true);
+      if (notByLearner) throw new Error(`Projection ${notByLearner.name} is not scoped by learner: it cannot run for some learners only`);
+      const pairs = [...options.learners].map(([orgId, learnerId]) => [orgId, learnerId] as const);
+      const of = new Map<string, Set<string>>();
+      for (const [orgId, learnerId] of pairs) {
+        let ids = of.get(orgId);
+        if (!ids) of.set(orgId, (ids = new Set()));
+        ids.add(learnerId);
+      }
+      this.learners = { pairs, of };
+    }
     const names = new Set<string>();
     this.slots = options.projections.map((projection) => {
       if (names.has(projection.name)) throw new Error(`Two projections are named ${projection.name}`);
@@ -278,6 +300,15 @@ export class ProjectionRunner {
     return slot;
   }
 
+  /** Whether an event is of the organizations (and learners) this runner is for. */
+  private inScope(envelope: EventEnvelope): boolean {
+    const orgId = envelope.metadata.orgId;
+    if (!this.organizations!.has(orgId)) return false;
+    if (this.learners === undefined) return true;
+    const learnerId = (envelope.event.data as { readonly learnerId?: unknown }).learnerId;
+    return typeof learnerId !== 'string' || this.learners.of.get(orgId)?.has(learnerId) === true;
+  }
+
   private assertUnscoped(what: string): void {
     if (this.organizations !== undefined) throw new Error(`A runner for some organizations only cannot ${what}`);
   }
@@ -294,7 +325,10 @@ export class ProjectionRunner {
   private async loadAll(): Promise<void> {
     for (const slot of this.slots) {
       if (slot.loaded) continue;
-      const stored = await this.projectionStore?.load(slot.description, this.organizations === undefined ? {} : { organizations: [...this.organizations] });
+      const stored = await this.projectionStore?.load(slot.description, {
+        ...(this.organizations === undefined ? {} : { organizations: [...this.organizations] }),
+        ...(this.learners === undefined ? {} : { learners: this.learners.pairs }),
+      });
       this.resetSlot(slot);
       if (stored) {
         for (const table of slot.tables) table.load((stored.tables[table.spec.name] ?? []) as Row[]);
@@ -357,7 +391,7 @@ export class ProjectionRunner {
           for (const slot of slots) slot.skippedEvents++;
         } else if (readers !== undefined) {
           const envelope = decoded.right;
-          if (this.organizations !== undefined && !this.organizations.has(envelope.metadata.orgId)) {
+          if (this.organizations !== undefined && !this.inScope(envelope)) {
             if (processed !== undefined) for (const slot of slots) slot.position = processed;
             return OUT_OF_SCOPE;
           }

@@ -217,6 +217,36 @@ describe('projection runner', () => {
     }
   });
 
+  test('for some learners only: restores their rows alone, stops right before an event naming another learner of the organization', async () => {
+    const { store, ledger } = await sample('acme');
+    const projections = [licenseCountsProjection, inactiveRosterProjection];
+    const projectionStore = new InMemoryProjectionStore();
+    await new ProjectionRunner({ store, projections, projectionStore }).catchUp();
+    const deactivate = async (learnerId: string) => {
+      const result = await ledger.execute({ type: 'DeactivateLearners', orgId: 'acme', learnerIds: [learnerId] }, adminContext());
+      if (E.isLeft(result)) throw new Error(result.left.message);
+    };
+    await deactivate('0001');
+    const firstDone = await store.headPosition();
+    await deactivate('0002');
+
+    const scoped = new ProjectionRunner({ store, projections, projectionStore, organizations: ['acme'], learners: [['acme', '0001']] });
+    const stats = await scoped.catchUp();
+    expect(stats.projections.map((p) => [p.name, p.checkpoint, p.caughtUp])).toEqual(projections.map((p) => [p.name, firstDone, false]));
+    // Of the license holders, only 0001 was restored (and released); the counts row of the organization is whole.
+    expect([...scoped.state(licenseCountsProjection).holders.rowsOf('acme')]).toEqual([]);
+    expect(licenseCountOf(scoped.state(licenseCountsProjection), 'acme')).toEqual({ seats: 10, inUse: 3, available: 7 });
+    expect(inactiveLearnersOf(scoped.state(inactiveRosterProjection), 'acme').map((l) => l.learnerId)).toEqual(['0001']);
+
+    await new ProjectionRunner({ store, projections, projectionStore }).catchUp();
+    for (const projection of projections) {
+      const stored = await storedTables(projectionStore, projection);
+      expect(stored.tables).toEqual(await rebuiltTables(store, projection));
+      expect(stored.checkpoint).toBe(await store.headPosition());
+    }
+    expect(() => new ProjectionRunner({ store, projections, learners: [['acme', '0001']] })).toThrow(/learners needs organizations/);
+  });
+
   test('for some organizations only: refuses a projection not scoped by organization, a rebuild and following the log', async () => {
     const { store } = await sample();
     expect(() => new ProjectionRunner({ store, projections: allProjections, organizations: ['acme'] })).toThrow(/is not scoped by organization/);

@@ -4,6 +4,8 @@ import {
   CheckpointConflictError,
   columnOf,
   definitionOf,
+  hasLearnerColumn,
+  LEARNER_COLUMN,
   rowBuilder,
   type AsOfReader,
   type ColumnSpec,
@@ -57,6 +59,10 @@ const rowsToLoad = (spec: TableSpec, options: LoadOptions): { where: string; val
   if (options.organizations !== undefined) {
     values.push([...options.organizations]);
     conditions.push(`org_id = ANY($${values.length}::text[])`);
+  }
+  if (options.learners !== undefined && hasLearnerColumn(spec)) {
+    values.push(options.learners.map(([orgId]) => orgId), options.learners.map(([, learnerId]) => learnerId));
+    conditions.push(`(org_id, ${LEARNER_COLUMN}) IN (SELECT * FROM unnest($${values.length - 1}::text[], $${values.length}::text[]))`);
   }
   if (spec.openWhileNull !== undefined && !options.everyRow) conditions.push(`${spec.openWhileNull} IS NULL`);
   return { where: conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '', values };

@@ -4,6 +4,8 @@ import {
   CheckpointConflictError,
   columnOf,
   definitionOf,
+  hasLearnerColumn,
+  LEARNER_COLUMN,
   rowBuilder,
   type AsOfReader,
   type ColumnSpec,
@@ -83,6 +85,10 @@ const rowsToLoad = (spec: TableSpec, options: LoadOptions): { where: string; val
   if (options.organizations !== undefined) {
     conditions.push('org_id IN (SELECT value FROM json_each(?))');
     values.push(JSON.stringify(options.organizations));
+  }
+  if (options.learners !== undefined && hasLearnerColumn(spec)) {
+    conditions.push(`(org_id, ${LEARNER_COLUMN}) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))`);
+    values.push(JSON.stringify(options.learners));
   }
   if (spec.openWhileNull !== undefined && !options.everyRow) conditions.push(`${spec.openWhileNull} IS NULL`);
   return { where: conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '', values };

@@ -1,5 +1,6 @@
 import { EVENT_TYPES, isValidTimeZone, type EventEnvelope } from '@learner-ledger/core';
 import type { Projection } from '../projection.js';
+import { hasLearnerColumn, LEARNER_COLUMN } from '../projection-store.js';
 import { Table, integer, text, type Row, type TableSpec } from '../table.js';
 
 /** Epoch milliseconds (UTC) from which a version holds, inclusive. */
@@ -40,7 +41,8 @@ export const historySpecOf = (spec: TableSpec, name = `${spec.name}_history`): T
   columns: [...spec.columns, integer(VALID_FROM), integer(VALID_TO, true), integer('position')],
   // Keyed by organization and instant first: the versions that held at an instant are one range of the key.
   primaryKey: ['org_id', VALID_FROM, ...spec.primaryKey.slice(1)],
-  indexes: [[VALID_TO]],
+  // A learner's versions are one range too: a catch-up restores the current ones of the learners its events name.
+  indexes: hasLearnerColumn(spec) ? [[VALID_TO], ['org_id', LEARNER_COLUMN]] : [[VALID_TO]],
   openWhileNull: VALID_TO,
 });
 
@@ -223,6 +225,8 @@ export const historyProjection = <S>(options: HistoryOptions<S>): Projection<His
     restored,
     // Versions, clocks and extras are kept per organization; `after` is given the event's organization only.
     ...(base.scopedByOrganization ? { scopedByOrganization: true } : {}),
+    // A version carries its base row's learner; clocks and extras name none.
+    ...(base.scopedByOrganization && base.scopedByLearner ? { scopedByLearner: true } : {}),
   };
 };
 

@@ -132,6 +132,7 @@ export const inactiveRosterProjection: Projection<InactiveRosterState> = {
   initialState: () => ({ roster: new Table(inactiveRosterTables.roster), inactiveTeams: new Table(inactiveRosterTables.inactiveTeams) }),
   apply,
   scopedByOrganization: true,
+  scopedByLearner: true,
   tables: (state) => [state.roster, state.inactiveTeams],
 };
 

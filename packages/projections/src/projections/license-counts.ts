@@ -112,6 +112,7 @@ export const licenseCountsProjection: Projection<LicenseCountsState> = {
   initialState: () => ({ counts: new Table(licenseCountsTables.counts), holders: new Table(licenseCountsTables.holders) }),
   apply,
   scopedByOrganization: true,
+  scopedByLearner: true,
   tables: (state) => [state.counts, state.holders],
 };
 

@@ -114,6 +114,7 @@ export const teamRostersProjection: Projection<TeamRostersState> = {
   }),
   apply,
   scopedByOrganization: true,
+  scopedByLearner: true,
   tables: (state) => [state.teams, state.memberships, state.learners],
   views: [
     {

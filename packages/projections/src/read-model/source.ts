@@ -38,15 +38,26 @@ const SCOPE_SCAN_LIMIT = 50_000;
 /** Organizations at most that a catch-up restores alone; beyond, it restores every organization. */
 const SCOPE_ORGANIZATIONS_LIMIT = 1_000;
 
+/** Learners at most that a catch-up restores alone; beyond, it restores their organizations whole. */
+const SCOPE_LEARNERS_LIMIT = 10_000;
+
+/** What a catch-up restores: organizations, and of them only some learners when the projection allows it and they are few. */
+interface CatchUpScope {
+  readonly organizations: ReadonlySet<string>;
+  readonly learners?: readonly (readonly [string, string])[];
+}
+
 /**
- * The organizations of the events after `after` that `projection` reads, or
- * undefined when there are too many events or organizations for a scoped
- * catch-up to pay, or an event names none.
+ * The organizations (and learners) of the events after `after` that
+ * `projection` reads, or undefined when there are too many events or
+ * organizations for a scoped catch-up to pay, or an event names no
+ * organization.
  */
-const organizationsAfter = async (store: EventStore, projection: AnyProjection, after: GlobalPosition): Promise<ReadonlySet<string> | undefined> => {
+const scopeAfter = async (store: EventStore, projection: AnyProjection, after: GlobalPosition): Promise<CatchUpScope | undefined> => {
   const reads = new Set<string>(projection.reads);
   const skipTypes = EVENT_TYPES.filter((type) => !reads.has(type));
   const organizations = new Set<string>();
+  const learners = projection.scopedByLearner === true ? new Map<string, readonly [string, string]>() : undefined;
   let scanned = 0;
   for await (const batch of readAllBatches(store, { after, maxCount: 1000, ...(skipTypes.length > 0 ? { skipTypes } : {}) })) {
     for (const event of batch.events) {
@@ -54,11 +65,13 @@ const organizationsAfter = async (store: EventStore, projection: AnyProjection, 
       const orgId = (event.metadata as { orgId?: unknown } | null)?.orgId;
       if (typeof orgId !== 'string') return undefined;
       organizations.add(orgId);
+      const learnerId = (event.data as { learnerId?: unknown } | null)?.learnerId;
+      if (learners !== undefined && typeof learnerId === 'string') learners.set(`${orgId}\u0000${learnerId}`, [orgId, learnerId]);
     }
     scanned += batch.events.length;
     if (scanned > SCOPE_SCAN_LIMIT || organizations.size > SCOPE_ORGANIZATIONS_LIMIT) return undefined;
   }
-  return organizations;
+  return learners !== undefined && learners.size <= SCOPE_LEARNERS_LIMIT ? { organizations, learners: [...learners.values()] } : { organizations };
 };
 
 /**
@@ -76,14 +89,14 @@ export const chooseSource = async (store: EventStore, head: OrganizationHead, pr
   if (options.whenBehind === 'fold') return { source: 'fold', position: last.toString() };
   for (let attempt = 0; ; attempt++) {
     try {
-      const scope = checkpoint !== undefined && projection.scopedByOrganization === true ? await organizationsAfter(store, projection, checkpoint) : undefined;
+      const scope = checkpoint !== undefined && projection.scopedByOrganization === true ? await scopeAfter(store, projection, checkpoint) : undefined;
       if (scope !== undefined) {
-        // Restore only the organizations the new events belong to: on a large store, far less than every organization's rows.
-        const scoped = new ProjectionRunner({ store, projections: [projection], projectionStore: model, batchSize: 5000, organizations: scope });
+        // Restore only the organizations (and learners) the new events belong to: on a large store, far less than every row.
+        const scoped = new ProjectionRunner({ store, projections: [projection], projectionStore: model, batchSize: 5000, organizations: scope.organizations, ...(scope.learners ? { learners: scope.learners } : {}) });
         await scoped.catchUp();
         const reached = scoped.checkpoint(projection.name);
         if (reached >= last) return { source: 'read-model', position: reached.toString() };
-        // Stopped at an event of another organization, written since: go on for every organization.
+        // Stopped at an event of another organization or learner, written since: go on for every organization.
       }
       const runner = new ProjectionRunner({ store, projections: [projection], projectionStore: model, batchSize: 5000 });
       await runner.catchUp();

@@ -51,13 +51,20 @@ const fromModelOrFold = <T extends object>(answer: E.Either<unknown, T>): E.Eith
 };
 
 /** A read model that records which organizations each load asked for (every call goes through to the store). */
-const recordingLoads = (model: ReadModelStore): { readonly model: ReadModelStore; readonly loads: { projection: string; organizations: readonly string[] | undefined }[] } => {
-  const loads: { projection: string; organizations: readonly string[] | undefined }[] = [];
+interface RecordedLoad {
+  readonly projection: string;
+  readonly organizations: readonly string[] | undefined;
+  /** `orgId/learnerId`, sorted. */
+  readonly learners: readonly string[] | undefined;
+}
+
+const recordingLoads = (model: ReadModelStore): { readonly model: ReadModelStore; readonly loads: RecordedLoad[] } => {
+  const loads: RecordedLoad[] = [];
   const proxy = new Proxy(model, {
     get(target, property) {
       if (property === 'load')
         return (projection: ProjectionDescription, options?: LoadOptions) => {
-          loads.push({ projection: projection.name, organizations: options?.organizations });
+          loads.push({ projection: projection.name, organizations: options?.organizations, learners: options?.learners?.map(([orgId, learnerId]) => `${orgId}/${learnerId}`).sort() });
           return target.load(projection, options);
         };
       const value: unknown = Reflect.get(target, property, target);
@@ -184,7 +191,7 @@ export const describeAsOfContract = (name: string, factory: () => Promise<AsOfCo
       expect(periods).toBeGreaterThan(0);
     });
 
-    test('after new events of one organization, a question restores that organization alone to catch the model up; every organization\'s rows stay equal to a rebuild', async () => {
+    test('after new events of one organization, a question restores that organization alone, and of it the learners the events name, to catch the model up; every organization\'s rows stay equal to a rebuild', async () => {
       const { default: fc } = await import('fast-check');
       let scoped = 0;
       await fc.assert(
@@ -208,10 +215,12 @@ export const describeAsOfContract = (name: string, factory: () => Promise<AsOfCo
               expect([written, at, fromModel(await inactiveRoster(store, written, { ...query, readModel: model }))]).toEqual([written, at, await inactiveRoster(store, written, query)]);
               expect([written, at, fromModel(await teamRosters(store, written, { ...query, readModel: model }))]).toEqual([written, at, await teamRosters(store, written, query)]);
             }
-            if (rest.some((event) => orgOf(event) === written)) {
-              // One catch-up per projection, for the written organization only.
+            const newOfWritten = rest.filter((event) => orgOf(event) === written);
+            if (newOfWritten.length > 0) {
+              // One catch-up per projection, for the written organization and the learners its new events name only.
+              const named = [...new Set(newOfWritten.flatMap((event) => (typeof (event.data as { learnerId?: unknown }).learnerId === 'string' ? [`${written}/${(event.data as { learnerId: string }).learnerId}`] : [])))].sort();
               expect([...loads].sort((a, b) => (a.projection < b.projection ? -1 : 1))).toEqual(
-                asOfProjections.map((projection) => ({ projection: projection.name, organizations: [written] })).sort((a, b) => (a.projection < b.projection ? -1 : 1)),
+                asOfProjections.map((projection) => ({ projection: projection.name, organizations: [written], learners: named })).sort((a, b) => (a.projection < b.projection ? -1 : 1)),
               );
               scoped++;
             } else expect(loads).toEqual([]);

@@ -154,7 +154,7 @@ export const describeProjectionStoreContract = (name: string, factory: Projectio
       });
     });
 
-    test('loads the rows of some organizations only: current rows, or every row, of those organizations and no other', async () => {
+    test('loads the rows of some organizations only, and of some learners: current rows, or every row, of those and no other', async () => {
       await withSetup(async ({ store, projectionStore: open }) => {
         const ledger = await sampleHistory(store);
         for (const command of sampleOrganizationCommands('globex')) await execute(ledger, command, adminContext());
@@ -174,6 +174,20 @@ export const describeProjectionStoreContract = (name: string, factory: Projectio
               // No row of another organization.
               for (const rows of Object.values(some.tables)) for (const row of rows) expect(orgs).toContain(row.org_id);
             }
+            // Of the tables with a learner column, only the learners named (with their organization).
+            const learners: [string, string][] = [['globex', '0001'], ['globex', '0003'], ['acme', '0003']];
+            const named = (tables: Readonly<Record<string, readonly Record<string, unknown>[]>>) =>
+              Object.fromEntries(
+                Object.entries(of(tables, ['globex'])).map(([name, rows]) => [
+                  name,
+                  description.tables.find((spec) => spec.name === name)!.columns.some((column) => column.name === 'learner_id')
+                    ? rows.filter((row) => learners.some(([orgId, learnerId]) => row.org_id === orgId && row.learner_id === learnerId))
+                    : rows,
+                ]),
+              );
+            const some = (await projectionStore.load(description, { everyRow, organizations: ['globex'], learners }))!;
+            for (const rows of Object.values(some.tables)) for (const row of rows) expect(row.org_id).toBe('globex');
+            expect([projection.name, everyRow, of(some.tables, ['globex'])]).toEqual([projection.name, everyRow, named(all.tables)]);
           }
         }
       });
