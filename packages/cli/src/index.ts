@@ -7,6 +7,7 @@
 export { runCli } from './cli.js';
 export { CLI_VERSION } from './version.js';
 export { keepHeapNearLive, heapGrowthFlag, HEAP_GROWING_PERCENT } from './heap.js';
+export { switchedOff, type Env } from './env.js';
 export { processIo, programNameOf, type CliIo } from './io.js';
 export { CliError, EXIT_OK, EXIT_FAILED, EXIT_USAGE, usageError } from './errors.js';
 export {
