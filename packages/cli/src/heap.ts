@@ -33,7 +33,8 @@ export const heapGrowthFlag = (execArgv: readonly string[], env: Env): string | 
  * Keeps this process's heap within {@link HEAP_GROWING_PERCENT} of what it
  * holds live, unless the user chose otherwise (see {@link heapGrowthFlag});
  * answers the flag set, if any. V8 reads it each time a full collection
- * sets the next limit, so it holds from the first one on. For the
+ * sets the next limit, so it takes effect from the next full collection on
+ * (the limit in force when it is set stands until then). For the
  * command-line tool's own process (and a bench that imports as the tool
  * does), not for a library embedded in someone else's.
  */
