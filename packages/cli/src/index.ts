@@ -23,7 +23,17 @@ export {
   type StoreLocation,
   type OptionalStorePackage,
 } from './store.js';
-export { progressBar, importProgress, importProgressLine, type Progress, type ImportProgressDisplay, type Ticker } from './progress.js';
+export {
+  progressBar,
+  importProgress,
+  importProgressLine,
+  dueProgress,
+  dueProgressLine,
+  type Progress,
+  type ImportProgressDisplay,
+  type DueProgressDisplay,
+  type Ticker,
+} from './progress.js';
 export type { Output } from './output.js';
 export type { GlobalOptions } from './session.js';
 export { renderLicenseChart, type LicensePoint, type LicenseChartOptions } from './chart.js';
