@@ -1,4 +1,5 @@
 import * as v8 from 'node:v8';
+import { switchedOff, type Env } from './env.js';
 
 /**
  * How far the heap may grow past what it held live after a full collection
@@ -22,9 +23,9 @@ const setByUser = (execArgv: readonly string[]): boolean =>
  * `LEARNER_LEDGER_TIGHT_HEAP` is `off` (or `0`, `false`, `no`), which
  * leaves the growth to V8. Pure.
  */
-export const heapGrowthFlag = (execArgv: readonly string[], env: Readonly<Record<string, string | undefined>>): string | undefined => {
+export const heapGrowthFlag = (execArgv: readonly string[], env: Env): string | undefined => {
   if (setByUser(execArgv)) return undefined;
-  if (['off', '0', 'false', 'no'].includes((env['LEARNER_LEDGER_TIGHT_HEAP'] ?? '').trim().toLowerCase())) return undefined;
+  if (switchedOff(env, 'LEARNER_LEDGER_TIGHT_HEAP')) return undefined;
   return `${FLAG}=${HEAP_GROWING_PERCENT}`;
 };
 
@@ -32,11 +33,12 @@ export const heapGrowthFlag = (execArgv: readonly string[], env: Readonly<Record
  * Keeps this process's heap within {@link HEAP_GROWING_PERCENT} of what it
  * holds live, unless the user chose otherwise (see {@link heapGrowthFlag});
  * answers the flag set, if any. V8 reads it each time a full collection
- * sets the next limit, so it holds from the first one on. For the
+ * sets the next limit, so it takes effect from the next full collection on
+ * (the limit in force when it is set stands until then). For the
  * command-line tool's own process (and a bench that imports as the tool
  * does), not for a library embedded in someone else's.
  */
-export const keepHeapNearLive = (execArgv: readonly string[] = process.execArgv, env: Readonly<Record<string, string | undefined>> = process.env): string | undefined => {
+export const keepHeapNearLive = (execArgv: readonly string[] = process.execArgv, env: Env = process.env): string | undefined => {
   const flag = heapGrowthFlag(execArgv, env);
   if (flag !== undefined) v8.setFlagsFromString(flag);
   return flag;

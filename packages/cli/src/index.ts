@@ -7,6 +7,7 @@
 export { runCli } from './cli.js';
 export { CLI_VERSION } from './version.js';
 export { keepHeapNearLive, heapGrowthFlag, HEAP_GROWING_PERCENT } from './heap.js';
+export { switchedOff, type Env } from './env.js';
 export { processIo, programNameOf, type CliIo } from './io.js';
 export { CliError, EXIT_OK, EXIT_FAILED, EXIT_USAGE, usageError } from './errors.js';
 export {
@@ -22,7 +23,17 @@ export {
   type StoreLocation,
   type OptionalStorePackage,
 } from './store.js';
-export { progressBar, importProgress, importProgressLine, type Progress, type ImportProgressDisplay, type Ticker } from './progress.js';
+export {
+  progressBar,
+  importProgress,
+  importProgressLine,
+  dueProgress,
+  dueProgressLine,
+  type Progress,
+  type ImportProgressDisplay,
+  type DueProgressDisplay,
+  type Ticker,
+} from './progress.js';
 export type { Output } from './output.js';
 export type { GlobalOptions } from './session.js';
 export { renderLicenseChart, type LicensePoint, type LicenseChartOptions } from './chart.js';

@@ -1,10 +1,10 @@
 import { isReadModelStore, type ReadModelStore } from '@learner-ledger/projections';
+import { switchedOff, type Env } from './env.js';
 import { projectionStoreFor } from './projection-store.js';
 import type { Session } from './session.js';
 
 /** `LEARNER_LEDGER_READ_MODELS=off` (or `0`, `false`, `no`) makes every report fold the organization's stream. */
-export const readModelsEnabled = (env: Readonly<Record<string, string | undefined>>): boolean =>
-  !['off', '0', 'false', 'no'].includes((env['LEARNER_LEDGER_READ_MODELS'] ?? '').trim().toLowerCase());
+export const readModelsEnabled = (env: Env): boolean => !switchedOff(env, 'LEARNER_LEDGER_READ_MODELS');
 
 /**
  * What reports answer from: the time-indexed tables next to the events on

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { EventStore } from '@learner-ledger/core';
+import { switchedOff, type Env } from './env.js';
 import { CliError, usageError } from './errors.js';
 
 /** Where the events live, as chosen by `--store`, `LEARNER_LEDGER_STORE` or the default. */
@@ -183,5 +184,4 @@ export const openStoreAt = async (location: StoreLocation): Promise<EventStore> 
  * snapshots a SQLite or PostgreSQL store keeps beside its events (and runs
  * without them when they cannot be set up).
  */
-export const snapshotsEnabled = (env: Readonly<Record<string, string | undefined>>): boolean =>
-  !['off', '0', 'false', 'no'].includes((env['LEARNER_LEDGER_SNAPSHOTS'] ?? '').trim().toLowerCase());
+export const snapshotsEnabled = (env: Env): boolean => !switchedOff(env, 'LEARNER_LEDGER_SNAPSHOTS');

@@ -149,6 +149,45 @@ describe('import and export', () => {
     }
   });
 
+  test('process-due shows on a terminal which organization and queued import it is at and the import\'s stages; nothing with --json or off one', async () => {
+    for (const [tty, json] of [[true, false], [true, true], [false, false]] as const) {
+      let now = '2026-03-02T09:10:00.000Z';
+      const { run } = cliHarness({ tty, now: () => now });
+      await seedAcme(run);
+      await run('org', 'create', 'beta', '--name', 'Beta', '--seats', '5', '--time-zone', 'UTC');
+      const out = path.join(dir, `q${Number(tty)}${Number(json)}.csv`);
+      await run('export', 'acme', '--format', 'data-services', '--team', 'Support', '--output', out);
+      fs.writeFileSync(out, fs.readFileSync(out, 'utf8').replace(/^(0003,.*)TRUE$/m, '$1FALSE'));
+      const queued = await run('import', 'acme', out, '--format', 'data-services', '--team', 'Support', '--schedule', 'top-of-hour', '--json');
+      expect(queued.json().status).toBe('scheduled');
+      now = '2026-03-02T10:00:00.000Z';
+      const due = await run('process-due', ...(json ? ['--json'] : []));
+      expect(due.code).toBe(0);
+      expect(due.out).toContain(json ? '"status":"applied"' : 'applied');
+      if (!tty || json) {
+        expect(due.err).toBe('');
+        continue;
+      }
+      const file = path.basename(out);
+      for (const stage of [
+        'Looking for due work…',
+        'acme (organization 1 of 2): scheduled deactivations…',
+        'acme (organization 1 of 2): due imports…',
+        `acme · ${file} · Reading [`,
+        `acme · ${file} · Checking [`,
+        `acme · ${file} · Applying batch 1 of 1 [`,
+        `acme · ${file} · Finishing`,
+        'beta (organization 2 of 2): scheduled deactivations…',
+        'beta (organization 2 of 2): due imports…',
+      ]) {
+        expect(due.err).toContain(stage);
+      }
+      // Each draw stays on one row of an 80-column terminal.
+      for (const drawn of due.err.split('\r')) expect(drawn.replace('\u001b[K', '').length).toBeLessThan(80);
+      expect(due.err.endsWith('\r\u001b[K')).toBe(true);
+    }
+  });
+
   test('export to a file', async () => {
     const { run } = cliHarness();
     await seedAcme(run);

@@ -2,9 +2,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   createLedger,
   InMemoryEventStore,
+  processDue,
   runImport,
   type ColumnNames,
   type Command,
+  type DueProgress,
   type ImportProgress,
   type LearnerFileItem,
   type LearnerFileSource,
@@ -85,6 +87,50 @@ test('progress in stages: rows read, rows checked of the total, batch k of n wit
   expect(applying).toEqual([[1, 3, 0, 2500], [2, 3, 1000, 2500], [3, 3, 2000, 2500], [3, 3, 2500, 2500]]);
   expect(report.appends).toBe(1 + 3 + 1);
   expect(seen.at(-1)).toEqual({ stage: 'finishing' });
+});
+
+test('a due-work run reports the organization it is at, its scheduled deactivations, and each due import with its stages', async () => {
+  const store = new InMemoryEventStore();
+  const ledger = await organization(30, 35, store);
+  await execute(ledger, { type: 'OnboardOrganization', orgId: 'beta', name: 'Beta', seats: 5, timeZone: 'Europe/Berlin' });
+  const rows = [
+    ...Array.from({ length: 30 }, (_, i) => known(i + 1, i < 5 ? false : true)),
+    ...Array.from({ length: 2470 }, (_, i) => row(32 + i, { learnerId: `N${i}`, email: `n${i}@acme.test`, active: false })),
+  ];
+  // Two imports of the same file queued for the next top of the hour (two imports: the options differ).
+  const queued = [];
+  for (const partial of [false, true]) {
+    queued.push(await runImport(ledger, { orgId: 'acme', source: sheet(rows), targetTeam: 'Sales', now: NOW, partial, schedule: 'top-of-hour', location: `sheet-${partial}` }));
+  }
+  expect(queued.map((r) => r.status)).toEqual(['scheduled', 'scheduled']);
+  // Due at the same time, they run in the order of their ids.
+  queued.sort((a, b) => (a.importId < b.importId ? -1 : 1));
+  const seen: DueProgress[] = [];
+  const work = await processDue(createLedger({ store }), {
+    now: '2026-03-02T16:00:00.000Z',
+    openSource: () => sheet(rows),
+    batchSize: 1000,
+    onProgress: (p) => seen.push(p),
+  });
+  expect(work.imports.map((r) => [r.importId, r.status])).toEqual(queued.map((r) => [r.importId, 'applied']));
+  expect(work.imports.map((r) => r.counts.deactivated + r.counts.registered)).toEqual([2475, 0]);
+
+  // Each organization in turn, 1 of 2 and 2 of 2: its deactivations, then its due imports, each through its own stages.
+  const steps = seen
+    .map((p) => [p.orgId, `${p.organization}/${p.organizations}`, p.stage, ...(p.stage === 'import' ? [p.importId, p.fileName, `${p.import}/${p.imports}`, p.progress.stage] : [])].join(' '))
+    .filter((step, i, all) => step !== all[i - 1]);
+  const [first, second] = queued.map((r) => `${r.importId} learners.xlsx`);
+  expect(steps).toEqual([
+    'acme 1/2 deactivations',
+    'acme 1/2 imports',
+    ...['reading', 'checking', 'applying', 'finishing'].map((stage) => `acme 1/2 import ${first} 1/2 ${stage}`),
+    ...['reading', 'checking', 'applying', 'finishing'].map((stage) => `acme 1/2 import ${second} 2/2 ${stage}`),
+    'beta 2/2 deactivations',
+    'beta 2/2 imports',
+  ]);
+  // The import's own reports come through as they are: batch k of n, in rows.
+  const applying = seen.flatMap((p) => (p.stage === 'import' && p.import === 1 && p.progress.stage === 'applying' ? [[p.progress.batch, p.progress.batches, p.progress.rows, p.progress.total]] : []));
+  expect(applying).toEqual([[1, 3, 0, 2500], [2, 3, 1000, 2500], [3, 3, 2000, 2500], [3, 3, 2500, 2500]]);
 });
 
 test('a dry run reports reading and checking only; a refused file stops after checking', async () => {

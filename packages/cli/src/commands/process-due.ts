@@ -2,6 +2,7 @@ import { processDue } from '@learner-ledger/core';
 import { csvLearnerFile } from '@learner-ledger/csv';
 import { isoInstant } from '../parsing.js';
 import { plural, table } from '../output.js';
+import { dueProgress } from '../progress.js';
 import type { Register } from './action.js';
 
 /** `process-due`: the scheduled work of every organization that is due. */
@@ -13,11 +14,19 @@ export const registerProcessDueCommand: Register = (program, action) => {
     .action(
       action(async (session, _args, options) => {
         const now: string = options.now ?? session.now();
-        const work = await processDue(await session.ledger(), {
-          now,
-          // A queued file is read again from the path it was received from.
-          openSource: (location, record) => csvLearnerFile(location, { fileName: record.fileName, format: record.format }),
-        });
+        const progress = dueProgress(session.io, { json: session.json });
+        let work;
+        try {
+          progress.stage('Looking for due work');
+          work = await processDue(await session.ledger(), {
+            now,
+            // A queued file is read again from the path it was received from.
+            openSource: (location, record) => csvLearnerFile(location, { fileName: record.fileName, format: record.format }),
+            onProgress: progress.onProgress,
+          });
+        } finally {
+          progress.finish();
+        }
         const deactivations = work.deactivations.map((d) => ({ orgId: d.orgId, scheduleId: d.scheduleId, deactivated: [...d.deactivated], skipped: [...d.skipped] }));
         const imports = work.imports.map((r) => ({
           orgId: r.orgId,

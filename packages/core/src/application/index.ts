@@ -15,5 +15,5 @@ export type { ImportProgress } from './import/progress.js';
 export { DEFAULT_THRESHOLD, type SafetyThreshold, type ThresholdCheck } from './import/threshold.js';
 export { DEFAULT_BATCH_SIZE, LINES_PER_AUDIT_BATCH } from './import/batches.js';
 export { deriveImportId } from './import/import-id.js';
-export { processDue, dueImports, type ProcessDueOptions, type DueWork, type CompletedSchedule } from './process-due.js';
+export { processDue, dueImports, type ProcessDueOptions, type DueWork, type DueProgress, type CompletedSchedule } from './process-due.js';
 export { listOrganizationIds } from './organizations.js';

@@ -5,6 +5,7 @@ import type { Actor } from '../metadata.js';
 import type { ImportRecord } from '../organization/state.js';
 import { compareInstants } from '../time.js';
 import type { ImportReport } from './import/options.js';
+import type { ImportProgress } from './import/progress.js';
 import { runImport } from './import/run-import.js';
 import type { LearnerFileSource } from './import/source.js';
 import { listOrganizationIds } from './organizations.js';
@@ -27,7 +28,33 @@ export interface ProcessDueOptions<C extends string = never> {
   readonly resumeInterruptedAfterMinutes?: number;
   /** Who runs the due work; default `{ kind: 'system', id: 'scheduler' }`. */
   readonly actor?: Actor;
+  /** Called as the run goes: which organization, its scheduled deactivations, each due import and that import's stages. */
+  readonly onProgress?: (progress: DueProgress) => void;
 }
+
+/**
+ * How far a due-work run has come, reported as it goes (`onProgress`): the
+ * organization it is at (`organization` of `organizations`, counted from 1),
+ * then what it does there — its scheduled deactivations, looking for its due
+ * imports, or one due import (`import` of `imports`) with that import's own
+ * progress (reading, checking, applying batch k of n, finishing).
+ */
+export type DueProgress = {
+  readonly orgId: string;
+  readonly organization: number;
+  readonly organizations: number;
+} & (
+  | { readonly stage: 'deactivations' }
+  | { readonly stage: 'imports' }
+  | {
+      readonly stage: 'import';
+      readonly importId: string;
+      readonly fileName: string;
+      readonly import: number;
+      readonly imports: number;
+      readonly progress: ImportProgress;
+    }
+);
 
 /** A scheduled deactivation that came due: whom it deactivated, whom it left alone (already inactive, or gone). */
 export interface CompletedSchedule {
@@ -75,8 +102,11 @@ export const processDue = async <C extends string = never>(ledger: Ledger, optio
   const deactivations: CompletedSchedule[] = [];
   const imports: ImportReport<C>[] = [];
   const failures: { orgId: string; error: DomainError }[] = [];
-  for (const orgId of orgIds) {
+  const { onProgress } = options;
+  for (const [index, orgId] of orgIds.entries()) {
+    const at = { orgId, organization: index + 1, organizations: orgIds.length };
     if (options.deactivations ?? true) {
+      onProgress?.({ ...at, stage: 'deactivations' });
       const result = await ledger.execute({ type: 'ProcessDueDeactivations', orgId }, { actor, channel: 'api', now });
       if (E.isLeft(result)) failures.push({ orgId, error: result.left });
       else {
@@ -88,10 +118,13 @@ export const processDue = async <C extends string = never>(ledger: Ledger, optio
     }
     const { openSource } = options;
     if (!openSource) continue;
+    onProgress?.({ ...at, stage: 'imports' });
     const state = await ledger.state(orgId);
     if (E.isLeft(state)) continue;
-    for (const record of dueImports(state.right.imports.values(), now, options.resumeInterruptedAfterMinutes)) {
+    const due = dueImports(state.right.imports.values(), now, options.resumeInterruptedAfterMinutes);
+    for (const [position, record] of due.entries()) {
       const { partial, fullSync, allowMassDeactivation, move, matchMangledIds } = record.options;
+      const which = { ...at, stage: 'import' as const, importId: record.importId, fileName: record.fileName, import: position + 1, imports: due.length };
       imports.push(
         await runImport(ledger, {
           orgId,
@@ -105,6 +138,7 @@ export const processDue = async <C extends string = never>(ledger: Ledger, optio
           now,
           received: record,
           ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+          ...(onProgress ? { onProgress: (progress: ImportProgress) => onProgress({ ...which, progress }) } : {}),
         }),
       );
     }
