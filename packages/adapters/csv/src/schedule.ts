@@ -1,4 +1,4 @@
-import { processDue, type Ledger } from '@learner-ledger/core';
+import { processDue, type DueProgress, type Ledger } from '@learner-ledger/core';
 import type { ImportInput } from './encoding.js';
 import type { ImportReport } from './import.js';
 import { learnerFile } from './file.js';
@@ -17,6 +17,8 @@ export interface ProcessDueImportsOptions {
    * interrupted, and is resumed; a younger one may still be running in another process and is left alone. Default 15.
    */
   readonly resumeInterruptedAfterMinutes?: number;
+  /** Called as the run goes: the organization it is at, each due import and that import's stages (reading, checking, applying batch k of n, finishing). */
+  readonly onProgress?: (progress: DueProgress) => void;
 }
 
 /**

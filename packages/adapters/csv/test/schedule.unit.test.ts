@@ -57,8 +57,16 @@ describe('scheduled imports', () => {
     expect(await eventCount(ledger.store)).toBe(head);
 
     expect(await processDueImports(ledger, { now: '2026-03-08T07:59:59.000Z' })).toEqual([]);
-    const [applied] = await processDueImports(createLedger({ store: ledger.store }), { now: '2026-03-08T08:00:00.000Z' });
+    const progress: { stage: string; importId?: string; fileName?: string; importStage?: string }[] = [];
+    const [applied] = await processDueImports(createLedger({ store: ledger.store }), {
+      now: '2026-03-08T08:00:00.000Z',
+      onProgress: (p) => progress.push({ stage: p.stage, ...(p.stage === 'import' ? { importId: p.importId, fileName: p.fileName, importStage: p.progress.stage } : {}) }),
+    });
     expect(applied).toMatchObject({ status: 'applied', importId: received.importId, counts: { deactivated: 1 } });
+    // The run's progress reaches the caller: the organization's due imports, then this import through its stages.
+    expect(progress[0]).toEqual({ stage: 'imports' });
+    expect(progress.slice(1).every((p) => p.stage === 'import' && p.importId === received.importId && p.fileName === 'daily.csv')).toBe(true);
+    expect(progress.length).toBeGreaterThan(1);
     expect((await stateOf(createLedger({ store: ledger.store }))).learners.get('1001')!.status).toBe('inactive');
     expect(await processDueImports(createLedger({ store: ledger.store }), { now: '2026-03-09T08:00:00.000Z' })).toEqual([]);
   });
