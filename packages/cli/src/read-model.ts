@@ -1,4 +1,5 @@
-import { isReadModelStore, type ReadModelStore } from '@learner-ledger/projections';
+import { isReadModelStore, type CatchUpProgress, type ReadModelOptions } from '@learner-ledger/projections';
+import { progressBar, type Progress } from './progress.js';
 import { switchedOff, type Env } from './env.js';
 import { projectionStoreFor } from './projection-store.js';
 import type { Session } from './session.js';
@@ -11,10 +12,35 @@ export const readModelsEnabled = (env: Env): boolean => !switchedOff(env, 'LEARN
  * SQLite and PostgreSQL (caught up to the organization's last event first),
  * none on other stores, whose reports fold the organization's stream.
  */
-export const readModelOptions = async (session: Session): Promise<{ readonly readModel?: ReadModelStore }> => {
+export const readModelOptions = async (session: Session): Promise<Pick<ReadModelOptions, 'readModel' | 'onCatchUp'>> => {
   if (!readModelsEnabled(session.io.env)) return {};
   const { projectionStore, persisted } = await projectionStoreFor(session);
-  return persisted && isReadModelStore(projectionStore) ? { readModel: projectionStore } : {};
+  return persisted && isReadModelStore(projectionStore) ? { readModel: projectionStore, onCatchUp: catchUpProgress(session) } : {};
+};
+
+/** What the read models are called on the progress line. */
+const MODEL_NAMES: Readonly<Record<string, string>> = {
+  'license-history': 'license counts',
+  'inactive-roster-history': 'inactive roster',
+  'team-rosters-history': 'team rosters',
+};
+
+/**
+ * A progress bar on a terminal while a report brings a read model up to date
+ * (the first report on a large store reads the whole log): the events passed
+ * of those to pass, cleared when it ends.
+ */
+const catchUpProgress = (session: Session): ((progress: CatchUpProgress) => void) => {
+  let bar: Progress | undefined;
+  return (progress) => {
+    if (progress.finished) {
+      bar?.finish();
+      bar = undefined;
+      return;
+    }
+    bar ??= progressBar(session.io, `Updating the ${MODEL_NAMES[progress.projection] ?? progress.projection} read model`, { json: session.json, total: progress.total });
+    bar.update(progress.done, progress.total);
+  };
 };
 
 /** Where an answer came from, for the JSON output (absent when no read model was offered). */

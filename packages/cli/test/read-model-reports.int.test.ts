@@ -29,6 +29,14 @@ describe('CLI: reports answer from the read models next to the events', () => {
     return { out, json: () => JSON.parse(out) };
   };
   const cli = (...argv: string[]) => run({}, ...argv);
+  /** A run on a terminal: what it draws on standard error. */
+  const onTerminal = async (...argv: string[]): Promise<string> => {
+    let err = '';
+    const io: CliIo = { stdout: () => undefined, stderr: (text) => void (err += text), env: {}, cwd: dir, stderrIsTTY: true, clock: () => now };
+    const code = await runCli(['--store', path.join(dir, 'ledger.db'), ...argv], io);
+    if (code !== 0) throw new Error(`${argv.join(' ')} exited ${code}: ${err}`);
+    return err;
+  };
   const folding = (...argv: string[]) => run({ LEARNER_LEDGER_READ_MODELS: 'off' }, ...argv);
 
   const seed = async () => {
@@ -95,5 +103,22 @@ describe('CLI: reports answer from the read models next to the events', () => {
     expect(replay.readModels.map((p: { name: string }) => p.name)).toEqual(['license-history', 'inactive-roster-history', 'team-rosters-history']);
     for (const p of replay.readModels) expect(p.checkpoint).toBe(replay.head);
     expect((await cli('--json', 'report', 'licenses', 'acme', '--at', '2026-03-04')).json()).toMatchObject({ inUse: 2, source: 'read-model', position: replay.head });
+  });
+  test('on a terminal, a report that brings a read model up to date over more than one batch shows how far it has come, then clears the line', async () => {
+    await cli('org', 'create', 'acme', '--name', 'Acme Corp', '--seats', '3000');
+    await cli('team', 'create', 'acme', 'Sales');
+    const rows = Array.from({ length: 2000 }, (_, i) => `${String(i + 1).padStart(4, '0')},F,L,l${i + 1}@acme.test,,,TRUE`);
+    fs.writeFileSync(path.join(dir, 'learners.csv'), ['Learner ID,First Name,Last Name,Email,Employee ID,Teams,Active', ...rows].join('\n') + '\n');
+    await cli('import', 'acme', path.join(dir, 'learners.csv'), '--format', 'data-services', '--team', 'Sales');
+    // About 6,000 events to pass: two batches.
+    const drawn = await onTerminal('report', 'licenses', 'acme', '--at', '2026-03-02');
+    expect(drawn).toMatch(/Updating the license counts read model \[#*-*\] +\d+% [\d,]+\/[\d,]+/);
+    expect(drawn.endsWith('\r\u001b[K')).toBe(true);
+    // Current now: nothing to draw; with --json never.
+    expect(await onTerminal('report', 'licenses', 'acme', '--at', '2026-03-02')).toBe('');
+    await cli('org', 'create', 'globex', '--name', 'Globex', '--seats', '3000');
+    await cli('team', 'create', 'globex', 'Sales');
+    await cli('import', 'globex', path.join(dir, 'learners.csv'), '--format', 'data-services', '--team', 'Sales');
+    expect(await onTerminal('--json', 'report', 'teams', 'acme')).toBe('');
   });
 });

@@ -19,7 +19,7 @@ export * from './history/temporal.js';
 export * from './history/as-of-projections.js';
 export * from './read-model/port.js';
 export { END_OF_TIME, inactiveLearnersFromModel, licenseCountFromModel, periodCountsFromModel, teamRostersFromModel } from './read-model/answers.js';
-export { chooseSource, type AnswerSource, type ReadModelOptions } from './read-model/source.js';
+export { chooseSource, type AnswerSource, type CatchUpProgress, type ReadModelOptions } from './read-model/source.js';
 export * from './projections/license-counts.js';
 export * from './projections/inactive-roster.js';
 export * from './projections/team-rosters.js';

@@ -16,6 +16,20 @@ export interface ReadModelOptions {
   readonly readModel?: ReadModelStore;
   /** When the read model has not reached the organization's last event: `catch-up` (default) runs its projection to the end of the log first; `fold` answers by folding. */
   readonly whenBehind?: 'catch-up' | 'fold';
+  /** Told how a catch-up goes, batch by batch, when one runs (the first over a large log reads all of it): for a progress bar. */
+  readonly onCatchUp?: (progress: CatchUpProgress) => void;
+}
+
+/** How far a read model's catch-up has come. */
+export interface CatchUpProgress {
+  /** The projection being caught up. */
+  readonly projection: string;
+  /** Events of the log passed so far (global positions from where it started). */
+  readonly done: number;
+  /** Of how many: up to the log's head when it started (more may arrive). */
+  readonly total: number;
+  /** True on the last report of a catch-up, however it ended. */
+  readonly finished: boolean;
 }
 
 /** Where an answer came from, when a read model was offered: its tables, or a fold of the stream. */
@@ -74,6 +88,24 @@ const scopeAfter = async (store: EventStore, projection: AnyProjection, after: G
   return learners !== undefined && learners.size <= SCOPE_LEARNERS_LIMIT ? { organizations, learners: [...learners.values()] } : { organizations };
 };
 
+/** Runs a runner of one projection to its end, telling `onCatchUp` after every batch; resolves the position it reached. */
+const catchUp = async (store: EventStore, runner: ProjectionRunner, name: string, onCatchUp: ReadModelOptions['onCatchUp']): Promise<GlobalPosition> => {
+  if (!onCatchUp) {
+    await runner.catchUp();
+    return runner.checkpoint(name);
+  }
+  await runner.start();
+  const from = runner.checkpoint(name);
+  const total = Math.max(0, Number((await store.headPosition()) - from));
+  const report = (finished: boolean) => onCatchUp({ projection: name, done: Math.min(total, Number(runner.checkpoint(name) - from)), total, finished });
+  try {
+    while (!(await runner.step())) report(false);
+  } finally {
+    report(true);
+  }
+  return runner.checkpoint(name);
+};
+
 /**
  * Decides how to answer for one organization: from the read model when its
  * checkpoint has reached the organization's last event (after catching it up
@@ -93,14 +125,12 @@ export const chooseSource = async (store: EventStore, head: OrganizationHead, pr
       if (scope !== undefined) {
         // Restore only the organizations (and learners) the new events belong to: on a large store, far less than every row.
         const scoped = new ProjectionRunner({ store, projections: [projection], projectionStore: model, batchSize: 5000, organizations: scope.organizations, ...(scope.learners ? { learners: scope.learners } : {}) });
-        await scoped.catchUp();
-        const reached = scoped.checkpoint(projection.name);
+        const reached = await catchUp(store, scoped, projection.name, options.onCatchUp);
         if (reached >= last) return { source: 'read-model', position: reached.toString() };
         // Stopped at an event of another organization or learner, written since: go on for every organization.
       }
       const runner = new ProjectionRunner({ store, projections: [projection], projectionStore: model, batchSize: 5000 });
-      await runner.catchUp();
-      return { source: 'read-model', position: runner.checkpoint(projection.name).toString() };
+      return { source: 'read-model', position: (await catchUp(store, runner, projection.name, options.onCatchUp)).toString() };
     } catch (error) {
       if (error instanceof CheckpointConflictError && attempt < CONFLICT_RETRIES) {
         // Another runner advanced it meanwhile: it may now be far enough.
