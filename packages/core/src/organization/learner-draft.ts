@@ -37,6 +37,17 @@ export class LearnerDraft implements Learners {
     return this.base.read(learnerId, field);
   }
 
+  countActiveInTeam(teamId: string): number {
+    let count = this.base.countActiveInTeam(teamId);
+    const counts = (learner: LearnerRecord | undefined): boolean => learner !== undefined && learner.status === 'active' && learner.teams.includes(teamId);
+    // The changed learners count as they are now, not as the base has them.
+    for (const [learnerId, changed] of this.changes) {
+      if (counts(this.base.get(learnerId))) count--;
+      if (changed !== DELETED && counts(changed)) count++;
+    }
+    return count;
+  }
+
   add(record: LearnerRecord): void {
     if (!this.has(record.learnerId)) this.sizeChange++;
     this.changes.set(record.learnerId, record);

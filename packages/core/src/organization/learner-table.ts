@@ -143,6 +143,20 @@ export class LearnerTable implements Learners {
     return this.field(row, field);
   }
 
+  countActiveInTeam(teamId: string): number {
+    // Learners share few team lists: whether a list holds the team is worked out once a list.
+    const holds = new Map<number, boolean>();
+    let count = 0;
+    for (let row = 0; row < this.rows; row++) {
+      if ((this.flags.get(row) & (DELETED | INACTIVE)) !== 0) continue;
+      const list = this.teams.get(row);
+      let inTeam = holds.get(list);
+      if (inTeam === undefined) holds.set(list, (inTeam = this.teamLists.get(list).includes(teamId)));
+      if (inTeam) count++;
+    }
+    return count;
+  }
+
   *entries(): MapIterator<[string, LearnerRecord]> {
     for (let row = 0; row < this.rows; row++) {
       if ((this.flags.get(row) & DELETED) !== 0) continue;

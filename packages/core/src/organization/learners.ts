@@ -27,6 +27,8 @@ export type LearnerPatch = Partial<Omit<LearnerRecord, 'learnerId'>>;
 export interface Learners extends ReadonlyMap<string, LearnerRecord> {
   /** One field of a learner, without building the whole record (undefined: no such learner). */
   read<K extends keyof LearnerRecord>(learnerId: string, field: K): LearnerRecord[K] | undefined;
+  /** How many learners are active and in team `teamId`, without building their records. */
+  countActiveInTeam(teamId: string): number;
   /** Adds a learner, or replaces the one with the same id in its place. */
   add(record: LearnerRecord): void;
   /** Changes some fields of a learner; false when there is no such learner. */

@@ -21,10 +21,7 @@ export interface ThresholdCheck {
  * truncated or wrong file must not wipe out an organization.
  */
 export const checkThreshold = <C extends string>(state: OrganizationState, targetTeamId: string, entries: PlanLines<C>, limit: SafetyThreshold, allowed: boolean): ThresholdCheck => {
-  let activeInTargetTeam = 0;
-  for (const learner of state.learners.values()) {
-    if (learner.status === 'active' && learner.teams.includes(targetTeamId)) activeInTargetTeam++;
-  }
+  const activeInTargetTeam = state.learners.countActiveInTeam(targetTeamId);
   let deactivations = 0;
   // A plain line changes nothing: only the kept entries can deactivate or schedule.
   for (const [, entry] of entries.keptInOrder()) if (entry.action === 'deactivate' || entry.action === 'schedule') deactivations++;
