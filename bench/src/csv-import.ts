@@ -1,10 +1,9 @@
 import { type ImportProgress, createLedger } from '@learner-ledger/core';
 import { importLearners } from '@learner-ledger/csv';
-import { forBulkWrites } from '@learner-ledger/cli';
+import { forBulkWrites, openStoreAt } from '@learner-ledger/cli';
 import type { CsvChildInput, CsvChildResult } from './csv-child.js';
 import { LedgerDriver } from './ledger-driver.js';
 import { now, peakRssMb, seconds } from './measure.js';
-import { openStoreAt } from './stores.js';
 import { deactivateCommand, organizationWorkload, registerCommand, setupCommands } from './workload.js';
 
 /** The team the benchmark's Data Services file is imported for. */
