@@ -28,7 +28,9 @@ export interface ProjectionRunnerOptions {
    * projection store and stops right before the first event of another
    * organization (its projections are then not caught up). For bringing a read
    * model past a few organizations' new events without restoring every
-   * organization. Every projection must be {@link Projection.scopedByOrganization}.
+   * organization. Its {@link ProjectionRunner.state} then holds those
+   * organizations' rows only. Every projection must be
+   * {@link Projection.scopedByOrganization}.
    */
   readonly organizations?: Iterable<string>;
   /**
