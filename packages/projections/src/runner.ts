@@ -1,89 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeEvent, EVENT_TYPES, isKnownEventType, type EventDecodeError, type EventEnvelope, type EventStore, type GlobalPosition, type StoredEvent } from '@learner-ledger/core';
+import { decodeEvent, EVENT_TYPES, isKnownEventType, type EventStore, type GlobalPosition, type StoredEvent } from '@learner-ledger/core';
 import type { AnyProjection, Projection } from './projection.js';
 import { describeProjection, type ProjectionDescription, type ProjectionStore } from './projection-store.js';
+import { OUT_OF_SCOPE, RunnerScope } from './runner-scope.js';
+import { ProjectionRunnerError, type FollowOptions, type ProjectionRunnerOptions, type ProjectionStats, type RunnerStats, type UnknownEventPolicy } from './runner-types.js';
 import type { Row, Table } from './table.js';
 
-/** What the runner does with an event it cannot decode or does not know (another version of the library wrote it). */
-export type UnknownEventPolicy = 'stop' | 'skip';
-
-export interface ProjectionRunnerOptions {
-  readonly store: EventStore;
-  readonly projections: readonly AnyProjection[];
-  /**
-   * Where checkpoints and read models are kept and resumed from (an
-   * {@link InMemoryProjectionStore}, or the SQLite or PostgreSQL projection
-   * store). Without one, checkpoints live in this runner only and no changes
-   * are tracked: the fastest way to rebuild in memory.
-   */
-  readonly projectionStore?: ProjectionStore;
-  /** Events per batch: each batch ends in one commit of every changed projection. Read from the log 1000 at a time at most. Default 1000. */
-  readonly batchSize?: number;
-  /** `stop` (default): fail with a {@link ProjectionRunnerError} naming the stream, position and type. `skip`: count it, keep a warning, go on. */
-  readonly onUnknownEvent?: UnknownEventPolicy;
-  /** How many warning messages {@link ProjectionRunner.stats} keeps (the most recent). Default 50. */
-  readonly maxWarnings?: number;
-  /**
-   * Only these organizations: the runner restores their rows alone from the
-   * projection store and stops right before the first event of another
-   * organization (its projections are then not caught up). For bringing a read
-   * model past a few organizations' new events without restoring every
-   * organization. Its {@link ProjectionRunner.state} then holds those
-   * organizations' rows only. Every projection must be
-   * {@link Projection.scopedByOrganization}.
-   */
-  readonly organizations?: Iterable<string>;
-  /**
-   * With `organizations`: of those organizations, only these learners (each
-   * named with its organization). The runner restores their rows alone from
-   * the tables with a `learner_id` column, and stops right before an event
-   * naming another learner. Every projection must be
-   * {@link Projection.scopedByLearner}.
-   */
-  readonly learners?: Iterable<readonly [orgId: string, learnerId: string]>;
-}
-
-export interface ProjectionStats {
-  readonly name: string;
-  /** The last global position the projection has processed and committed. */
-  readonly checkpoint: GlobalPosition;
-  readonly eventsApplied: number;
-  readonly batchesCommitted: number;
-  /** Events skipped because they could not be decoded (only with `onUnknownEvent: 'skip'`). */
-  readonly skippedEvents: number;
-  readonly rebuilds: number;
-  /** True when the last batch reached the end of the log. */
-  readonly caughtUp: boolean;
-}
-
-export interface RunnerStats {
-  readonly projections: readonly ProjectionStats[];
-  /** Undecodable events skipped, counted once per event and projection group that met it. */
-  readonly skippedEvents: number;
-  /** The most recent skip warnings, each naming stream, position and type. */
-  readonly warnings: readonly string[];
-}
-
-/** The runner met an event it cannot decode with `onUnknownEvent: 'stop'`. The projections stopped right before it. */
-export class ProjectionRunnerError extends Error {
-  override readonly name = 'ProjectionRunnerError';
-  constructor(
-    readonly code: EventDecodeError['code'] | 'UNKNOWN_PROJECTION',
-    message: string,
-    readonly decodeError?: EventDecodeError,
-  ) {
-    super(message);
-  }
-  get streamId() {
-    return this.decodeError?.streamId;
-  }
-  get globalPosition() {
-    return this.decodeError?.globalPosition;
-  }
-  get type() {
-    return this.decodeError?.type;
-  }
-}
+export * from './runner-types.js';
 
 interface Slot {
   readonly projection: AnyProjection;
@@ -103,9 +26,6 @@ interface Slot {
   caughtUp: boolean;
 }
 
-/** What stops a batch of a runner scoped to some organizations at an event of another. */
-const OUT_OF_SCOPE = Symbol('out of scope');
-
 /** Events read from the store at a time, whatever the batch size (the events a commit covers). */
 const READ_PAGE = 1000;
 
@@ -122,13 +42,6 @@ const readersByType = (slots: readonly Slot[]): Map<string, Slot[]> => {
   return readers;
 };
 
-export interface FollowOptions {
-  /** Stop following when this signal aborts; `follow` then resolves. */
-  readonly signal: AbortSignal;
-  /** How long one wait for new events lasts before polling again (ms). Default 5000. */
-  readonly pollIntervalMs?: number;
-}
-
 /**
  * Feeds projections from the store's global log, in batches, through the
  * core's codecs. Each projection has its own checkpoint, committed with its
@@ -144,8 +57,7 @@ export class ProjectionRunner {
   private readonly onUnknownEvent: UnknownEventPolicy;
   private readonly maxWarnings: number;
   private readonly slots: Slot[];
-  private readonly organizations: ReadonlySet<string> | undefined;
-  private readonly learners: { readonly pairs: readonly (readonly [string, string])[]; readonly of: ReadonlyMap<string, ReadonlySet<string>> } | undefined;
+  private readonly scope: RunnerScope | undefined;
   private readonly warnings: string[] = [];
   private skipped = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -157,22 +69,7 @@ export class ProjectionRunner {
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new Error(`batchSize must be a whole number ≥ 1, got ${this.batchSize}`);
     this.onUnknownEvent = options.onUnknownEvent ?? 'stop';
     this.maxWarnings = options.maxWarnings ?? 50;
-    this.organizations = options.organizations === undefined ? undefined : new Set(options.organizations);
-    const unscoped = this.organizations === undefined ? undefined : options.projections.find((projection) => projection.scopedByOrganization !== true);
-    if (unscoped) throw new Error(`Projection ${unscoped.name} is not scoped by organization: it cannot run for some organizations only`);
-    if (options.learners !== undefined) {
-      if (this.organizations === undefined) throw new Error('learners needs organizations: the learners of which organizations');
-      const notByLearner = options.projections.find((projection) => projection.scopedByLearner !== true);
-      if (notByLearner) throw new Error(`Projection ${notByLearner.name} is not scoped by learner: it cannot run for some learners only`);
-      const pairs = [...options.learners].map(([orgId, learnerId]) => [orgId, learnerId] as const);
-      const of = new Map<string, Set<string>>();
-      for (const [orgId, learnerId] of pairs) {
-        let ids = of.get(orgId);
-        if (!ids) of.set(orgId, (ids = new Set()));
-        ids.add(learnerId);
-      }
-      this.learners = { pairs, of };
-    }
+    this.scope = RunnerScope.of(options);
     const names = new Set<string>();
     this.slots = options.projections.map((projection) => {
       if (names.has(projection.name)) throw new Error(`Two projections are named ${projection.name}`);
@@ -302,17 +199,8 @@ export class ProjectionRunner {
     return slot;
   }
 
-  /** Whether an event is of the organizations (and learners) this runner is for. */
-  private inScope(envelope: EventEnvelope): boolean {
-    const orgId = envelope.metadata.orgId;
-    if (!this.organizations!.has(orgId)) return false;
-    if (this.learners === undefined) return true;
-    const learnerId = (envelope.event.data as { readonly learnerId?: unknown }).learnerId;
-    return typeof learnerId !== 'string' || this.learners.of.get(orgId)?.has(learnerId) === true;
-  }
-
   private assertUnscoped(what: string): void {
-    if (this.organizations !== undefined) throw new Error(`A runner for some organizations only cannot ${what}`);
+    if (this.scope !== undefined) throw new Error(`A runner for some organizations only cannot ${what}`);
   }
 
   private resetSlot(slot: Slot): void {
@@ -327,10 +215,7 @@ export class ProjectionRunner {
   private async loadAll(): Promise<void> {
     for (const slot of this.slots) {
       if (slot.loaded) continue;
-      const stored = await this.projectionStore?.load(slot.description, {
-        ...(this.organizations === undefined ? {} : { organizations: [...this.organizations] }),
-        ...(this.learners === undefined ? {} : { learners: this.learners.pairs }),
-      });
+      const stored = await this.projectionStore?.load(slot.description, this.scope?.loadOptions() ?? {});
       this.resetSlot(slot);
       if (stored) {
         for (const table of slot.tables) table.load((stored.tables[table.spec.name] ?? []) as Row[]);
@@ -393,7 +278,7 @@ export class ProjectionRunner {
           for (const slot of slots) slot.skippedEvents++;
         } else if (readers !== undefined) {
           const envelope = decoded.right;
-          if (this.organizations !== undefined && !this.inScope(envelope)) {
+          if (this.scope !== undefined && !this.scope.includes(envelope)) {
             if (processed !== undefined) for (const slot of slots) slot.position = processed;
             return OUT_OF_SCOPE;
           }
