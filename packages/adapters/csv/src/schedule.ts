@@ -10,7 +10,7 @@ export interface ProcessDueImportsOptions {
   readonly orgId?: string;
   /** Opens a recorded file location; default: the location is a local path. */
   readonly readFile?: (location: string) => ImportInput;
-  /** Operations per append; default 2000. */
+  /** Operations per append; default 500. */
   readonly batchSize?: number;
   /**
    * An import applied at once (`schedule: 'now'`) that is still only received this many minutes later was

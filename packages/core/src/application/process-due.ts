@@ -19,7 +19,7 @@ export interface ProcessDueOptions<C extends string = never> {
   readonly deactivations?: boolean;
   /** Opens the file a received import recorded (its location) as a source; without it, due imports are left alone. */
   readonly openSource?: (location: string, record: ImportRecord) => LearnerFileSource<C>;
-  /** Operations per append of an import; default 2000. */
+  /** Operations per append of an import; default 500. */
   readonly batchSize?: number;
   /**
    * An import applied at once (`schedule: 'now'`) that is still only received this many minutes later was

@@ -4,8 +4,14 @@ import type { ImportLineRecord } from '../../events.js';
 import type { PlanEntry } from './plan.js';
 import type { PlanLines } from './plan-lines.js';
 
-/** Operations per `ApplyImportBatch`: one append each. */
-export const DEFAULT_BATCH_SIZE = 2000;
+/**
+ * Operations per `ApplyImportBatch`: one append each. A batch's events and
+ * their texts live until its append is folded; at 500 operations (about
+ * 1,500 events) they mostly die young, where batches of 2,000 outlived the
+ * young generation and SQLite's page cache: the applying stage of a
+ * 1,000,000-row import took a sixth more CPU.
+ */
+export const DEFAULT_BATCH_SIZE = 500;
 /** Line records (the per-line audit) per batch at most. */
 export const LINES_PER_AUDIT_BATCH = 10_000;
 

@@ -41,7 +41,7 @@ export interface ImportRequest {
   readonly actor?: Actor;
   /** The instant of the import (ISO, UTC); default: the ledger's clock. */
   readonly now?: string;
-  /** Operations per append; default 2000. */
+  /** Operations per append; default 500. */
   readonly batchSize?: number;
   /** Which lines the report lists; default `all`. For very large files, `changes` or `none` keep the report small. */
   readonly reportLines?: ReportLines;
