@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { drawRandomBytes } from './random.js';
 
 /**
  * The personal-data key port: one random AES-256 key per learner of an
@@ -23,7 +23,7 @@ export interface PersonalDataKeys {
 export const PERSONAL_KEY_BYTES = 32;
 
 /** A fresh random key. */
-export const newPersonalKey = (): Uint8Array => randomBytes(PERSONAL_KEY_BYTES);
+export const newPersonalKey = (): Uint8Array => drawRandomBytes(PERSONAL_KEY_BYTES);
 
 /** Keys in memory, gone with the process: for the in-memory store, tests and examples. */
 export class InMemoryPersonalDataKeys implements PersonalDataKeys {

@@ -1,6 +1,7 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type { NewStoredEvent } from '../store/port.js';
 import { ERASED } from './erased.js';
+import { drawRandomBytes } from './random.js';
 
 /*
  * Sealing: the personal fields of an event (a learner's e-mail, names and
@@ -23,7 +24,7 @@ export type KeyOf = (learnerId: string) => Uint8Array | undefined;
 const aad = (eventId: string, learnerId: string): Buffer => Buffer.from(`${eventId}\n${learnerId}`, 'utf8');
 
 const seal = (plain: unknown, key: Uint8Array, eventId: string, learnerId: string): string => {
-  const iv = randomBytes(IV_BYTES);
+  const iv = drawRandomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(aad(eventId, learnerId));
   const body = Buffer.concat([cipher.update(JSON.stringify(plain), 'utf8'), cipher.final(), cipher.getAuthTag()]);
