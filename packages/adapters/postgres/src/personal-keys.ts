@@ -31,20 +31,39 @@ export class PostgresPersonalDataKeys implements PersonalDataKeys {
     }
   }
 
+  /**
+   * One statement, one round trip (a registration used to take three: read,
+   * insert, read again): a new key is offered for every learner; the insert
+   * keeps those no row exists for and returns them, and the same statement
+   * reads the keys that existed before it (the insert's rows are not in the
+   * statement's snapshot, so no learner comes back twice). A learner in
+   * neither was shredded, or got a key from another writer while the
+   * statement ran: those are read again.
+   */
   async ensureKeys(orgId: string, learnerIds: readonly string[]): Promise<ReadonlyMap<string, Uint8Array>> {
-    const found = await this.keysOf(orgId, learnerIds);
-    const missing = [...new Set(learnerIds)].filter((learnerId) => !found.has(learnerId));
-    if (missing.length === 0) return found;
+    // Sorted: two writers making keys for the same learners take the rows' locks in one order, so neither waits on the other in a cycle.
+    const ids = [...new Set(learnerIds)].sort();
+    const found = new Map<string, Uint8Array>();
+    if (ids.length === 0) return found;
+    const table = this.store.names.personalKeys;
     try {
       // ON CONFLICT DO NOTHING: a key another writer made first, or a shredded one, is kept as it is.
-      await this.store.pool.query(
-        `INSERT INTO ${this.store.names.personalKeys} (org_id, learner_id, key) SELECT $1, learner_id, key FROM unnest($2::text[], $3::bytea[]) AS made(learner_id, key) ON CONFLICT DO NOTHING`,
-        [orgId, missing, missing.map(() => Buffer.from(newPersonalKey()))],
+      const { rows } = await this.store.pool.query<{ learner_id: string; key: Buffer }>(
+        `WITH made AS (
+           INSERT INTO ${table} (org_id, learner_id, key) SELECT $1, learner_id, key FROM unnest($2::text[], $3::bytea[]) AS offered(learner_id, key)
+           ON CONFLICT DO NOTHING RETURNING learner_id, key)
+         SELECT learner_id, key FROM made
+         UNION ALL
+         SELECT learner_id, key FROM ${table} WHERE org_id = $1 AND learner_id = ANY($2::text[]) AND key IS NOT NULL`,
+        [orgId, ids, ids.map(() => Buffer.from(newPersonalKey()))],
       );
+      for (const row of rows) found.set(row.learner_id, new Uint8Array(row.key));
     } catch (error) {
       throw readFailure(`making personal-data keys of ${orgId} in ${this.where}`, 'PostgreSQL', error);
     }
-    return this.keysOf(orgId, learnerIds);
+    const unseen = ids.filter((learnerId) => !found.has(learnerId));
+    if (unseen.length > 0) for (const [learnerId, key] of await this.keysOf(orgId, unseen)) found.set(learnerId, key);
+    return found;
   }
 
   async shred(orgId: string, learnerIds: readonly string[]): Promise<void> {

@@ -32,6 +32,11 @@ export class SqlitePersonalDataKeys implements PersonalDataKeys {
     return this.store.database.prepare('INSERT OR IGNORE INTO ll_personal_keys (org_id, learner_id, key, created_at) VALUES (?, ?, ?, ?)');
   }
 
+  /** The insert that returns the key it wrote (nothing when a row was there: another writer's key, or a shredded one). */
+  private get make(): Statement {
+    return this.store.database.prepare('INSERT OR IGNORE INTO ll_personal_keys (org_id, learner_id, key, created_at) VALUES (?, ?, ?, ?) RETURNING key');
+  }
+
   private get shredOne(): Statement {
     return this.store.database.prepare('UPDATE ll_personal_keys SET key = NULL, shredded_at = ? WHERE org_id = ? AND learner_id = ?');
   }
@@ -73,12 +78,20 @@ export class SqlitePersonalDataKeys implements PersonalDataKeys {
     this.writable('no personal-data key can be made');
     try {
       const now = new Date().toISOString();
-      // INSERT OR IGNORE: a key another writer made first, or a shredded one, is kept as it is.
-      const insert = this.insert;
+      // INSERT OR IGNORE: a key another writer made first, or a shredded one, is kept as it is; the keys written come back.
+      const make = this.make;
+      const made = new Map(found);
+      const unseen: string[] = [];
       this.store.transaction(() => {
-        for (const learnerId of missing) insert.run(orgId, learnerId, newPersonalKey(), now);
+        for (const learnerId of missing) {
+          const row = make.get(orgId, learnerId, newPersonalKey(), now) as { key: Buffer } | undefined;
+          if (row) made.set(learnerId, new Uint8Array(row.key));
+          else unseen.push(learnerId);
+        }
       });
-      return this.read(orgId, learnerIds);
+      // Another writer's keys (and no shredded one) are read: those learners were not inserted here.
+      for (const [learnerId, key] of this.read(orgId, unseen)) made.set(learnerId, key);
+      return made;
     } catch (error) {
       throw describeSqliteFailure(error, this.store.file, { action: `making personal-data keys in ${orgId}`, busyTimeoutMs: this.store.busyTimeoutMs, wroteNothing: true });
     }

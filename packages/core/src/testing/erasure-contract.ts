@@ -54,6 +54,24 @@ export const describeErasureContract = (name: string, factory: () => Promise<Era
       expect((await keys.ensureKeys('acme', ['L1', 'never-had-one', 'L3'])).size).toBe(1);
     });
 
+    it('writers making keys for the same learners at once, in opposite orders, all get the one key each learner keeps', async () => {
+      const { keys } = setup;
+      const ids = Array.from({ length: 300 }, (_, i) => `R${String(i).padStart(3, '0')}`);
+      await keys.ensureKeys('acme', ['R010']);
+      await keys.shred('acme', ['R020']);
+      const calls = await Promise.all([keys.ensureKeys('acme', ids), keys.ensureKeys('acme', [...ids].reverse()), keys.ensureKeys('acme', ids.slice(100, 200))]);
+      const stored = await keys.keysOf('acme', ids);
+      expect(stored.size).toBe(ids.length - 1);
+      expect(stored.has('R020')).toBe(false);
+      for (const made of calls) {
+        expect(made.has('R020')).toBe(false);
+        for (const [learnerId, key] of made) expect(Buffer.from(key).equals(Buffer.from(stored.get(learnerId)!))).toBe(true);
+      }
+      expect(calls[0]!.size).toBe(ids.length - 1);
+      expect(calls[1]!.size).toBe(ids.length - 1);
+      expect(calls[2]!.size).toBe(100);
+    });
+
     it('after an erasure, the learner is erased in every read and in no row of the store, and the chain verifies', async () => {
       const { store, keys } = setup;
       const ledger = createLedger({ store, personalData: keys, snapshotEvery: 1 });
