@@ -55,10 +55,11 @@ const runTool = (store: string, args: readonly string[], fold: boolean): number 
 };
 
 /**
- * What a fresh process of the command-line tool pays for a report on the
- * large organization beyond the same report on the 10-learner one (median of
- * `runs` alternating runs each), from the read models and by folding
- * (`LEARNER_LEDGER_READ_MODELS=off`).
+ * What a fresh process of the command-line tool takes for a report on the
+ * large organization (median of 5 runs, alternating with the same report on
+ * the 10-learner one), from the read models, against the same by folding
+ * (`LEARNER_LEDGER_READ_MODELS=off`); the note gives what the size adds
+ * over the 10-learner organization.
  */
 export const measureCliReports = async (location: StoreLocation, org: LargeOrganization, store: string, n: number, emit: (m: Measurement) => void, log: (line: string) => void): Promise<void> => {
   const at = new Date(LARGE_START + (WAVE_DAYS[2]! + 10) * 86_400_000).toISOString().slice(0, 10);
@@ -82,7 +83,7 @@ export const measureCliReports = async (location: StoreLocation, org: LargeOrgan
     log(`${store} n=${n}: ${bench} in a fresh process, from the read models and by folding`);
     const model = extra(false, 5);
     const fold = extra(true, n >= 1_000_000 ? 1 : 3);
-    const clamp = (s: number) => Math.max(s, 0.001);
+    // The figure is what a fresh process takes on the large organization; how much of it the size costs is in the note.
     emit(
       measurement({
         bench,
@@ -90,9 +91,9 @@ export const measureCliReports = async (location: StoreLocation, org: LargeOrgan
         n,
         unit: 'reports/s',
         ops: 1,
-        seconds: clamp(model.extra),
+        seconds: model.big,
         runs: 5,
-        baseline: { ops: 1, seconds: clamp(fold.extra), perSecond: 1 / clamp(fold.extra), runs: 3 },
+        baseline: { ops: 1, seconds: fold.big, perSecond: 1 / fold.big, runs: n >= 1_000_000 ? 1 : 3 },
         baselineName: 'the same report by folding the organization’s stream (LEARNER_LEDGER_READ_MODELS=off)',
         note:
           `a fresh process costs ${model.extra.toFixed(3)} s more for ${org.learners} learners than for 10 (${model.big.toFixed(3)} s against ${model.tiny.toFixed(3)} s); ` +

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type ApplyImportBatch, type EventStore, type ImportLineRecord, type ImportOperation, createLedger, organizationStreamId, verifyChain } from '@learner-ledger/core';
+import { type ApplyImportBatch, DEFAULT_BATCH_SIZE, type EventStore, type ImportLineRecord, type ImportOperation, createLedger, organizationStreamId, verifyChain } from '@learner-ledger/core';
 import { LedgerDriver } from './ledger-driver.js';
 import { type Measurement, type Rate, measurement, medianRate, now, seconds } from './measure.js';
 import { type RawBaseline, type RawRow, rawRowsOf } from './raw.js';
@@ -52,8 +52,8 @@ class SliceRates {
   }
 }
 
-/** Lines a CSV import batch applies at once (the CSV adapter's DEFAULT_BATCH_SIZE). */
-export const IMPORT_BATCH_LINES = 2000;
+/** Lines a CSV import batch applies at once: the import's default batch size, as the CSV adapter runs it. */
+export const IMPORT_BATCH_LINES = DEFAULT_BATCH_SIZE;
 
 /**
  * Runs a small workload through a store of the same kind first, so the
