@@ -21,6 +21,8 @@ const chunks = <T>(items: readonly T[]): T[][] => {
  */
 export class SqlitePersonalDataKeys implements PersonalDataKeys {
   private readonly selects = new Map<number, Statement>();
+  /** Statements prepared once, on first use (a read-only file before the key table has none to prepare). */
+  private readonly prepared = new Map<string, Statement>();
   /** A read-only file written before the key table has no keys: nothing in it is sealed. */
   private readonly hasTable: boolean;
 
@@ -28,17 +30,23 @@ export class SqlitePersonalDataKeys implements PersonalDataKeys {
     this.hasTable = store.database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'll_personal_keys'").get() !== undefined;
   }
 
+  private statement(sql: string): Statement {
+    let statement = this.prepared.get(sql);
+    if (!statement) this.prepared.set(sql, (statement = this.store.database.prepare(sql)));
+    return statement;
+  }
+
   private get insert(): Statement {
-    return this.store.database.prepare('INSERT OR IGNORE INTO ll_personal_keys (org_id, learner_id, key, created_at) VALUES (?, ?, ?, ?)');
+    return this.statement('INSERT OR IGNORE INTO ll_personal_keys (org_id, learner_id, key, created_at) VALUES (?, ?, ?, ?)');
   }
 
   /** The insert that returns the key it wrote (nothing when a row was there: another writer's key, or a shredded one). */
   private get make(): Statement {
-    return this.store.database.prepare('INSERT OR IGNORE INTO ll_personal_keys (org_id, learner_id, key, created_at) VALUES (?, ?, ?, ?) RETURNING key');
+    return this.statement('INSERT OR IGNORE INTO ll_personal_keys (org_id, learner_id, key, created_at) VALUES (?, ?, ?, ?) RETURNING key');
   }
 
   private get shredOne(): Statement {
-    return this.store.database.prepare('UPDATE ll_personal_keys SET key = NULL, shredded_at = ? WHERE org_id = ? AND learner_id = ?');
+    return this.statement('UPDATE ll_personal_keys SET key = NULL, shredded_at = ? WHERE org_id = ? AND learner_id = ?');
   }
 
   private select(count: number): Statement {
