@@ -1,4 +1,4 @@
-import { createLedger, verifyChain, type Command, type EventStore } from '@learner-ledger/core';
+import { createLedger, SealedEventStore, verifyChain, type Command, type EventStore } from '@learner-ledger/core';
 import { measurement, median, now, seconds, type Measurement, type Rate } from './measure.js';
 import { replayProjections } from './replay.js';
 import type { StoreKit } from './stores.js';
@@ -13,6 +13,11 @@ import { contextFor, deactivateCommand, idGenerator, organizationWorkload, regis
  * time (the process's, user and system) is taken too: on a machine shared
  * with other jobs, wall-clock rates swing with their load, the work done
  * much less.
+ *
+ * A third variant writes the same commands with the chain and with the
+ * learners' personal fields sealed under their keys (a `SealedEventStore`
+ * over the store's key table), as the command-line tool writes them: its
+ * figures (`sealing.*`) have the chain without sealing as their baseline.
  */
 interface Run {
   readonly commands: Timed;
@@ -50,7 +55,14 @@ const commandsOf = (learners: number): { orgId: string; setup: Command[]; measur
   return { orgId: w.orgId, setup: setupCommands(w), measured: [...registrations, ...deactivations] };
 };
 
-const once = async (store: EventStore, learners: number, chain: boolean): Promise<Run> => {
+/** How a run writes: without the chain, with it, or with it and the personal fields sealed. */
+type Variant = 'off' | 'on' | 'sealed';
+
+const once = async (raw: EventStore, learners: number, variant: Variant): Promise<Run> => {
+  const chain = variant !== 'off';
+  const keys = variant === 'sealed' ? raw.personalDataKeys?.() : undefined;
+  if (variant === 'sealed' && !keys) throw new Error(`the ${raw.name} store keeps no personal-data keys`);
+  const store = keys ? new SealedEventStore(raw, keys) : raw;
   const { orgId, setup, measured } = commandsOf(learners);
   const clock = steppingClock();
   const newId = idGenerator(11);
@@ -71,7 +83,8 @@ const once = async (store: EventStore, learners: number, chain: boolean): Promis
   });
   if (!chain) return { commands, replay, fold };
   const verifyStarted = now();
-  const verification = await verifyChain(store, orgId);
+  // The chain covers the events as written (sealed fields and all).
+  const verification = await verifyChain(raw, orgId);
   if (verification.mismatch) throw new Error(verification.mismatch.message);
   return { commands, replay, fold, verify: rate(verification.events, seconds(verifyStarted)) };
 };
@@ -84,17 +97,21 @@ const medianOf = (runs: readonly Rate[]): Rate => {
 
 /** Runs the chain cases on one store and emits one figure each: commands, replay, fold (with vs without the chain), verify. */
 export const chainCost = async (kit: StoreKit, learners: number, repeat: number, emit: (m: Measurement) => void, log: (line: string) => void): Promise<void> => {
-  const runs: Record<'on' | 'off', Run[]> = { on: [], off: [] };
+  const runs: Record<Variant, Run[]> = { on: [], off: [], sealed: [] };
+  const orders: readonly (readonly Variant[])[] = [
+    ['on', 'off', 'sealed'],
+    ['off', 'sealed', 'on'],
+    ['sealed', 'on', 'off'],
+  ];
   for (let run = 0; run < repeat; run++) {
-    for (const chain of run % 2 === 0 ? [true, false] : [false, true]) {
-      const label = `chain_${run}_${chain ? 'on' : 'off'}`;
-      const store = await kit.open(label);
+    for (const variant of orders[run % orders.length]!) {
+      const store = await kit.open(`chain_${run}_${variant}`);
       try {
-        runs[chain ? 'on' : 'off'].push(await once(store, learners, chain));
+        runs[variant].push(await once(store, learners, variant));
       } finally {
         await store.close();
       }
-      log(`${kit.name} chain ${chain ? 'on ' : 'off'} run ${run + 1}/${repeat}: done`);
+      log(`${kit.name} chain ${variant} run ${run + 1}/${repeat}: done`);
     }
   }
   const note = 'baseline: the same without the chain; ratio ≥ 0.9 is the target';
@@ -110,6 +127,30 @@ export const chainCost = async (kit: StoreKit, learners: number, repeat: number,
     const cpuOff = cpuPerOp(runs.off.map(pick));
     const cpu = `CPU ${(cpuOn * 1e6).toFixed(1)} µs/${unit.slice(0, -1)} with, ${(cpuOff * 1e6).toFixed(1)} without: CPU ratio ${(cpuOff / cpuOn).toFixed(3)}`;
     emit(measurement({ bench, store: kit.name, n: learners, ops: on.ops, seconds: on.ops / on.perSecond, unit, baseline: medianOf(runs.off.map(pick)), baselineName: 'without the chain', runs: repeat, note: `${note}; ${cpu}` }));
+  }
+  // What sealing adds: the chain with sealing against the chain alone.
+  for (const [bench, pick, unit] of [
+    ['sealing.commands', (r: Run) => r.commands, 'commands'],
+    ['sealing.fold', (r: Run) => r.fold, 'events'],
+  ] as const) {
+    const sealed = medianOf(runs.sealed.map(pick));
+    const cpuSealed = cpuPerOp(runs.sealed.map(pick));
+    const cpuOn = cpuPerOp(runs.on.map(pick));
+    const cpu = `CPU ${(cpuSealed * 1e6).toFixed(1)} µs/${unit.slice(0, -1)} sealed, ${(cpuOn * 1e6).toFixed(1)} not: CPU ratio ${(cpuOn / cpuSealed).toFixed(3)}`;
+    emit(
+      measurement({
+        bench,
+        store: kit.name,
+        n: learners,
+        ops: sealed.ops,
+        seconds: sealed.ops / sealed.perSecond,
+        unit,
+        baseline: medianOf(runs.on.map(pick)),
+        baselineName: 'the chain without sealing',
+        runs: repeat,
+        note: `personal fields sealed under each learner's key, as the command-line tool writes them; ${cpu}`,
+      }),
+    );
   }
   const verify = medianOf(runs.on.map((r) => r.verify!));
   emit(measurement({ bench: 'chain.verify', store: kit.name, n: learners, ops: verify.ops, seconds: verify.ops / verify.perSecond, unit: 'events', runs: repeat, note: 'audit verify: every event read, re-hashed and its link checked' }));
