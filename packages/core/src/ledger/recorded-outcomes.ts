@@ -1,7 +1,7 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { DomainEvent } from '../events.js';
 import type { EventMetadata } from '../metadata.js';
 import type { Outcome, OutcomeAction, OutcomeEffects } from '../organization/outcomes.js';
+import { sameData } from './same-data.js';
 import type { RecordedChange } from './types.js';
 
 const learnerIdOf = (event: DomainEvent): string | undefined =>
@@ -87,7 +87,7 @@ export const outcomesFromEvents = (changes: readonly { readonly event: DomainEve
 
 /** The outcomes to record with a command's events: none when its events tell them exactly. */
 export const outcomesToRecord = (changes: readonly RecordedChange[], outcomes: readonly Outcome[]): readonly Outcome[] | undefined =>
-  isDeepStrictEqual(outcomesFromEvents(changes), outcomes) ? undefined : outcomes;
+  sameData(outcomesFromEvents(changes), outcomes) ? undefined : outcomes;
 
 /** The outcomes of a command applied before: as recorded with its first event, or as its events tell them. */
 export const outcomesOfRecorded = (changes: readonly RecordedChange[]): readonly Outcome[] =>
