@@ -56,6 +56,23 @@ interface Line extends Data {
 
 const isSealed = (data: unknown): data is Data => typeof data === 'object' && data !== null && SEALED in data;
 
+/**
+ * A copy of `data` without the `left` keys, then `added`'s keys: written key
+ * by key, since spreading the rest of a destructuring costs V8 several times
+ * more (a few µs an event on every registration sealed or opened).
+ */
+const copyWithout = (data: Data, left: readonly string[], added: Data): Data => {
+  const copy: Data = {};
+  for (const key in data) if (Object.prototype.hasOwnProperty.call(data, key) && !left.includes(key)) copy[key] = data[key];
+  for (const key in added) if (Object.prototype.hasOwnProperty.call(added, key)) copy[key] = added[key];
+  return copy;
+};
+
+const SEALED_ONLY: readonly string[] = [SEALED];
+const SEALED_AND_NAMES: readonly string[] = [SEALED, 'fields'];
+const MESSAGE: readonly string[] = ['message'];
+const CHANGES: readonly string[] = ['changes'];
+
 /** Whether events of this type can hold personal fields. */
 export const holdsPersonalData = (type: string): boolean => type === 'LearnerRegistered' || type === 'LearnerProfileUpdated' || type === 'ImportLinesRecorded';
 
@@ -96,19 +113,18 @@ export const sealEvent = (event: NewStoredEvent, keyOf: KeyOf): NewStoredEvent =
     const lines = (data['lines'] as Line[]).map((line) => {
       const key = line.message !== undefined && line.learnerId !== '' ? keyOf(line.learnerId) : undefined;
       if (key === undefined) return line;
-      const { message, ...rest } = line;
-      return { ...rest, [SEALED]: seal(message, key, event.eventId, line.learnerId) };
+      return copyWithout(line, MESSAGE, { [SEALED]: seal(line.message, key, event.eventId, line.learnerId) }) as Line;
     });
     return { ...event, data: { ...data, lines } };
   }
   const key = keyOf(learnerId);
   if (key === undefined) throw new Error(`Learner ${learnerId} has no personal-data key: their ${event.type} cannot be sealed`);
   if (event.type === 'LearnerRegistered') {
-    const { email, firstName, lastName, employeeId, ...rest } = data;
-    return { ...event, data: { ...rest, [SEALED]: seal({ email, firstName, lastName, employeeId }, key, event.eventId, learnerId) } };
+    const { email, firstName, lastName, employeeId } = data;
+    return { ...event, data: copyWithout(data, PROFILE_FIELDS, { [SEALED]: seal({ email, firstName, lastName, employeeId }, key, event.eventId, learnerId) }) };
   }
-  const { changes, ...rest } = data as { changes: Data };
-  return { ...event, data: { ...rest, fields: Object.keys(changes), [SEALED]: seal(changes, key, event.eventId, learnerId) } };
+  const changes = data['changes'] as Data;
+  return { ...event, data: copyWithout(data, CHANGES, { fields: Object.keys(changes), [SEALED]: seal(changes, key, event.eventId, learnerId) }) };
 };
 
 /** A learner's key as reading finds it: a key, null when there is none (erased), undefined when it was not looked up. */
@@ -144,21 +160,20 @@ export const unsealEvent = <S extends NewStoredEvent>(stored: S, keyOf: LoadedKe
       const key = keyOrThrow(keyOf, learnerId);
       const message = key === null ? ERASED : open(line[SEALED], key, stored.eventId, learnerId);
       if (typeof message !== 'string') return line;
-      const { [SEALED]: _sealed, ...rest } = line;
-      return { ...rest, message };
+      return copyWithout(line, SEALED_ONLY, { message });
     });
     return { ...stored, data: { ...data, lines } };
   }
   if (!isSealed(data)) return stored;
   const learnerId = String(data['learnerId']);
   const key = keyOrThrow(keyOf, learnerId);
-  const { [SEALED]: sealed, ...rest } = data;
+  const sealed = data[SEALED];
   if (stored.type === 'LearnerRegistered') {
     const fields = key === null ? { email: ERASED, firstName: ERASED, lastName: ERASED, employeeId: ERASED } : open(sealed, key, stored.eventId, learnerId);
-    return typeof fields === 'object' && fields !== null ? { ...stored, data: { ...rest, ...fields } } : stored;
+    return typeof fields === 'object' && fields !== null ? { ...stored, data: copyWithout(data, SEALED_ONLY, fields as Data) } : stored;
   }
-  const { fields: names, ...others } = rest as { fields?: unknown };
+  const names = data['fields'];
   const erased = Object.fromEntries((Array.isArray(names) ? names : []).filter((name): name is string => PROFILE_FIELDS.includes(name as never)).map((name) => [name, ERASED]));
   const changes = key === null ? erased : open(sealed, key, stored.eventId, learnerId);
-  return typeof changes === 'object' && changes !== null ? { ...stored, data: { ...others, changes } } : stored;
+  return typeof changes === 'object' && changes !== null ? { ...stored, data: copyWithout(data, SEALED_AND_NAMES, { changes }) } : stored;
 };
