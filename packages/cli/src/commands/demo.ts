@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Channel, CommandResult } from '@learner-ledger/core';
-import { exportLearners, importLearners, type ImportReport } from '@learner-ledger/csv';
+import type { ImportReport } from '@learner-ledger/csv';
+import { csvAdapter } from '../adapters.js';
 import { inactiveRoster, type InactiveLearner } from '@learner-ledger/projections';
 import { CliError, usageError } from '../errors.js';
 import { licenseSummary } from '../output.js';
@@ -66,6 +67,7 @@ export const registerDemoCommand: Register = (program, action) => {
     .option('--files <dir>', 'where to write the CSV files of the file paths (default: a new temporary folder)')
     .action(
       action(async (session, _args, options) => {
+        const { exportLearners, importLearners } = await csvAdapter();
         const orgId: string = options.org;
         if (options.fresh) freshStart(session);
         const ledger = await session.ledger();

@@ -4,7 +4,8 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Option } from 'commander';
 import { normalizeName, type ImportFormat, type ImportSchedule, type OrganizationState, type ReportLines } from '@learner-ledger/core';
-import { ExportError, exportLearners, importLearners, refusesFile, type ImportReport, type LearnerFileType } from '@learner-ledger/csv';
+import type { CsvImportError, ImportReport, LearnerFileType } from '@learner-ledger/csv';
+import { csvAdapter } from '../adapters.js';
 import { CliError } from '../errors.js';
 import { plural, table } from '../output.js';
 import { importProgress, progressBar } from '../progress.js';
@@ -12,7 +13,7 @@ import type { CliIo } from '../io.js';
 import type { Register } from './action.js';
 
 /** Whether a report's errors refuse the file (rather than being recorded lines of a partial import). */
-export const importRefused = (report: ImportReport, partial: boolean): boolean =>
+export const importRefused = (report: ImportReport, partial: boolean, refusesFile: (error: CsvImportError) => boolean): boolean =>
   report.status === 'rejected' || report.status === 'interrupted' || report.errors.some(refusesFile) || (!partial && report.errors.length > 0);
 
 /**
@@ -129,6 +130,7 @@ export const registerImportExportCommands: Register = (program, action) => {
     .action(
       action(async (session, [orgId, file], options) => {
         const absolute = path.resolve(session.io.cwd, file as string);
+        const { importLearners, refusesFile } = await csvAdapter();
         const progress = importProgress(session.io, { json: session.json });
         let state: OrganizationState;
         let report: ImportReport;
@@ -161,7 +163,7 @@ export const registerImportExportCommands: Register = (program, action) => {
           progress.finish();
         }
         const teamName = report.targetTeamId !== null ? (state.teams.get(report.targetTeamId)?.name ?? options.team) : options.team;
-        const refused = importRefused(report, options.partial === true);
+        const refused = importRefused(report, options.partial === true, refusesFile);
         const failure = refused ? importFailure(report) : undefined;
         return {
           json: { ...importJson(report), ...(failure ? { error: { ...failure, errors: report.errors } } : {}) },
@@ -184,6 +186,7 @@ export const registerImportExportCommands: Register = (program, action) => {
     .addHelpText('after', SPREADSHEET_HELP)
     .action(
       action(async (session, [orgId], options) => {
+        const { exportLearners, ExportError } = await csvAdapter();
         const state = await session.organization(orgId);
         const ledger = await session.ledger();
         const file = options.output !== undefined ? path.resolve(session.io.cwd, options.output as string) : undefined;

@@ -1,5 +1,5 @@
 import { processDue } from '@learner-ledger/core';
-import { csvLearnerFile } from '@learner-ledger/csv';
+import { csvAdapter } from '../adapters.js';
 import { isoInstant } from '../parsing.js';
 import { plural, table } from '../output.js';
 import { dueProgress } from '../progress.js';
@@ -14,6 +14,7 @@ export const registerProcessDueCommand: Register = (program, action) => {
     .action(
       action(async (session, _args, options) => {
         const now: string = options.now ?? session.now();
+        const { csvLearnerFile } = await csvAdapter();
         const progress = dueProgress(session.io, { json: session.json });
         let work;
         try {

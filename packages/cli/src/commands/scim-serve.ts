@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { ledgerTokenAuthenticator, startScimServer, type ScimLogEntry } from '@learner-ledger/scim';
+import type { ScimLogEntry } from '@learner-ledger/scim';
+import { scimAdapter } from '../adapters.js';
 import { describeStoreLocation } from '../store.js';
 import { wholeNumber } from '../parsing.js';
 import { toJson } from '../output.js';
@@ -41,6 +42,7 @@ export const registerScimServeCommand = (scim: Command, action: Action): void =>
     .option('--max-body-bytes <n>', 'largest request body accepted, in bytes (default 1 MiB)', wholeNumber)
     .action(
       action(async (session, _args, options) => {
+        const { ledgerTokenAuthenticator, startScimServer } = await scimAdapter();
         const ledger = await session.ledger();
         let requests = 0;
         const server = await startScimServer({

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError } from 'commander';
-import { hashToken, issueToken } from '@learner-ledger/scim';
+import { scimAdapter } from '../adapters.js';
 import { wholeNumber } from '../parsing.js';
 import { table } from '../output.js';
 import type { Register } from './action.js';
@@ -35,6 +35,7 @@ export const registerScimCommands: Register = (program, action) => {
     .option('--client <name>', "the identity provider's client: the actor of the changes it makes (e.g. okta, entra)", clientName, 'scim')
     .action(
       action(async (session, [orgId], options) => {
+        const { hashToken, issueToken } = await scimAdapter();
         const secret = issueToken();
         const tokenId = `tok-${randomBytes(6).toString('hex')}`;
         await session.execute({ type: 'IssueScimToken', orgId, tokenId, client: options.client, sha256: hashToken(secret) });
