@@ -3,7 +3,7 @@ import { normalizeEmail } from './normalize.js';
 import type { InstantCodes } from './table/instants.js';
 import type { LicenseIds, TeamLists } from './table/interned.js';
 import { KeyProbe, hashBytes } from './table/key-probe.js';
-import { type Span, TextField, fieldSpan, learnerText, recordSize, textField, textOf, writeLearnerText, type LearnerText } from './table/learner-text.js';
+import { type Span, TEXT_FIELDS, TextField, compactedText, fieldSpan, learnerText, recordSize, textField, textOf, writeLearnerText, type LearnerText } from './table/learner-text.js';
 import type { PagedColumn } from './table/paged-column.js';
 import { RowIndex, type RowKeys } from './table/row-index.js';
 import { type LearnerTableParts, emptyTableParts, indexOfRows } from './table/table-parts.js';
@@ -29,9 +29,6 @@ import { TextArena, offsetOf } from './table/text-arena.js';
 const INACTIVE = 1;
 const DELETED = 2;
 const EMAIL_INDEXED = 4;
-
-/** The record's fields that live in the text arena. */
-const TEXT_FIELDS = { learnerId: TextField.LearnerId, email: TextField.Email, firstName: TextField.FirstName, lastName: TextField.LastName, employeeId: TextField.EmployeeId } as const;
 
 export type { LearnerTableParts } from './table/table-parts.js';
 
@@ -383,19 +380,9 @@ export class LearnerTable implements Learners {
     if (this.garbageBytes > Math.max(this.textBytes, 1 << 20)) this.compactText();
   }
 
-  /** Copies every row's text into a new arena, leaving the rewritten records behind. O(learners), once the garbage outgrows the text. */
+  /** Leaves the rewritten records behind: O(learners), once the garbage outgrows the text. */
   private compactText(): void {
-    const arena = TextArena.empty();
-    for (let row = 0; row < this.rows; row++) {
-      const ref = this.text.get(row);
-      const page = this.arena.page(ref);
-      const start = offsetOf(ref);
-      const size = recordSize(page, start);
-      const target = arena.reserve(size);
-      page.copy(target.page, target.offset, start, start + size);
-      this.text.set(row, target.ref);
-    }
-    this.arena = arena;
+    this.arena = compactedText(this.arena, this.text, this.rows);
     this.garbageBytes = 0;
   }
 

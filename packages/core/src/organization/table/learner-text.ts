@@ -1,5 +1,6 @@
 import { needsUtf16 } from './key-probe.js';
-import { type TextArena, offsetOf, readVarint, varintSize, writeVarint } from './text-arena.js';
+import type { PagedColumn } from './paged-column.js';
+import { TextArena, offsetOf, readVarint, varintSize, writeVarint } from './text-arena.js';
 
 /**
  * One learner's text as one arena record: a header byte, then each field as
@@ -12,6 +13,15 @@ import { type TextArena, offsetOf, readVarint, varintSize, writeVarint } from '.
  */
 export const TextField = { LearnerId: 0, Email: 1, FirstName: 2, LastName: 3, EmployeeId: 4, NormalizedEmail: 5 } as const;
 export type TextField = (typeof TextField)[keyof typeof TextField];
+
+/** The fields of a learner's record that live in its text. */
+export const TEXT_FIELDS: { readonly [K in keyof LearnerText]: TextField } = {
+  learnerId: TextField.LearnerId,
+  email: TextField.Email,
+  firstName: TextField.FirstName,
+  lastName: TextField.LastName,
+  employeeId: TextField.EmployeeId,
+};
 
 const HAS_EMPLOYEE_ID = 1;
 const HAS_NORMALIZED_EMAIL = 2;
@@ -161,4 +171,23 @@ export const recordSize = (bytes: Uint8Array, offset: number, limit: number = by
     if (at > limit) return -1;
   }
   return at - offset;
+};
+
+/**
+ * A new arena holding only the records the first `rows` rows of `text`
+ * refer to, each copied as it is, and those rows pointed at the copies: the
+ * records rows no longer refer to are left behind with the old arena.
+ */
+export const compactedText = (arena: TextArena, text: PagedColumn<Uint32Array>, rows: number): TextArena => {
+  const compacted = TextArena.empty();
+  for (let row = 0; row < rows; row++) {
+    const ref = text.get(row);
+    const page = arena.page(ref);
+    const start = offsetOf(ref);
+    const size = recordSize(page, start);
+    const target = compacted.reserve(size);
+    page.copy(target.page, target.offset, start, start + size);
+    text.set(row, target.ref);
+  }
+  return compacted;
 };
